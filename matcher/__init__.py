@@ -1,0 +1,1 @@
+"""Mentor Match's matching model and solver (see docs/matching-model.md)."""
