@@ -1,0 +1,100 @@
+"""Registering participants: valid input is stored, bad input gets a message and stores nothing."""
+
+import pytest
+
+from web.models import Participant
+
+GOOD = {
+    "code": "AAR-9001", "hours_min": "4", "hours_max": "8", "priority": "3",
+    "days": ["mon", "wed"], "wish1": "kitchen", "wish2": "retail", "wish3": "",
+    "needs": ["addiction"], "attributes": ["abstinent"], "town": "Aarhus (Aarhus Kommune)",
+    "max_travel_km": "15",
+}
+
+
+@pytest.fixture
+def consultant(make, auth):
+    u = make.user("consultant")
+    auth.login(u)
+    return u
+
+
+def count(db):
+    return db.session.scalar(db.select(db.func.count()).select_from(Participant))
+
+
+def test_consultant_adds_a_participant(client, db, consultant):
+    r = client.post("/participants/new", data=GOOD)
+    assert r.status_code == 302
+    p = db.session.scalar(db.select(Participant))
+    assert (p.code, p.hours_min, p.hours_max, p.priority) == ("AAR-9001", 4, 8, 3)
+    assert p.areas == ["kitchen", "retail"] and p.days == ["mon", "wed"]
+    assert p.needs == ["addiction"] and p.status == "waiting" and p.consultant_id == consultant.id
+    assert abs(p.lat - 56.157) < 0.01
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("hours_max", "25", "Must be between 2 and 20."),
+    ("hours_min", "1", "Must be between 2 and 20."),
+    ("days", ["mon", "someday"], "is not a valid choice for this field"),
+    ("code", "", "This field is required."),
+    ("town", "Atlantis", "Choose a Danish town from the list."),
+    ("hours_max", "3", "Must be at least the minimum hours."),
+    ("wish2", "kitchen", "Each work area can be wished only once."),
+    ("needs", ["schizophrenia"], "is not a valid choice for this field"),
+])
+def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(client, db, consultant, field, value, message):
+    data = {**GOOD, field: value}
+    if field == "wish2":
+        data["wish3"] = "kitchen"
+    r = client.post("/participants/new", data=data)
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert message in html
+    assert 'class="error"' in html
+    assert count(db) == 0
+
+
+def test_missing_field_is_reported(client, db, consultant):
+    data = {k: v for k, v in GOOD.items() if k != "hours_min"}
+    r = client.post("/participants/new", data=data)
+    assert "This field is required." in r.get_data(as_text=True)
+    assert count(db) == 0
+
+
+def test_entered_values_are_kept_on_error(client, consultant):
+    r = client.post("/participants/new", data={**GOOD, "hours_max": "25"})
+    html = r.get_data(as_text=True)
+    assert 'value="AAR-9001"' in html and 'value="25"' in html
+
+
+def test_duplicate_code_is_refused(client, db, consultant):
+    client.post("/participants/new", data=GOOD)
+    r = client.post("/participants/new", data=GOOD)
+    assert "This code is already in use." in r.get_data(as_text=True)
+    assert count(db) == 1
+
+
+def test_consultant_sees_only_own_caseload(client, make, auth, consultant):
+    mine = make.participant(consultant=consultant, code="MINE-1")
+    other = make.participant(code="THEIRS-1")
+    html = client.get("/participants/").get_data(as_text=True)
+    assert "MINE-1" in html and "THEIRS-1" not in html
+    assert client.get(f"/participants/{other.id}").status_code == 404
+    assert client.get(f"/participants/{mine.id}").status_code == 200
+
+
+def test_edit_keeps_validation(client, db, make, consultant):
+    p = make.participant(consultant=consultant)
+    r = client.post(f"/participants/{p.id}/edit", data={**GOOD, "code": p.code, "hours_min": "30"})
+    assert "Must be between 2 and 20." in r.get_data(as_text=True)
+    db.session.refresh(p)
+    assert p.hours_min == 4
+
+
+def test_csrf_is_enforced(app, make):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    u = make.user("consultant")
+    r = client.post("/login", data={"email": u.email, "password": "pw"})
+    assert r.status_code == 400  # no token: refused

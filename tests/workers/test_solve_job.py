@@ -1,0 +1,86 @@
+"""The solve job, called directly: builds the problem from the database, stores one result."""
+
+import pytest
+
+from web.models import Exclusion, Proposal, ProposalStatus, RunStatus
+from web.runs import service
+from workers.jobs import run_solve
+from workers.problem import build_problem
+
+
+@pytest.fixture
+def world(make):
+    consultant = make.user("consultant")
+    employer = make.employer()
+    placement = make.placement(employer, slots=1)
+    mentor = make.mentor(employer)
+    p1 = make.participant(consultant, priority=5)
+    p2 = make.participant(consultant, priority=1)
+    far = make.participant(consultant, lat=55.0, lon=8.5, town="Far away")
+    return dict(consultant=consultant, placement=placement, mentor=mentor, p1=p1, p2=p2, far=far)
+
+
+def test_problem_carries_ids_only_and_subtracts_held_capacity(db, make, world):
+    held = make.participant(world["consultant"], status="active")
+    db.session.add(Proposal(participant_id=held.id, placement_id=world["placement"].id,
+                            mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.ACTIVE))
+    db.session.commit()
+    run = service.create_run(world["consultant"], [world["p1"].id, world["p2"].id], time_limit=2)
+    problem = build_problem(run)
+    assert [p["id"] for p in problem["participants"]] == [f"p{world['p1'].id}", f"p{world['p2'].id}"]
+    assert problem["placements"] == []  # its only slot is taken
+    assert problem["mentors"][0]["capacity_hours"] == 14
+    assert "code" not in str(problem) and "T-" not in str(problem)
+
+
+def test_run_solve_stores_proposals_and_unmatched_with_reasons(app, db, world):
+    run = service.create_run(world["consultant"], [p.id for p in (world["p1"], world["p2"], world["far"])],
+                             time_limit=2)
+    out = run_solve(run.id)
+    db.session.refresh(run)
+    assert run.status == RunStatus.DONE and run.progress == 100
+    assert out["matched"] == 1 == len(run.proposals)
+    assert run.proposals[0].participant_id == world["p1"].id  # priority 5 takes the one slot
+    unmatched = {u["participant_id"] for u in run.unmatched}
+    assert unmatched == {world["p2"].id, world["far"].id}
+    assert all(u["reasons"] and u["reasons"][0]["en"] and u["reasons"][0]["da"] for u in run.unmatched)
+    assert world["p1"].status == "proposed"
+
+
+def test_running_the_job_twice_stores_one_set(app, db, world):
+    run = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    run_solve(run.id)
+    run.status = RunStatus.RUNNING  # as if the first attempt died after storing
+    db.session.commit()
+    world["p1"].status = "waiting"
+    db.session.commit()
+    run_solve(run.id)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal)) == 1
+
+
+def test_decline_returns_participant_to_waiting_and_excludes_the_mentor(app, db, make, world):
+    run = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    run_solve(run.id)
+    proposal = run.proposals[0]
+    service.approve(proposal, world["consultant"])
+    mentor_user = make.user("mentor")
+    service.decline(proposal, mentor_user, "no_capacity")
+    db.session.commit()
+    assert world["p1"].status == "waiting"
+    assert db.session.scalar(db.select(Exclusion)).mentor_id == world["mentor"].id
+    run2 = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    assert build_problem(run2)["participants"][0]["excluded_mentors"] == [f"m{world['mentor'].id}"]
+
+
+def test_confirm_refuses_to_overbook_a_placement(app, db, make, world):
+    other = make.participant(world["consultant"])
+    props = []
+    for p in (world["p1"], other):
+        props.append(Proposal(participant_id=p.id, placement_id=world["placement"].id,
+                              mentor_id=world["mentor"].id, hours=4, status=ProposalStatus.APPROVED))
+    db.session.add_all(props)
+    db.session.commit()
+    service.confirm(props[0], world["consultant"])
+    db.session.commit()
+    with pytest.raises(service.TransitionError, match="no free slot"):
+        service.confirm(props[1], world["consultant"])

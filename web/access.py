@@ -1,0 +1,49 @@
+"""Role and ownership checks used by every view."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from web.extensions import db, login_manager
+from web.models import Mentor, Participant, User
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
+
+
+def role_required(*roles: str):
+    """Log-in required, and the user's role must be one of ``roles`` (else 403)."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def own_participant_or_404(participant_id: int) -> Participant:
+    """A consultant sees only their own caseload; an admin sees all."""
+    p = db.session.get(Participant, participant_id)
+    if p is None:
+        abort(404)
+    if current_user.role == "admin" or p.consultant_id == current_user.id:
+        return p
+    abort(404)  # do not reveal that the participant exists
+
+
+def current_mentor() -> Mentor:
+    m = db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+    if m is None:
+        abort(403)
+    return m

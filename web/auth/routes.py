@@ -1,0 +1,40 @@
+"""Log in and out."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from urllib.parse import urlsplit
+
+from web.auth.forms import LoginForm
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.models import User
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with e-mail and password; the message never says whether the account exists."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).where(User.email == form.email.data.lower().strip()))
+        if user is None or not user.active or not user.check_password(form.password.data):
+            flash(_("Wrong e-mail or password."), "error")
+            return render_template("auth/login.html", form=form), 401
+        login_user(user)
+        target = request.args.get("next", "")
+        if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
+            target = url_for("main.home")
+        return redirect(target)
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Log out (a POST, so a link cannot log anyone out)."""
+    if EmptyForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("auth.login"))

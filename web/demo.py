@@ -1,0 +1,131 @@
+"""A realistic demo municipality, built from the figures in the seed documents (domain.md).
+
+About 60 participants, 20 employers, 40 placements and 35 mentors around Aarhus;
+support hours 2–20 with most at 6–8 a week; most mentors are colleagues at the
+workplace, some are external support persons; some venues are drug-free.
+"""
+
+from __future__ import annotations
+
+import random
+
+from web.extensions import db
+from web.geo import haversine_km, towns
+from web.models import Employer, Mentor, Participant, Placement, User
+
+DEMO_PASSWORD = "demo"
+DEMO_USERS = [
+    ("consultant@demo.dk", "Camilla Jensen", "consultant"),
+    ("consultant2@demo.dk", "Jonas Holm", "consultant"),
+    ("employer@demo.dk", "Erik Madsen", "employer"),
+    ("mentor@demo.dk", "Mette Larsen", "mentor"),
+    ("admin@demo.dk", "Anne Berg", "admin"),
+]
+CENTRE = (56.1567, 10.2108)  # Aarhus
+EMPLOYER_NAMES = [
+    "Café Kornet", "Genbrugshallen", "Grøn Have ApS", "Byens Køkken", "Lagerhuset Nord",
+    "Rengøringsteamet", "Cykelværkstedet", "Fællesspisningen", "Butik Mere", "Byggemand Hansen",
+    "Plejecenter Solbakken", "Kontorfællesskabet", "Transport & Flyt", "Produktionshuset",
+    "Kantinen på Havnen", "Gårdbutikken", "Det Gode Bageri", "Sociale Værksted", "Havnens Lager",
+    "Møbelgenbrug",
+]
+AREAS = ["kitchen", "cafe", "retail", "cleaning", "warehouse", "gardening", "construction",
+         "care", "office", "transport", "production", "recycling"]
+FIRST = ["Ahmed", "Birgitte", "Carsten", "Dorthe", "Ebbe", "Fatima", "Gitte", "Hans", "Ida",
+         "Jens", "Karin", "Lars", "Maja", "Niels", "Ole", "Pia", "Rasmus", "Sofie", "Torben",
+         "Ulla", "Vibeke", "Yusuf", "Aase", "Bo", "Lene"]
+LAST = ["Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+        "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen"]
+ALL_DAYS = ["mon", "tue", "wed", "thu", "fri"]
+
+
+def _near_towns():
+    return [t for t in towns().values() if haversine_km(*CENTRE, t.lat, t.lon) <= 35]
+
+
+def _days(rng: random.Random, low: int, high: int) -> list[str]:
+    chosen = set(rng.sample(ALL_DAYS, rng.randint(low, high)))
+    return [d for d in ALL_DAYS if d in chosen]
+
+
+def _hours(rng: random.Random) -> tuple[int, int]:
+    """Mostly 6–8 hours a week, from 2 up to 20 (000:l.4048–4054)."""
+    centre = min(20, max(2, round(rng.gauss(7, 3))))
+    low = max(2, centre - rng.choice([0, 1, 2, 2, 3]))
+    return low, min(20, max(low, centre + rng.choice([0, 1, 2])))
+
+
+def load_demo(seed: int = 2026) -> dict[str, int]:
+    """Create the demo users and municipality; returns counts. Expects an empty database."""
+    rng = random.Random(seed)
+    near = _near_towns()
+    users = {}
+    for email, name, role in DEMO_USERS:
+        u = User(email=email, name=name, role=role)
+        u.set_password(DEMO_PASSWORD)
+        db.session.add(u)
+        users[email] = u
+
+    employers = []
+    for name in EMPLOYER_NAMES:
+        e = Employer(name=name, town=rng.choice(near).label)
+        db.session.add(e)
+        employers.append(e)
+    users["employer@demo.dk"].employer = employers[0]
+    db.session.flush()
+
+    placements = []
+    for i in range(40):
+        e = employers[i % len(employers)]
+        t = next(t for t in near if t.label == e.town)
+        area = AREAS[(i * 7 + rng.randrange(3)) % len(AREAS)]
+        drug_free = rng.random() < 0.25
+        placements.append(Placement(
+            employer_id=e.id, title=f"{e.name}: {area}", area=area,
+            slots=rng.choice([1, 1, 2, 2, 3, 4]), days=_days(rng, 3, 5),
+            requirements=["abstinent"] if drug_free else [],
+            accommodations=rng.choice(["", "Rolig start kl. 9", "Fast makker første uge",
+                                       "Pauser efter behov"]),
+            town=t.label, lat=t.lat + rng.uniform(-.01, .01), lon=t.lon + rng.uniform(-.01, .01),
+        ))
+    db.session.add_all(placements)
+
+    for i in range(35):
+        external = i == 0 or rng.random() < 0.3  # the demo mentor login is an external support person
+        e = None if external else employers[i % len(employers)]
+        t = rng.choice(near) if external else next(t for t in near if t.label == e.town)
+        skills = rng.sample(["addiction", "psychiatry", "homelessness", "trauma", "structure"], rng.randint(1, 3))
+        if rng.random() < 0.15:
+            skills.append(rng.choice(["lang:ar", "lang:so", "lang:kl", "lang:en"]))
+        if i == 0:
+            skills = ["addiction", "psychiatry", "homelessness", "structure"]
+        m = Mentor(
+            name=f"{rng.choice(FIRST)} {rng.choice(LAST)}" if i else "Mette Larsen",
+            employer_id=e.id if e else None, skills=skills, days=_days(rng, 2, 5),
+            capacity_hours=rng.choice([8, 10, 12, 15, 20]) if external else rng.choice([4, 6, 8, 10]),
+            max_participants=rng.choice([2, 3, 4]) if external else rng.choice([1, 2]),
+            town=t.label, lat=t.lat, lon=t.lon, max_travel_km=rng.choice([15, 20, 30]) if external else 0,
+        )
+        if i == 0:
+            m.user = users["mentor@demo.dk"]
+            m.capacity_hours, m.max_participants, m.max_travel_km = 24, 4, 40
+            m.days = ALL_DAYS
+        db.session.add(m)
+
+    for i in range(60):
+        t = rng.choice(near)
+        lo, hi = _hours(rng)
+        needs = rng.sample(["addiction", "psychiatry", "homelessness", "structure", "trauma"],
+                           rng.choice([0, 1, 1, 2]))
+        if rng.random() < 0.06:
+            needs.append(rng.choice(["lang:ar", "lang:so", "lang:kl"]))
+        owner = users["consultant@demo.dk"] if i < 40 else users["consultant2@demo.dk"]
+        db.session.add(Participant(
+            code=f"AAR-{1001 + i}", consultant=owner, hours_min=lo, hours_max=hi,
+            priority=rng.choices([1, 2, 3, 4, 5], weights=[35, 25, 20, 12, 8])[0],
+            days=_days(rng, 2, 5), areas=rng.sample(AREAS, rng.choice([0, 1, 2, 2, 3])),
+            needs=needs, attributes=["abstinent"] if rng.random() < 0.4 else [],
+            town=t.label, lat=t.lat, lon=t.lon, max_travel_km=rng.choice([5, 10, 15, 20, 25, 30]),
+        ))
+    db.session.commit()
+    return {"users": len(DEMO_USERS), "employers": 20, "placements": 40, "mentors": 35, "participants": 60}

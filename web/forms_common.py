@@ -1,0 +1,81 @@
+"""Form pieces shared by several screens."""
+
+from __future__ import annotations
+
+import flask_babel
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from web.geo import find_town
+
+
+class _AppTranslations:
+    """WTForms' own messages through our catalogues (WTForms ships no Danish)."""
+
+    # WTForms fills in %(value)s itself, so fetch the raw translation without formatting.
+    def gettext(self, string):
+        return flask_babel.get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return flask_babel.get_translations().ungettext(singular, plural, n)
+
+
+class Form(FlaskForm):
+    """Base of every form in the app: CSRF from Flask-WTF, messages in the user's language."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return _AppTranslations()
+
+
+def opts(pairs) -> list[SelectChoice]:
+    """Choices for a select or checkbox list from (value, label) pairs or a code→label dict."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, str(label)) for value, label in items]
+
+
+class EmptyForm(Form):
+    """A lone button that changes state: still a POST with CSRF."""
+
+    submit = SubmitField(_l("Submit"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Checkboxes for a coded list; only listed codes can be submitted."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TownField(StringField):
+    """A Danish town, typed with autocomplete; resolved to coordinates offline."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators or [DataRequired()], **kwargs)
+        self.town = None
+        self.render_kw = {"list": "towns", "autocomplete": "off", **(self.render_kw or {})}
+
+    def pre_validate(self, form):
+        if self.data:
+            self.town = find_town(self.data)
+            if self.town is None:
+                raise ValidationError(_l("Choose a Danish town from the list."))
+            self.data = self.town.label
+
+
+def ordered_codes(raw: str, allowed: dict) -> list[str]:
+    """Parse 'kitchen, retail' into a list of known codes, in order, without repeats."""
+    out: list[str] = []
+    for part in (raw or "").replace(";", ",").split(","):
+        code = part.strip()
+        if not code:
+            continue
+        if code not in allowed:
+            raise ValidationError(_l("Unknown value: %(value)s", value=code))
+        if code in out:
+            raise ValidationError(_l("%(value)s is listed twice.", value=code))
+        out.append(code)
+    return out

@@ -1,0 +1,44 @@
+"""Start page per role, and the language switch."""
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
+
+from web.extensions import db
+from web.forms_common import EmptyForm
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Send each role to the page they work from."""
+    target = {
+        "consultant": "participants.index",
+        "mentor": "mentors.inbox",
+        "admin": "participants.index",
+    }.get(current_user.role)
+    if target:
+        return redirect(url_for(target))
+    return render_template("main/home.html")
+
+
+@bp.post("/lang/<code>")
+def set_language(code: str):
+    """Switch the interface language (Danish or English)."""
+    if code not in ("da", "en"):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        session["lang"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    target = request.form.get("next", "")
+    return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness for load balancers: the database answers."""
+    db.session.execute(db.text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,1 @@
+"""Background jobs (RQ): ids in, database out."""
