@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 # Each area keeps its own catalogue under web/**/translations; compile them all.
 translations: $(STAMP)
 	@for d in $$(find web -type d -name translations); do \
-	  $(VENV)/bin/pybabel compile -q -f -d $$d || exit 1; done
+	  $(VENV)/bin/pybabel compile -f -d $$d >/dev/null || exit 1; done
 
 # Browser tests drive Debian's Chromium through Playwright; install it when we can.
 browser:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import flask_babel
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
@@ -77,7 +78,9 @@ def _register_template_helpers(app: Flask) -> None:
     )
 
     @app.before_request
-    def _remember_path() -> None:
+    def _choose_language() -> None:
+        # Flask-Babel caches the locale on the app context, which may outlive one request.
+        flask_babel.refresh()
         g.lang = select_locale()
 
     @app.after_request

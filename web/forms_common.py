@@ -34,7 +34,8 @@ class Form(FlaskForm):
 def opts(pairs) -> list[SelectChoice]:
     """Choices for a select or checkbox list from (value, label) pairs or a code→label dict."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
-    return [SelectChoice(value, str(label)) for value, label in items]
+    # Labels stay lazy: they are rendered in the language of each request, not of import time.
+    return [SelectChoice(value, label) for value, label in items]
 
 
 class EmptyForm(Form):

@@ -34,14 +34,14 @@ def test_consultant_adds_a_participant(client, db, consultant):
 
 
 @pytest.mark.parametrize("field,value,message", [
-    ("hours_max", "25", "Must be between 2 and 20."),
-    ("hours_min", "1", "Must be between 2 and 20."),
-    ("days", ["mon", "someday"], "is not a valid choice for this field"),
-    ("code", "", "This field is required."),
-    ("town", "Atlantis", "Choose a Danish town from the list."),
-    ("hours_max", "3", "Must be at least the minimum hours."),
-    ("wish2", "kitchen", "Each work area can be wished only once."),
-    ("needs", ["schizophrenia"], "is not a valid choice for this field"),
+    ("hours_max", "25", "Skal være mellem 2 og 20."),
+    ("hours_min", "1", "Skal være mellem 2 og 20."),
+    ("days", ["mon", "someday"], "er ikke et gyldigt valg for dette felt"),
+    ("code", "", "Feltet skal udfyldes."),
+    ("town", "Atlantis", "Vælg en dansk by fra listen."),
+    ("hours_max", "3", "Skal være mindst det mindste antal timer."),
+    ("wish2", "kitchen", "Hvert arbejdsområde kan kun ønskes én gang."),
+    ("needs", ["schizophrenia"], "er ikke et gyldigt valg for dette felt"),
 ])
 def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(client, db, consultant, field, value, message):
     data = {**GOOD, field: value}
@@ -58,7 +58,7 @@ def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(client, d
 def test_missing_field_is_reported(client, db, consultant):
     data = {k: v for k, v in GOOD.items() if k != "hours_min"}
     r = client.post("/participants/new", data=data)
-    assert "This field is required." in r.get_data(as_text=True)
+    assert "Feltet skal udfyldes." in r.get_data(as_text=True)
     assert count(db) == 0
 
 
@@ -71,7 +71,7 @@ def test_entered_values_are_kept_on_error(client, consultant):
 def test_duplicate_code_is_refused(client, db, consultant):
     client.post("/participants/new", data=GOOD)
     r = client.post("/participants/new", data=GOOD)
-    assert "This code is already in use." in r.get_data(as_text=True)
+    assert "Koden er allerede i brug." in r.get_data(as_text=True)
     assert count(db) == 1
 
 
@@ -87,7 +87,7 @@ def test_consultant_sees_only_own_caseload(client, make, auth, consultant):
 def test_edit_keeps_validation(client, db, make, consultant):
     p = make.participant(consultant=consultant)
     r = client.post(f"/participants/{p.id}/edit", data={**GOOD, "code": p.code, "hours_min": "30"})
-    assert "Must be between 2 and 20." in r.get_data(as_text=True)
+    assert "Skal være mellem 2 og 20." in r.get_data(as_text=True)
     db.session.refresh(p)
     assert p.hours_min == 4
 

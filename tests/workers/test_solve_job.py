@@ -82,5 +82,5 @@ def test_confirm_refuses_to_overbook_a_placement(app, db, make, world):
     db.session.commit()
     service.confirm(props[0], world["consultant"])
     db.session.commit()
-    with pytest.raises(service.TransitionError, match="no free slot"):
+    with pytest.raises(service.TransitionError, match="ledig plads"):
         service.confirm(props[1], world["consultant"])

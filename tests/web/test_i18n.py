@@ -1,0 +1,27 @@
+"""Every page is in Danish (default) and English."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_ui_string_has_a_danish_translation():
+    r = subprocess.run([sys.executable, "scripts/i18n.py", "check"], cwd=ROOT,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_danish_is_the_default_and_english_can_be_chosen(client):
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="da">' in html and "Adgangskode" in html
+    client.post("/lang/en", data={"next": "/login"})
+    html = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in html and "Password" in html
+
+
+def test_form_errors_come_in_danish(client, make, auth):
+    auth.login(make.user("consultant"))
+    html = client.post("/participants/new", data={"code": ""}).get_data(as_text=True)
+    assert "Feltet skal udfyldes." in html
