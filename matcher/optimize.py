@@ -17,9 +17,12 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from .candidates import Options
-from .model import AssignmentModel
+from .model import AssignmentModel, ModelOutcome
+from .relax import lp_bound
 
 BATCH_OPTIONS = 3000
+# Building and presolving a CP-SAT model costs roughly 1/OPTIONS_PER_SECOND s per option.
+OPTIONS_PER_SECOND = 20000
 
 
 @dataclass
@@ -127,13 +130,21 @@ def optimize(opts: Options, n_items: int, deadline: float, workers: int) -> Plan
     for sel, _n in batches:
         start = greedy(opts, sel)
         start_value = sum(option_value(opts, t, h) for t, h in start.values())
-        left = deadline - time.monotonic()
-        budget = max(0.05, left * len(sel) / max(1, remaining))
+        share = len(sel) / max(1, remaining)
         remaining -= len(sel)
-        model = AssignmentModel(opts, sel, scale)
-        model.hint(start)
-        out = model.solve(budget, workers)
-        stats["cp_sat_models"] += 1
+        lp = math.inf
+        if len(sel) >= BATCH_OPTIONS:
+            lp = lp_bound(opts, sel, 0.25 * (deadline - time.monotonic()) * share)
+        out = None
+        if len(sel) <= OPTIONS_PER_SECOND * (deadline - time.monotonic()) * share:
+            model = AssignmentModel(opts, sel, scale)
+            model.hint(start)
+            out = model.solve(max(0.05, (deadline - time.monotonic()) * share), workers)
+            stats["cp_sat_models"] += 1
+        else:
+            # Too big to build and search in the time left: keep the greedy answer.
+            out = ModelOutcome({}, math.inf, False, False)
+            stats["skipped_models"] = stats.get("skipped_models", 0) + 1
         value = sum(option_value(opts, t, h) for t, h in out.hours.values()) if out.found else -1.0
         if out.found and value >= start_value:
             chosen.update(out.hours)
@@ -141,7 +152,7 @@ def optimize(opts: Options, n_items: int, deadline: float, workers: int) -> Plan
         else:
             chosen.update(start)
             best = start_value
-        bound += max(best, min(out.bound, _upper(opts, sel)))
+        bound += max(best, min(out.bound, lp, _upper(opts, sel)))
         proved = proved and out.proved
     value = sum(option_value(opts, t, h) for t, h in chosen.values())
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
