@@ -102,7 +102,7 @@ def _fmt(key: str, value, lang: str) -> str:
         conj = _JOIN[lang][0 if key == "areas" else 1]
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + conj + words[-1]
     if isinstance(value, float):
-        text = f"{value:.1f}" if value < 100 else f"{value:.0f}"
+        text = f"{value:g}" if value.is_integer() else f"{value:.1f}"
         return text.replace(".", ",") if lang == "da" else text
     if key in ("area",):
         return _word(value, lang)
