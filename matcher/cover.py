@@ -10,7 +10,7 @@ from .candidates import Options, colleague
 from .explain import Reason
 from .geo import haversine_km
 from .optimize import optimize
-from .schema import CoverProblem, Mentor, Participant, Placement, collect_cover
+from .schema import CoverProblem, day_names, Mentor, Participant, Placement, collect_cover
 from .solve import Match, Result, Unmatched, invalid_result, tolerance
 
 
@@ -60,7 +60,7 @@ def _diagnose(cp: CoverProblem, p: Participant, pl: Placement, hours: int,
                       {"skills": skills, "n": 1} if skills else {"n": 1})
     dayed = [(j, s) for j, s in near if p.days & pl.days & s.days]
     if not dayed:
-        return Reason("no_common_day_mentor", {"n": 1, "days": []})
+        return Reason("no_common_day_mentor", {"n": 1, "days": day_names(p.days)})
     fit = [j for j, s in dayed if s.id not in p.excluded_mentors]
     if not fit:
         return Reason("excluded_mentors", {"n": len(dayed)})

@@ -100,7 +100,9 @@ def _fmt(key: str, value, lang: str) -> str:
     if isinstance(value, (list, tuple)):
         words = [_word(str(v), lang) if key != "records" else str(v) for v in value]
         conj = _JOIN[lang][0 if key == "areas" else 1]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + conj + words[-1]
+        if len(words) < 2:
+            return "".join(words)
+        return ", ".join(words[:-1]) + conj + words[-1]
     if isinstance(value, float):
         text = f"{value:g}" if value.is_integer() else f"{value:.1f}"
         return text.replace(".", ",") if lang == "da" else text

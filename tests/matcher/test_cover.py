@@ -54,3 +54,10 @@ def test_cover_hours_below_minimum_is_explained(cover_problem):
     cover_problem["assignments"][1]["hours"] = 5
     result = run(cover_problem)
     assert result["unmatched"][0]["reasons"] == ["assigned 5 hours is below the minimum of 6"]
+
+
+def test_no_common_day_is_explained(cover_problem):
+    cover_problem["mentors"].append({**cover_problem["mentors"][0], "id": "m3", "employer": "e2",
+                                     "days": ["sun"]})
+    result = run(cover_problem)
+    assert result["unmatched"][0]["reasons"][0].startswith("no mentor for the 1 placements")
