@@ -1,0 +1,164 @@
+"""Feasible (participant, placement, mentor) combinations, built through indexes.
+
+Only combinations that pass rules 1-8 are built: placements come from a
+spatial grid around each participant, mentors from a per-placement list
+(colleagues of the employer plus external mentors whose reach covers the
+placement). The cross product is never formed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+
+from .geo import Grid, haversine_km
+from .schema import Mentor, Participant, Placement, Problem
+
+
+def colleague(m: Mentor, l: Placement) -> bool:
+    """Rule 6, first half: a null employer equals nothing."""
+    return m.employer is not None and m.employer == l.employer
+
+
+class Index:
+    """Spatial and employer indexes over one problem's placements and mentors."""
+
+    def __init__(self, problem: Problem):
+        self.problem = problem
+        places, mentors = problem.placements, problem.mentors
+        self.placement_grid = Grid([(pl.lat, pl.lon) for pl in places])
+        by_employer: dict[str, list[int]] = defaultdict(list)
+        self.external_km: list[dict[int, float]] = [{} for _ in places]
+        for j, m in enumerate(mentors):
+            if m.employer is not None:
+                by_employer[m.employer].append(j)
+                continue
+            for li in self.placement_grid.near(m.lat, m.lon, m.max_travel_km):
+                pl = places[li]
+                d = haversine_km(m.lat, m.lon, pl.lat, pl.lon)
+                if d <= m.max_travel_km:
+                    self.external_km[li][j] = d
+        self.mentors_at = [by_employer.get(pl.employer, []) + list(self.external_km[li])
+                           for li, pl in enumerate(places)]
+
+    def placements_near(self, p: Participant) -> list[tuple[int, float]]:
+        """Placements within ``p.max_travel_km`` (rule 5) with their distance."""
+        places = self.problem.placements
+        out = []
+        for li in self.placement_grid.near(p.lat, p.lon, p.max_travel_km):
+            pl = places[li]
+            d = haversine_km(p.lat, p.lon, pl.lat, pl.lon)
+            if d <= p.max_travel_km:
+                out.append((li, d))
+        return out
+
+
+def area_bonus_rank(p: Participant, area: str) -> int | None:
+    """Return ``k - r`` for rule 1 and the area term, or None when the area is not wished."""
+    if not p.areas:
+        return 0
+    try:
+        return len(p.areas) - p.areas.index(area)
+    except ValueError:
+        return None
+
+
+def placement_fits(p: Participant, pl: Placement) -> bool:
+    """Rules 1, 2, the placement half of 4, and the placement half of 7."""
+    return (area_bonus_rank(p, pl.area) is not None and pl.requirements <= p.attributes
+            and bool(p.days & pl.days) and pl.id not in p.excluded_placements)
+
+
+def mentor_fits(p: Participant, pl: Placement, m: Mentor) -> bool:
+    """Rules 3, 4 and the mentor half of 7 (rule 6 is in the placement's mentor list)."""
+    return (p.needs <= m.skills and bool(p.days & pl.days & m.days)
+            and m.id not in p.excluded_mentors)
+
+
+def broken_rules(problem: Problem, p: Participant, pl: Placement, m: Mentor, h: int) -> list[str]:
+    """Return the rules 1-8 that the match ``(p, pl, m, h)`` breaks, in words."""
+    out = []
+    if area_bonus_rank(p, pl.area) is None:
+        out.append(f"rule 1: {pl.area} is not among the wished areas")
+    if not pl.requirements <= p.attributes:
+        out.append("rule 2: requires " + ", ".join(sorted(pl.requirements - p.attributes)))
+    if not p.needs <= m.skills:
+        out.append("rule 3: mentor lacks " + ", ".join(sorted(p.needs - m.skills)))
+    if not p.days & pl.days & m.days:
+        out.append("rule 4: no common day")
+    d = haversine_km(p.lat, p.lon, pl.lat, pl.lon)
+    if d > p.max_travel_km:
+        out.append(f"rule 5: placement is {d:.1f} km away, more than {p.max_travel_km:g} km")
+    if not colleague(m, pl):
+        dm = haversine_km(m.lat, m.lon, pl.lat, pl.lon)
+        if m.employer is not None or dm > m.max_travel_km:
+            out.append("rule 6: mentor neither works at the employer nor reaches the placement")
+    if m.id in p.excluded_mentors or pl.id in p.excluded_placements:
+        out.append("rule 7: excluded")
+    if not p.hours_min <= h <= p.hours_max:
+        out.append(f"rule 8: {h} hours is outside {p.hours_min}-{p.hours_max}")
+    return out
+
+
+@dataclass
+class Options:
+    """Feasible options as parallel arrays, ready for the optimiser.
+
+    An option is an item (participant) with a placement and a mentor; its value
+    at ``h`` hours is ``const + coef[item] * h`` with ``lo[item] <= h <= hi[item]``.
+    """
+
+    item: np.ndarray
+    place: np.ndarray
+    mentor: np.ndarray
+    const: np.ndarray
+    lo: np.ndarray
+    hi: np.ndarray
+    coef: np.ndarray
+    slots: np.ndarray
+    cap_hours: np.ndarray
+    cap_count: np.ndarray
+
+
+def triple_const(problem: Problem, p: Participant, li: int, mj: int, rank: int, d: float) -> float:
+    """The part of a section-3 score that does not depend on the hours."""
+    w = problem.weights
+    pl, m = problem.placements[li], problem.mentors[mj]
+    keep = (w.keep_mentor * (m.id == p.current_mentor)
+            + w.keep_placement * (pl.id == p.current_placement))
+    return p.priority * (w.match + w.area * rank + keep) - w.travel_km * d
+
+
+def build_options(problem: Problem, index: Index, items: list[int], slots: np.ndarray,
+                  cap_hours: np.ndarray, cap_count: np.ndarray) -> Options:
+    """Build every option of the participants ``items`` that could ever be worth taking."""
+    w = problem.weights
+    places, mentors = problem.placements, problem.mentors
+    lo = np.array([p.hours_min for p in problem.participants], dtype=np.int64)
+    coef = np.array([w.hours * p.priority for p in problem.participants])
+    hi = np.where(coef > 0, [p.hours_max for p in problem.participants], lo).astype(np.int64)
+    it, pl_, mt, cs = [], [], [], []
+    for pi in items:
+        p = problem.participants[pi]
+        top = coef[pi] * hi[pi]
+        for li, d in index.placements_near(p):
+            pl = places[li]
+            if slots[li] <= 0 or not placement_fits(p, pl):
+                continue
+            rank = area_bonus_rank(p, pl.area)
+            for mj in index.mentors_at[li]:
+                m = mentors[mj]
+                if cap_count[mj] <= 0 or cap_hours[mj] < p.hours_min or not mentor_fits(p, pl, m):
+                    continue
+                c = triple_const(problem, p, li, mj, rank, d)
+                if c + top <= 0:
+                    continue  # never worth more than leaving the participant unmatched
+                it.append(pi)
+                pl_.append(li)
+                mt.append(mj)
+                cs.append(c)
+    return Options(np.array(it, dtype=np.int64), np.array(pl_, dtype=np.int64),
+                   np.array(mt, dtype=np.int64), np.array(cs, dtype=np.float64),
+                   lo, hi, coef, slots, cap_hours, cap_count)

@@ -1,0 +1,134 @@
+"""Reasons a consultant can act on, as codes with parameters, in English and Danish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Common tags in Danish; anything else is shown as written.
+DANISH_TAGS = {
+    "kitchen": "køkken", "retail": "detailhandel", "cleaning": "rengøring",
+    "warehouse": "lager", "gardening": "have og park", "construction": "byggeri",
+    "office": "kontor", "care": "omsorg", "transport": "transport",
+    "production": "produktion", "cafe": "café", "recycling": "genbrug",
+    "addiction": "misbrug", "psychiatry": "psykiatri", "homelessness": "hjemløshed",
+    "abstinent": "stoffri", "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor",
+    "fri": "fre", "sat": "lør", "sun": "søn",
+}
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    # matches
+    "pinned": ("confirmed match (pinned), never moved by a re-solve",
+               "bekræftet match (fastlåst), flyttes ikke ved en ny kørsel"),
+    "area_wish": ("{area} is wish {rank} of {of}", "{area} er ønske {rank} af {of}"),
+    "any_area": ("no area wishes, so {area} fits", "ingen ønsker til område, så {area} passer"),
+    "keeps_mentor": ("keeps current mentor {mentor}",
+                     "beholder mentor {mentor}: mentor kender deltageren"),
+    "keeps_placement": ("keeps current placement {placement}",
+                        "bliver på sin nuværende plads {placement}"),
+    "mentor_skills": ("mentor has skill: {skills}", "mentor har kompetence: {skills}"),
+    "colleague_mentor": ("mentor is a colleague at the workplace",
+                         "mentor er kollega på arbejdspladsen"),
+    "external_mentor": ("external support person, {km} km from the placement",
+                        "ekstern støtteperson, {km} km fra pladsen"),
+    "travel": ("{km} km", "{km} km"),
+    "hours_capped": ("only {hours} of {min}–{max} hours: {mentor} is at its {capacity}-hour "
+                     "capacity", "kun {hours} af {min}–{max} timer: {mentor} har brugt alle "
+                     "sine {capacity} timer"),
+    "hours_short": ("{hours} of {min}–{max} hours (best found within the time limit)",
+                    "{hours} af {min}–{max} timer (bedste fundet inden for tidsgrænsen)"),
+    "hours_unweighted": ("{hours} hours, the minimum (hours carry no weight)",
+                         "{hours} timer, minimum (timer vægtes ikke)"),
+    "known_substitute": ("substitute knows the participant", "vikaren kender deltageren"),
+    "cover_hours": ("covers {hours} of {assigned} hours", "dækker {hours} af {assigned} timer"),
+    # unmatched
+    "infeasible": ("not solved: pinned matches conflict ({records})",
+                   "ikke løst: fastlåste match er i konflikt ({records})"),
+    "no_area_anywhere": ("no placement offers {areas}", "ingen plads tilbyder {areas}"),
+    "no_placement_in_reach": ("no placement within {km} km offers {areas}",
+                              "ingen plads inden for {km} km tilbyder {areas}"),
+    "no_placement_near": ("no placement within {km} km", "ingen plads inden for {km} km"),
+    "requirements": ("all {n} placements in reach require what the participant lacks: {missing}",
+                     "alle {n} pladser inden for rækkevidde kræver noget deltageren mangler: "
+                     "{missing}"),
+    "excluded_placements": ("all {n} placements that fit are excluded for this participant",
+                            "alle {n} pladser der passer er fravalgt for deltageren"),
+    "no_common_day_placement": ("none of the {n} placements that fit is open on {days}",
+                                "ingen af de {n} pladser der passer har åbent {days}"),
+    "no_mentor_skills": ("no mentor has the skills {skills}",
+                         "ingen mentor har kompetencerne {skills}"),
+    "no_mentor_at_placements": ("no mentor with {skills} works at or reaches any of the {n} "
+                                "placements that fit", "ingen mentor med {skills} arbejder på "
+                                "eller kan nå nogen af de {n} pladser der passer"),
+    "no_mentor_near": ("no mentor works at or reaches any of the {n} placements that fit",
+                       "ingen mentor arbejder på eller kan nå nogen af de {n} pladser der passer"),
+    "no_common_day_mentor": ("no mentor for the {n} placements that fit shares a day with the "
+                             "participant ({days}) and the placement", "ingen mentor ved de {n} "
+                             "pladser der passer har en fælles dag med deltageren ({days}) og "
+                             "pladsen"),
+    "excluded_mentors": ("all {n} mentors that fit are excluded for this participant",
+                         "alle {n} mentorer der passer er fravalgt for deltageren"),
+    "not_worth_travel": ("all {n} possible matches cost more in travel than they score",
+                         "alle {n} mulige match koster mere i transport end de giver"),
+    "placements_full": ("all {n} placements that fit are full",
+                        "alle {n} pladser der passer er fyldt op"),
+    "mentors_full": ("all {n} mentors with the {skills} skill within reach are at capacity",
+                     "alle {n} mentorer med kompetencen {skills} inden for rækkevidde har "
+                     "ikke mere kapacitet"),
+    "mentors_full_any": ("all {n} mentors within reach are at capacity",
+                         "alle {n} mentorer inden for rækkevidde har ikke mere kapacitet"),
+    "capacity_mixed": ("every option is taken: {places} placements that fit are full and "
+                       "{mentors} mentors that fit are at capacity",
+                       "alle muligheder er optaget: {places} pladser der passer er fyldt op og "
+                       "{mentors} mentorer der passer har ikke mere kapacitet"),
+    "not_chosen": ("{n} possible matches were still open when the time limit ended",
+                   "{n} mulige match var stadig åbne, da tidsgrænsen udløb"),
+    "cover_hours_low": ("assigned {hours} hours is below the minimum of {min}",
+                        "tildelt {hours} timer er under minimum på {min}"),
+    "cover_placement_excluded": ("the assigned placement {placement} is excluded for this "
+                                 "participant", "den tildelte plads {placement} er fravalgt "
+                                 "for deltageren"),
+}
+
+_JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}
+
+
+def _word(tag: str, lang: str) -> str:
+    return DANISH_TAGS.get(tag, tag) if lang == "da" else tag
+
+
+def _fmt(key: str, value, lang: str) -> str:
+    if isinstance(value, (list, tuple)):
+        words = [_word(str(v), lang) if key != "records" else str(v) for v in value]
+        conj = _JOIN[lang][0 if key == "areas" else 1]
+        if len(words) < 2:
+            return "".join(words)
+        return ", ".join(words[:-1]) + conj + words[-1]
+    if isinstance(value, float):
+        text = f"{value:g}" if value.is_integer() else f"{value:.1f}"
+        return text.replace(".", ",") if lang == "da" else text
+    if key in ("area",):
+        return _word(value, lang)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason: a stable ``code`` and its ``params``, rendered by :meth:`text`."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        """Render in ``"en"`` or ``"da"``."""
+        template = TEMPLATES[self.code][0 if lang == "en" else 1]
+        return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "params": dict(self.params)}
+
+
+def reason_fields(reasons: list[Reason]) -> dict:
+    """The ``reasons``, ``reasons_da`` and ``reason_codes`` fields of a result entry."""
+    return {"reasons": [r.text("en") for r in reasons],
+            "reasons_da": [r.text("da") for r in reasons],
+            "reason_codes": [r.to_dict() for r in reasons]}

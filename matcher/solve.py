@@ -1,0 +1,232 @@
+"""The public solve: pins, options, optimisation, exact scores, reasons."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .candidates import Index, broken_rules, build_options
+from .diagnose import Usage, match_reasons, unmatched_reasons
+from .explain import Reason, reason_fields
+from .geo import haversine_km
+from .optimize import optimize
+from .schema import Participant, Problem, collect_problem
+
+RESULT_FORMAT = "mentor-match-result/1"
+
+
+def tolerance(value: float) -> float:
+    """Equality of numbers in the contract: 1e-6 x max(1, |value|)."""
+    return 1e-6 * max(1.0, abs(value))
+
+
+def section3_score(problem: Problem, p: Participant, placement_id: str, mentor_id: str,
+                   hours: int) -> float:
+    """The section-3 score of one match, exactly as the contract writes it."""
+    w = problem.weights
+    pl = problem.placements[problem.l_index[placement_id]]
+    k = len(p.areas)
+    area = (k - p.areas.index(pl.area)) if k > 0 else 0
+    return (p.priority * (w.match + w.area * area
+                          + w.keep_mentor * (mentor_id == p.current_mentor)
+                          + w.keep_placement * (placement_id == p.current_placement))
+            + w.hours * p.priority * hours
+            - w.travel_km * haversine_km(p.lat, p.lon, pl.lat, pl.lon))
+
+
+@dataclass
+class Match:
+    participant: str
+    placement: str
+    mentor: str
+    hours: int
+    score: float
+    reasons: list[Reason]
+
+
+@dataclass
+class Unmatched:
+    participant: str
+    reasons: list[Reason]
+
+
+@dataclass
+class Result:
+    """A solve's outcome; :meth:`to_dict` gives the section-4 result file."""
+
+    status: str
+    objective: float | None
+    bound: float | None
+    seconds: float
+    matches: list[Match] = field(default_factory=list)
+    unmatched: list[Unmatched] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    conflicts: list[dict] = field(default_factory=list)
+    stats: dict = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        out = {"format": RESULT_FORMAT, "status": self.status, "objective": self.objective,
+               "bound": self.bound, "seconds": round(self.seconds, 3),
+               "matches": [{"participant": m.participant, "placement": m.placement,
+                            "mentor": m.mentor, "hours": m.hours, "score": m.score,
+                            **reason_fields(m.reasons)} for m in self.matches],
+               "unmatched": [{"participant": u.participant, **reason_fields(u.reasons)}
+                             for u in self.unmatched]}
+        if self.errors:
+            out["errors"] = list(self.errors)
+        if self.status == "INFEASIBLE":
+            out["conflicts"] = list(self.conflicts)
+        if self.stats:
+            out["stats"] = dict(self.stats)
+        return out
+
+
+def invalid_result(errors: list[str], seconds: float) -> Result:
+    """The result of a file that broke field rules: nothing solved."""
+    return Result("INVALID", None, None, seconds, errors=errors)
+
+
+def pin_conflicts(problem: Problem) -> list[dict]:
+    """Pins that break rules 1-8 on their own or rules 9-10 together."""
+    out = []
+    slots: dict[str, list[str]] = {}
+    hours: dict[str, list[tuple[str, int]]] = {}
+    for p in problem.participants:
+        pin = p.pinned
+        if pin is None:
+            continue
+        pl = problem.placements[problem.l_index[pin.placement]]
+        m = problem.mentors[problem.m_index[pin.mentor]]
+        broken = broken_rules(problem, p, pl, m, pin.hours)
+        if broken:
+            out.append({"records": [p.id, pl.id, m.id], "reason": "; ".join(broken)})
+        slots.setdefault(pl.id, []).append(p.id)
+        hours.setdefault(m.id, []).append((p.id, pin.hours))
+    for lid, pids in slots.items():
+        pl = problem.placements[problem.l_index[lid]]
+        if len(pids) > pl.slots:
+            out.append({"records": [lid, *pids],
+                        "reason": f"rule 9: {len(pids)} pinned, {pl.slots} slots"})
+    for mid, got in hours.items():
+        m = problem.mentors[problem.m_index[mid]]
+        total = sum(h for _, h in got)
+        if total > m.capacity_hours or len(got) > m.max_participants:
+            out.append({"records": [mid, *(pid for pid, _ in got)],
+                        "reason": f"rule 10: pinned {len(got)} participants and {total} hours, "
+                                  f"capacity {m.max_participants} participants and "
+                                  f"{m.capacity_hours} hours"})
+    return out
+
+
+def _infeasible(problem: Problem, conflicts: list[dict], seconds: float) -> Result:
+    records = sorted({r for c in conflicts for r in c["records"]})
+    why = [Reason("infeasible", {"records": records})]
+    return Result("INFEASIBLE", 0.0, 0.0, seconds, [],
+                  [Unmatched(p.id, why) for p in problem.participants], conflicts=conflicts)
+
+
+def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> Result:
+    """Solve a parsed problem.
+
+    Parameters
+    ----------
+    problem : Problem
+        From :func:`matcher.schema.parse_problem`.
+    time_limit : float
+        Seconds for the whole call; the best solution found so far is returned.
+    num_workers : int
+        CP-SAT search workers.
+
+    Returns
+    -------
+    Result
+        ``OPTIMAL`` only when the bound proves it, else ``FEASIBLE`` with a
+        proved bound; ``INFEASIBLE`` when pins conflict.
+    """
+    t0 = time.monotonic()
+    conflicts = pin_conflicts(problem)
+    if conflicts:
+        return _infeasible(problem, conflicts, time.monotonic() - t0)
+    n_l, n_m = len(problem.placements), len(problem.mentors)
+    usage = Usage(np.zeros(n_l, dtype=np.int64), np.zeros(n_m, dtype=np.int64),
+                  np.zeros(n_m, dtype=np.int64))
+    chosen = {}
+    for i, p in enumerate(problem.participants):
+        if p.pinned:
+            li, mj = problem.l_index[p.pinned.placement], problem.m_index[p.pinned.mentor]
+            chosen[i] = (li, mj, p.pinned.hours)
+            usage.slots[li] += 1
+            usage.hours[mj] += p.pinned.hours
+            usage.count[mj] += 1
+    index = Index(problem)
+    free = [i for i, p in enumerate(problem.participants) if not p.pinned]
+    caps = (np.array([pl.slots for pl in problem.placements], dtype=np.int64) - usage.slots,
+            np.array([m.capacity_hours for m in problem.mentors], dtype=np.int64) - usage.hours,
+            np.array([m.max_participants for m in problem.mentors], dtype=np.int64)
+            - usage.count)
+    opts = build_options(problem, index, free, *caps)
+    t_built = time.monotonic()
+    reserve = 0.05 * time_limit + 2e-5 * len(problem.participants)
+    plan = optimize(opts, len(problem.participants), t0 + time_limit - reserve, num_workers)
+    for i, (t, h) in plan.chosen.items():
+        li, mj = int(opts.place[t]), int(opts.mentor[t])
+        chosen[i] = (li, mj, h)
+        usage.slots[li] += 1
+        usage.hours[mj] += h
+        usage.count[mj] += 1
+    result = _assemble(problem, index, chosen, usage, plan)
+    result.stats.update(plan.stats, build_seconds=round(t_built - t0, 3),
+                        participants=len(problem.participants))
+    result.seconds = time.monotonic() - t0
+    return result
+
+
+def _assemble(problem: Problem, index: Index, chosen: dict, usage: Usage, plan) -> Result:
+    """Exact scores, objective, bound and reasons for a chosen set of matches."""
+    matches, unmatched = [], []
+    objective = 0.0
+    pinned_total = 0.0
+    for i, p in enumerate(problem.participants):
+        if i in chosen:
+            li, mj, h = chosen[i]
+            pl, m = problem.placements[li], problem.mentors[mj]
+            score = section3_score(problem, p, pl.id, m.id, h)
+            objective += score
+            if p.pinned:
+                pinned_total += score
+            why = match_reasons(problem, index, p, li, mj, h, usage, plan.proved)
+            matches.append(Match(p.id, pl.id, m.id, h, score, why))
+        else:
+            unmatched.append(Unmatched(p.id, unmatched_reasons(problem, index, p, usage,
+                                                               plan.proved)))
+    # The plan's bound covers the free participants; pins contribute exactly their scores.
+    bound = max(objective, pinned_total + plan.bound + 1e-9 * max(1.0, abs(objective)))
+    status = "OPTIMAL" if plan.proved and bound - objective <= tolerance(objective) else "FEASIBLE"
+    return Result(status, objective, bound, 0.0, matches, unmatched)
+
+
+def solve_dict(problem: dict, *, time_limit: float = 10.0, num_workers: int = 2) -> dict:
+    """Solve a problem dict and return the section-4 result dict.
+
+    Parameters
+    ----------
+    problem : dict
+        A problem as in docs/matching-model.md section 1.
+    time_limit : float
+        Seconds for the whole call.
+    num_workers : int
+        CP-SAT search workers.
+
+    Returns
+    -------
+    dict
+        The result; an ``INVALID`` result with ``errors`` when the problem
+        breaks field rules (this function does not raise for bad input).
+    """
+    t0 = time.monotonic()
+    parsed, errors = collect_problem(problem)
+    if errors:
+        return invalid_result(errors, time.monotonic() - t0).to_dict()
+    return solve(parsed, time_limit=time_limit, num_workers=num_workers).to_dict()

@@ -1,0 +1,36 @@
+"""The matcher command line."""
+
+import json
+
+import pytest
+
+from matcher import validate
+from matcher.cli import main
+
+
+def test_solve_writes_result(tmp_path, tiny):
+    src, out = tmp_path / "p.json", tmp_path / "r.json"
+    src.write_text(json.dumps(tiny))
+    assert main(["solve", str(src), "--out", str(out), "--time-limit", "5", "--workers", "1"]) == 0
+    result = json.loads(out.read_text())
+    assert result["status"] == "OPTIMAL" and validate(tiny, result) == []
+    assert main(["validate", str(src), "--result", str(out)]) == 0
+
+
+def test_invalid_file_exits_2_with_every_error(tmp_path, tiny, capsys):
+    tiny["participants"][0]["hours_min"] = 30
+    tiny["placements"][1]["slots"] = 0
+    src, out = tmp_path / "p.json", tmp_path / "r.json"
+    src.write_text(json.dumps(tiny))
+    assert main(["solve", str(src), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["p1.hours_min: must be an integer between 2 and 20",
+                   "l2.slots: must be an integer >= 1"]
+    assert json.loads(out.read_text())["status"] == "INVALID"
+    assert main(["validate", str(src)]) == 2
+
+
+def test_solve_help_points_to_the_spec(capsys):
+    with pytest.raises(SystemExit):
+        main(["solve", "--help"])
+    assert "docs/matching-model.md" in capsys.readouterr().out
