@@ -10,7 +10,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from web.config import load_config
-from web.extensions import babel, csrf, db, login_manager, migrate
+from web.extensions import babel, csrf, db, login_manager, mail, migrate
 
 TRANSLATION_ROOT = Path(__file__).parent
 
@@ -30,6 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    mail.init_app(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
@@ -56,13 +57,15 @@ def select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from web.absences.routes import bp as absences_bp
     from web.auth.routes import bp as auth_bp
+    from web.cover.routes import bp as cover_bp
     from web.main.routes import bp as main_bp
     from web.mentors.routes import bp as mentors_bp
     from web.participants.routes import bp as participants_bp
     from web.runs.routes import bp as runs_bp
 
-    for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp):
+    for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp, absences_bp, cover_bp):
         app.register_blueprint(bp)
 
 
@@ -93,7 +96,7 @@ def _register_template_helpers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
-        if request.path.startswith(("/participants", "/runs", "/mentor")):
+        if request.path.startswith(("/participants", "/runs", "/mentor", "/absences", "/cover")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

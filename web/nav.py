@@ -10,6 +10,11 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
+    ("cover.requests", _l("Cover requests"), ("mentor",)),
+    ("absences.index", _l("Absence"), ("mentor", "consultant", "employer", "admin")),
+    ("cover.employer", _l("Cover"), ("employer",)),
+    ("cover.figures", _l("Cover figures"), ("admin",)),
+    ("cover.notices", _l("Notices"), ("consultant", "employer", "mentor", "admin")),
 ]
 
 

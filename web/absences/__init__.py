@@ -1,0 +1,1 @@
+"""Reporting absences: mentors (by themselves, consultants or employers) and participants."""

@@ -1,0 +1,44 @@
+"""Absence forms: dates are whole days, the last day is included."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import InputRequired, ValidationError
+
+from web.cover.service import overlapping_absence
+from web.forms_common import Form, opts
+
+MENTOR_REASONS = {"sick": _l("Sick"), "holiday": _l("Holiday"), "other": _l("Other")}
+PARTICIPANT_REASONS = {"sick": _l("Sick"), "relapse": _l("Relapse"), "other": _l("Other")}
+
+
+class MentorAbsenceForm(Form):
+    mentor = SelectField(_l("Mentor"), coerce=int, validators=[InputRequired()])
+    starts_on = DateField(_l("First day away"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last day away"), validators=[InputRequired()])
+    reason = SelectField(_l("Reason"), choices=opts(MENTOR_REASONS), validators=[InputRequired()])
+    submit = SubmitField(_l("Report absence"))
+
+    def __init__(self, *args, mentors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor.choices = opts((m.id, m.name) for m in mentors)
+
+    def validate_ends_on(self, field):
+        if self.starts_on.data is None or field.data is None:
+            return
+        if field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+        if self.mentor.data and overlapping_absence(self.mentor.data, self.starts_on.data, field.data):
+            raise ValidationError(_l("This overlaps an absence already reported for this mentor."))
+
+
+class ParticipantAbsenceForm(Form):
+    participant = SelectField(_l("Participant"), coerce=int, validators=[InputRequired()])
+    starts_on = DateField(_l("First day away"), validators=[InputRequired()])
+    reason = SelectField(_l("Reason"), choices=opts(PARTICIPANT_REASONS), validators=[InputRequired()])
+    submit = SubmitField(_l("Pause the assignment"))
+
+    def __init__(self, *args, participants=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.participant.choices = opts((p.id, p.code) for p in participants)

@@ -1,0 +1,114 @@
+"""Report absence: a mentor's own, or for a mentor (consultant, employer); a participant's pause."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.absences.forms import MentorAbsenceForm, ParticipantAbsenceForm
+from web.access import current_mentor, own_participant_or_404, role_required
+from web.cover import service
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.i18n import format_date
+from web.models import Mentor, Participant, Proposal, ProposalStatus
+from web.models.cover import Absence, HoldStatus, ParticipantHold
+from workers.cover_queue import enqueue_cover, schedule_deadline, schedule_release
+
+bp = Blueprint("absences", __name__, url_prefix="/absences")
+
+
+def reportable_mentors() -> list[Mentor]:
+    """Mentors this user may report absent: themselves, their participants' mentors, or
+    the employer's colleague-mentors; an admin any active mentor."""
+    role = current_user.role
+    if role == "mentor":
+        return [current_mentor()]
+    q = select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.name)
+    if role == "consultant":
+        q = q.where(Mentor.id.in_(
+            select(Proposal.mentor_id).join(Participant, Participant.id == Proposal.participant_id)
+            .where(Proposal.status == ProposalStatus.ACTIVE,
+                   Participant.consultant_id == current_user.id)))
+    elif role == "employer":
+        q = q.where(Mentor.employer_id == current_user.employer_id,
+                    Mentor.employer_id.is_not(None))
+    return db.session.scalars(q).all()
+
+
+@bp.route("/", methods=["GET", "POST"])
+@role_required("mentor", "consultant", "employer", "admin")
+def index():
+    """Report a mentor's absence; list the absences of the mentors I may report for."""
+    mentors = reportable_mentors()
+    form = MentorAbsenceForm(mentors=mentors)
+    if form.validate_on_submit():
+        mentor = next(m for m in mentors if m.id == form.mentor.data)
+        absence = service.report_absence(mentor, form.starts_on.data, form.ends_on.data,
+                                         form.reason.data, current_user)
+        db.session.commit()
+        if absence.needs:
+            enqueue_cover(absence)
+            schedule_deadline(absence)
+        flash(_("Absence reported. Cover is being arranged for %(n)s participant(s).",
+                n=len(absence.needs)), "success")
+        return redirect(url_for("absences.index"))
+    absences = db.session.scalars(
+        select(Absence).where(Absence.mentor_id.in_([m.id for m in mentors]))
+        .order_by(Absence.starts_on.desc()).limit(100)
+    ).all() if mentors else []
+    return render_template("absences/index.html", form=form, absences=absences)
+
+
+def _caseload_in_assignment():
+    q = select(Participant).where(Participant.status == "active").order_by(Participant.code)
+    if current_user.role != "admin":
+        q = q.where(Participant.consultant_id == current_user.id)
+    return db.session.scalars(q).all()
+
+
+@bp.route("/participants", methods=["GET", "POST"])
+@role_required("consultant", "admin")
+def participants():
+    """Pause a participant's assignment (absence or relapse); the slot is held a while."""
+    people = _caseload_in_assignment()
+    form = ParticipantAbsenceForm(participants=people)
+    if form.validate_on_submit():
+        p = own_participant_or_404(form.participant.data)
+        try:
+            h = service.hold(p, form.starts_on.data, form.reason.data, current_user)
+            db.session.commit()
+        except service.TransitionError as exc:
+            db.session.rollback()
+            form.participant.errors = [str(exc)]
+        else:
+            schedule_release(h)
+            flash(_("Paused. The slot is held until %(date)s.", date=format_date(h.hold_until)), "success")
+            return redirect(url_for("absences.participants"))
+    q = select(ParticipantHold).where(ParticipantHold.status == HoldStatus.HELD)
+    if current_user.role != "admin":
+        q = q.join(Participant).where(Participant.consultant_id == current_user.id)
+    holds = db.session.scalars(q.order_by(ParticipantHold.hold_until)).all()
+    return render_template("absences/participants.html", form=form, holds=holds,
+                           resume_form=EmptyForm())
+
+
+@bp.post("/holds/<int:hold_id>/resume")
+@role_required("consultant", "admin")
+def resume(hold_id: int):
+    """The participant is back within the hold: the assignment runs on."""
+    h = db.session.get(ParticipantHold, hold_id)
+    if h is None:
+        abort(404)
+    own_participant_or_404(h.participant_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.resume(h)
+            db.session.commit()
+            flash(_("Welcome back: the assignment runs on."), "success")
+        except service.TransitionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return redirect(url_for("absences.participants"))

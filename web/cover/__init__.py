@@ -1,0 +1,1 @@
+"""Substitute cover: requests for substitutes, the employer's view, the guarantee, figures."""

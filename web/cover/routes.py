@@ -1,0 +1,144 @@
+"""Cover: substitutes answer requests, employers see who covers and opt in to the guarantee,
+managers see the figures, everyone reads their notices."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.access import current_mentor, role_required
+from web.cover import service
+from web.cover.figures import cover_figures
+from web.cover.forms import GuaranteeForm
+from web.cover.notices import notice_text
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.i18n import format_date
+from web.models import Notification, Placement, Proposal, utcnow
+from web.models.cover import Absence, CoverNeed, CoverRequest, RequestStatus
+from workers.cover_queue import enqueue_cover
+
+bp = Blueprint("cover", __name__, url_prefix="/cover")
+ALL_ROLES = ("consultant", "employer", "mentor", "admin")
+
+
+def my_request_or_404(request_id: int) -> CoverRequest:
+    """A substitute reaches only the cover requests addressed to them."""
+    mentor = current_mentor()
+    req = db.session.get(CoverRequest, request_id)
+    if req is None or req.substitute_id != mentor.id:
+        abort(404)
+    return req
+
+
+@bp.route("/requests")
+@role_required("mentor")
+def requests():
+    """Cover requests waiting for my answer, and the covers I have taken on."""
+    mentor = current_mentor()
+    mine = select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
+    waiting = db.session.scalars(
+        mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)).all()
+    taken = db.session.scalars(
+        mine.where(CoverRequest.status == RequestStatus.CONFIRMED,
+                   CoverRequest.ends_on >= date.today()).order_by(CoverRequest.starts_on)).all()
+    return render_template("cover/requests.html", mentor=mentor, waiting=waiting, taken=taken,
+                           form=EmptyForm())
+
+
+@bp.post("/requests/<int:request_id>/<any(confirm, decline):answer>")
+@role_required("mentor")
+def answer(request_id: int, answer: str):
+    """Confirm or decline a cover request; a decline asks the next-best substitute."""
+    req = my_request_or_404(request_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if answer == "confirm":
+            service.confirm_cover(req, current_user)
+        else:
+            service.decline_cover(req, current_user)
+        db.session.commit()
+    except service.TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("cover.requests"))
+    if answer == "confirm":
+        flash(_("Thank you. You cover from %(start)s to %(end)s.",
+                start=format_date(req.starts_on), end=format_date(req.ends_on)), "success")
+    else:
+        enqueue_cover(req.need.absence)
+        flash(_("Declined. Someone else will be asked."), "success")
+    return redirect(url_for("cover.requests"))
+
+
+@bp.route("/")
+@role_required("employer")
+def employer():
+    """Cover at my placements now and ahead: who covers, from when to when."""
+    needs = db.session.scalars(
+        select(CoverNeed).join(Absence).join(Proposal, Proposal.id == CoverNeed.assignment_id)
+        .join(Placement, Placement.id == Proposal.placement_id)
+        .where(Placement.employer_id == current_user.employer_id, Absence.ends_on >= date.today())
+        .order_by(Absence.starts_on, CoverNeed.id)
+    ).all() if current_user.employer_id else []
+    return render_template("cover/employer.html", needs=needs)
+
+
+@bp.route("/guarantee")
+@role_required("employer")
+def guarantee():
+    """My placements and whether each has the cover guarantee."""
+    placements = db.session.scalars(
+        select(Placement).where(Placement.employer_id == current_user.employer_id)
+        .order_by(Placement.title)).all() if current_user.employer_id else []
+    return render_template("cover/guarantee.html", placements=placements, form=GuaranteeForm())
+
+
+@bp.post("/guarantee/<int:placement_id>")
+@role_required("employer")
+def toggle_guarantee(placement_id: int):
+    """Switch the cover guarantee of one of my placements on or off."""
+    pl = db.session.get(Placement, placement_id)
+    if pl is None or pl.employer_id != current_user.employer_id:
+        abort(404)
+    if GuaranteeForm().validate_on_submit():
+        pl.cover_guarantee = not pl.cover_guarantee
+        db.session.commit()
+        flash(_("Cover guarantee is on for %(title)s.", title=pl.title) if pl.cover_guarantee
+              else _("Cover guarantee is off for %(title)s.", title=pl.title), "success")
+    return redirect(url_for("cover.guarantee"))
+
+
+@bp.route("/figures")
+@role_required("admin")
+def figures():
+    """Cover figures for managers: requests, fill rate, time to fill, who lacks cover now."""
+    return render_template("cover/figures.html", f=cover_figures(date.today()))
+
+
+@bp.route("/notices")
+@role_required(*ALL_ROLES)
+def notices():
+    """My notices, newest first."""
+    rows = db.session.scalars(
+        select(Notification).where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc()).limit(100)).all()
+    items = [(n, *notice_text(n.kind, n.params, current_user)) for n in rows]
+    return render_template("cover/notices.html", items=items, form=EmptyForm())
+
+
+@bp.post("/notices/read")
+@role_required(*ALL_ROLES)
+def mark_read():
+    """Mark all my notices read."""
+    if EmptyForm().validate_on_submit():
+        db.session.execute(
+            db.update(Notification).where(Notification.user_id == current_user.id,
+                                          Notification.read_at.is_(None)).values(read_at=utcnow()))
+        db.session.commit()
+    return redirect(url_for("cover.notices"))

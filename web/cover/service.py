@@ -1,0 +1,132 @@
+"""State changes of absences, cover needs, cover requests and holds, in one place.
+
+Every function leaves committing to its caller, so a page or a job writes in one transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from web.cover.notices import mentor_users
+from web.cover.notify import notify, send_mail
+from web.extensions import db
+from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
+from web.models.cover import (
+    Absence, CoverNeed, CoverRequest, HoldStatus, NeedStatus, ParticipantHold, RequestStatus,
+)
+
+
+class TransitionError(Exception):
+    """The action is not possible in the record's current state; the message says why."""
+
+
+def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absence | None:
+    return db.session.scalar(select(Absence).where(
+        Absence.mentor_id == mentor_id, Absence.starts_on <= ends_on, Absence.ends_on >= starts_on))
+
+
+def report_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User) -> Absence:
+    """Record a mentor's absence and one cover need per active assignment of that mentor."""
+    if ends_on < starts_on:
+        raise TransitionError(_("The last day cannot be before the first day."))
+    if overlapping_absence(mentor.id, starts_on, ends_on):
+        raise TransitionError(_("This overlaps an absence already reported for this mentor."))
+    absence = Absence(mentor_id=mentor.id, starts_on=starts_on, ends_on=ends_on, reason=reason,
+                      reported_by_id=by.id)
+    db.session.add(absence)
+    for a in active_assignments(mentor.id):
+        absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
+    return absence
+
+
+def active_assignments(mentor_id: int) -> list[Proposal]:
+    return db.session.scalars(select(Proposal).where(
+        Proposal.mentor_id == mentor_id, Proposal.status == ProposalStatus.ACTIVE
+    ).order_by(Proposal.id)).all()
+
+
+def confirm_cover(req: CoverRequest, user: User) -> None:
+    """The substitute says yes: the need is filled; consultant and employer are told."""
+    if req.status != RequestStatus.REQUESTED:
+        raise TransitionError(_("This cover request is not waiting for your answer."))
+    req.status, req.decided_by_id, req.decided_at = RequestStatus.CONFIRMED, user.id, utcnow()
+    req.need.status, req.need.filled_at = NeedStatus.FILLED, utcnow()
+    a = req.assignment
+    notify([a.participant.consultant, *employer_users(a.placement.employer_id)],
+           "cover_arranged", request_id=req.id)
+
+
+def decline_cover(req: CoverRequest, user: User) -> None:
+    """The substitute says no: the need searches again, without this substitute."""
+    if req.status != RequestStatus.REQUESTED:
+        raise TransitionError(_("This cover request is not waiting for your answer."))
+    req.status, req.decided_by_id, req.decided_at = RequestStatus.DECLINED, user.id, utcnow()
+    req.need.status = NeedStatus.SEARCHING
+
+
+def employer_users(employer_id: int) -> list[User]:
+    return db.session.scalars(select(User).where(
+        User.employer_id == employer_id, User.role == "employer", User.active.is_(True))).all()
+
+
+def escalate(need: CoverNeed) -> bool:
+    """Tell that no cover was found, once: the consultant always (in-app); with the cover
+    guarantee also the employer, and both by e-mail too."""
+    if need.escalated_at is not None or need.status in (NeedStatus.FILLED, NeedStatus.CANCELLED):
+        return False
+    need.escalated_at = utcnow()
+    a = need.assignment
+    people = [a.participant.consultant]
+    if a.placement.cover_guarantee:
+        people += employer_users(a.placement.employer_id)
+    notify(people, "cover_missing", need_id=need.id)
+    if a.placement.cover_guarantee:
+        send_mail(people, "cover_missing", need_id=need.id)
+    return True
+
+
+def hold(participant: Participant, starts_on: date, reason: str, by: User) -> ParticipantHold:
+    """Pause a participant's active assignment; the slot is held for HOLD_DAYS."""
+    if participant.status == "paused":
+        raise TransitionError(_("The participant is already paused."))
+    assignment = db.session.scalar(select(Proposal).where(
+        Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
+    if assignment is None:
+        raise TransitionError(_("The participant has no active assignment to pause."))
+    until = starts_on + timedelta(days=current_app.config["HOLD_DAYS"])
+    h = ParticipantHold(participant_id=participant.id, assignment_id=assignment.id, reason=reason,
+                        starts_on=starts_on, hold_until=until, reported_by_id=by.id)
+    participant.status = "paused"
+    db.session.add(h)
+    return h
+
+
+def resume(h: ParticipantHold) -> None:
+    """The participant is back within the hold: the assignment runs on."""
+    if h.status != HoldStatus.HELD:
+        raise TransitionError(_("The hold has already ended."))
+    h.status, h.ended_at = HoldStatus.RESUMED, utcnow()
+    h.participant.status = "active"
+
+
+def release_if_due(h: ParticipantHold, today: date) -> bool:
+    """After the hold, free the slot and the mentor's hours; the participant waits again."""
+    if h.status != HoldStatus.HELD or today <= h.hold_until:
+        return False
+    h.status, h.ended_at = HoldStatus.RELEASED, utcnow()
+    h.assignment.status = ProposalStatus.ENDED
+    h.participant.status = "waiting"
+    for need in db.session.scalars(select(CoverNeed).where(CoverNeed.assignment_id == h.assignment_id)):
+        if need.status != NeedStatus.FILLED:
+            need.status = NeedStatus.CANCELLED
+            for req in need.requests:
+                if req.status == RequestStatus.REQUESTED:
+                    req.status = RequestStatus.CANCELLED
+    a = h.assignment
+    notify([h.participant.consultant, *mentor_users([a.mentor_id]),
+            *employer_users(a.placement.employer_id)], "hold_released", hold_id=h.id)
+    return True
