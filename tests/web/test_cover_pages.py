@@ -1,0 +1,187 @@
+"""Absence and cover pages: bad input stores nothing, roles see only their own."""
+
+from datetime import date
+
+import pytest
+
+from tests.cover_helpers import scene, user
+from web.cover import service
+from web.models import Notification
+from web.models.cover import Absence, CoverRequest, ParticipantHold
+from workers.cover_jobs import run_cover
+from workers.queue import get_queue
+
+FORM = {"starts_on": "2027-03-03", "ends_on": "2027-03-07", "reason": "sick"}
+
+
+@pytest.fixture
+def s(db, make):
+    return scene(db, make, n=2)
+
+
+@pytest.fixture
+def auth(auth, client):
+    """Log in with the interface in English, so messages can be compared."""
+    login = auth.login
+
+    def login_en(user, password="pw"):
+        r = login(user, password)
+        client.post("/lang/en")
+        return r
+
+    auth.login = login_en
+    return auth
+
+
+def _count(db, model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, client, s):
+    auth.login(s.mentor_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
+    assert r.status_code == 302
+    absence = db.session.scalar(db.select(Absence))
+    assert len(absence.needs) == 2 and absence.job_id
+    queue = get_queue("cover")
+    assert queue.job_ids == [absence.job_id]
+    assert queue.fetch_job(absence.job_id).args == (absence.id,)  # ids only
+    assert get_queue("cover").scheduled_job_registry.get_job_ids() == [f"cover-deadline-{absence.id}"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"ends_on": "2027-03-01"}, "The last day cannot be before the first day."),
+    ({"ends_on": "x"}, "Not a valid date value."),
+    ({"reason": "bored"}, "Not a valid choice."),
+])
+def test_bad_absence_input_is_explained_and_nothing_stored(db, auth, client, s, data, message):
+    auth.login(s.mentor_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id, **data})
+    assert r.status_code == 200 and message in r.get_data(as_text=True)
+    assert _count(db, Absence) == 0
+
+
+def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
+    service.report_absence(s.mentor, date(2027, 3, 6), date(2027, 3, 9), "holiday", s.consultant)
+    db.session.commit()
+    auth.login(s.employer_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
+    assert "This overlaps an absence already reported" in r.get_data(as_text=True)
+    assert _count(db, Absence) == 1
+
+
+def test_who_may_report_for_whom(db, make, auth, client, s):
+    other_consultant = user(db, "consultant")
+    other_employer = user(db, "employer", employer_id=make.employer().id)
+    for who, mentor, ok in [(s.consultant, s.mentor, True), (s.employer_user, s.colleague, True),
+                             (s.employer_user, s.external, False), (other_consultant, s.mentor, False),
+                             (other_employer, s.mentor, False), (s.colleague_user, s.mentor, False)]:
+        auth.login(who)
+        r = client.post("/absences/", data={**FORM, "mentor": mentor.id})
+        assert (r.status_code == 302) is ok, (who.role, ok)
+        auth.logout()
+        db.session.query(Absence).delete()
+        db.session.commit()
+
+
+def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, client, s):
+    absence = service.report_absence(s.mentor, date(2027, 3, 3), date(2027, 3, 7), "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalar(db.select(CoverRequest))
+    assert req.substitute_id == s.colleague.id
+    auth.login(s.external_user)
+    assert s.participants[0].code not in client.get("/cover/requests").get_data(as_text=True)
+    assert client.post(f"/cover/requests/{req.id}/confirm").status_code == 404
+    assert req.status == "requested"
+    auth.logout()
+    auth.login(s.colleague_user)
+    assert s.participants[0].code in client.get("/cover/requests").get_data(as_text=True)
+    assert client.post(f"/cover/requests/{req.id}/decline").status_code == 302
+    db.session.refresh(req)
+    assert req.status == "declined"
+    assert len(get_queue("cover").job_ids) == 1  # the next-best substitute is being looked for
+
+
+@pytest.mark.parametrize("path, roles_ok", [
+    ("/cover/requests", ("mentor",)), ("/cover/", ("employer",)), ("/cover/guarantee", ("employer",)),
+    ("/cover/figures", ("admin",)), ("/absences/participants", ("consultant", "admin")),
+    ("/cover/notices", ("consultant", "employer", "mentor", "admin")),
+])
+def test_pages_by_role(db, make, auth, client, path, roles_ok):
+    for role in ("consultant", "employer", "mentor", "admin"):
+        u = user(db, role)
+        if role == "mentor":
+            make.mentor(user=u)
+        auth.login(u)
+        assert client.get(path).status_code == (200 if role in roles_ok else 403), role
+        auth.logout()
+
+
+def test_employer_sees_who_covers_and_no_needs(db, auth, client, make, s):
+    s.participants[0].needs = ["addiction"]
+    db.session.commit()
+    absence = service.report_absence(s.mentor, date.today(), date.today(), "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalar(db.select(CoverRequest).where(CoverRequest.substitute_id == s.colleague.id))
+    service.confirm_cover(req, s.colleague_user)
+    db.session.commit()
+    auth.login(s.employer_user)
+    page = client.get("/cover/").get_data(as_text=True)
+    assert s.colleague.name in page and "Cover arranged" in page
+    assert req.assignment.participant.code in page
+    assert "addiction" not in page.lower() and "misbrug" not in page.lower()
+    auth.logout()
+    auth.login(user(db, "employer", employer_id=make.employer().id))
+    assert req.assignment.participant.code not in client.get("/cover/").get_data(as_text=True)
+
+
+def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, client, s):
+    auth.login(s.employer_user)
+    assert client.post(f"/cover/guarantee/{s.placement.id}").status_code == 302
+    db.session.refresh(s.placement)
+    assert s.placement.cover_guarantee is True
+    other = make.placement(make.employer())
+    assert client.post(f"/cover/guarantee/{other.id}").status_code == 404
+    assert client.get(f"/cover/guarantee/{s.placement.id}").status_code == 405
+
+
+def test_participant_pause_and_resume(db, auth, client, make, s):
+    auth.login(s.consultant)
+    p = s.participants[0]
+    r = client.post("/absences/participants", data={"participant": p.id, "starts_on": "2027-03-03",
+                                                    "reason": "relapse"})
+    assert r.status_code == 302
+    h = db.session.scalar(db.select(ParticipantHold))
+    assert p.status == "paused" and h.job_id == f"release-hold-{h.id}"
+    r = client.post("/absences/participants", data={"participant": p.id, "starts_on": "2027-03-04",
+                                                    "reason": "sick"})
+    assert r.status_code == 200 and _count(db, ParticipantHold) == 1  # no longer active: no choice
+    auth.logout()
+    auth.login(user(db, "consultant"))
+    assert client.post(f"/absences/holds/{h.id}/resume").status_code == 404
+    auth.logout()
+    auth.login(s.consultant)
+    assert client.post(f"/absences/holds/{h.id}/resume").status_code == 302
+    db.session.refresh(p)
+    assert p.status == "active"
+
+
+def test_figures_and_notices(db, auth, client, make, s):
+    absence = service.report_absence(s.mentor, date.today(), date.today(), "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalars(db.select(CoverRequest)).first()
+    service.confirm_cover(req, req.substitute.user)
+    db.session.commit()
+    auth.login(user(db, "admin"))
+    page = client.get("/cover/figures").get_data(as_text=True)
+    assert 'id="fill-rate">50' in page and 'id="uncovered">1<' in page and 'id="requests">2<' in page
+    auth.logout()
+    auth.login(s.consultant)
+    page = client.get("/cover/notices").get_data(as_text=True)
+    assert s.colleague.name in page
+    client.post("/cover/notices/read")
+    assert db.session.scalar(db.select(Notification).where(
+        Notification.user_id == s.consultant.id)).read_at is not None

@@ -1,0 +1,139 @@
+"""Cover jobs run in-process: substitutes asked, declines re-solved, deadlines, holds."""
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from tests.cover_helpers import scene
+from web.cover import service
+from web.extensions import mail
+from web.models import Notification, ProposalStatus
+from web.models.cover import CoverRequest, HoldStatus, NeedStatus, RequestStatus, mentor_on
+from workers.cover_jobs import cover_deadline, release_hold, run_cover
+
+MAR3, MAR7 = date(2027, 3, 3), date(2027, 3, 7)
+
+
+def _absence(db, s, **kw):
+    a = service.report_absence(s.mentor, kw.get("start", MAR3), kw.get("end", MAR7), "sick",
+                               s.consultant)
+    db.session.commit()
+    return a
+
+
+def _kinds(db, user):
+    return [n.kind for n in db.session.scalars(
+        db.select(Notification).where(Notification.user_id == user.id))]
+
+
+def test_run_cover_asks_colleague_first_then_next_best_after_decline(db, make):
+    s = scene(db, make, n=1)
+    absence = _absence(db, s)
+    assert run_cover(absence.id)["asked"] == 1
+    req = db.session.scalar(db.select(CoverRequest))
+    assert req.substitute_id == s.colleague.id and (req.starts_on, req.ends_on) == (MAR3, MAR7)
+    assert absence.needs[0].status == NeedStatus.REQUESTED
+    assert _kinds(db, s.colleague_user) == ["cover_requested"]
+    assert run_cover(absence.id)["asked"] == 0  # running twice asks nobody more
+
+    service.decline_cover(req, s.colleague_user)
+    db.session.commit()
+    run_cover(absence.id)
+    nxt = db.session.scalar(db.select(CoverRequest).where(CoverRequest.status == "requested"))
+    assert nxt.substitute_id == s.external.id
+
+
+def test_current_mentor_follows_cover_dates(db, make):
+    s = scene(db, make, n=1)
+    absence = _absence(db, s)
+    run_cover(absence.id)
+    req = db.session.scalar(db.select(CoverRequest))
+    a = s.assignments[0]
+    assert mentor_on(a, MAR3) == s.mentor.id  # asked, not yet confirmed
+    service.confirm_cover(req, s.colleague_user)
+    db.session.commit()
+    assert absence.needs[0].status == NeedStatus.FILLED
+    assert mentor_on(a, MAR3 - timedelta(days=1)) == s.mentor.id
+    assert mentor_on(a, MAR3) == s.colleague.id
+    assert mentor_on(a, MAR7) == s.colleague.id
+    assert mentor_on(a, MAR7 + timedelta(days=1)) == s.mentor.id  # back without anyone acting
+    assert "cover_arranged" in _kinds(db, s.employer_user)
+    assert "cover_arranged" in _kinds(db, s.consultant)
+
+
+def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, make, tmp_path):
+    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")
+    s = scene(db, make, n=1)
+    s.placement.cover_guarantee = True
+    for m in (s.colleague, s.external):
+        m.active = False
+    db.session.commit()
+    absence = _absence(db, s)
+    with mail.record_messages() as outbox:
+        assert run_cover(absence.id)["unfilled"] == 1
+    assert absence.needs[0].status == NeedStatus.UNFILLED and absence.needs[0].escalated_at
+    assert sorted(m.recipients[0] for m in outbox) == sorted(
+        [s.consultant.email, s.employer_user.email])
+    assert s.participants[0].code in outbox[0].body
+    assert len(list(Path(tmp_path / "mail").glob("*.eml"))) == 2
+    assert _kinds(db, s.employer_user) == ["cover_missing"]
+    with mail.record_messages() as outbox:
+        cover_deadline(absence.id)  # told once only
+    assert outbox == []
+
+
+def test_without_guarantee_only_the_deadline_tells_and_only_the_consultant(db, make):
+    s = scene(db, make, n=1)
+    absence = _absence(db, s)
+    run_cover(absence.id)  # the colleague is asked but does not answer
+    with mail.record_messages() as outbox:
+        assert cover_deadline(absence.id)["escalated"] == 1
+    assert outbox == []
+    assert _kinds(db, s.consultant) == ["cover_missing"] and _kinds(db, s.employer_user) == []
+
+
+def test_deadline_after_cover_is_filled_tells_nobody(db, make):
+    s = scene(db, make, n=1)
+    s.placement.cover_guarantee = True
+    absence = _absence(db, s)
+    run_cover(absence.id)
+    service.confirm_cover(db.session.scalar(db.select(CoverRequest)), s.colleague_user)
+    db.session.commit()
+    assert cover_deadline(absence.id)["escalated"] == 0
+
+
+def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make):
+    s = scene(db, make, n=1)
+    p, a = s.participants[0], s.assignments[0]
+    h = service.hold(p, MAR3, "relapse", s.consultant)
+    db.session.commit()
+    assert p.status == "paused" and h.hold_until == MAR3 + timedelta(days=app.config["HOLD_DAYS"])
+    assert release_hold(h.id, today=h.hold_until)["released"] is False  # last held day
+    assert a.status == ProposalStatus.ACTIVE
+    assert release_hold(h.id, today=h.hold_until + timedelta(days=1))["released"] is True
+    db.session.expire_all()
+    assert (h.status, a.status, p.status) == (HoldStatus.RELEASED, ProposalStatus.ENDED, "waiting")
+    for user in (s.consultant, s.mentor_user, s.employer_user):
+        assert _kinds(db, user) == ["hold_released"]
+
+
+def test_resumed_hold_is_not_released(db, make):
+    s = scene(db, make, n=1)
+    p = s.participants[0]
+    h = service.hold(p, MAR3, "sick", s.consultant)
+    db.session.commit()
+    service.resume(h)
+    db.session.commit()
+    assert p.status == "active"
+    assert release_hold(h.id, today=MAR3 + timedelta(days=100))["released"] is False
+    assert s.assignments[0].status == ProposalStatus.ACTIVE
+
+
+def test_release_cancels_open_cover_requests(db, make):
+    s = scene(db, make, n=1)
+    absence = _absence(db, s)
+    run_cover(absence.id)
+    h = service.hold(s.participants[0], MAR3, "sick", s.consultant)
+    db.session.commit()
+    release_hold(h.id, today=h.hold_until + timedelta(days=1))
+    assert absence.needs[0].status == NeedStatus.CANCELLED
+    assert db.session.scalar(db.select(CoverRequest)).status == RequestStatus.CANCELLED
