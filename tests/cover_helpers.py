@@ -16,8 +16,13 @@ COPENHAGEN = {"town": "København", "lat": 55.6761, "lon": 12.5683}
 
 
 def assign(db, participant, placement, mentor, hours=6, status=ProposalStatus.ACTIVE):
-    p = Proposal(participant_id=participant.id, placement_id=placement.id, mentor_id=mentor.id,
-                 hours=hours, status=status)
+    p = Proposal(
+        participant_id=participant.id,
+        placement_id=placement.id,
+        mentor_id=mentor.id,
+        hours=hours,
+        status=status,
+    )
     if status == ProposalStatus.ACTIVE:
         participant.status = "active"
     db.session.add(p)
@@ -44,8 +49,13 @@ class Scene:
 def user(db, role, **kw) -> User:
     """A user whose password is "pw", without the cost of a real hash."""
     n = db.session.scalar(db.select(db.func.count()).select_from(User)) + 1
-    u = User(email=f"cover-{role}{n}@example.dk", name=f"{role.title()} {n}", role=role,
-             password_hash=_CHEAP_PW, **kw)
+    u = User(
+        email=f"cover-{role}{n}@example.dk",
+        name=f"{role.title()} {n}",
+        role=role,
+        password_hash=_CHEAP_PW,
+        **kw,
+    )
     db.session.add(u)
     db.session.commit()
     return u
@@ -61,10 +71,21 @@ def scene(db, make, n=2) -> Scene:
     mentor_user, colleague_user, external_user = (user(db, "mentor") for _ in range(3))
     mentor = make.mentor(emp, mentor_user, capacity_hours=40, max_participants=10)
     colleague = make.mentor(emp, colleague_user, capacity_hours=20, max_participants=3)
-    external = make.mentor(None, external_user, capacity_hours=20, max_participants=3,
-                           max_travel_km=30.0)
-    s = Scene(consultant, emp, employer_user, placement, mentor, mentor_user, colleague,
-              colleague_user, external, external_user)
+    external = make.mentor(
+        None, external_user, capacity_hours=20, max_participants=3, max_travel_km=30.0
+    )
+    s = Scene(
+        consultant,
+        emp,
+        employer_user,
+        placement,
+        mentor,
+        mentor_user,
+        colleague,
+        colleague_user,
+        external,
+        external_user,
+    )
     for _ in range(n):
         p = make.participant(consultant, hours_min=4, hours_max=8)
         s.participants.append(p)

@@ -45,8 +45,11 @@ def run_cover(absence_id: int) -> dict:
         if not needs:
             return {"absence": absence_id, "asked": 0, "unfilled": 0}
         problem = build_cover_problem(absence, needs)
-        result = matcher.cover_dict(problem, time_limit=app.config["COVER_TIME_LIMIT"],
-                                    num_workers=app.config["SOLVER_WORKERS"])
+        result = matcher.cover_dict(
+            problem,
+            time_limit=app.config["COVER_TIME_LIMIT"],
+            num_workers=app.config["SOLVER_WORKERS"],
+        )
         if result["status"] == "INVALID":
             raise RuntimeError("cover problem invalid: " + "; ".join(result["errors"])[:1000])
         try:
@@ -56,8 +59,12 @@ def run_cover(absence_id: int) -> dict:
             db.session.rollback()
             return {"absence": absence_id, "skipped": True}
         log.info("cover absence %s: %s asked, %s unfilled", absence_id, asked, unfilled)
-        return {"absence": absence_id, "asked": asked, "unfilled": unfilled,
-                "status": result["status"]}
+        return {
+            "absence": absence_id,
+            "asked": asked,
+            "unfilled": unfilled,
+            "status": result["status"],
+        }
 
 
 def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
@@ -65,10 +72,16 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
     by_participant = {n.assignment.participant_id: n for n in needs}
     for m in result["matches"]:
         need = by_participant[parse_id(m["participant"])]
-        req = CoverRequest(need_id=need.id, assignment_id=need.assignment_id,
-                           substitute_id=parse_id(m["mentor"]), hours=m["hours"],
-                           starts_on=absence.starts_on, ends_on=absence.ends_on,
-                           score=m["score"], reasons=_reasons(m))
+        req = CoverRequest(
+            need_id=need.id,
+            assignment_id=need.assignment_id,
+            substitute_id=parse_id(m["mentor"]),
+            hours=m["hours"],
+            starts_on=absence.starts_on,
+            ends_on=absence.ends_on,
+            score=m["score"],
+            reasons=_reasons(m),
+        )
         db.session.add(req)
         db.session.flush()
         need.status, need.reasons = NeedStatus.REQUESTED, []
@@ -111,8 +124,13 @@ def _fail(job, message: str) -> None:
         absence = db.session.get(Absence, absence_id)
         for need in searching_needs(absence) if absence else []:
             need.status = NeedStatus.UNFILLED
-            need.reasons = [{"code": "cover_job_failed", "en": "the cover search failed",
-                             "da": "søgningen efter vikar mislykkedes"}]
+            need.reasons = [
+                {
+                    "code": "cover_job_failed",
+                    "en": "the cover search failed",
+                    "da": "søgningen efter vikar mislykkedes",
+                }
+            ]
             service.escalate(need)
         db.session.commit()
         log.warning("cover absence %s failed: %s", absence_id, message)

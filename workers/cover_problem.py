@@ -31,10 +31,13 @@ def searching_needs(absence: Absence) -> list[CoverNeed]:
 
 def _absent_ids(absence: Absence) -> set[int]:
     """Mentors away on at least one day of this absence (they cannot cover any of it)."""
-    return set(db.session.scalars(
-        select(Absence.mentor_id).where(Absence.starts_on <= absence.ends_on,
-                                        Absence.ends_on >= absence.starts_on)
-    ))
+    return set(
+        db.session.scalars(
+            select(Absence.mentor_id).where(
+                Absence.starts_on <= absence.ends_on, Absence.ends_on >= absence.starts_on
+            )
+        )
+    )
 
 
 def _load(absence: Absence, absent: set[int]) -> tuple[Counter, Counter]:
@@ -47,9 +50,11 @@ def _load(absence: Absence, absent: set[int]) -> tuple[Counter, Counter]:
         hours[mentor_id] += h
         people[mentor_id] += 1
     for mentor_id, h in db.session.execute(
-        select(CoverRequest.substitute_id, CoverRequest.hours)
-        .where(CoverRequest.status.in_((RequestStatus.REQUESTED, RequestStatus.CONFIRMED)),
-               CoverRequest.starts_on <= absence.ends_on, CoverRequest.ends_on >= absence.starts_on)
+        select(CoverRequest.substitute_id, CoverRequest.hours).where(
+            CoverRequest.status.in_((RequestStatus.REQUESTED, RequestStatus.CONFIRMED)),
+            CoverRequest.starts_on <= absence.ends_on,
+            CoverRequest.ends_on >= absence.starts_on,
+        )
     ):
         hours[mentor_id] += h
         people[mentor_id] += 1
@@ -60,20 +65,26 @@ def _known(participant_ids: list[int], mentor_ids: set[int]) -> dict[str, list[s
     """Mentors each participant already knows: earlier assignments and confirmed covers."""
     known: dict[int, set[int]] = defaultdict(set)
     for p_id, m_id in db.session.execute(
-        select(Proposal.participant_id, Proposal.mentor_id)
-        .where(Proposal.participant_id.in_(participant_ids),
-               Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)))
+        select(Proposal.participant_id, Proposal.mentor_id).where(
+            Proposal.participant_id.in_(participant_ids),
+            Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)),
+        )
     ):
         known[p_id].add(m_id)
     for p_id, m_id in db.session.execute(
         select(Proposal.participant_id, CoverRequest.substitute_id)
         .join(Proposal, Proposal.id == CoverRequest.assignment_id)
-        .where(Proposal.participant_id.in_(participant_ids),
-               CoverRequest.status == RequestStatus.CONFIRMED)
+        .where(
+            Proposal.participant_id.in_(participant_ids),
+            CoverRequest.status == RequestStatus.CONFIRMED,
+        )
     ):
         known[p_id].add(m_id)
-    return {pid(p): sorted(mid(m) for m in ms & mentor_ids) for p, ms in known.items()
-            if ms & mentor_ids}
+    return {
+        pid(p): sorted(mid(m) for m in ms & mentor_ids)
+        for p, ms in known.items()
+        if ms & mentor_ids
+    }
 
 
 def _excluded(needs: list[CoverNeed], mentor_ids: set[int]) -> dict[int, set[str]]:
@@ -81,14 +92,18 @@ def _excluded(needs: list[CoverNeed], mentor_ids: set[int]) -> dict[int, set[str
     out: dict[int, set[str]] = defaultdict(set)
     by_participant = {n.assignment.participant_id: n for n in needs}
     for ex in db.session.scalars(
-        select(Exclusion).where(Exclusion.participant_id.in_(by_participant),
-                                Exclusion.mentor_id.is_not(None))
+        select(Exclusion).where(
+            Exclusion.participant_id.in_(by_participant), Exclusion.mentor_id.is_not(None)
+        )
     ):
         if ex.mentor_id in mentor_ids:
             out[ex.participant_id].add(mid(ex.mentor_id))
     for p_id, need in by_participant.items():
-        out[p_id] |= {mid(r.substitute_id) for r in need.requests
-                      if r.status == RequestStatus.DECLINED and r.substitute_id in mentor_ids}
+        out[p_id] |= {
+            mid(r.substitute_id)
+            for r in need.requests
+            if r.status == RequestStatus.DECLINED and r.substitute_id in mentor_ids
+        }
     return out
 
 
@@ -109,28 +124,53 @@ def build_cover_problem(absence: Absence, needs: list[CoverNeed] | None = None) 
     return {
         "format": "mentor-cover/1",
         "participants": [
-            {"id": pid(p.id), "hours_min": p.hours_min, "hours_max": p.hours_max,
-             "priority": p.priority, "days": p.days, "areas": p.areas, "needs": p.needs,
-             "attributes": p.attributes, "location": _loc(p), "max_travel_km": p.max_travel_km,
-             "excluded_mentors": sorted(excluded[p.id])}
+            {
+                "id": pid(p.id),
+                "hours_min": p.hours_min,
+                "hours_max": p.hours_max,
+                "priority": p.priority,
+                "days": p.days,
+                "areas": p.areas,
+                "needs": p.needs,
+                "attributes": p.attributes,
+                "location": _loc(p),
+                "max_travel_km": p.max_travel_km,
+                "excluded_mentors": sorted(excluded[p.id]),
+            }
             for p in (a.participant for a in assignments)
         ],
         "placements": [
-            {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,
-             "slots": pl.slots, "days": pl.days, "requirements": pl.requirements,
-             "location": _loc(pl)}
+            {
+                "id": lid(pl.id),
+                "employer": f"e{pl.employer_id}",
+                "area": pl.area,
+                "slots": pl.slots,
+                "days": pl.days,
+                "requirements": pl.requirements,
+                "location": _loc(pl),
+            }
             for pl in placements.values()
         ],
         "mentors": [
-            {"id": mid(m.id), "employer": f"e{m.employer_id}" if m.employer_id else None,
-             "skills": m.skills, "capacity_hours": max(0, min(60, m.capacity_hours - hours[m.id])),
-             "max_participants": max(0, m.max_participants - people[m.id]), "days": m.days,
-             "location": _loc(m), "max_travel_km": m.max_travel_km}
+            {
+                "id": mid(m.id),
+                "employer": f"e{m.employer_id}" if m.employer_id else None,
+                "skills": m.skills,
+                "capacity_hours": max(0, min(60, m.capacity_hours - hours[m.id])),
+                "max_participants": max(0, m.max_participants - people[m.id]),
+                "days": m.days,
+                "location": _loc(m),
+                "max_travel_km": m.max_travel_km,
+            }
             for m in mentor_rows
         ],
         "assignments": [
-            {"participant": pid(a.participant_id), "placement": lid(a.placement_id),
-             "mentor": mid(absence.mentor_id), "hours": a.hours}
+            {
+                "participant": pid(a.participant_id),
+                "placement": lid(a.placement_id),
+                "mentor": mid(absence.mentor_id),
+                "hours": a.hours,
+            }
             for a in assignments
         ],
         "absent": [mid(absence.mentor_id)],

@@ -41,7 +41,9 @@ def schedule_deadline(absence) -> str:
         "workers.cover_jobs.cover_deadline",
         absence.id,
         job_id=f"cover-deadline-{absence.id}",
-        job_timeout=120, result_ttl=DAY, failure_ttl=7 * DAY,
+        job_timeout=120,
+        result_ttl=DAY,
+        failure_ttl=7 * DAY,
         retry=Retry(max=2, interval=[30, 300]),
         description=f"cover deadline of absence {absence.id}",
     )
@@ -56,7 +58,9 @@ def schedule_release(hold) -> str:
         "workers.cover_jobs.release_hold",
         hold.id,
         job_id=f"release-hold-{hold.id}",
-        job_timeout=120, result_ttl=DAY, failure_ttl=7 * DAY,
+        job_timeout=120,
+        result_ttl=DAY,
+        failure_ttl=7 * DAY,
         retry=Retry(max=2, interval=[30, 300]),
         description=f"release hold {hold.id}",
     )

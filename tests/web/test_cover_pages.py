@@ -46,14 +46,19 @@ def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, cli
     queue = get_queue("cover")
     assert queue.job_ids == [absence.job_id]
     assert queue.fetch_job(absence.job_id).args == (absence.id,)  # ids only
-    assert get_queue("cover").scheduled_job_registry.get_job_ids() == [f"cover-deadline-{absence.id}"]
+    assert get_queue("cover").scheduled_job_registry.get_job_ids() == [
+        f"cover-deadline-{absence.id}"
+    ]
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"ends_on": "2027-03-01"}, "The last day cannot be before the first day."),
-    ({"ends_on": "x"}, "Not a valid date value."),
-    ({"reason": "bored"}, "Not a valid choice."),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"ends_on": "2027-03-01"}, "The last day cannot be before the first day."),
+        ({"ends_on": "x"}, "Not a valid date value."),
+        ({"reason": "bored"}, "Not a valid choice."),
+    ],
+)
 def test_bad_absence_input_is_explained_and_nothing_stored(db, auth, client, s, data, message):
     auth.login(s.mentor_user)
     r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id, **data})
@@ -73,9 +78,14 @@ def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
 def test_who_may_report_for_whom(db, make, auth, client, s):
     other_consultant = user(db, "consultant")
     other_employer = user(db, "employer", employer_id=make.employer().id)
-    for who, mentor, ok in [(s.consultant, s.mentor, True), (s.employer_user, s.colleague, True),
-                             (s.employer_user, s.external, False), (other_consultant, s.mentor, False),
-                             (other_employer, s.mentor, False), (s.colleague_user, s.mentor, False)]:
+    for who, mentor, ok in [
+        (s.consultant, s.mentor, True),
+        (s.employer_user, s.colleague, True),
+        (s.employer_user, s.external, False),
+        (other_consultant, s.mentor, False),
+        (other_employer, s.mentor, False),
+        (s.colleague_user, s.mentor, False),
+    ]:
         auth.login(who)
         r = client.post("/absences/", data={**FORM, "mentor": mentor.id})
         assert (r.status_code == 302) is ok, (who.role, ok)
@@ -85,7 +95,9 @@ def test_who_may_report_for_whom(db, make, auth, client, s):
 
 
 def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, client, s):
-    absence = service.report_absence(s.mentor, date(2027, 3, 3), date(2027, 3, 7), "sick", s.consultant)
+    absence = service.report_absence(
+        s.mentor, date(2027, 3, 3), date(2027, 3, 7), "sick", s.consultant
+    )
     db.session.commit()
     run_cover(absence.id)
     req = db.session.scalar(db.select(CoverRequest))
@@ -103,11 +115,17 @@ def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, 
     assert len(get_queue("cover").job_ids) == 1  # the next-best substitute is being looked for
 
 
-@pytest.mark.parametrize("path, roles_ok", [
-    ("/cover/requests", ("mentor",)), ("/cover/", ("employer",)), ("/cover/guarantee", ("employer",)),
-    ("/cover/figures", ("admin",)), ("/absences/participants", ("consultant", "admin")),
-    ("/cover/notices", ("consultant", "employer", "mentor", "admin")),
-])
+@pytest.mark.parametrize(
+    "path, roles_ok",
+    [
+        ("/cover/requests", ("mentor",)),
+        ("/cover/", ("employer",)),
+        ("/cover/guarantee", ("employer",)),
+        ("/cover/figures", ("admin",)),
+        ("/absences/participants", ("consultant", "admin")),
+        ("/cover/notices", ("consultant", "employer", "mentor", "admin")),
+    ],
+)
 def test_pages_by_role(db, make, auth, client, path, roles_ok):
     for role in ("consultant", "employer", "mentor", "admin"):
         u = user(db, role)
@@ -124,7 +142,9 @@ def test_employer_sees_who_covers_and_no_needs(db, auth, client, make, s):
     absence = service.report_absence(s.mentor, date.today(), date.today(), "sick", s.consultant)
     db.session.commit()
     run_cover(absence.id)
-    req = db.session.scalar(db.select(CoverRequest).where(CoverRequest.substitute_id == s.colleague.id))
+    req = db.session.scalar(
+        db.select(CoverRequest).where(CoverRequest.substitute_id == s.colleague.id)
+    )
     service.confirm_cover(req, s.colleague_user)
     db.session.commit()
     auth.login(s.employer_user)
@@ -150,13 +170,17 @@ def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, clien
 def test_participant_pause_and_resume(db, auth, client, make, s):
     auth.login(s.consultant)
     p = s.participants[0]
-    r = client.post("/absences/participants", data={"participant": p.id, "starts_on": "2027-03-03",
-                                                    "reason": "relapse"})
+    r = client.post(
+        "/absences/participants",
+        data={"participant": p.id, "starts_on": "2027-03-03", "reason": "relapse"},
+    )
     assert r.status_code == 302
     h = db.session.scalar(db.select(ParticipantHold))
     assert p.status == "paused" and h.job_id == f"release-hold-{h.id}"
-    r = client.post("/absences/participants", data={"participant": p.id, "starts_on": "2027-03-04",
-                                                    "reason": "sick"})
+    r = client.post(
+        "/absences/participants",
+        data={"participant": p.id, "starts_on": "2027-03-04", "reason": "sick"},
+    )
     assert r.status_code == 200 and _count(db, ParticipantHold) == 1  # no longer active: no choice
     auth.logout()
     auth.login(user(db, "consultant"))
@@ -177,11 +201,17 @@ def test_figures_and_notices(db, auth, client, make, s):
     db.session.commit()
     auth.login(user(db, "admin"))
     page = client.get("/cover/figures").get_data(as_text=True)
-    assert 'id="fill-rate">50' in page and 'id="uncovered">1<' in page and 'id="requests">2<' in page
+    assert (
+        'id="fill-rate">50' in page and 'id="uncovered">1<' in page and 'id="requests">2<' in page
+    )
     auth.logout()
     auth.login(s.consultant)
     page = client.get("/cover/notices").get_data(as_text=True)
     assert s.colleague.name in page
     client.post("/cover/notices/read")
-    assert db.session.scalar(db.select(Notification).where(
-        Notification.user_id == s.consultant.id)).read_at is not None
+    assert (
+        db.session.scalar(
+            db.select(Notification).where(Notification.user_id == s.consultant.id)
+        ).read_at
+        is not None
+    )

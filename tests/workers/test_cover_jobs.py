@@ -14,15 +14,18 @@ MAR3, MAR7 = date(2027, 3, 3), date(2027, 3, 7)
 
 
 def _absence(db, s, **kw):
-    a = service.report_absence(s.mentor, kw.get("start", MAR3), kw.get("end", MAR7), "sick",
-                               s.consultant)
+    a = service.report_absence(
+        s.mentor, kw.get("start", MAR3), kw.get("end", MAR7), "sick", s.consultant
+    )
     db.session.commit()
     return a
 
 
 def _kinds(db, user):
-    return [n.kind for n in db.session.scalars(
-        db.select(Notification).where(Notification.user_id == user.id))]
+    return [
+        n.kind
+        for n in db.session.scalars(db.select(Notification).where(Notification.user_id == user.id))
+    ]
 
 
 def test_run_cover_asks_colleague_first_then_next_best_after_decline(db, make):
@@ -72,7 +75,8 @@ def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, 
         assert run_cover(absence.id)["unfilled"] == 1
     assert absence.needs[0].status == NeedStatus.UNFILLED and absence.needs[0].escalated_at
     assert sorted(m.recipients[0] for m in outbox) == sorted(
-        [s.consultant.email, s.employer_user.email])
+        [s.consultant.email, s.employer_user.email]
+    )
     assert s.participants[0].code in outbox[0].body
     assert len(list(Path(tmp_path / "mail").glob("*.eml"))) == 2
     assert _kinds(db, s.employer_user) == ["cover_missing"]

@@ -27,7 +27,8 @@ def test_problem_covers_every_active_assignment_of_the_absent_mentor(db, make):
     problem = build_cover_problem(_report(db, s))
     assert problem["absent"] == [f"m{s.mentor.id}"]
     assert sorted(a["participant"] for a in problem["assignments"]) == sorted(
-        f"p{p.id}" for p in s.participants)
+        f"p{p.id}" for p in s.participants
+    )
     assert {a["hours"] for a in problem["assignments"]} == {6}
     assert matcher.cover_dict(problem, num_workers=1)["status"] != "INVALID"
 
@@ -43,7 +44,9 @@ def test_spare_capacity_counts_own_assignments_and_held_covers(db, make):
 
 def test_mentors_absent_in_the_period_are_left_out(db, make):
     s = scene(db, make, n=1)
-    service.report_absence(s.colleague, date(2027, 3, 6), date(2027, 3, 10), "holiday", s.consultant)
+    service.report_absence(
+        s.colleague, date(2027, 3, 6), date(2027, 3, 10), "holiday", s.consultant
+    )
     problem = build_cover_problem(_report(db, s))
     ids = {m["id"] for m in problem["mentors"]}
     assert f"m{s.colleague.id}" not in ids and f"m{s.external.id}" in ids
@@ -66,12 +69,21 @@ def test_decliners_and_exclusions_are_excluded(db, make):
     db.session.add(Exclusion(participant_id=p.id, mentor_id=s.external.id))
     absence = _report(db, s)
     need = absence.needs[0]
-    db.session.add(CoverRequest(need_id=need.id, assignment_id=need.assignment_id,
-                                substitute_id=s.colleague.id, hours=6, starts_on=MAR3,
-                                ends_on=MAR7, status=RequestStatus.DECLINED))
+    db.session.add(
+        CoverRequest(
+            need_id=need.id,
+            assignment_id=need.assignment_id,
+            substitute_id=s.colleague.id,
+            hours=6,
+            starts_on=MAR3,
+            ends_on=MAR7,
+            status=RequestStatus.DECLINED,
+        )
+    )
     db.session.commit()
     problem = build_cover_problem(absence)
     assert problem["participants"][0]["excluded_mentors"] == sorted(
-        [f"m{s.colleague.id}", f"m{s.external.id}"])
+        [f"m{s.colleague.id}", f"m{s.external.id}"]
+    )
     result = matcher.cover_dict(problem, num_workers=1)
     assert result["matches"] == [] and result["unmatched"][0]["reasons"]

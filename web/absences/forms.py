@@ -29,14 +29,18 @@ class MentorAbsenceForm(Form):
             return
         if field.data < self.starts_on.data:
             raise ValidationError(_l("The last day cannot be before the first day."))
-        if self.mentor.data and overlapping_absence(self.mentor.data, self.starts_on.data, field.data):
+        if self.mentor.data and overlapping_absence(
+            self.mentor.data, self.starts_on.data, field.data
+        ):
             raise ValidationError(_l("This overlaps an absence already reported for this mentor."))
 
 
 class ParticipantAbsenceForm(Form):
     participant = SelectField(_l("Participant"), coerce=int, validators=[InputRequired()])
     starts_on = DateField(_l("First day away"), validators=[InputRequired()])
-    reason = SelectField(_l("Reason"), choices=opts(PARTICIPANT_REASONS), validators=[InputRequired()])
+    reason = SelectField(
+        _l("Reason"), choices=opts(PARTICIPANT_REASONS), validators=[InputRequired()]
+    )
     submit = SubmitField(_l("Pause the assignment"))
 
     def __init__(self, *args, participants=(), **kwargs):

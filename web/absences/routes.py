@@ -28,13 +28,18 @@ def reportable_mentors() -> list[Mentor]:
         return [current_mentor()]
     q = select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.name)
     if role == "consultant":
-        q = q.where(Mentor.id.in_(
-            select(Proposal.mentor_id).join(Participant, Participant.id == Proposal.participant_id)
-            .where(Proposal.status == ProposalStatus.ACTIVE,
-                   Participant.consultant_id == current_user.id)))
+        q = q.where(
+            Mentor.id.in_(
+                select(Proposal.mentor_id)
+                .join(Participant, Participant.id == Proposal.participant_id)
+                .where(
+                    Proposal.status == ProposalStatus.ACTIVE,
+                    Participant.consultant_id == current_user.id,
+                )
+            )
+        )
     elif role == "employer":
-        q = q.where(Mentor.employer_id == current_user.employer_id,
-                    Mentor.employer_id.is_not(None))
+        q = q.where(Mentor.employer_id == current_user.employer_id, Mentor.employer_id.is_not(None))
     return db.session.scalars(q).all()
 
 
@@ -46,19 +51,31 @@ def index():
     form = MentorAbsenceForm(mentors=mentors)
     if form.validate_on_submit():
         mentor = next(m for m in mentors if m.id == form.mentor.data)
-        absence = service.report_absence(mentor, form.starts_on.data, form.ends_on.data,
-                                         form.reason.data, current_user)
+        absence = service.report_absence(
+            mentor, form.starts_on.data, form.ends_on.data, form.reason.data, current_user
+        )
         db.session.commit()
         if absence.needs:
             enqueue_cover(absence)
             schedule_deadline(absence)
-        flash(_("Absence reported. Cover is being arranged for %(n)s participant(s).",
-                n=len(absence.needs)), "success")
+        flash(
+            _(
+                "Absence reported. Cover is being arranged for %(n)s participant(s).",
+                n=len(absence.needs),
+            ),
+            "success",
+        )
         return redirect(url_for("absences.index"))
-    absences = db.session.scalars(
-        select(Absence).where(Absence.mentor_id.in_([m.id for m in mentors]))
-        .order_by(Absence.starts_on.desc()).limit(100)
-    ).all() if mentors else []
+    absences = (
+        db.session.scalars(
+            select(Absence)
+            .where(Absence.mentor_id.in_([m.id for m in mentors]))
+            .order_by(Absence.starts_on.desc())
+            .limit(100)
+        ).all()
+        if mentors
+        else []
+    )
     return render_template("absences/index.html", form=form, absences=absences)
 
 
@@ -85,14 +102,18 @@ def participants():
             form.participant.errors = [str(exc)]
         else:
             schedule_release(h)
-            flash(_("Paused. The slot is held until %(date)s.", date=format_date(h.hold_until)), "success")
+            flash(
+                _("Paused. The slot is held until %(date)s.", date=format_date(h.hold_until)),
+                "success",
+            )
             return redirect(url_for("absences.participants"))
     q = select(ParticipantHold).where(ParticipantHold.status == HoldStatus.HELD)
     if current_user.role != "admin":
         q = q.join(Participant).where(Participant.consultant_id == current_user.id)
     holds = db.session.scalars(q.order_by(ParticipantHold.hold_until)).all()
-    return render_template("absences/participants.html", form=form, holds=holds,
-                           resume_form=EmptyForm())
+    return render_template(
+        "absences/participants.html", form=form, holds=holds, resume_form=EmptyForm()
+    )
 
 
 @bp.post("/holds/<int:hold_id>/resume")

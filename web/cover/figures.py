@@ -15,13 +15,19 @@ from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus
 def cover_figures(today: date) -> dict:
     """Requests by status, fill rate, median hours to fill, needs without cover today."""
     requests = Counter(db.session.scalars(select(CoverRequest.status)))
-    needs = db.session.scalars(select(CoverNeed).where(CoverNeed.status != NeedStatus.CANCELLED)).all()
+    needs = db.session.scalars(
+        select(CoverNeed).where(CoverNeed.status != NeedStatus.CANCELLED)
+    ).all()
     filled = [n for n in needs if n.status == NeedStatus.FILLED]
     hours = [(n.filled_at - n.created_at).total_seconds() / 3600 for n in filled if n.filled_at]
     uncovered = db.session.scalars(
-        select(CoverNeed).join(Absence)
-        .where(Absence.starts_on <= today, Absence.ends_on >= today,
-               CoverNeed.status.not_in((NeedStatus.FILLED, NeedStatus.CANCELLED)))
+        select(CoverNeed)
+        .join(Absence)
+        .where(
+            Absence.starts_on <= today,
+            Absence.ends_on >= today,
+            CoverNeed.status.not_in((NeedStatus.FILLED, NeedStatus.CANCELLED)),
+        )
         .order_by(Absence.starts_on, CoverNeed.id)
     ).all()
     return {

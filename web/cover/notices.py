@@ -12,8 +12,12 @@ from web.models.cover import CoverNeed, CoverRequest, ParticipantHold
 
 def _need_facts(need: CoverNeed) -> dict:
     a = need.assignment
-    return {"code": a.participant.code, "placement": a.placement.title,
-            "start": format_date(need.absence.starts_on), "end": format_date(need.absence.ends_on)}
+    return {
+        "code": a.participant.code,
+        "placement": a.placement.title,
+        "start": format_date(need.absence.starts_on),
+        "end": format_date(need.absence.ends_on),
+    }
 
 
 def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
@@ -26,17 +30,23 @@ def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
         if kind == "cover_requested":
             return _("Cover request"), _(
                 "You are asked to cover participant %(code)s at %(placement)s from %(start)s "
-                "to %(end)s.", **facts)
+                "to %(end)s.",
+                **facts,
+            )
         return _("Cover arranged"), _(
             "Cover arranged: %(mentor)s covers participant %(code)s at %(placement)s from "
-            "%(start)s to %(end)s.", **facts)
+            "%(start)s to %(end)s.",
+            **facts,
+        )
     if kind == "cover_missing":
         need = db.session.get(CoverNeed, params.get("need_id"))
         if need is None:
             return _("Cover"), _("This notice refers to a record that no longer exists.")
         return _("No cover found"), _(
             "No substitute has been found for participant %(code)s at %(placement)s from "
-            "%(start)s to %(end)s. Please arrange cover.", **_need_facts(need))
+            "%(start)s to %(end)s. Please arrange cover.",
+            **_need_facts(need),
+        )
     if kind == "hold_released":
         hold = db.session.get(ParticipantHold, params.get("hold_id"))
         if hold is None:
@@ -44,11 +54,16 @@ def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
         return _("Slot released"), _(
             "The held slot of participant %(code)s at %(placement)s was released after "
             "%(date)s. The participant waits for a new match.",
-            code=hold.participant.code, placement=hold.assignment.placement.title,
-            date=format_date(hold.hold_until))
+            code=hold.participant.code,
+            placement=hold.assignment.placement.title,
+            date=format_date(hold.hold_until),
+        )
     return _("Notice"), kind
 
 
 def mentor_users(mentor_ids: list[int]) -> list:
-    return [m.user for m in db.session.scalars(db.select(Mentor).where(Mentor.id.in_(mentor_ids)))
-            if m.user is not None]
+    return [
+        m.user
+        for m in db.session.scalars(db.select(Mentor).where(Mentor.id.in_(mentor_ids)))
+        if m.user is not None
+    ]

@@ -34,8 +34,11 @@ def send_mail(users: list[User], kind: str, **params: int) -> int:
     for user in {u.id: u for u in users if u is not None and u.email}.values():
         with flask_babel.force_locale(user.locale or "da"):
             subject, body = notice_text(kind, params, user)
-            msg = Message(subject=f"Mentor Match: {subject}", recipients=[user.email],
-                          body=render_template("cover/mail.txt", body=body))
+            msg = Message(
+                subject=f"Mentor Match: {subject}",
+                recipients=[user.email],
+                body=render_template("cover/mail.txt", body=body),
+            )
         mail.send(msg)
         if current_app.config.get("MAIL_SUPPRESS_SEND"):
             _write(msg)

@@ -42,12 +42,16 @@ def requests():
     mentor = current_mentor()
     mine = select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
     waiting = db.session.scalars(
-        mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)).all()
+        mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)
+    ).all()
     taken = db.session.scalars(
-        mine.where(CoverRequest.status == RequestStatus.CONFIRMED,
-                   CoverRequest.ends_on >= date.today()).order_by(CoverRequest.starts_on)).all()
-    return render_template("cover/requests.html", mentor=mentor, waiting=waiting, taken=taken,
-                           form=EmptyForm())
+        mine.where(
+            CoverRequest.status == RequestStatus.CONFIRMED, CoverRequest.ends_on >= date.today()
+        ).order_by(CoverRequest.starts_on)
+    ).all()
+    return render_template(
+        "cover/requests.html", mentor=mentor, waiting=waiting, taken=taken, form=EmptyForm()
+    )
 
 
 @bp.post("/requests/<int:request_id>/<any(confirm, decline):answer>")
@@ -68,8 +72,14 @@ def answer(request_id: int, answer: str):
         flash(str(exc), "error")
         return redirect(url_for("cover.requests"))
     if answer == "confirm":
-        flash(_("Thank you. You cover from %(start)s to %(end)s.",
-                start=format_date(req.starts_on), end=format_date(req.ends_on)), "success")
+        flash(
+            _(
+                "Thank you. You cover from %(start)s to %(end)s.",
+                start=format_date(req.starts_on),
+                end=format_date(req.ends_on),
+            ),
+            "success",
+        )
     else:
         enqueue_cover(req.need.absence)
         flash(_("Declined. Someone else will be asked."), "success")
@@ -80,12 +90,20 @@ def answer(request_id: int, answer: str):
 @role_required("employer")
 def employer():
     """Cover at my placements now and ahead: who covers, from when to when."""
-    needs = db.session.scalars(
-        select(CoverNeed).join(Absence).join(Proposal, Proposal.id == CoverNeed.assignment_id)
-        .join(Placement, Placement.id == Proposal.placement_id)
-        .where(Placement.employer_id == current_user.employer_id, Absence.ends_on >= date.today())
-        .order_by(Absence.starts_on, CoverNeed.id)
-    ).all() if current_user.employer_id else []
+    needs = (
+        db.session.scalars(
+            select(CoverNeed)
+            .join(Absence)
+            .join(Proposal, Proposal.id == CoverNeed.assignment_id)
+            .join(Placement, Placement.id == Proposal.placement_id)
+            .where(
+                Placement.employer_id == current_user.employer_id, Absence.ends_on >= date.today()
+            )
+            .order_by(Absence.starts_on, CoverNeed.id)
+        ).all()
+        if current_user.employer_id
+        else []
+    )
     return render_template("cover/employer.html", needs=needs)
 
 
@@ -93,9 +111,15 @@ def employer():
 @role_required("employer")
 def guarantee():
     """My placements and whether each has the cover guarantee."""
-    placements = db.session.scalars(
-        select(Placement).where(Placement.employer_id == current_user.employer_id)
-        .order_by(Placement.title)).all() if current_user.employer_id else []
+    placements = (
+        db.session.scalars(
+            select(Placement)
+            .where(Placement.employer_id == current_user.employer_id)
+            .order_by(Placement.title)
+        ).all()
+        if current_user.employer_id
+        else []
+    )
     return render_template("cover/guarantee.html", placements=placements, form=GuaranteeForm())
 
 
@@ -109,8 +133,12 @@ def toggle_guarantee(placement_id: int):
     if GuaranteeForm().validate_on_submit():
         pl.cover_guarantee = not pl.cover_guarantee
         db.session.commit()
-        flash(_("Cover guarantee is on for %(title)s.", title=pl.title) if pl.cover_guarantee
-              else _("Cover guarantee is off for %(title)s.", title=pl.title), "success")
+        flash(
+            _("Cover guarantee is on for %(title)s.", title=pl.title)
+            if pl.cover_guarantee
+            else _("Cover guarantee is off for %(title)s.", title=pl.title),
+            "success",
+        )
     return redirect(url_for("cover.guarantee"))
 
 
@@ -126,8 +154,11 @@ def figures():
 def notices():
     """My notices, newest first."""
     rows = db.session.scalars(
-        select(Notification).where(Notification.user_id == current_user.id)
-        .order_by(Notification.id.desc()).limit(100)).all()
+        select(Notification)
+        .where(Notification.user_id == current_user.id)
+        .order_by(Notification.id.desc())
+        .limit(100)
+    ).all()
     items = [(n, *notice_text(n.kind, n.params, current_user)) for n in rows]
     return render_template("cover/notices.html", items=items, form=EmptyForm())
 
@@ -138,7 +169,9 @@ def mark_read():
     """Mark all my notices read."""
     if EmptyForm().validate_on_submit():
         db.session.execute(
-            db.update(Notification).where(Notification.user_id == current_user.id,
-                                          Notification.read_at.is_(None)).values(read_at=utcnow()))
+            db.update(Notification)
+            .where(Notification.user_id == current_user.id, Notification.read_at.is_(None))
+            .values(read_at=utcnow())
+        )
         db.session.commit()
     return redirect(url_for("cover.notices"))

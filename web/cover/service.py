@@ -16,7 +16,13 @@ from web.cover.notify import notify, send_mail
 from web.extensions import db
 from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
 from web.models.cover import (
-    Absence, CoverNeed, CoverRequest, HoldStatus, NeedStatus, ParticipantHold, RequestStatus,
+    Absence,
+    CoverNeed,
+    CoverRequest,
+    HoldStatus,
+    NeedStatus,
+    ParticipantHold,
+    RequestStatus,
 )
 
 
@@ -25,18 +31,30 @@ class TransitionError(Exception):
 
 
 def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absence | None:
-    return db.session.scalar(select(Absence).where(
-        Absence.mentor_id == mentor_id, Absence.starts_on <= ends_on, Absence.ends_on >= starts_on))
+    return db.session.scalar(
+        select(Absence).where(
+            Absence.mentor_id == mentor_id,
+            Absence.starts_on <= ends_on,
+            Absence.ends_on >= starts_on,
+        )
+    )
 
 
-def report_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User) -> Absence:
+def report_absence(
+    mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User
+) -> Absence:
     """Record a mentor's absence and one cover need per active assignment of that mentor."""
     if ends_on < starts_on:
         raise TransitionError(_("The last day cannot be before the first day."))
     if overlapping_absence(mentor.id, starts_on, ends_on):
         raise TransitionError(_("This overlaps an absence already reported for this mentor."))
-    absence = Absence(mentor_id=mentor.id, starts_on=starts_on, ends_on=ends_on, reason=reason,
-                      reported_by_id=by.id)
+    absence = Absence(
+        mentor_id=mentor.id,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+        reported_by_id=by.id,
+    )
     db.session.add(absence)
     for a in active_assignments(mentor.id):
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
@@ -44,9 +62,11 @@ def report_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, 
 
 
 def active_assignments(mentor_id: int) -> list[Proposal]:
-    return db.session.scalars(select(Proposal).where(
-        Proposal.mentor_id == mentor_id, Proposal.status == ProposalStatus.ACTIVE
-    ).order_by(Proposal.id)).all()
+    return db.session.scalars(
+        select(Proposal)
+        .where(Proposal.mentor_id == mentor_id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Proposal.id)
+    ).all()
 
 
 def confirm_cover(req: CoverRequest, user: User) -> None:
@@ -56,8 +76,11 @@ def confirm_cover(req: CoverRequest, user: User) -> None:
     req.status, req.decided_by_id, req.decided_at = RequestStatus.CONFIRMED, user.id, utcnow()
     req.need.status, req.need.filled_at = NeedStatus.FILLED, utcnow()
     a = req.assignment
-    notify([a.participant.consultant, *employer_users(a.placement.employer_id)],
-           "cover_arranged", request_id=req.id)
+    notify(
+        [a.participant.consultant, *employer_users(a.placement.employer_id)],
+        "cover_arranged",
+        request_id=req.id,
+    )
 
 
 def decline_cover(req: CoverRequest, user: User) -> None:
@@ -69,8 +92,11 @@ def decline_cover(req: CoverRequest, user: User) -> None:
 
 
 def employer_users(employer_id: int) -> list[User]:
-    return db.session.scalars(select(User).where(
-        User.employer_id == employer_id, User.role == "employer", User.active.is_(True))).all()
+    return db.session.scalars(
+        select(User).where(
+            User.employer_id == employer_id, User.role == "employer", User.active.is_(True)
+        )
+    ).all()
 
 
 def escalate(need: CoverNeed) -> bool:
@@ -93,13 +119,22 @@ def hold(participant: Participant, starts_on: date, reason: str, by: User) -> Pa
     """Pause a participant's active assignment; the slot is held for HOLD_DAYS."""
     if participant.status == "paused":
         raise TransitionError(_("The participant is already paused."))
-    assignment = db.session.scalar(select(Proposal).where(
-        Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
+    assignment = db.session.scalar(
+        select(Proposal).where(
+            Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE
+        )
+    )
     if assignment is None:
         raise TransitionError(_("The participant has no active assignment to pause."))
     until = starts_on + timedelta(days=current_app.config["HOLD_DAYS"])
-    h = ParticipantHold(participant_id=participant.id, assignment_id=assignment.id, reason=reason,
-                        starts_on=starts_on, hold_until=until, reported_by_id=by.id)
+    h = ParticipantHold(
+        participant_id=participant.id,
+        assignment_id=assignment.id,
+        reason=reason,
+        starts_on=starts_on,
+        hold_until=until,
+        reported_by_id=by.id,
+    )
     participant.status = "paused"
     db.session.add(h)
     return h
@@ -120,13 +155,22 @@ def release_if_due(h: ParticipantHold, today: date) -> bool:
     h.status, h.ended_at = HoldStatus.RELEASED, utcnow()
     h.assignment.status = ProposalStatus.ENDED
     h.participant.status = "waiting"
-    for need in db.session.scalars(select(CoverNeed).where(CoverNeed.assignment_id == h.assignment_id)):
+    for need in db.session.scalars(
+        select(CoverNeed).where(CoverNeed.assignment_id == h.assignment_id)
+    ):
         if need.status != NeedStatus.FILLED:
             need.status = NeedStatus.CANCELLED
             for req in need.requests:
                 if req.status == RequestStatus.REQUESTED:
                     req.status = RequestStatus.CANCELLED
     a = h.assignment
-    notify([h.participant.consultant, *mentor_users([a.mentor_id]),
-            *employer_users(a.placement.employer_id)], "hold_released", hold_id=h.id)
+    notify(
+        [
+            h.participant.consultant,
+            *mentor_users([a.mentor_id]),
+            *employer_users(a.placement.employer_id),
+        ],
+        "hold_released",
+        hold_id=h.id,
+    )
     return True

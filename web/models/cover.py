@@ -24,8 +24,8 @@ PARTICIPANT_REASONS = ("sick", "relapse", "other")
 class NeedStatus(StrEnum):
     SEARCHING = "searching"  # a cover job is (or will be) looking for a substitute
     REQUESTED = "requested"  # a substitute has been asked and not yet answered
-    FILLED = "filled"        # a substitute confirmed
-    UNFILLED = "unfilled"    # nobody fits now; the reasons say why
+    FILLED = "filled"  # a substitute confirmed
+    UNFILLED = "unfilled"  # nobody fits now; the reasons say why
     CANCELLED = "cancelled"  # the absence was withdrawn or the assignment ended
 
 
@@ -60,8 +60,8 @@ class Absence(db.Model):
     job_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    mentor: Mapped["Mentor"] = relationship()  # noqa: F821
-    needs: Mapped[list["CoverNeed"]] = relationship(
+    mentor: Mapped[Mentor] = relationship()  # noqa: F821
+    needs: Mapped[list[CoverNeed]] = relationship(
         back_populates="absence", order_by="CoverNeed.id", cascade="all, delete-orphan"
     )
 
@@ -78,8 +78,12 @@ class CoverNeed(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    absence_id: Mapped[int] = mapped_column(ForeignKey("absence.id", ondelete="CASCADE"), index=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    absence_id: Mapped[int] = mapped_column(
+        ForeignKey("absence.id", ondelete="CASCADE"), index=True
+    )
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(10), default=NeedStatus.SEARCHING, index=True)
     reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)  # codes and ids only
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -87,13 +91,13 @@ class CoverNeed(db.Model):
     escalated_at: Mapped[datetime | None]  # consultant and employer told that no cover was found
 
     absence: Mapped[Absence] = relationship(back_populates="needs")
-    assignment: Mapped["Proposal"] = relationship()  # noqa: F821
-    requests: Mapped[list["CoverRequest"]] = relationship(
+    assignment: Mapped[Proposal] = relationship()  # noqa: F821
+    requests: Mapped[list[CoverRequest]] = relationship(
         back_populates="need", order_by="CoverRequest.id", cascade="all, delete-orphan"
     )
 
     @property
-    def confirmed(self) -> "CoverRequest | None":
+    def confirmed(self) -> CoverRequest | None:
         return next((r for r in self.requests if r.status == RequestStatus.CONFIRMED), None)
 
 
@@ -103,20 +107,30 @@ class CoverRequest(db.Model):
     __tablename__ = "cover_request"
     __table_args__ = (
         CheckConstraint("hours BETWEEN 2 AND 20", name="hours"),
-        CheckConstraint("status IN ('requested','confirmed','declined','cancelled')", name="status"),
+        CheckConstraint(
+            "status IN ('requested','confirmed','declined','cancelled')", name="status"
+        ),
         CheckConstraint("ends_on >= starts_on", name="dates"),
         # At most one open or confirmed request per need: a job that runs twice asks one person.
         Index(
-            "uq_cover_request_open_need", "need_id", unique=True,
+            "uq_cover_request_open_need",
+            "need_id",
+            unique=True,
             sqlite_where=text("status IN ('requested','confirmed')"),
             postgresql_where=text("status IN ('requested','confirmed')"),
         ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    need_id: Mapped[int] = mapped_column(ForeignKey("cover_need.id", ondelete="CASCADE"), index=True)
-    assignment_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
-    substitute_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(
+        ForeignKey("cover_need.id", ondelete="CASCADE"), index=True
+    )
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    substitute_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor.id", ondelete="CASCADE"), index=True
+    )
     hours: Mapped[int]
     starts_on: Mapped[date]
     ends_on: Mapped[date]
@@ -128,8 +142,8 @@ class CoverRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     need: Mapped[CoverNeed] = relationship(back_populates="requests")
-    assignment: Mapped["Proposal"] = relationship()  # noqa: F821
-    substitute: Mapped["Mentor"] = relationship()  # noqa: F821
+    assignment: Mapped[Proposal] = relationship()  # noqa: F821
+    substitute: Mapped[Mentor] = relationship()  # noqa: F821
 
 
 class ParticipantHold(db.Model):
@@ -144,7 +158,8 @@ class ParticipantHold(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     assignment_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(String(10))
     starts_on: Mapped[date]
@@ -155,8 +170,8 @@ class ParticipantHold(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
 
-    participant: Mapped["Participant"] = relationship()  # noqa: F821
-    assignment: Mapped["Proposal"] = relationship()  # noqa: F821
+    participant: Mapped[Participant] = relationship()  # noqa: F821
+    assignment: Mapped[Proposal] = relationship()  # noqa: F821
 
 
 class Notification(db.Model):
@@ -177,9 +192,13 @@ def mentor_on(assignment, day: date) -> int:
     whose cover spans the day, else the assigned mentor."""
     sub = db.session.scalar(
         select(CoverRequest.substitute_id)
-        .where(CoverRequest.assignment_id == assignment.id,
-               CoverRequest.status == RequestStatus.CONFIRMED,
-               CoverRequest.starts_on <= day, CoverRequest.ends_on >= day)
-        .order_by(CoverRequest.id.desc()).limit(1)
+        .where(
+            CoverRequest.assignment_id == assignment.id,
+            CoverRequest.status == RequestStatus.CONFIRMED,
+            CoverRequest.starts_on <= day,
+            CoverRequest.ends_on >= day,
+        )
+        .order_by(CoverRequest.id.desc())
+        .limit(1)
     )
     return sub if sub is not None else assignment.mentor_id
