@@ -141,3 +141,17 @@ def test_release_cancels_open_cover_requests(db, make):
     release_hold(h.id, today=h.hold_until + timedelta(days=1))
     assert absence.needs[0].status == NeedStatus.CANCELLED
     assert db.session.scalar(db.select(CoverRequest)).status == RequestStatus.CANCELLED
+
+
+def test_a_failed_cover_job_never_leaves_needs_searching(db, make):
+    from types import SimpleNamespace
+
+    from workers.cover_jobs import cover_failed
+
+    s = scene(db, make, n=1)
+    absence = _absence(db, s)
+    cover_failed(SimpleNamespace(args=(absence.id,)), None, RuntimeError, RuntimeError("x"), None)
+    db.session.expire_all()
+    need = absence.needs[0]
+    assert need.status == NeedStatus.UNFILLED and need.reasons[0]["code"] == "cover_job_failed"
+    assert _kinds(db, s.consultant) == ["cover_missing"]
