@@ -10,6 +10,14 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
+    ("mentors.participants", _l("My participants"), ("mentor",)),
+    ("mentors.profile", _l("My profile"), ("mentor",)),
+    ("employers.placements", _l("Placements"), ("employer",)),
+    ("employers.mentors", _l("Colleague-mentors"), ("employer",)),
+    ("employers.participants", _l("Our participants"), ("employer",)),
+    ("employers.company", _l("Company"), ("employer",)),
+    ("admin.users", _l("Users"), ("admin",)),
+    ("admin.queues", _l("Queues"), ("admin",)),
 ]
 
 
