@@ -85,6 +85,13 @@ def test_employer_journey(db, make, live_server, page):
     m = db.session.scalar(db.select(Mentor))
     assert m.employer_id == company.id and m.user.email == "kim@cafe.dk"
 
+    # the same pages work on a phone: tables stack, nothing sticks out sideways
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.get_by_role("link", name="Pladser", exact=True).click()
+    expect(page.get_by_role("link", name="Ny plads")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "employer-placements-phone")
+
 
 def test_admin_invitation_journey(db, make, live_server, page):
     make.user("admin", email="a@demo.dk", name="Anne Berg")

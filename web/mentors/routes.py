@@ -89,8 +89,9 @@ def profile():
     external = mentor is None or mentor.employer_id is None
     form = ExternalProfileForm() if external else ProfileForm()
     if form.validate_on_submit():
-        if mentor is None:  # an invited external support person's first visit
-            mentor = Mentor(user_id=current_user.id, name=current_user.name, active=True)
+        if mentor is None:  # an invited mentor's first visit: they say where they are, once
+            mentor = Mentor(user_id=current_user.id, employer_id=current_user.employer_id,
+                            name=current_user.name, max_travel_km=0.0, active=True)
             db.session.add(mentor)
         form.fill(mentor)
         db.session.commit()
