@@ -39,7 +39,8 @@ def test_employer_journey(db, make, live_server, page):
     page.get_by_role("link", name="Virksomhed").click()
     page.get_by_label("CVR-nummer").fill("10000008")
     page.get_by_role("button", name="Gem").click()
-    expect(page.locator("#cvr-error")).to_have_text("Dette er ikke et gyldigt CVR-nummer. Tjek cifrene.")
+    expect(page.locator("#cvr-error")).to_have_text(
+        "Dette er ikke et gyldigt CVR-nummer. Tjek cifrene.")
     shoot(page, "employer-company-bad-cvr")
     page.get_by_label("CVR-nummer").fill("10000009")
     page.get_by_role("button", name="Gem").click()

@@ -26,8 +26,9 @@ def user_or_404(user_id: int) -> User:
 @role_required("admin")
 def users():
     """Everyone who can log in, with role and state."""
-    rows = db.session.scalars(db.select(User).order_by(User.active.desc(), User.role, User.name)).all()
-    return render_template("admin/users.html", users=rows, roles=ROLE_LABELS, action_form=EmptyForm())
+    q = db.select(User).order_by(User.active.desc(), User.role, User.name)
+    return render_template("admin/users.html", users=db.session.scalars(q).all(),
+                           roles=ROLE_LABELS, action_form=EmptyForm())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -57,7 +58,8 @@ def edit_user(user_id: int):
         if user.id == current_user.id and form.role.data != "admin":
             flash(_("You cannot take the administrator role from yourself."), "error")
             return render_template("admin/user_form.html", form=form, user=user), 400
-        user.name, user.role, user.employer_id = form.name.data.strip(), form.role.data, form.employer_id
+        user.name, user.role = form.name.data.strip(), form.role.data
+        user.employer_id = form.employer_id
         db.session.commit()
         flash(_("User %(name)s saved.", name=user.name), "success")
         return redirect(url_for("admin.users"))
@@ -104,7 +106,8 @@ def invite_user(user_id: int):
         return redirect(url_for("admin.users"))
     link = invitations.invite(user, by=current_user)
     db.session.commit()
-    return render_template("invitations/link.html", user=user, link=link, back=url_for("admin.users"))
+    return render_template("invitations/link.html", user=user, link=link,
+                           back=url_for("admin.users"))
 
 
 @bp.route("/queues")
@@ -112,7 +115,8 @@ def invite_user(user_id: int):
 def queues():
     """Queues with their counts, the workers, and failed jobs with a retry button."""
     rows, workers = queue_info.overview()
-    return render_template("admin/queues.html", queues=rows, workers=workers, retry_form=EmptyForm())
+    return render_template("admin/queues.html", queues=rows, workers=workers,
+                           retry_form=EmptyForm())
 
 
 @bp.post("/queues/jobs/<job_id>/retry")

@@ -49,7 +49,8 @@ def company():
     employer = current_employer()
     form = CompanyForm(employer=employer)
     if form.validate_on_submit():
-        employer.name, employer.cvr, employer.town = form.name.data.strip(), form.cvr.data, form.town.data
+        employer.name, employer.cvr = form.name.data.strip(), form.cvr.data
+        employer.town = form.town.data
         db.session.commit()
         flash(_("Company details saved."), "success")
         return redirect(url_for("employers.company"))

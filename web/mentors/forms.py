@@ -54,7 +54,8 @@ class ExternalProfileForm(MentorFieldsForm):
     town = TownField(_l("Based in (town)"))
     max_travel_km = DecimalField(
         _l("Can travel at most (km)"), places=1,
-        validators=[InputRequired(), NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],
+        validators=[InputRequired(),
+                    NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],
     )
 
     def fill(self, m) -> None:
