@@ -58,8 +58,11 @@ def select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.absences.routes import bp as absences_bp
+    from web.admin.routes import bp as admin_bp
     from web.auth.routes import bp as auth_bp
     from web.cover.routes import bp as cover_bp
+    from web.employers.routes import bp as employers_bp
+    from web.invitations.routes import bp as invitations_bp
     from web.main.routes import bp as main_bp
     from web.mentors.routes import bp as mentors_bp
     from web.participants.routes import bp as participants_bp
@@ -67,6 +70,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp, absences_bp, cover_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(employers_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(invitations_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -96,7 +102,8 @@ def _register_template_helpers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
-        if request.path.startswith(("/participants", "/runs", "/mentor", "/absences", "/cover")):
+        if request.path.startswith(("/participants", "/runs", "/mentor", "/absences", "/cover",
+                                     "/employer", "/admin", "/invite")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

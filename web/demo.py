@@ -72,6 +72,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
         db.session.add(e)
         employers.append(e)
     users["employer@demo.dk"].employer = employers[0]
+    employers[0].cvr = "10000009"  # passes the modulus-11 check (weights 2,7,6,5,4,3,2,1)
     db.session.flush()
 
     placements = []

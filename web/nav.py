@@ -15,6 +15,14 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("cover.employer", _l("Cover"), ("employer",)),
     ("cover.figures", _l("Cover figures"), ("admin",)),
     ("cover.notices", _l("Notices"), ("consultant", "employer", "mentor", "admin")),
+    ("mentors.participants", _l("My participants"), ("mentor",)),
+    ("mentors.profile", _l("My profile"), ("mentor",)),
+    ("employers.placements", _l("Placements"), ("employer",)),
+    ("employers.mentors", _l("Colleague-mentors"), ("employer",)),
+    ("employers.participants", _l("Our participants"), ("employer",)),
+    ("employers.company", _l("Company"), ("employer",)),
+    ("admin.users", _l("Users"), ("admin",)),
+    ("admin.queues", _l("Queues"), ("admin",)),
 ]
 
 

@@ -16,6 +16,7 @@ def home():
     target = {
         "consultant": "participants.index",
         "mentor": "mentors.inbox",
+        "employer": "employers.placements",
         "admin": "participants.index",
     }.get(current_user.role)
     if target:

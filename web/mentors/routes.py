@@ -1,4 +1,4 @@
-"""The mentor's inbox: proposals to confirm or decline, and their own participants."""
+"""The mentor's inbox, profile and own participants (a mentor sees only their own)."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -7,7 +7,9 @@ from flask_login import current_user
 from web.access import current_mentor, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm
-from web.models import Proposal, ProposalStatus
+from web.geo import towns
+from web.mentors.forms import ExternalProfileForm, ProfileForm
+from web.models import Mentor, Proposal, ProposalStatus
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
@@ -28,6 +30,9 @@ def my_proposal_or_404(proposal_id: int) -> Proposal:
 @role_required("mentor")
 def inbox():
     """Proposals waiting for my answer, and the participants I support now."""
+    if _my_mentor_row() is None:
+        flash(_("Fill in your profile first, so consultants can find you."), "info")
+        return redirect(url_for("mentors.profile"))
     mentor = current_mentor()
     mine = db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
     waiting = db.session.scalars(mine.where(Proposal.status == ProposalStatus.APPROVED)).all()
@@ -69,3 +74,42 @@ def decline(proposal_id: int):
     else:
         flash(_("Choose a reason."), "error")
     return redirect(url_for("mentors.inbox"))
+
+
+def _my_mentor_row() -> Mentor | None:
+    return db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required("mentor")
+def profile():
+    """My skills, languages, days and capacity (and, if external, where I am and how far I go)."""
+    mentor = _my_mentor_row()
+    # A colleague's place is the workplace; an external support person says where they are.
+    external = mentor is None or mentor.employer_id is None
+    form = ExternalProfileForm() if external else ProfileForm()
+    if form.validate_on_submit():
+        if mentor is None:  # an invited mentor's first visit: they say where they are, once
+            mentor = Mentor(user_id=current_user.id, employer_id=current_user.employer_id,
+                            name=current_user.name, max_travel_km=0.0, active=True)
+            db.session.add(mentor)
+        form.fill(mentor)
+        db.session.commit()
+        flash(_("Profile saved."), "success")
+        return redirect(url_for("mentors.profile"))
+    if not form.is_submitted() and mentor is not None:
+        form.load(mentor)
+    return render_template("mentors/profile.html", form=form, mentor=mentor, external=external,
+                           towns=towns() if external else [])
+
+
+@bp.route("/participants")
+@role_required("mentor")
+def participants():
+    """The participants I support now: code, placement, days and hours only."""
+    mentor = current_mentor()
+    active = db.session.scalars(
+        db.select(Proposal).where(Proposal.mentor_id == mentor.id,
+                                  Proposal.status == ProposalStatus.ACTIVE).order_by(Proposal.id)
+    ).all()
+    return render_template("mentors/participants.html", mentor=mentor, active=active)

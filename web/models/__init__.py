@@ -6,9 +6,11 @@ from web.models.organisation import Employer, Placement
 from web.models.people import Mentor, Participant, Exclusion
 from web.models.runs import SolveRun, Proposal, ProposalStatus, RunStatus
 from web.models.cover import Absence, CoverNeed, CoverRequest, Notification, ParticipantHold
+from web.models.invitation import Invitation
 
 __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",
     "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow",
     "Absence", "CoverNeed", "CoverRequest", "Notification", "ParticipantHold",
+    "Invitation",
 ]

@@ -1,0 +1,132 @@
+"""Administration: users, roles, invitations (single use, 7 days) and the queue page."""
+
+import pytest
+from rq import SimpleWorker
+from rq.registry import FailedJobRegistry
+
+from web.invitations import service
+from web.models import Invitation, RunStatus, SolveRun, User
+from workers.queue import get_queue
+
+
+@pytest.fixture
+def admin(make, auth, client):
+    user = make.user("admin")
+    auth.login(user)
+    client.post("/lang/en", data={"next": "/"})
+    return user
+
+
+def _link(html: str) -> str:
+    start = html.index("http://localhost/invite/")
+    return html[start:html.index('"', start)].removeprefix("http://localhost")
+
+
+def test_users_are_listed(client, make, admin):
+    make.user("consultant", name="Camilla Jensen")
+    assert "Camilla Jensen" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_invitation_journey_is_single_use(client, db, admin):
+    r = client.post("/admin/users/new", data={"email": "New@Demo.dk", "name": "Nina Ny",
+                                               "role": "consultant", "employer": ""})
+    link = _link(r.get_data(as_text=True))
+    user = db.session.scalar(db.select(User).where(User.email == "new@demo.dk"))
+    assert user.password_hash is None and user.role == "consultant"
+    client.post("/logout")
+    assert client.get(link).status_code == 200
+    r = client.post(link, data={"password": "long enough pw", "confirm": "long enough pw"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    db.session.refresh(user)
+    assert user.check_password("long enough pw")
+    # the same link never works twice
+    assert client.get(link).status_code == 404
+    r = client.post(link, data={"password": "another password", "confirm": "another password"})
+    assert r.status_code == 404
+    db.session.refresh(user)
+    assert user.check_password("long enough pw")
+    assert client.post("/login", data={"email": "new@demo.dk", "password": "long enough pw"}
+                       ).status_code == 302
+
+
+def test_short_or_mismatched_password_is_refused(client, db, make, app):
+    user = make.user("mentor")
+    with app.test_request_context():
+        link = service.invite(user, by=None).removeprefix("http://localhost")
+    db.session.commit()
+    r = client.post(link, data={"password": "short", "confirm": "short"})
+    assert 'id="password-error"' in r.get_data(as_text=True)
+    r = client.post(link, data={"password": "long enough pw", "confirm": "long enough px"})
+    assert 'id="confirm-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(Invitation)).used_at is None
+
+
+def test_expired_tampered_and_revoked_links_are_refused(client, db, make, app, monkeypatch):
+    user = make.user("mentor")
+    with app.test_request_context():
+        old = service.invite(user, by=None).removeprefix("http://localhost")
+        new = service.invite(user, by=None).removeprefix("http://localhost")
+    db.session.commit()
+    assert client.get(old).status_code == 404  # a newer link revokes the older
+    assert client.get(new[:-2] + "xx").status_code == 404  # bad signature
+    assert client.get(new).status_code == 200
+    monkeypatch.setattr(service, "MAX_AGE", -1)  # every token is now older than allowed
+    assert client.get(new).status_code == 404
+
+
+def test_employer_user_needs_a_company(client, db, admin):
+    r = client.post("/admin/users/new", data={"email": "e@x.dk", "name": "E", "role": "employer",
+                                               "employer": ""})
+    assert 'id="employer-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(User).where(User.email == "e@x.dk")) is None
+
+
+def test_change_role_and_deactivate(client, db, make, admin):
+    company = make.employer()
+    user = make.user("consultant")
+    client.post(f"/admin/users/{user.id}/edit", data={"name": user.name, "role": "employer",
+                                                      "employer": str(company.id)})
+    client.post(f"/admin/users/{user.id}/deactivate")
+    db.session.refresh(user)
+    assert (user.role, user.employer_id, user.active) == ("employer", company.id, False)
+    assert client.post("/login", data={"email": user.email, "password": "pw"}).status_code == 302
+    client.post(f"/admin/users/{user.id}/activate")
+    db.session.refresh(user)
+    assert user.active
+
+
+def test_admin_cannot_lock_themselves_out(client, db, admin):
+    client.post(f"/admin/users/{admin.id}/deactivate")
+    r = client.post(f"/admin/users/{admin.id}/edit", data={"name": "A", "role": "consultant",
+                                                           "employer": ""})
+    assert r.status_code == 400
+    db.session.refresh(admin)
+    assert admin.active and admin.role == "admin"
+
+
+def explode(run_id):
+    """A job that fails with personal data in its message (which must not be shown)."""
+    raise ValueError("participant AAR-1234 has a secret")
+
+
+def test_queue_page_shows_failures_without_personal_data_and_retries(client, db, make, admin):
+    run = make._add(SolveRun(requested_by_id=admin.id, scope=[], status=RunStatus.FAILED,
+                             error="boom"))
+    q = get_queue("match")
+    job = q.enqueue(explode, 7)
+    SimpleWorker([q], connection=q.connection).work(burst=True)
+    solve = q.enqueue("workers.jobs.run_solve", run.id)
+    q.remove(solve)
+    FailedJobRegistry(queue=q).add(solve, ttl=600,
+                                   exc_string="Traceback\nRuntimeError: AAR-9 went wrong")
+
+    html = client.get("/admin/queues").get_data(as_text=True)
+    assert job.id in html and "test_admin.explode" in html and "ValueError" in html
+    assert f"<td>{run.id}</td>" in html
+    assert "AAR-1234" not in html and "secret" not in html and "AAR-9" not in html
+
+    assert client.post(f"/admin/queues/jobs/{solve.id}/retry").status_code == 302
+    assert solve.id in q.job_ids and solve.id not in FailedJobRegistry(queue=q).get_job_ids()
+    db.session.refresh(run)
+    assert run.status == RunStatus.QUEUED and run.error is None
+    assert client.post("/admin/queues/jobs/no-such-job/retry").status_code == 404

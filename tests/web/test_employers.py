@@ -1,0 +1,148 @@
+"""The employer's pages: CVR check, placements, colleague-mentors, own company only."""
+
+import pytest
+
+from web.employers.forms import cvr_is_valid, normalise_cvr
+from web.models import Invitation, Mentor, Placement, User
+
+PLACEMENT = {"title": "Køkkenhjælp", "area": "kitchen", "slots": "2", "days": ["mon", "wed"],
+             "requirements": ["abstinent"], "accommodations": "Rolig start kl. 9",
+             "town": "Aarhus", "start_date": "2027-01-04", "end_date": "2027-06-30"}
+MENTOR = {"name": "Kim Kollega", "skills": ["addiction"], "languages": ["lang:ar"],
+          "days": ["mon", "tue"], "capacity_hours": "6", "max_participants": "2",
+          "town": "Aarhus"}
+
+
+@pytest.fixture
+def company(make, auth):
+    employer = make.employer(name="Café Kornet")
+    auth.login(make.user("employer", employer_id=employer.id))
+    return employer
+
+
+@pytest.mark.parametrize("cvr, ok", [
+    ("10000009", True), ("10000008", False), ("1000000", False), ("1000000A", False),
+    ("100000090", False), ("", False),
+])
+def test_cvr_modulus_11(cvr, ok):
+    assert cvr_is_valid(cvr) is ok
+
+
+def test_cvr_is_normalised():
+    assert normalise_cvr("DK 1000 0009") == "10000009"
+
+
+def test_bad_cvr_is_refused_next_to_the_field(client, db, company):
+    client.post("/lang/en", data={"next": "/"})
+    html = client.post("/employer/company", data={"name": "Café Kornet", "cvr": "10000008",
+                                                   "town": "Aarhus"}).get_data(as_text=True)
+    assert '<p class="error" id="cvr-error">This is not a valid CVR number.' in html
+    db.session.refresh(company)
+    assert company.cvr is None
+
+
+def test_short_cvr_has_its_own_message(client, company):
+    client.post("/lang/en", data={"next": "/"})
+    html = client.post("/employer/company", data={"name": "X", "cvr": "123",
+                                                   "town": "Aarhus"}).get_data(as_text=True)
+    assert "A CVR number has exactly 8 digits." in html
+
+
+def test_good_cvr_is_saved(client, db, company):
+    r = client.post("/employer/company", data={"name": "Café Kornet ApS", "cvr": "DK 1000 0009",
+                                                "town": "Aarhus"})
+    assert r.status_code == 302
+    db.session.refresh(company)
+    assert (company.cvr, company.name) == ("10000009", "Café Kornet ApS")
+
+
+def test_cvr_of_another_company_is_refused(client, db, make, company):
+    make.employer(cvr="10000009")
+    r = client.post("/employer/company", data={"name": "X", "cvr": "10000009", "town": "Aarhus"})
+    assert r.status_code == 200
+    db.session.refresh(company)
+    assert company.cvr is None
+
+
+def test_create_edit_and_close_a_placement(client, db, company):
+    assert client.post("/employer/placements/new", data=PLACEMENT).status_code == 302
+    p = db.session.scalar(db.select(Placement))
+    assert (p.employer_id, p.days, p.requirements, p.slots) == (company.id, ["mon", "wed"],
+                                                                ["abstinent"], 2)
+    assert p.town == "Aarhus (Aarhus Kommune)" and p.status == "open"
+    client.post(f"/employer/placements/{p.id}/edit", data={**PLACEMENT, "slots": "3"})
+    db.session.refresh(p)
+    assert p.slots == 3
+    client.post(f"/employer/placements/{p.id}/close")
+    db.session.refresh(p)
+    assert p.status == "closed"
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"slots": "0"}, "slots"),
+    ({"end_date": "2026-12-01"}, "end_date"),
+    ({"days": []}, "days"),
+    ({"requirements": ["cpr"]}, "requirements"),
+    ({"town": "Atlantis"}, "town"),
+    ({"area": "weapons"}, "area"),
+])
+def test_bad_placement_is_refused_and_nothing_stored(client, db, company, change, field):
+    r = client.post("/employer/placements/new", data={**PLACEMENT, **change})
+    assert r.status_code == 200
+    assert f'id="{field}-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Placement)) == 0
+
+
+def test_another_companys_placement_and_mentor_are_404(client, make, company):
+    other = make.employer()
+    p, m = make.placement(other), make.mentor(other)
+    assert client.get(f"/employer/placements/{p.id}/edit").status_code == 404
+    assert client.post(f"/employer/placements/{p.id}/close").status_code == 404
+    assert client.get(f"/employer/mentors/{m.id}/edit").status_code == 404
+    assert client.post(f"/employer/mentors/{m.id}/deactivate").status_code == 404
+    external = make.mentor(None)
+    assert client.get(f"/employer/mentors/{external.id}/edit").status_code == 404
+    assert "Kitchen help" not in client.get("/employer/placements").get_data(as_text=True)
+
+
+def test_employer_user_without_a_company_is_forbidden(client, make, auth):
+    auth.login(make.user("employer"))
+    assert client.get("/employer/placements").status_code == 403
+
+
+def test_add_edit_and_deactivate_a_colleague_mentor(client, db, company):
+    assert client.post("/employer/mentors/new", data=MENTOR).status_code == 302
+    m = db.session.scalar(db.select(Mentor))
+    assert (m.employer_id, m.skills, m.days, m.capacity_hours) == (
+        company.id, ["addiction", "lang:ar"], ["mon", "tue"], 6)
+    assert m.user_id is None and m.max_travel_km == 0
+    client.post(f"/employer/mentors/{m.id}/edit", data={**MENTOR, "capacity_hours": "8"})
+    db.session.refresh(m)
+    assert m.capacity_hours == 8
+    client.post(f"/employer/mentors/{m.id}/deactivate")
+    db.session.refresh(m)
+    assert m.active is False
+
+
+@pytest.mark.parametrize("hours", ["-1", "61", ""])
+def test_capacity_hours_outside_0_to_60_is_refused(client, db, company, hours):
+    r = client.post("/employer/mentors/new", data={**MENTOR, "capacity_hours": hours})
+    assert 'id="capacity_hours-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
+
+
+def test_inviting_a_colleague_makes_a_mentor_user_with_a_one_time_link(client, db, company):
+    r = client.post("/employer/mentors/new", data={**MENTOR, "email": "Kim@Cafe.dk"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "/invite/" in html
+    user = db.session.scalar(db.select(User).where(User.email == "kim@cafe.dk"))
+    assert (user.role, user.employer_id, user.password_hash) == ("mentor", company.id, None)
+    assert db.session.scalar(db.select(Mentor)).user_id == user.id
+    assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
+
+
+def test_inviting_with_a_taken_email_stores_nothing(client, db, make, company):
+    make.user("consultant", email="taken@x.dk")
+    r = client.post("/employer/mentors/new", data={**MENTOR, "email": "taken@x.dk"})
+    assert 'id="email-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0

@@ -1,0 +1,66 @@
+"""The mentor's profile and own participants."""
+
+from web.models import Mentor, Proposal, ProposalStatus
+
+PROFILE = {"skills": ["addiction", "trauma"], "languages": ["lang:so"], "days": ["tue", "thu"],
+           "capacity_hours": "12", "max_participants": "3", "town": "Aarhus",
+           "max_travel_km": "25"}
+
+
+def test_external_support_person_keeps_town_and_travel(client, db, make, auth):
+    user = make.user("mentor")
+    m = make.mentor(None, user=user)
+    auth.login(user)
+    assert 'name="max_travel_km"' in client.get("/mentor/profile").get_data(as_text=True)
+    assert client.post("/mentor/profile", data=PROFILE).status_code == 302
+    db.session.refresh(m)
+    assert (m.skills, m.days, m.capacity_hours, m.max_participants, m.max_travel_km) == (
+        ["addiction", "trauma", "lang:so"], ["tue", "thu"], 12, 3, 25.0)
+
+
+def test_colleague_mentor_has_no_town_or_travel(client, db, make, auth):
+    company = make.employer()
+    user = make.user("mentor", employer_id=company.id)
+    m = make.mentor(company, user=user, max_travel_km=0)
+    auth.login(user)
+    assert 'name="max_travel_km"' not in client.get("/mentor/profile").get_data(as_text=True)
+    client.post("/mentor/profile", data={**PROFILE, "max_travel_km": "99"})
+    db.session.refresh(m)
+    assert m.capacity_hours == 12 and m.max_travel_km == 0
+
+
+def test_bad_profile_is_refused(client, db, make, auth):
+    user = make.user("mentor")
+    m = make.mentor(None, user=user, capacity_hours=20)
+    auth.login(user)
+    r = client.post("/mentor/profile", data={**PROFILE, "capacity_hours": "61"})
+    assert 'id="capacity_hours-error"' in r.get_data(as_text=True)
+    db.session.refresh(m)
+    assert m.capacity_hours == 20
+
+
+def test_invited_support_person_without_a_profile_creates_one(client, db, make, auth):
+    user = make.user("mentor", name="Sara Støtte")
+    auth.login(user)
+    assert client.get("/mentor/").headers["Location"].endswith("/mentor/profile")
+    client.post("/mentor/profile", data=PROFILE)
+    m = db.session.scalar(db.select(Mentor).where(Mentor.user_id == user.id))
+    assert m.name == "Sara Støtte" and m.town == "Aarhus (Aarhus Kommune)"
+    assert client.get("/mentor/").status_code == 200
+
+
+def test_my_participants_lists_only_my_active_ones(client, make, auth):
+    user = make.user("mentor")
+    me, other = make.mentor(None, user=user), make.mentor(None)
+    placement = make.placement(title="Lager")
+    mine = make.participant(code="MINE-1", days=["mon", "wed"])
+    theirs = make.participant(code="THEIRS-1")
+    waiting = make.participant(code="WAIT-1")
+    for p, m, status in ((mine, me, ProposalStatus.ACTIVE), (theirs, other, ProposalStatus.ACTIVE),
+                         (waiting, me, ProposalStatus.APPROVED)):
+        make._add(Proposal(participant_id=p.id, placement_id=placement.id, mentor_id=m.id,
+                           hours=5, status=status))
+    auth.login(user)
+    html = client.get("/mentor/participants").get_data(as_text=True)
+    assert "MINE-1" in html and "Lager" in html and ">5</td>" in html
+    assert "THEIRS-1" not in html and "WAIT-1" not in html

@@ -1,0 +1,142 @@
+"""Administration: users, invitations and the job queues."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from web.access import role_required
+from web.admin import queues as queue_info
+from web.admin.forms import ROLE_LABELS, UserCreateForm, UserEditForm
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.invitations import service as invitations
+from web.models import RunStatus, SolveRun, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    """Everyone who can log in, with role and state."""
+    q = db.select(User).order_by(User.active.desc(), User.role, User.name)
+    return render_template("admin/users.html", users=db.session.scalars(q).all(),
+                           roles=ROLE_LABELS, action_form=EmptyForm())
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    """Create a user without a password and show their one-time invitation link."""
+    form = UserCreateForm()
+    if form.validate_on_submit():
+        user = User(email=form.email.data, name=form.name.data.strip(), role=form.role.data,
+                    employer_id=form.employer_id)
+        db.session.add(user)
+        db.session.flush()
+        link = invitations.invite(user, by=current_user)
+        db.session.commit()
+        return render_template("invitations/link.html", user=user, link=link,
+                               back=url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@role_required("admin")
+def edit_user(user_id: int):
+    """Change a user's name, role or company."""
+    user = user_or_404(user_id)
+    form = UserEditForm()
+    if form.validate_on_submit():
+        if user.id == current_user.id and form.role.data != "admin":
+            flash(_("You cannot take the administrator role from yourself."), "error")
+            return render_template("admin/user_form.html", form=form, user=user), 400
+        user.name, user.role = form.name.data.strip(), form.role.data
+        user.employer_id = form.employer_id
+        db.session.commit()
+        flash(_("User %(name)s saved.", name=user.name), "success")
+        return redirect(url_for("admin.users"))
+    if not form.is_submitted():
+        form.name.data, form.role.data = user.name, user.role
+        form.employer.data = str(user.employer_id or "")
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.post("/users/<int:user_id>/deactivate")
+@role_required("admin")
+def deactivate_user(user_id: int):
+    """Switch a login off (the user's records stay)."""
+    user = user_or_404(user_id)
+    if EmptyForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("You cannot deactivate yourself."), "error")
+        else:
+            user.active = False
+            db.session.commit()
+            flash(_("User %(name)s deactivated.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/activate")
+@role_required("admin")
+def activate_user(user_id: int):
+    """Switch a login on again."""
+    user = user_or_404(user_id)
+    if EmptyForm().validate_on_submit():
+        user.active = True
+        db.session.commit()
+        flash(_("User %(name)s activated.", name=user.name), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<int:user_id>/invite")
+@role_required("admin")
+def invite_user(user_id: int):
+    """A new one-time link to set a password (older links stop working)."""
+    user = user_or_404(user_id)
+    if not EmptyForm().validate_on_submit() or not user.active:
+        flash(_("Only active users can be invited."), "error")
+        return redirect(url_for("admin.users"))
+    link = invitations.invite(user, by=current_user)
+    db.session.commit()
+    return render_template("invitations/link.html", user=user, link=link,
+                           back=url_for("admin.users"))
+
+
+@bp.route("/queues")
+@role_required("admin")
+def queues():
+    """Queues with their counts, the workers, and failed jobs with a retry button."""
+    rows, workers = queue_info.overview()
+    return render_template("admin/queues.html", queues=rows, workers=workers,
+                           retry_form=EmptyForm())
+
+
+@bp.post("/queues/jobs/<job_id>/retry")
+@role_required("admin")
+def retry_job(job_id: str):
+    """Put a failed job back on its queue."""
+    found = queue_info.find_failed(job_id)
+    if found is None:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        job = found[1]
+        run_id = queue_info.run_id_of(job)
+        if run_id is not None:
+            # The failure callback marked the run failed, and run_solve skips finished runs:
+            # open the row again so the retried job does the work.
+            run = db.session.get(SolveRun, run_id)
+            if run is not None and run.status == RunStatus.FAILED:
+                run.status, run.phase, run.progress, run.error = RunStatus.QUEUED, "queued", 0, None
+                run.finished_at = None
+                db.session.commit()
+        job.requeue()
+        flash(_("Job %(id)s is queued again.", id=job_id), "success")
+    return redirect(url_for("admin.queues"))

@@ -1,0 +1,227 @@
+"""The employer's pages: company profile, placements, colleague-mentors, our participants.
+
+An employer user sees and edits only their own company. Participants placed with them
+show only what the workplace must act on: code, days, hours, accommodations, mentor.
+Never needs, attributes or priority.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from web.access import role_required
+from web.employers.forms import ColleagueMentorForm, CompanyForm, PlacementForm
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.geo import find_town, towns
+from web.invitations import service as invitations
+from web.models import Employer, Mentor, Placement, Proposal, ProposalStatus, User
+
+bp = Blueprint("employers", __name__, url_prefix="/employer")
+
+
+def current_employer() -> Employer:
+    """The company of the logged-in employer user (403 if the user has none)."""
+    employer = current_user.employer
+    if employer is None:
+        abort(403)
+    return employer
+
+
+def own_placement_or_404(placement_id: int) -> Placement:
+    p = db.session.get(Placement, placement_id)
+    if p is None or p.employer_id != current_employer().id:
+        abort(404)
+    return p
+
+
+def own_mentor_or_404(mentor_id: int) -> Mentor:
+    m = db.session.get(Mentor, mentor_id)
+    if m is None or m.employer_id is None or m.employer_id != current_employer().id:
+        abort(404)
+    return m
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@role_required("employer")
+def company():
+    """Our company's name, CVR number and town."""
+    employer = current_employer()
+    form = CompanyForm(employer=employer)
+    if form.validate_on_submit():
+        employer.name, employer.cvr = form.name.data.strip(), form.cvr.data
+        employer.town = form.town.data
+        db.session.commit()
+        flash(_("Company details saved."), "success")
+        return redirect(url_for("employers.company"))
+    if not form.is_submitted():
+        form.name.data, form.cvr.data, form.town.data = employer.name, employer.cvr, employer.town
+    return render_template("employers/company.html", form=form, employer=employer, towns=towns())
+
+
+@bp.route("/placements")
+@role_required("employer")
+def placements():
+    """Our placements, open first."""
+    employer = current_employer()
+    rows = db.session.scalars(
+        db.select(Placement).where(Placement.employer_id == employer.id)
+        .order_by(Placement.status.desc(), Placement.title)
+    ).all()
+    return render_template("employers/placements.html", employer=employer, placements=rows,
+                           close_form=EmptyForm())
+
+
+@bp.route("/placements/new", methods=["GET", "POST"])
+@role_required("employer")
+def new_placement():
+    """Offer a new placement."""
+    employer = current_employer()
+    form = PlacementForm()
+    if form.validate_on_submit():
+        p = Placement(employer_id=employer.id, status="open")
+        form.fill(p)
+        db.session.add(p)
+        db.session.commit()
+        flash(_("Placement %(title)s saved.", title=p.title), "success")
+        return redirect(url_for("employers.placements"))
+    if not form.is_submitted() and employer.town and find_town(employer.town):
+        form.town.data = employer.town
+    return render_template("employers/placement_form.html", form=form, placement=None,
+                           towns=towns())
+
+
+@bp.route("/placements/<int:placement_id>/edit", methods=["GET", "POST"])
+@role_required("employer")
+def edit_placement(placement_id: int):
+    """Change one of our placements."""
+    p = own_placement_or_404(placement_id)
+    form = PlacementForm()
+    if form.validate_on_submit():
+        form.fill(p)
+        db.session.commit()
+        flash(_("Placement %(title)s saved.", title=p.title), "success")
+        return redirect(url_for("employers.placements"))
+    if not form.is_submitted():
+        form.load(p)
+    return render_template("employers/placement_form.html", form=form, placement=p, towns=towns())
+
+
+@bp.post("/placements/<int:placement_id>/close")
+@role_required("employer")
+def close_placement(placement_id: int):
+    """Close a placement: it is no longer offered in matching."""
+    p = own_placement_or_404(placement_id)
+    if EmptyForm().validate_on_submit():
+        p.status = "closed"
+        db.session.commit()
+        flash(_("Placement %(title)s closed.", title=p.title), "success")
+    return redirect(url_for("employers.placements"))
+
+
+@bp.route("/mentors")
+@role_required("employer")
+def mentors():
+    """Our colleague-mentors with their days and hours."""
+    employer = current_employer()
+    rows = db.session.scalars(
+        db.select(Mentor).where(Mentor.employer_id == employer.id)
+        .order_by(Mentor.active.desc(), Mentor.name)
+    ).all()
+    return render_template("employers/mentors.html", employer=employer, mentors=rows,
+                           action_form=EmptyForm())
+
+
+def _invite_colleague(mentor: Mentor, email: str, employer: Employer) -> str:
+    """Create the colleague's mentor login (no password yet) and return the invitation URL."""
+    user = User(email=email, name=mentor.name, role="mentor", employer_id=employer.id)
+    db.session.add(user)
+    db.session.flush()
+    mentor.user_id = user.id
+    return invitations.invite(user, by=current_user)
+
+
+@bp.route("/mentors/new", methods=["GET", "POST"])
+@role_required("employer")
+def new_mentor():
+    """Register a colleague as mentor, and optionally invite them to log in."""
+    employer = current_employer()
+    form = ColleagueMentorForm()
+    if form.validate_on_submit():
+        m = Mentor(employer_id=employer.id, max_travel_km=0.0, active=True)
+        form.fill(m)
+        db.session.add(m)
+        db.session.flush()
+        link = _invite_colleague(m, form.email.data, employer) if form.email.data else None
+        db.session.commit()
+        flash(_("Mentor %(name)s saved.", name=m.name), "success")
+        if link:
+            return _show_link(m.user, link)
+        return redirect(url_for("employers.mentors"))
+    if not form.is_submitted() and employer.town and find_town(employer.town):
+        form.town.data = employer.town
+    return render_template("employers/mentor_form.html", form=form, mentor=None, towns=towns())
+
+
+@bp.route("/mentors/<int:mentor_id>/edit", methods=["GET", "POST"])
+@role_required("employer")
+def edit_mentor(mentor_id: int):
+    """Change a colleague-mentor's skills, days or hours; invite them if not yet a user."""
+    m = own_mentor_or_404(mentor_id)
+    form = ColleagueMentorForm()
+    if m.user_id is not None:
+        del form.email  # already invited: the login is managed on its own
+    if form.validate_on_submit():
+        form.fill(m)
+        email = getattr(form, "email", None)
+        link = _invite_colleague(m, email.data, m.employer) if email and email.data else None
+        db.session.commit()
+        flash(_("Mentor %(name)s saved.", name=m.name), "success")
+        if link:
+            return _show_link(m.user, link)
+        return redirect(url_for("employers.mentors"))
+    if not form.is_submitted():
+        form.load(m)
+    return render_template("employers/mentor_form.html", form=form, mentor=m, towns=towns())
+
+
+def _show_link(user: User, link: str):
+    return render_template("invitations/link.html", user=user, link=link,
+                           back=url_for("employers.mentors"))
+
+
+@bp.post("/mentors/<int:mentor_id>/deactivate")
+@role_required("employer")
+def deactivate_mentor(mentor_id: int):
+    """Stop offering a colleague as mentor (their login, if any, is switched off too)."""
+    m = own_mentor_or_404(mentor_id)
+    if EmptyForm().validate_on_submit():
+        m.active = False
+        if m.user is not None:
+            m.user.active = False
+        db.session.commit()
+        flash(_("Mentor %(name)s deactivated.", name=m.name), "success")
+    return redirect(url_for("employers.mentors"))
+
+
+@bp.route("/participants")
+@role_required("employer")
+def participants():
+    """Participants placed with us now: code, days, hours, accommodations and mentor only."""
+    employer = current_employer()
+    active = db.session.scalars(
+        db.select(Proposal).join(Placement, Proposal.placement_id == Placement.id)
+        .where(Placement.employer_id == employer.id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Placement.title, Proposal.id)
+    ).all()
+    # Build the rows here, so the template never holds a participant object: it cannot
+    # show needs, attributes or priority by mistake.
+    rows = [{
+        "code": p.participant.code,
+        "placement": p.placement.title,
+        "days": [d for d in p.participant.days if d in p.placement.days and d in p.mentor.days],
+        "hours": p.hours,
+        "accommodations": p.placement.accommodations,
+        "mentor": p.mentor.name,
+    } for p in active]
+    return render_template("employers/participants.html", employer=employer, rows=rows)

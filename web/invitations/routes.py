@@ -1,0 +1,27 @@
+"""Accept an invitation: set a password through a one-time link."""
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from web.extensions import db
+from web.invitations import service
+from web.invitations.forms import SetPasswordForm
+from web.models import utcnow
+
+bp = Blueprint("invitations", __name__)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept(token: str):
+    """Set a password with a one-time invitation link, then log in."""
+    inv = service.load(token)
+    if inv is None:
+        return render_template("invitations/invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        inv.user.set_password(form.password.data)
+        inv.used_at = utcnow()
+        db.session.commit()
+        flash(_("Your password is set. Log in with your e-mail and the new password."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("invitations/accept.html", form=form, user=inv.user)
