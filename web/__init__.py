@@ -57,12 +57,13 @@ def select_locale() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from web.auth.routes import bp as auth_bp
+    from web.imports.routes import bp as imports_bp
     from web.main.routes import bp as main_bp
     from web.mentors.routes import bp as mentors_bp
     from web.participants.routes import bp as participants_bp
     from web.runs.routes import bp as runs_bp
 
-    for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp):
+    for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp, imports_bp):
         app.register_blueprint(bp)
 
 
@@ -93,7 +94,7 @@ def _register_template_helpers(app: Flask) -> None:
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "frame-ancestors 'none'; form-action 'self'",
         )
-        if request.path.startswith(("/participants", "/runs", "/mentor")):
+        if request.path.startswith(("/participants", "/runs", "/mentor", "/imports")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
