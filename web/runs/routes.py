@@ -85,8 +85,10 @@ def show(run_id: int):
     return render_run(own_run_or_404(run_id))
 
 
-def elapsed(run: SolveRun) -> int:
-    """Whole seconds since the solve started (or its total time once finished)."""
+def elapsed(run: SolveRun) -> float:
+    """Seconds since the solve started, or the solver's own time once it is finished."""
+    if run.finished and run.seconds is not None:
+        return round(run.seconds, 1)
     if run.started_at is None:
         return 0
     end = run.finished_at or utcnow()
