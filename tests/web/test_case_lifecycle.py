@@ -122,3 +122,17 @@ def test_case_page_shows_the_timeline_with_who_and_what(client, db, make, consul
     for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert tidspunkt at starte",
                  "På pause", consultant.name, "Foreslået af matcheren"):
         assert text in html, text
+
+
+def test_a_mentors_decline_is_on_the_timeline_with_the_reason(client, db, make, consultant, world):
+    p = make.participant(consultant=consultant, status="proposed")
+    prop = Proposal(participant_id=p.id, placement_id=world["placement"].id,
+                    mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.APPROVED)
+    db.session.add(prop)
+    db.session.commit()
+    service.decline(prop, make.user("mentor"), "no_capacity")
+    db.session.commit()
+    e = db.session.scalar(db.select(CaseEvent).where(CaseEvent.kind == "declined"))
+    assert e.detail == {"proposal": prop.id, "mentor": world["mentor"].id, "reason": "no_capacity"}
+    html = client.get(f"/participants/{p.id}").get_data(as_text=True)
+    assert "Afslået af mentor" in html and "Jeg har ikke kapacitet" in html

@@ -96,7 +96,8 @@ def parse(kind: str, text: str) -> Parsed:
                 "The file has more than %(n)d lines; split it.", n=MAX_ROWS))))
             break
         if None in row:
-            out.errors.append(LineError(reader.line_num, "", str(_l("Too many values on this line."))))
+            out.errors.append(LineError(reader.line_num, "",
+                                        str(_l("Too many values on this line."))))
             continue
         cells = {k: (v or "").strip() for k, v in row.items() if k}
         if not any(cells.values()):
@@ -156,7 +157,8 @@ def _participant(cells: dict, errors: list) -> dict:
         "town", "lat", "lon", "max_travel_km")}
 
 
-def _codes(cells: dict, column: str, allowed: dict, errors: list, required: bool = False) -> list[str]:
+def _codes(cells: dict, column: str, allowed: dict, errors: list,
+           required: bool = False) -> list[str]:
     codes = split_list(cells.get(column, ""))
     bad = [c for c in codes if c not in allowed]
     if bad:
@@ -177,7 +179,8 @@ def _integer(cells: dict, column: str, low: int, high: int, errors: list) -> int
                        str(_l("This field is required."))))
         return None
     if not low <= value <= high:
-        errors.append((column, str(_l("Must be between %(low)d and %(high)d.", low=low, high=high))))
+        errors.append((column, str(_l("Must be between %(low)d and %(high)d.",
+                                      low=low, high=high))))
         return None
     return value
 

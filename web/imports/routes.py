@@ -89,10 +89,12 @@ def commit(token: str):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        flash(_("Nothing was imported: the data changed meanwhile. Upload the file again."), "error")
+        flash(_("Nothing was imported: the data changed meanwhile. Upload the file again."),
+              "error")
         return redirect(url_for("imports.upload"))
     flash(_("%(n)d records imported.", n=n), "success")
-    return redirect(url_for("participants.index" if parsed.kind == "participants" else "imports.upload"))
+    target = "participants.index" if parsed.kind == "participants" else "imports.upload"
+    return redirect(url_for(target))
 
 
 @bp.post("/<token>/cancel")
