@@ -192,3 +192,28 @@ def test_admin_exports_all(client, db, make, auth):
     a = _proposal(db, make, make.user("consultant"), ProposalStatus.ACTIVE)
     auth.login(make.user("admin"))
     assert a.code in client.get("/imports/export/assignments.csv").data.decode()
+
+
+def test_admin_imports_participants_into_a_named_consultants_caseload(client, db, make, auth):
+    karen = make.user("consultant", email="karen@kommune.dk")
+    admin = make.user("admin")
+    auth.login(admin)
+    text = HEADER.replace("\n", ";consultant\n") + (
+        "IMP-7;4;8;1;mon;;;;Aarhus;10;KAREN@kommune.dk\n"
+        "IMP-8;4;8;1;mon;;;;Aarhus;10;\n")
+    r = upload(client, text)
+    client.post(r.headers["Location"] + "/commit")
+    owners = dict(db.session.execute(db.select(Participant.code, Participant.consultant_id)).all())
+    assert owners == {"IMP-7": karen.id, "IMP-8": admin.id}
+    r = upload(client, text.replace("IMP-7", "IMP-9").replace("IMP-8", "IMP-10")
+               .replace("KAREN@", "nobody@"))
+    assert r.status_code == 400 and "Ingen jobkonsulent har denne e-mailadresse." in r.get_data(as_text=True)
+
+
+def test_a_consultant_cannot_import_into_someone_elses_caseload(client, db, make, consultant):
+    make.user("consultant", email="other@kommune.dk")
+    text = HEADER.replace("\n", ";consultant\n") + "IMP-7;4;8;1;mon;;;;Aarhus;10;other@kommune.dk\n"
+    r = upload(client, text)
+    assert r.status_code == 400
+    assert "Du kan kun importere til din egen sagsstamme." in r.get_data(as_text=True)
+    assert count(db, Participant) == 0

@@ -12,19 +12,20 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from web import vocab
 from web.extensions import db
 from web.geo import find_town
-from web.models import Employer, Participant
+from web.models import Employer, Participant, User
 from web.participants.forms import ParticipantForm
 
 MAX_ROWS = 5000
 
 COLUMNS = {
     "participants": ("code", "hours_min", "hours_max", "priority", "days", "areas", "needs",
-                     "attributes", "town", "max_travel_km"),
+                     "attributes", "town", "max_travel_km", "consultant"),
     "placements": ("employer", "title", "area", "slots", "days", "requirements", "town",
                    "accommodations"),
     "mentors": ("name", "employer", "skills", "days", "capacity_hours", "max_participants",
@@ -150,11 +151,30 @@ def _participant(cells: dict, errors: list) -> dict:
             for message in messages:
                 errors.append((FORM_TO_COLUMN.get(name, name), str(message)))
         return {}
+    consultant = _consultant(cells.get("consultant", ""), errors)
+    if consultant is None:
+        return {}
     p = Participant()
     form.fill(p)
-    return {k: getattr(p, k) for k in (
+    return {**{k: getattr(p, k) for k in (
         "code", "hours_min", "hours_max", "priority", "days", "areas", "needs", "attributes",
-        "town", "lat", "lon", "max_travel_km")}
+        "town", "lat", "lon", "max_travel_km")},
+        "consultant": consultant.email, "consultant_id": consultant.id}
+
+
+def _consultant(email: str, errors: list) -> User | None:
+    """Whose caseload a line goes to: one's own; an admin may name a consultant by e-mail."""
+    if not email or email.casefold() == current_user.email.casefold():
+        return current_user
+    if current_user.role != "admin":
+        errors.append(("consultant", str(_l("You can import only into your own caseload."))))
+        return None
+    user = db.session.scalar(db.select(User).where(
+        db.func.lower(User.email) == email.casefold(), User.role == "consultant",
+        User.active.is_(True)))
+    if user is None:
+        errors.append(("consultant", str(_l("No consultant has this e-mail address."))))
+    return user
 
 
 def _codes(cells: dict, column: str, allowed: dict, errors: list,

@@ -27,7 +27,8 @@ def store(parsed: Parsed) -> int:
     rows = [{k: v for k, v in r.items() if k != "_line"} for r in parsed.rows]
     if parsed.kind == "participants":
         for values in rows:
-            p = Participant(consultant_id=current_user.id, status="waiting", **values)
+            values.pop("consultant")
+            p = Participant(status="waiting", **values)
             db.session.add(p)
             db.session.flush()
             log_event(p.id, current_user, "imported")
