@@ -20,6 +20,9 @@ def world(make):
     return dict(placement=make.placement(employer), mentor=make.mentor(employer))
 
 
+YES = {"confirmed": "1"}  # what the confirmation dialog (or page) adds
+
+
 def events(db, p):
     return [e.kind for e in db.session.scalars(
         db.select(CaseEvent).where(CaseEvent.participant_id == p.id).order_by(CaseEvent.id))]
@@ -27,7 +30,7 @@ def events(db, p):
 
 def test_pause_then_reopen(client, db, make, consultant):
     p = make.participant(consultant=consultant)
-    r = client.post(f"/participants/{p.id}/pause")
+    r = client.post(f"/participants/{p.id}/pause", data=YES)
     assert r.status_code == 302
     db.session.refresh(p)
     assert p.status == "paused"
@@ -43,8 +46,8 @@ def test_paused_and_closed_are_not_offered_for_matching(client, db, make, consul
     paused = make.participant(consultant=consultant, code="PAUSED-1")
     closed = make.participant(consultant=consultant, code="CLOSED-1")
     waiting = make.participant(consultant=consultant, code="WAIT-1")
-    client.post(f"/participants/{paused.id}/pause")
-    client.post(f"/participants/{closed.id}/close")
+    client.post(f"/participants/{paused.id}/pause", data=YES)
+    client.post(f"/participants/{closed.id}/close", data=YES)
     assert [p.id for p in service.waiting_participants(consultant)] == [waiting.id]
     html = client.get("/participants/").get_data(as_text=True)
     assert f'name="participants" type="checkbox" value="{waiting.id}"' in html
@@ -62,7 +65,7 @@ def test_close_ends_the_active_assignment_and_withdraws_open_proposals(client, d
                      mentor_id=world["mentor"].id, hours=4, status=ProposalStatus.APPROVED)
     db.session.add_all([active, open_])
     db.session.commit()
-    client.post(f"/participants/{p.id}/close")
+    client.post(f"/participants/{p.id}/close", data=YES)
     db.session.refresh(active), db.session.refresh(open_), db.session.refresh(p)
     assert p.status == "closed"
     assert active.status == ProposalStatus.ENDED and active.decided_by_id == consultant.id
@@ -79,12 +82,23 @@ def test_pause_keeps_an_active_assignment_and_reopen_returns_to_active(client, d
                       mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.ACTIVE)
     db.session.add(active)
     db.session.commit()
-    client.post(f"/participants/{p.id}/pause")
+    client.post(f"/participants/{p.id}/pause", data=YES)
     db.session.refresh(p), db.session.refresh(active)
     assert p.status == "paused" and active.status == ProposalStatus.ACTIVE
     client.post(f"/participants/{p.id}/reopen")
     db.session.refresh(p)
     assert p.status == "active"
+
+
+def test_pause_and_close_ask_first_and_change_nothing_until_confirmed(client, db, make, consultant):
+    p = make.participant(consultant=consultant, code="ASK-1")
+    for action in ("pause", "close"):
+        r = client.post(f"/participants/{p.id}/{action}")
+        html = r.get_data(as_text=True)
+        assert r.status_code == 200 and "Er du sikker?" in html and "ASK-1" in html
+        assert 'name="confirmed" type="hidden" value="1"' in html or 'name="confirmed" value="1"' in html
+        db.session.refresh(p)
+        assert p.status == "waiting" and events(db, p) == []
 
 
 def test_impossible_transitions_are_refused_with_a_message(client, db, make, consultant):
@@ -100,7 +114,7 @@ def test_state_changes_are_posts_and_only_for_own_caseload(client, db, make, con
     for action in ("pause", "close", "reopen", "match"):
         assert client.post(f"/participants/{other.id}/{action}").status_code == 404
     mine = make.participant(consultant=consultant)
-    assert client.get(f"/participants/{mine.id}/pause").status_code == 405
+    assert client.get(f"/participants/{mine.id}/pause", data=YES).status_code == 405
     db.session.refresh(other)
     assert other.status == "waiting"
 
@@ -116,7 +130,7 @@ def test_case_page_shows_the_timeline_with_who_and_what(client, db, make, consul
     db.session.commit()
     service.reject(prop, consultant, "timing")
     db.session.commit()
-    client.post(f"/participants/{p.id}/pause")
+    client.post(f"/participants/{p.id}/pause", data=YES)
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert 'class="timeline"' in html
     for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert tidspunkt at starte",

@@ -178,7 +178,10 @@ def test_export_is_danish_excel_csv_of_own_caseload(client, db, make, consultant
     assert mine.code in body and theirs.code not in body
     assert "'=cmd" in body and "Mette Ø" in body and "812,5" in body
     assert "Foreslået" in body
-    assert mine.code not in client.get("/imports/export/assignments.csv").data.decode()
+    r = client.get("/imports/export/assignments.csv")
+    assert mine.code not in r.data.decode()
+    assert r.headers["Content-Disposition"] == (
+        "attachment; filename=\"forl_b.csv\"; filename*=UTF-8''forl%C3%B8b.csv")
 
 
 def test_export_in_english_uses_english_headers_and_commas(client, db, make, consultant):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import quote
 
 from flask import Response, g
 from flask_babel import gettext as _
@@ -28,8 +29,11 @@ def csv_response(header: list[list[str]], rows: list[list], filename: str) -> Re
                         lineterminator="\r\n")
     writer.writerows(header)
     writer.writerows(rows)
+    # An ASCII name for old clients, the real (maybe Danish) name per RFC 6266 for the rest.
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
     return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": disposition})
 
 
 def _cell(value) -> str:

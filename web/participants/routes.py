@@ -140,16 +140,22 @@ def show(participant_id: int):
                            proposals=proposals, button=EmptyForm(), labels=labels)
 
 
-def _transition(participant_id: int, action, message: str):
+def _transition(participant_id: int, action, message: str, question: str | None = None):
+    """Run a state change; one that is hard to undo is confirmed first (a page, if no JS)."""
     p = own_participant_or_404(participant_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            action(p, current_user)
-            db.session.commit()
-            flash(message % {"code": p.code}, "success")
-        except TransitionError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("participants.show", participant_id=p.id))
+    if question and request.form.get("confirmed") != "1":
+        return render_template("participants/confirm.html", p=p, question=question % {
+            "code": p.code}, action=request.path, button=form)
+    try:
+        action(p, current_user)
+        db.session.commit()
+        flash(message % {"code": p.code}, "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
     return redirect(url_for("participants.show", participant_id=p.id))
 
 
@@ -157,14 +163,17 @@ def _transition(participant_id: int, action, message: str):
 @role_required("consultant", "admin")
 def pause(participant_id: int):
     """Pause a participant: not offered for matching until reopened."""
-    return _transition(participant_id, service.pause, _("%(code)s is paused."))
+    return _transition(participant_id, service.pause, _("%(code)s is paused."), _(
+        "Pause %(code)s? Open proposals are withdrawn and the participant is not matched "
+        "until reopened."))
 
 
 @bp.post("/<int:participant_id>/close")
 @role_required("consultant", "admin")
 def close(participant_id: int):
     """Close a case; an active assignment ends."""
-    return _transition(participant_id, service.close, _("The case %(code)s is closed."))
+    return _transition(participant_id, service.close, _("The case %(code)s is closed."),
+                       _("Close the case %(code)s? An active assignment ends."))
 
 
 @bp.post("/<int:participant_id>/reopen")
