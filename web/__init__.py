@@ -56,23 +56,28 @@ def select_locale() -> str:
     return "da"
 
 
-def _register_blueprints(app: Flask) -> None:
-    from web.absences.routes import bp as absences_bp
-    from web.admin.routes import bp as admin_bp
-    from web.auth.routes import bp as auth_bp
-    from web.cover.routes import bp as cover_bp
-    from web.employers.routes import bp as employers_bp
-    from web.invitations.routes import bp as invitations_bp
-    from web.main.routes import bp as main_bp
-    from web.mentors.routes import bp as mentors_bp
-    from web.participants.routes import bp as participants_bp
-    from web.runs.routes import bp as runs_bp
+# Every area's blueprint, as "module:attribute"; one line per area.
+BLUEPRINTS = (
+    "web.auth.routes:bp",
+    "web.main.routes:bp",
+    "web.participants.routes:bp",
+    "web.runs.routes:bp",
+    "web.imports.routes:bp",
+    "web.mentors.routes:bp",
+    "web.employers.routes:bp",
+    "web.admin.routes:bp",
+    "web.invitations.routes:bp",
+    "web.absences.routes:bp",
+    "web.cover.routes:bp",
+)
 
-    for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp, absences_bp, cover_bp):
-        app.register_blueprint(bp)
-    app.register_blueprint(employers_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(invitations_bp)
+
+def _register_blueprints(app: Flask) -> None:
+    from importlib import import_module
+
+    for ref in BLUEPRINTS:
+        module, attr = ref.split(":")
+        app.register_blueprint(getattr(import_module(module), attr))
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -103,7 +108,7 @@ def _register_template_helpers(app: Flask) -> None:
             "frame-ancestors 'none'; form-action 'self'",
         )
         if request.path.startswith(("/participants", "/runs", "/mentor", "/absences", "/cover",
-                                     "/employer", "/admin", "/invite")):
+                                     "/employer", "/admin", "/invite", "/imports")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

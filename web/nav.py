@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
+    ("imports.upload", _l("CSV import"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
     ("cover.requests", _l("Cover requests"), ("mentor",)),
     ("absences.index", _l("Absence"), ("mentor", "consultant", "employer", "admin")),

@@ -7,10 +7,12 @@ from web.models.people import Mentor, Participant, Exclusion
 from web.models.runs import SolveRun, Proposal, ProposalStatus, RunStatus
 from web.models.cover import Absence, CoverNeed, CoverRequest, Notification, ParticipantHold
 from web.models.invitation import Invitation
+from web.models.cases import CaseEvent, PendingImport
 
 __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",
     "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow",
     "Absence", "CoverNeed", "CoverRequest", "Notification", "ParticipantHold",
     "Invitation",
+    "CaseEvent", "PendingImport",
 ]

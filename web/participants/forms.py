@@ -1,8 +1,11 @@
 """The participant form: coded fields only, validated on the server."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Regexp, ValidationError
+from matcher.schema import DEFAULT_WEIGHTS
+from wtforms import DecimalField, FloatField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.validators import (
+    DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
+)
 
 from web import vocab
 from web.extensions import db
@@ -97,7 +100,66 @@ class ParticipantForm(Form):
         self.wish1.data, self.wish2.data, self.wish3.data = wishes[:3]
 
 
-class MatchRequestForm(Form):
+# The matcher's weights (matching-model.md section 3) in words a consultant uses.
+WEIGHT_LABELS = {
+    "match": (_l("Getting a match at all"),
+              _l("Points for each person who gets a placement. Keep it highest, so nobody is left out for a better score.")),
+    "area": (_l("Wished work area"),
+             _l("Points for each step up the participant's list of wished areas.")),
+    "keep_mentor": (_l("Keeping the same mentor"),
+                    _l("Points for keeping the mentor the participant already knows.")),
+    "keep_placement": (_l("Keeping the same placement"),
+                       _l("Points for staying at the placement the participant already has.")),
+    "hours": (_l("Support hours"),
+              _l("Points per support hour given, weighed by priority.")),
+    "travel_km": (_l("Travel distance"),
+                  _l("Points taken off per kilometre of travel.")),
+}
+WEIGHT_MAX = 10000
+
+
+class CommaFloatField(FloatField):
+    """A number typed the Danish way (2,5) or the English way (2.5)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+
+def _weight_field(key: str) -> FloatField:
+    label, help_text = WEIGHT_LABELS[key]
+    return CommaFloatField(
+        label, default=DEFAULT_WEIGHTS[key], description=help_text,
+        validators=[Optional(), NumberRange(0, WEIGHT_MAX, message=_l(
+            "Must be a number from 0 to %(max)s.", max=WEIGHT_MAX))],
+        render_kw={"inputmode": "decimal"},
+    )
+
+
+class WeightsMixin:
+    """Optional weights for the matcher; an empty field keeps the standard value."""
+
+    w_match = _weight_field("match")
+    w_area = _weight_field("area")
+    w_keep_mentor = _weight_field("keep_mentor")
+    w_keep_placement = _weight_field("keep_placement")
+    w_hours = _weight_field("hours")
+    w_travel_km = _weight_field("travel_km")
+
+    def weight_fields(self):
+        return [getattr(self, f"w_{k}") for k in DEFAULT_WEIGHTS]
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Only the weights that differ from the standard; {} means the model's defaults."""
+        out = {}
+        for key, default in DEFAULT_WEIGHTS.items():
+            value = getattr(self, f"w_{key}").data
+            if value is not None and float(value) != default:
+                out[key] = float(value)
+        return out
+
+
+class MatchRequestForm(WeightsMixin, Form):
     """Ask for proposals for the chosen waiting participants."""
 
     participants = MultiCheckboxField(_l("Participants to match"), coerce=int)
@@ -110,3 +172,27 @@ class MatchRequestForm(Form):
     def validate_participants(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one waiting participant."))
+
+
+class RunAgainForm(WeightsMixin, Form):
+    """Run again for a run's unmatched and rejected, with the same or changed weights."""
+
+    time_limit = IntegerField(
+        _l("Time limit (seconds)"), default=10,
+        validators=[InputRequired(), NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
+    )
+    submit = SubmitField(_l("Run again for the unmatched and rejected"))
+
+
+STATUS_FILTER = [("", _l("All open cases")), ("all", _l("All, also closed"))]
+
+
+class FilterForm(Form):
+    """The caseload filters (GET, so no CSRF token in the address)."""
+
+    class Meta(Form.Meta):
+        csrf = False
+
+    status = SelectField(_l("Status"), default="", validators=[Optional()])
+    q = StringField(_l("Search by code"), validators=[Optional(), Length(max=40)])
+    sort = SelectField(_l("Sort by"), default="code", validators=[Optional()])

@@ -1,36 +1,80 @@
-"""The consultant's caseload: list, create, edit, case page."""
+"""The consultant's caseload: list, create, edit, pause/close/reopen, case page."""
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from web import vocab
 from web.access import own_participant_or_404, role_required
 from web.extensions import db
-from web.forms_common import opts
+from web.forms_common import EmptyForm, opts
 from web.geo import towns
-from web.models import Participant, Proposal
-from web.participants.forms import MatchRequestForm, ParticipantForm
+from web.models import CaseEvent, Participant, Proposal
+from web.participants import labels
+from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
+from web.runs import service
+from web.runs.service import TransitionError
+from workers.queue import enqueue_solve
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
+PER_PAGE = 50
+SORTS = {
+    "code": (_l("Code"), (Participant.code,)),
+    "status": (_l("Status"), (Participant.status, Participant.code)),
+    "priority": (_l("Priority, highest first"), (Participant.priority.desc(), Participant.code)),
+    "updated": (_l("Last changed"), (Participant.updated_at.desc(), Participant.id.desc())),
+}
 
-def caseload_query():
-    q = db.select(Participant).order_by(Participant.status, Participant.code)
+
+def _filter_form() -> FilterForm:
+    form = FilterForm(request.args)
+    form.status.choices = opts([*STATUS_FILTER, *vocab.STATUSES.items()])
+    form.sort.choices = opts((k, label) for k, (label, _cols) in SORTS.items())
+    return form
+
+
+def _filtered(form: FilterForm):
+    q = db.select(Participant)
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)
-    return q
+    status = form.status.data if form.status.data in (*vocab.STATUSES, "all") else ""
+    if status == "":
+        q = q.where(Participant.status != "closed")
+    elif status != "all":
+        q = q.where(Participant.status == status)
+    if form.q.data and form.validate():
+        escaped = form.q.data.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        q = q.where(Participant.code.ilike(f"%{escaped}%", escape="\\"))
+    return q.order_by(*SORTS.get(form.sort.data, SORTS["code"])[1])
+
+
+def request_form() -> tuple[MatchRequestForm, list[Participant]]:
+    waiting = service.waiting_participants(current_user)
+    form = MatchRequestForm()
+    form.participants.choices = opts((p.id, p.code) for p in waiting)
+    return form, waiting
+
+
+def render_index(form: MatchRequestForm | None = None, waiting=None, status: int = 200):
+    """The caseload page; the matching request form may come back with its errors."""
+    filters = _filter_form()
+    page = db.paginate(_filtered(filters), page=request.args.get("page", 1, type=int),
+                       per_page=PER_PAGE, error_out=False)
+    if form is None:
+        form, waiting = request_form()
+        form.participants.data = [p.id for p in waiting]
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("participants/index.html", page=page, people=page.items,
+                           waiting=waiting, form=form, filters=filters, args=args), status
 
 
 @bp.route("/")
 @role_required("consultant", "admin")
 def index():
-    """The consultant's caseload, with a matching request for the waiting."""
-    people = db.session.scalars(caseload_query()).all()
-    waiting = [p for p in people if p.status == "waiting"]
-    form = MatchRequestForm()
-    form.participants.choices = opts((p.id, p.code) for p in waiting)
-    form.participants.data = [p.id for p in waiting]
-    return render_template("participants/index.html", people=people, waiting=waiting, form=form)
+    """The caseload, filtered, sorted and paginated, with a matching request for the waiting."""
+    return render_index()
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -42,6 +86,8 @@ def new():
         p = Participant(consultant_id=current_user.id, status="waiting")
         form.fill(p)
         db.session.add(p)
+        db.session.flush()
+        service.log_event(p.id, current_user, "created")
         db.session.commit()
         flash(_("Participant %(code)s saved.", code=p.code), "success")
         return redirect(url_for("participants.show", participant_id=p.id))
@@ -55,7 +101,13 @@ def edit(participant_id: int):
     p = own_participant_or_404(participant_id)
     form = ParticipantForm(participant=p)
     if form.validate_on_submit():
+        fields = ("code", "hours_min", "hours_max", "priority", "days", "areas", "needs",
+                  "attributes", "town", "max_travel_km")
+        before = {f: getattr(p, f) for f in fields}
         form.fill(p)
+        changed = [f for f in fields if getattr(p, f) != before[f]]
+        if changed:
+            service.log_event(p.id, current_user, "edited", fields=changed)
         db.session.commit()
         flash(_("Participant %(code)s saved.", code=p.code), "success")
         return redirect(url_for("participants.show", participant_id=p.id))
@@ -64,12 +116,84 @@ def edit(participant_id: int):
     return render_template("participants/form.html", form=form, towns=towns(), participant=p)
 
 
+def timeline(p: Participant) -> list[dict]:
+    """Case events and the matcher's proposals, newest first."""
+    events = [{"at": e.created_at, "kind": e.kind, "actor": e.actor, "detail": e.detail or {}}
+              for e in db.session.scalars(
+                  db.select(CaseEvent).where(CaseEvent.participant_id == p.id))]
+    for prop in db.session.scalars(db.select(Proposal).where(Proposal.participant_id == p.id)):
+        events.append({"at": prop.created_at, "kind": "proposed", "actor": None,
+                       "detail": {"proposal": prop.id, "run": prop.run_id}, "proposal": prop})
+    return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
 @bp.route("/<int:participant_id>")
 @role_required("consultant", "admin")
 def show(participant_id: int):
-    """The case page: the participant and the history of proposals and assignments."""
+    """The case page: the participant, their proposals and the timeline of who did what."""
     p = own_participant_or_404(participant_id)
     history = db.session.scalars(
         db.select(Proposal).where(Proposal.participant_id == p.id).order_by(Proposal.id.desc())
     ).all()
-    return render_template("participants/show.html", p=p, history=history)
+    proposals = {h.id: h for h in history}
+    return render_template("participants/show.html", p=p, history=history, events=timeline(p),
+                           proposals=proposals, button=EmptyForm(), labels=labels)
+
+
+def _transition(participant_id: int, action, message: str, question: str | None = None):
+    """Run a state change; one that is hard to undo is confirmed first (a page, if no JS)."""
+    p = own_participant_or_404(participant_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("participants.show", participant_id=p.id))
+    if question and request.form.get("confirmed") != "1":
+        return render_template("participants/confirm.html", p=p, question=question % {
+            "code": p.code}, action=request.path, button=form)
+    try:
+        action(p, current_user)
+        db.session.commit()
+        flash(message % {"code": p.code}, "success")
+    except TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    return redirect(url_for("participants.show", participant_id=p.id))
+
+
+@bp.post("/<int:participant_id>/pause")
+@role_required("consultant", "admin")
+def pause(participant_id: int):
+    """Pause a participant: not offered for matching until reopened."""
+    return _transition(participant_id, service.pause, _("%(code)s is paused."), _(
+        "Pause %(code)s? Open proposals are withdrawn and the participant is not matched "
+        "until reopened."))
+
+
+@bp.post("/<int:participant_id>/close")
+@role_required("consultant", "admin")
+def close(participant_id: int):
+    """Close a case; an active assignment ends."""
+    return _transition(participant_id, service.close, _("The case %(code)s is closed."),
+                       _("Close the case %(code)s? An active assignment ends."))
+
+
+@bp.post("/<int:participant_id>/reopen")
+@role_required("consultant", "admin")
+def reopen(participant_id: int):
+    """Reopen a paused or closed case."""
+    return _transition(participant_id, service.reopen, _("The case %(code)s is open again."))
+
+
+@bp.post("/<int:participant_id>/match")
+@role_required("consultant", "admin")
+def match(participant_id: int):
+    """Find a match for this one participant."""
+    p = own_participant_or_404(participant_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("participants.show", participant_id=p.id))
+    if p.status != "waiting":
+        flash(_("Only a waiting participant can be matched."), "error")
+        return redirect(url_for("participants.show", participant_id=p.id))
+    run = service.create_run(current_user, [p.id],
+                             time_limit=current_app.config["SOLVE_TIME_LIMIT"])
+    enqueue_solve(run)
+    return redirect(url_for("runs.show", run_id=run.id))

@@ -1,14 +1,16 @@
-"""Matching requests: submit, follow progress, decide on proposals."""
+"""Matching requests: submit, follow progress, decide on proposals, run again."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from web import vocab
 from web.access import role_required
 from web.extensions import db
-from web.forms_common import opts
-from web.models import Participant, Proposal, ProposalStatus, SolveRun
-from web.participants.forms import MatchRequestForm
+from web.forms_common import EmptyForm, opts
+from web.models import Participant, Proposal, ProposalStatus, SolveRun, utcnow
+from web.participants.forms import WEIGHT_LABELS, RunAgainForm
+from web.participants.routes import render_index, request_form
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
 from web.runs.service import TransitionError
@@ -27,16 +29,12 @@ def own_run_or_404(run_id: int) -> SolveRun:
 @bp.post("/")
 @role_required("consultant", "admin")
 def create():
-    """Submit a matching request for the chosen waiting participants."""
-    waiting = service.waiting_participants(current_user)
-    form = MatchRequestForm()
-    form.participants.choices = opts((p.id, p.code) for p in waiting)
+    """Submit a matching request for the chosen waiting participants, with optional weights."""
+    form, waiting = request_form()
     if not form.validate_on_submit():
-        people = db.session.scalars(
-            db.select(Participant).where(Participant.consultant_id == current_user.id)
-        ).all()
-        return render_template("participants/index.html", people=people, waiting=waiting, form=form), 400
-    run = service.create_run(current_user, form.participants.data, time_limit=form.time_limit.data)
+        return render_index(form, waiting, status=400)
+    run = service.create_run(current_user, form.participants.data,
+                             time_limit=form.time_limit.data, weights=form.weights)
     enqueue_solve(run)
     return redirect(url_for("runs.show", run_id=run.id))
 
@@ -51,17 +49,50 @@ def index():
     return render_template("runs/index.html", runs=db.session.scalars(q).all())
 
 
-@bp.route("/<int:run_id>")
-@role_required("consultant", "admin")
-def show(run_id: int):
-    """A run: live progress while it works, then proposals and the unmatched with reasons."""
-    run = own_run_or_404(run_id)
+def _again_form(run: SolveRun) -> RunAgainForm:
+    form = RunAgainForm()
+    if not form.is_submitted():
+        form.time_limit.data = int(run.time_limit)
+        for key, value in (run.weights or {}).items():
+            if hasattr(form, f"w_{key}"):
+                getattr(form, f"w_{key}").data = value
+    return form
+
+
+def _again_scope(run: SolveRun) -> list[int]:
+    mine = {p.id for p in service.waiting_participants(current_user)}
+    return [i for i in service.again_scope(run) if i in mine]
+
+
+def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: int = 200):
+    again = _again_scope(run) if run.finished else []
     approve_form = ApproveForm()
     approve_form.proposals.choices = opts((p.id, str(p.id)) for p in run.proposals)
     participants = {p.id: p for p in db.session.scalars(
         db.select(Participant).where(Participant.id.in_(run.scope)))}
-    return render_template("runs/show.html", run=run, approve_form=approve_form,
-                           reject_form=ReasonForm.reject(), participants=participants)
+    return render_template(
+        "runs/show.html", run=run, approve_form=approve_form, reject_form=ReasonForm.reject(),
+        participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
+        again=again, again_codes=[participants[i].code for i in again if i in participants],
+        elapsed=elapsed(run),
+        weight_labels=WEIGHT_LABELS), status
+
+
+@bp.route("/<int:run_id>")
+@role_required("consultant", "admin")
+def show(run_id: int):
+    """A run: live progress while it works, then proposals and the unmatched with reasons."""
+    return render_run(own_run_or_404(run_id))
+
+
+def elapsed(run: SolveRun) -> float:
+    """Seconds since the solve started, or the solver's own time once it is finished."""
+    if run.finished and run.seconds is not None:
+        return round(run.seconds, 1)
+    if run.started_at is None:
+        return 0
+    end = run.finished_at or utcnow()
+    return max(0, int((end - run.started_at).total_seconds()))
 
 
 @bp.route("/<int:run_id>/status")
@@ -70,6 +101,9 @@ def status(run_id: int):
     """Progress as JSON, polled by the run page."""
     run = own_run_or_404(run_id)
     return jsonify(status=run.status, phase=run.phase, progress=run.progress,
+                   phase_text=vocab.label(vocab.RUN_PHASES, run.phase),
+                   status_text=vocab.label(vocab.RUN_STATUSES, run.status),
+                   elapsed=elapsed(run), time_limit=int(run.time_limit),
                    finished=run.finished, error=run.error)
 
 
@@ -80,18 +114,32 @@ def approve(run_id: int):
     run = own_run_or_404(run_id)
     form = ApproveForm()
     form.proposals.choices = opts((p.id, str(p.id)) for p in run.proposals)
-    if form.validate_on_submit():
-        chosen = [p for p in run.proposals if p.id in set(form.proposals.data or [])]
-        done = 0
-        for proposal in chosen:
-            if proposal.status == ProposalStatus.PROPOSED:
-                service.approve(proposal, current_user)
-                done += 1
-        db.session.commit()
-        flash(_("%(n)d proposals approved and sent to the mentors.", n=done), "success")
+    if form.validate_on_submit() and form.proposals.data:
+        chosen = set(form.proposals.data)
+        _approve(run, [p for p in run.proposals if p.id in chosen])
     else:
         flash(_("Choose the proposals to approve."), "error")
     return redirect(url_for("runs.show", run_id=run.id))
+
+
+@bp.post("/<int:run_id>/approve-all")
+@role_required("consultant", "admin")
+def approve_all(run_id: int):
+    """Approve every new proposal of the run at once."""
+    run = own_run_or_404(run_id)
+    if EmptyForm().validate_on_submit():
+        _approve(run, list(run.proposals))
+    return redirect(url_for("runs.show", run_id=run.id))
+
+
+def _approve(run: SolveRun, proposals: list[Proposal]) -> None:
+    done = 0
+    for proposal in proposals:
+        if proposal.status == ProposalStatus.PROPOSED:
+            service.approve(proposal, current_user)
+            done += 1
+    db.session.commit()
+    flash(_("%(n)d proposals approved and sent to the mentors.", n=done), "success")
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")
@@ -111,4 +159,24 @@ def reject(proposal_id: int):
         except TransitionError as exc:
             db.session.rollback()
             flash(str(exc), "error")
+    else:
+        flash(_("Choose a reason for rejecting."), "error")
     return redirect(url_for("runs.show", run_id=run.id))
+
+
+@bp.post("/<int:run_id>/again")
+@role_required("consultant", "admin")
+def again(run_id: int):
+    """Run again for this run's unmatched and rejected participants who are still waiting."""
+    run = own_run_or_404(run_id)
+    form = _again_form(run)
+    if not form.validate_on_submit():
+        return render_run(run, form, status=400)
+    scope = _again_scope(run)
+    if not scope:
+        flash(_("Nobody from this request is waiting for a match."), "error")
+        return redirect(url_for("runs.show", run_id=run.id))
+    new = service.create_run(current_user, scope, time_limit=form.time_limit.data,
+                             weights=form.weights)
+    enqueue_solve(new)
+    return redirect(url_for("runs.show", run_id=new.id))

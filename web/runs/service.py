@@ -7,8 +7,8 @@ from sqlalchemy import func, select, update
 
 from web.extensions import db
 from web.models import (
-    Exclusion, Mentor, Participant, Placement, Proposal, ProposalStatus, RunStatus, SolveRun, User,
-    utcnow,
+    CaseEvent, Exclusion, Mentor, Participant, Placement, Proposal, ProposalStatus, RunStatus,
+    SolveRun, User, utcnow,
 )
 from web.models.runs import OPEN_PROPOSAL
 
@@ -28,8 +28,19 @@ def create_run(user: User, participant_ids: list[int], *, time_limit: float, wei
             run.status, run.phase, run.finished_at = RunStatus.SUPERSEDED, "superseded", utcnow()
     run = SolveRun(requested_by_id=user.id, scope=scope, weights=weights or {}, time_limit=time_limit)
     db.session.add(run)
+    db.session.flush()
+    for participant_id in scope:
+        log_event(participant_id, user, "match_requested", run=run.id)
     db.session.commit()
     return run
+
+
+def log_event(participant_id: int, user: User | None, kind: str, **detail) -> CaseEvent:
+    """Add one step to a participant's case history (ids and codes only in ``detail``)."""
+    event = CaseEvent(participant_id=participant_id, actor_id=user.id if user else None,
+                      kind=kind, detail=detail)
+    db.session.add(event)
+    return event
 
 
 def _decide(proposal: Proposal, user: User, status: ProposalStatus, reason: str | None = None) -> None:
@@ -43,6 +54,7 @@ def approve(proposal: Proposal, user: User) -> None:
     if proposal.status != ProposalStatus.PROPOSED:
         raise TransitionError(_("Only a new proposal can be approved."))
     _decide(proposal, user, ProposalStatus.APPROVED)
+    log_event(proposal.participant_id, user, "approved", proposal=proposal.id, run=proposal.run_id)
 
 
 def reject(proposal: Proposal, user: User, reason: str) -> None:
@@ -51,6 +63,8 @@ def reject(proposal: Proposal, user: User, reason: str) -> None:
         raise TransitionError(_("This proposal is no longer open."))
     _decide(proposal, user, ProposalStatus.REJECTED, reason)
     proposal.participant.status = "waiting"
+    log_event(proposal.participant_id, user, "rejected", proposal=proposal.id,
+              run=proposal.run_id, reason=reason)
 
 
 def decline(proposal: Proposal, user: User, reason: str) -> None:
@@ -61,6 +75,8 @@ def decline(proposal: Proposal, user: User, reason: str) -> None:
     proposal.participant.status = "waiting"
     db.session.add(Exclusion(participant_id=proposal.participant_id, mentor_id=proposal.mentor_id,
                              reason="declined"))
+    log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
+              mentor=proposal.mentor_id, reason=reason)
 
 
 def confirm(proposal: Proposal, user: User) -> None:
@@ -85,6 +101,8 @@ def confirm(proposal: Proposal, user: User) -> None:
         raise TransitionError(_("This would take you over your weekly capacity."))
     _decide(proposal, user, ProposalStatus.ACTIVE)
     proposal.participant.status = "active"
+    log_event(proposal.participant_id, user, "confirmed", proposal=proposal.id,
+              mentor=proposal.mentor_id, placement=proposal.placement_id)
     # Any other open proposal for this participant is now moot.
     db.session.execute(
         update(Proposal)
@@ -103,3 +121,57 @@ def waiting_participants(user: User) -> list[Participant]:
     if user.role != "admin":
         q = q.where(Participant.consultant_id == user.id)
     return list(db.session.scalars(q))
+
+
+# --- The participant's own life cycle: pause, close, reopen -------------------------------
+
+PAUSABLE = ("waiting", "proposed", "active")
+
+
+def _withdraw_open(participant: Participant, user: User, reason: str) -> None:
+    """Open proposals of a participant who is no longer available are rejected with a reason."""
+    for proposal in db.session.scalars(select(Proposal).where(
+            Proposal.participant_id == participant.id, Proposal.status.in_(OPEN_PROPOSAL))):
+        _decide(proposal, user, ProposalStatus.REJECTED, reason)
+
+
+def pause(participant: Participant, user: User) -> None:
+    """Take a participant out of matching for a while; an active assignment is kept."""
+    if participant.status not in PAUSABLE:
+        raise TransitionError(_("Only a waiting, proposed or active participant can be paused."))
+    _withdraw_open(participant, user, "participant_paused")
+    log_event(participant.id, user, "paused", status=participant.status)
+    participant.status = "paused"
+
+
+def close(participant: Participant, user: User) -> None:
+    """Close the case: open proposals are withdrawn and an active assignment ends."""
+    if participant.status == "closed":
+        raise TransitionError(_("The case is already closed."))
+    _withdraw_open(participant, user, "participant_closed")
+    for proposal in db.session.scalars(select(Proposal).where(
+            Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE)):
+        _decide(proposal, user, ProposalStatus.ENDED, "participant_closed")
+        log_event(participant.id, user, "ended", proposal=proposal.id)
+    log_event(participant.id, user, "closed", status=participant.status)
+    participant.status = "closed"
+
+
+def reopen(participant: Participant, user: User) -> None:
+    """A paused or closed case is open again: active if its assignment still runs, else waiting."""
+    if participant.status not in ("paused", "closed"):
+        raise TransitionError(_("Only a paused or closed case can be reopened."))
+    running = db.session.scalar(select(Proposal.id).where(
+        Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
+    log_event(participant.id, user, "reopened", status=participant.status)
+    participant.status = "active" if running else "waiting"
+
+
+def again_scope(run: SolveRun) -> list[int]:
+    """Who a 'run again' covers: the run's unmatched and rejected who are waiting now."""
+    ids = {u["participant_id"] for u in run.unmatched or []}
+    ids |= {p.participant_id for p in run.proposals if p.status == ProposalStatus.REJECTED}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Participant.id).where(
+        Participant.id.in_(ids), Participant.status == "waiting").order_by(Participant.id)))

@@ -1,0 +1,56 @@
+"""The caseload list: filters by status, search by code, sorting and 50 per page."""
+
+import pytest
+
+
+@pytest.fixture
+def consultant(make, auth):
+    u = make.user("consultant")
+    auth.login(u)
+    return u
+
+
+def codes(html):
+    import re
+    return re.findall(r'/participants/\d+">([^<]+)</a>', html)
+
+
+def test_status_filter_and_closed_hidden_by_default(client, make, consultant):
+    make.participant(consultant=consultant, code="A-WAIT")
+    make.participant(consultant=consultant, code="B-PAUSE", status="paused")
+    make.participant(consultant=consultant, code="C-CLOSED", status="closed")
+    assert codes(client.get("/participants/").get_data(as_text=True)) == ["A-WAIT", "B-PAUSE"]
+    assert codes(client.get("/participants/?status=paused").get_data(as_text=True)) == ["B-PAUSE"]
+    assert codes(client.get("/participants/?status=all").get_data(as_text=True)) == [
+        "A-WAIT", "B-PAUSE", "C-CLOSED"]
+    # an unknown status is ignored, never a 500
+    assert client.get("/participants/?status=nonsense").status_code == 200
+
+
+def test_search_by_code_only_within_own_caseload(client, make, consultant):
+    make.participant(consultant=consultant, code="KBH-0142")
+    make.participant(consultant=consultant, code="AAR-0001")
+    make.participant(code="KBH-9999")  # someone else's
+    assert codes(client.get("/participants/?q=kbh").get_data(as_text=True)) == ["KBH-0142"]
+    assert codes(client.get("/participants/?q=%25").get_data(as_text=True)) == []  # % is literal
+
+
+def test_sort_by_priority(client, make, consultant):
+    make.participant(consultant=consultant, code="LOW", priority=1)
+    make.participant(consultant=consultant, code="HIGH", priority=5)
+    assert codes(client.get("/participants/?sort=priority").get_data(as_text=True)) == ["HIGH", "LOW"]
+
+
+def test_fifty_per_page(client, db, make, consultant):
+    from web.models import Participant
+    from tests.factories import AARHUS
+    db.session.add_all([Participant(code=f"P-{i:03d}", consultant_id=consultant.id, hours_min=4,
+                                    hours_max=8, days=["mon"], max_travel_km=10, **AARHUS)
+                        for i in range(55)])
+    db.session.commit()
+    first = client.get("/participants/").get_data(as_text=True)
+    assert len(codes(first)) == 50 and "P-000" in codes(first)
+    assert 'rel="next"' in first
+    second = client.get("/participants/?page=2").get_data(as_text=True)
+    assert codes(second) == [f"P-{i:03d}" for i in range(50, 55)]
+    assert client.get("/participants/?page=99").status_code == 200

@@ -1,0 +1,222 @@
+"""CSV import with a preview (nothing stored while any line is wrong) and CSV export."""
+
+import io
+
+import pytest
+
+from web.models import CaseEvent, Employer, Mentor, Participant, PendingImport, Placement, Proposal, ProposalStatus
+
+HEADER = "code;hours_min;hours_max;priority;days;areas;needs;attributes;town;max_travel_km\n"
+GOOD = HEADER + (
+    "IMP-1;4;8;3;mon,wed;kitchen|retail;addiction;abstinent;Aarhus;15\n"
+    "IMP-2;6;10;;tue;;;;Odense;20,5\n"
+)
+
+
+@pytest.fixture
+def consultant(make, auth):
+    u = make.user("consultant")
+    auth.login(u)
+    return u
+
+
+def upload(client, text, kind="participants", encoding="utf-8"):
+    data = {"kind": kind, "file": (io.BytesIO(text.encode(encoding)), "people.csv")}
+    return client.post("/imports/", data=data, content_type="multipart/form-data")
+
+
+def count(db, model):
+    return db.session.scalar(db.select(db.func.count()).select_from(model))
+
+
+def test_good_file_is_previewed_then_committed_in_one_go(client, db, consultant):
+    r = upload(client, GOOD)
+    assert r.status_code == 302
+    assert count(db, Participant) == 0  # nothing yet: only the preview
+    pending = db.session.scalar(db.select(PendingImport))
+    assert pending.user_id == consultant.id and len(pending.token) >= 40
+    with client.session_transaction() as s:
+        assert GOOD not in str(dict(s))  # the file is kept server-side, not in the cookie
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "IMP-1" in html and "Importér 2 poster" in html
+    r = client.post(f"/imports/{pending.token}/commit")
+    assert r.status_code == 302
+    people = db.session.scalars(db.select(Participant).order_by(Participant.code)).all()
+    assert [p.code for p in people] == ["IMP-1", "IMP-2"]
+    assert people[0].areas == ["kitchen", "retail"] and people[0].days == ["mon", "wed"]
+    assert people[0].needs == ["addiction"] and people[0].priority == 3
+    assert people[1].max_travel_km == 20.5 and people[1].priority == 1
+    assert all(p.consultant_id == consultant.id and p.status == "waiting" for p in people)
+    assert count(db, PendingImport) == 0
+    assert count(db, CaseEvent) == 2
+
+
+@pytest.mark.parametrize("line,column,message", [
+    ("BAD-1;1;8;1;mon;;;;Aarhus;10", "hours_min", "Skal være mellem 2 og 20."),
+    ("BAD-1;4;25;1;mon;;;;Aarhus;10", "hours_max", "Skal være mellem 2 og 20."),
+    ("BAD-1;4;8;1;someday;;;;Aarhus;10", "days", "er ikke et gyldigt valg"),
+    ("BAD-1;4;8;1;mon;moon;;;Aarhus;10", "areas", "Ikke et gyldigt valg"),
+    ("BAD-1;4;8;1;mon;;schizophrenia;;Aarhus;10", "needs", "er ikke et gyldigt valg"),
+    ("BAD-1;4;8;1;mon;;;;Atlantis;10", "town", "Vælg en dansk by fra listen."),
+    ("IMP-1;4;8;1;mon;;;;Aarhus;10", "code", "Listet to gange i filen (også på linje 2)."),
+    ("BAD 1;4;8;1;mon;;;;Aarhus;10", "code", "Brug bogstaver, tal"),
+])
+def test_a_wrong_line_is_reported_with_line_and_column_and_nothing_is_stored(client, db, consultant, line, column, message):
+    r = upload(client, GOOD + line + "\n")
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert f"<tr><td>4</td><td><code>{column}</code></td><td>" in html
+    assert message in html
+    assert "Importér" not in html  # no commit button
+    assert count(db, Participant) == 0 and count(db, PendingImport) == 0
+
+
+def test_code_already_in_the_database_is_refused(client, db, make, consultant):
+    make.participant(code="IMP-2")
+    r = upload(client, GOOD)
+    assert r.status_code == 400
+    assert "Koden er allerede i brug." in r.get_data(as_text=True)
+    assert count(db, Participant) == 1
+
+
+def test_missing_column_and_empty_file(client, db, consultant):
+    r = upload(client, "code;hours_min\nX;4\n")
+    assert r.status_code == 400 and "Denne kolonne mangler." in r.get_data(as_text=True)
+    r = upload(client, HEADER)
+    assert r.status_code == 400 and "Filen har ingen datalinjer." in r.get_data(as_text=True)
+
+
+def test_windows_1252_and_comma_separated_files_are_read(client, db, consultant):
+    text = HEADER.replace(";", ",") + 'IMP-3,4,8,1,mon,kitchen,,,"Aarhus",10\n'
+    assert upload(client, text).status_code == 302
+    text = HEADER + "IMP-4;4;8;1;mon;;;;Århus;10\n"
+    assert upload(client, text, encoding="cp1252").status_code == 302
+
+
+def test_commit_checks_again_and_stores_nothing_if_the_data_changed(client, db, make, consultant):
+    upload(client, GOOD)
+    token = db.session.scalar(db.select(PendingImport.token))
+    make.participant(code="IMP-2")  # taken meanwhile
+    r = client.post(f"/imports/{token}/commit")
+    assert r.status_code == 400 and "Koden er allerede i brug." in r.get_data(as_text=True)
+    assert count(db, Participant) == 1
+
+
+def test_cancel_drops_the_pending_file(client, db, consultant):
+    upload(client, GOOD)
+    token = db.session.scalar(db.select(PendingImport.token))
+    client.post(f"/imports/{token}/cancel")
+    assert count(db, PendingImport) == 0 and count(db, Participant) == 0
+    assert client.post(f"/imports/{token}/commit").status_code == 404
+
+
+def test_someone_elses_pending_import_is_404(client, db, make, auth, consultant):
+    upload(client, GOOD)
+    token = db.session.scalar(db.select(PendingImport.token))
+    auth.logout()
+    auth.login(make.user("consultant"))
+    assert client.get(f"/imports/{token}").status_code == 404
+    assert client.post(f"/imports/{token}/commit").status_code == 404
+    assert count(db, Participant) == 0
+
+
+def test_a_consultant_imports_participants_only(client, db, consultant):
+    r = upload(client, "name;days;capacity_hours;max_participants;town\nX;mon;10;2;Aarhus\n", "mentors")
+    assert r.status_code == 400 and count(db, Mentor) == 0
+    assert client.get("/imports/template/mentors.csv").status_code == 404
+
+
+def test_employers_and_mentors_cannot_import(client, make, auth):
+    auth.login(make.user("mentor"))
+    assert client.get("/imports/").status_code == 403
+    assert client.get("/imports/export/proposals.csv").status_code == 403
+
+
+def test_admin_imports_placements_and_mentors(client, db, make, auth):
+    auth.login(make.user("admin"))
+    make.employer(name="Café Kornet")
+    text = ("employer;title;area;slots;days;requirements;town;accommodations\n"
+            "Café Kornet;Køkkenhjælp;kitchen;2;mon|tue;food_hygiene;Aarhus;Roligt hjørne\n"
+            "Genbrug Nord;Sortering;recycling;1;wed;;Aalborg;\n")
+    r = upload(client, text, "placements")
+    assert r.status_code == 302
+    client.post(r.headers["Location"] + "/commit")
+    places = db.session.scalars(db.select(Placement).order_by(Placement.id)).all()
+    assert [(p.title, p.employer.name, p.slots) for p in places] == [
+        ("Køkkenhjælp", "Café Kornet", 2), ("Sortering", "Genbrug Nord", 1)]
+    assert count(db, Employer) == 2
+    text = ("name;employer;skills;days;capacity_hours;max_participants;town;max_travel_km\n"
+            "Mette;Café Kornet;addiction|lang:en;mon,tue;12;2;Aarhus;25\n"
+            "Ole;;;fri;99;2;Aarhus;10\n")
+    r = upload(client, text, "mentors")
+    assert r.status_code == 400 and "<tr><td>3</td><td><code>capacity_hours</code>" in r.get_data(as_text=True)
+    assert count(db, Mentor) == 0
+    r = upload(client, text.replace(";99;", ";9;"), "mentors")
+    client.post(r.headers["Location"] + "/commit")
+    mentors = db.session.scalars(db.select(Mentor).order_by(Mentor.id)).all()
+    assert [(m.name, m.employer_id is not None, m.skills) for m in mentors] == [
+        ("Mette", True, ["addiction", "lang:en"]), ("Ole", False, [])]
+
+
+def _proposal(db, make, consultant, status):
+    employer = make.employer(name="Café Kornet")
+    p = make.participant(consultant=consultant)
+    prop = Proposal(participant_id=p.id, placement_id=make.placement(employer, title="=cmd").id,
+                    mentor_id=make.mentor(employer, name="Mette Ø").id, hours=6, score=812.5,
+                    status=status)
+    db.session.add(prop)
+    db.session.commit()
+    return p
+
+
+def test_export_is_danish_excel_csv_of_own_caseload(client, db, make, consultant):
+    mine = _proposal(db, make, consultant, ProposalStatus.PROPOSED)
+    theirs = _proposal(db, make, make.user("consultant"), ProposalStatus.PROPOSED)
+    r = client.get("/imports/export/proposals.csv")
+    body = r.data.decode("utf-8")
+    assert r.mimetype == "text/csv" and body.startswith("\ufeffDeltager;Praktikplads;")
+    assert mine.code in body and theirs.code not in body
+    assert "'=cmd" in body and "Mette Ø" in body and "812,5" in body
+    assert "Foreslået" in body
+    r = client.get("/imports/export/assignments.csv")
+    assert mine.code not in r.data.decode()
+    assert r.headers["Content-Disposition"] == (
+        "attachment; filename=\"forl_b.csv\"; filename*=UTF-8''forl%C3%B8b.csv")
+
+
+def test_export_in_english_uses_english_headers_and_commas(client, db, make, consultant):
+    _proposal(db, make, consultant, ProposalStatus.ACTIVE)
+    client.post("/lang/en")
+    body = client.get("/imports/export/assignments.csv").data.decode("utf-8")
+    assert body.startswith("\ufeffParticipant,Placement,Employer,Mentor,Hours")
+
+
+def test_admin_exports_all(client, db, make, auth):
+    a = _proposal(db, make, make.user("consultant"), ProposalStatus.ACTIVE)
+    auth.login(make.user("admin"))
+    assert a.code in client.get("/imports/export/assignments.csv").data.decode()
+
+
+def test_admin_imports_participants_into_a_named_consultants_caseload(client, db, make, auth):
+    karen = make.user("consultant", email="karen@kommune.dk")
+    admin = make.user("admin")
+    auth.login(admin)
+    text = HEADER.replace("\n", ";consultant\n") + (
+        "IMP-7;4;8;1;mon;;;;Aarhus;10;KAREN@kommune.dk\n"
+        "IMP-8;4;8;1;mon;;;;Aarhus;10;\n")
+    r = upload(client, text)
+    client.post(r.headers["Location"] + "/commit")
+    owners = dict(db.session.execute(db.select(Participant.code, Participant.consultant_id)).all())
+    assert owners == {"IMP-7": karen.id, "IMP-8": admin.id}
+    r = upload(client, text.replace("IMP-7", "IMP-9").replace("IMP-8", "IMP-10")
+               .replace("KAREN@", "nobody@"))
+    assert r.status_code == 400 and "Ingen jobkonsulent har denne e-mailadresse." in r.get_data(as_text=True)
+
+
+def test_a_consultant_cannot_import_into_someone_elses_caseload(client, db, make, consultant):
+    make.user("consultant", email="other@kommune.dk")
+    text = HEADER.replace("\n", ";consultant\n") + "IMP-7;4;8;1;mon;;;;Aarhus;10;other@kommune.dk\n"
+    r = upload(client, text)
+    assert r.status_code == 400
+    assert "Du kan kun importere til din egen sagsstamme." in r.get_data(as_text=True)
+    assert count(db, Participant) == 0

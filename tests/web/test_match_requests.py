@@ -1,0 +1,137 @@
+"""Matching requests with weights, live status, approve all, reject with a reason, run again."""
+
+import pytest
+
+from web.models import CaseEvent, Proposal, ProposalStatus, SolveRun
+from web.runs import service
+from workers.jobs import run_solve
+
+
+@pytest.fixture
+def consultant(make, auth):
+    u = make.user("consultant")
+    auth.login(u)
+    return u
+
+
+@pytest.fixture
+def world(make, consultant):
+    employer = make.employer()
+    make.placement(employer, slots=2)
+    make.mentor(employer, capacity_hours=20, max_participants=3)
+    return [make.participant(consultant=consultant, code=f"W-{i}") for i in range(3)]
+
+
+def runs(db):
+    return db.session.scalars(db.select(SolveRun).order_by(SolveRun.id)).all()
+
+
+def test_request_with_a_changed_weight_is_stored_and_passed_to_the_solver(client, db, world):
+    from workers.problem import build_problem
+    data = {"participants": [p.id for p in world[:2]], "time_limit": "3",
+            "w_match": "100", "w_area": "", "w_travel_km": "2.5"}
+    r = client.post("/runs/", data=data)
+    assert r.status_code == 302
+    run = runs(db)[0]
+    assert run.scope == sorted(p.id for p in world[:2]) and run.time_limit == 3
+    assert run.weights == {"travel_km": 2.5}  # only what differs from the standard
+    assert build_problem(run)["weights"] == {"travel_km": 2.5}
+    assert db.session.scalar(db.select(db.func.count()).select_from(CaseEvent).where(
+        CaseEvent.kind == "match_requested")) == 2
+
+
+@pytest.mark.parametrize("field,value,message", [
+    ("w_area", "-1", "Skal være et tal fra 0 til 10000."),
+    ("w_hours", "lots", "Ikke et gyldigt tal."),
+    ("w_keep_mentor", "1e9", "Skal være et tal fra 0 til 10000."),
+])
+def test_bad_weight_gets_a_message_and_no_run(client, db, world, field, value, message):
+    r = client.post("/runs/", data={"participants": [world[0].id], "time_limit": "3", field: value})
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert message in html and "<details class=\"weights\" open>" in html
+    assert runs(db) == []
+
+
+def test_weights_section_shows_plain_labels_and_defaults(client, world):
+    html = client.get("/participants/").get_data(as_text=True)
+    assert "<details class=\"weights\"" in html
+    assert "Rejseafstand" in html and "Standard: 100" in html and 'value="100.0"' in html
+
+
+def test_cannot_request_for_someone_elses_participant(client, db, make, world):
+    other = make.participant(code="THEIRS")
+    r = client.post("/runs/", data={"participants": [other.id], "time_limit": "3"})
+    assert r.status_code == 400 and runs(db) == []
+
+
+def test_find_a_match_for_one_participant(client, db, world):
+    r = client.post(f"/participants/{world[1].id}/match")
+    run = runs(db)[0]
+    assert r.headers["Location"].endswith(f"/runs/{run.id}")
+    assert run.scope == [world[1].id]
+
+
+def test_status_json_has_phase_text_and_elapsed_against_the_limit(client, db, consultant, world):
+    run = service.create_run(consultant, [world[0].id], time_limit=7)
+    s = client.get(f"/runs/{run.id}/status").get_json()
+    assert s["phase_text"] == "Venter på en ledig worker" or s["phase_text"]
+    assert s["elapsed"] == 0 and s["time_limit"] == 7 and s["finished"] is False
+    html = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert '<noscript><meta http-equiv="refresh"' in html
+    assert "0 af højst 7 sekunder" in html
+    run_solve(run.id)
+    db.session.expire_all()  # the job wrote through its own session
+    html = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_approve_all_then_reject_one_with_a_reason_then_run_again(client, db, consultant, world):
+    run = service.create_run(consultant, [p.id for p in world], time_limit=3)
+    run_solve(run.id)
+    db.session.refresh(run)
+    assert len(run.proposals) == 2 and len(run.unmatched) == 1
+    r = client.post(f"/runs/{run.id}/approve-all", follow_redirects=True)
+    assert "2 forslag godkendt" in r.get_data(as_text=True)
+    assert {p.status for p in run.proposals} == {ProposalStatus.APPROVED}
+    rejected = run.proposals[0]
+    client.post(f"/runs/proposals/{rejected.id}/reject", data={"reason": "timing"})
+    db.session.refresh(rejected)
+    assert rejected.status == ProposalStatus.REJECTED and rejected.decision_reason == "timing"
+    assert rejected.participant.status == "waiting"
+
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert "Kør igen" in page
+    r = client.post(f"/runs/{run.id}/again", data={"time_limit": "2", "w_area": "40"})
+    new = runs(db)[-1]
+    assert r.headers["Location"].endswith(f"/runs/{new.id}")
+    unmatched = run.unmatched[0]["participant_id"]
+    assert new.scope == sorted([rejected.participant_id, unmatched])
+    assert new.weights == {"area": 40.0}
+
+
+def test_reject_needs_a_known_reason(client, db, consultant, world):
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = db.session.scalar(db.select(Proposal))
+    r = client.post(f"/runs/proposals/{proposal.id}/reject", data={"reason": "because"},
+                    follow_redirects=True)
+    assert "Vælg en begrundelse" in r.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.PROPOSED
+
+
+def test_run_again_with_nobody_waiting_creates_nothing(client, db, consultant, world):
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    r = client.post(f"/runs/{run.id}/again", data={"time_limit": "2"}, follow_redirects=True)
+    assert "Ingen fra denne anmodning venter på et match." in r.get_data(as_text=True)
+    assert len(runs(db)) == 1
+
+
+def test_run_actions_on_someone_elses_run_are_404(client, db, make, world):
+    stranger = make.user("consultant")
+    run = service.create_run(stranger, [make.participant(consultant=stranger).id], time_limit=3)
+    for path in (f"/runs/{run.id}/approve-all", f"/runs/{run.id}/again"):
+        assert client.post(path, data={"time_limit": "2"}).status_code == 404
+    assert client.get(f"/runs/{run.id}/status").status_code == 404

@@ -1,0 +1,1 @@
+"""CSV import (participants, placements, mentors) with a preview, and CSV export."""

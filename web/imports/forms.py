@@ -1,0 +1,23 @@
+"""The upload form: which kind of records, and the file."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import SelectField, SubmitField
+
+from web.forms_common import Form
+
+KINDS = {
+    "participants": _l("Participants"),
+    "placements": _l("Placements"),
+    "mentors": _l("Mentors"),
+}
+
+
+class UploadForm(Form):
+    kind = SelectField(_l("What the file holds"), default="participants")
+    file = FileField(_l("CSV file"), description=_l(
+        "One line per record, the first line naming the columns. Separate columns with ';' "
+        "(as Danish Excel does) or ','; separate several codes in one cell with '|' or ','."),
+        validators=[FileRequired(_l("Choose a file.")),
+                    FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
+    submit = SubmitField(_l("Check the file"))

@@ -1,0 +1,274 @@
+"""Read an uploaded CSV file into validated rows, or per-line errors; never writes.
+
+Participants go through the very ParticipantForm the register page uses, so a row is
+accepted exactly when the same values typed into the form would be. Placements and
+mentors use the same vocabularies, ranges and town look-up as their forms.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+
+from web import vocab
+from web.extensions import db
+from web.geo import find_town
+from web.models import Employer, Participant, User
+from web.participants.forms import ParticipantForm
+
+MAX_ROWS = 5000
+
+COLUMNS = {
+    "participants": ("code", "hours_min", "hours_max", "priority", "days", "areas", "needs",
+                     "attributes", "town", "max_travel_km", "consultant"),
+    "placements": ("employer", "title", "area", "slots", "days", "requirements", "town",
+                   "accommodations"),
+    "mentors": ("name", "employer", "skills", "days", "capacity_hours", "max_participants",
+                "town", "max_travel_km"),
+}
+REQUIRED = {
+    "participants": ("code", "hours_min", "hours_max", "days", "town", "max_travel_km"),
+    "placements": ("employer", "title", "area", "slots", "days", "town"),
+    "mentors": ("name", "days", "capacity_hours", "max_participants", "town"),
+}
+# Form fields whose errors belong to another CSV column.
+FORM_TO_COLUMN = {"wish1": "areas", "wish2": "areas", "wish3": "areas"}
+
+
+@dataclass
+class LineError:
+    line: int
+    column: str
+    message: str
+
+
+@dataclass
+class Parsed:
+    kind: str
+    rows: list[dict] = field(default_factory=list)  # validated values, ready to store
+    errors: list[LineError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) as written by most tools; Windows-1252 from older Excel."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
+
+
+def split_list(value: str) -> list[str]:
+    """A list inside one cell: 'mon, wed' or 'mon|wed' or 'mon wed'."""
+    for sep in ("|", ";", " "):
+        value = value.replace(sep, ",")
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def parse(kind: str, text: str) -> Parsed:
+    """Check every line of the file; the result holds either rows to store or errors."""
+    out = Parsed(kind)
+    first = text.splitlines()[0] if text.strip() else ""
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED[kind] if c not in header]
+    unknown = [h for h in header if h and h not in COLUMNS[kind]]
+    for col in missing:
+        out.errors.append(LineError(1, col, str(_l("This column is missing."))))
+    for col in unknown:
+        out.errors.append(LineError(1, col, str(_l("Unknown column."))))
+    if missing or unknown:
+        return out
+    reader.fieldnames = header
+    check = {"participants": _participant, "placements": _placement, "mentors": _mentor}[kind]
+    seen: dict[str, int] = {}
+    for row in reader:
+        if reader.line_num - 1 > MAX_ROWS:
+            out.errors.append(LineError(reader.line_num, "", str(_l(
+                "The file has more than %(n)d lines; split it.", n=MAX_ROWS))))
+            break
+        if None in row:
+            out.errors.append(LineError(reader.line_num, "",
+                                        str(_l("Too many values on this line."))))
+            continue
+        cells = {k: (v or "").strip() for k, v in row.items() if k}
+        if not any(cells.values()):
+            continue  # blank lines at the end of a spreadsheet export
+        errors: list[tuple[str, str]] = []
+        values = check(cells, errors)
+        key = _unique_key(kind, cells)
+        if key and key in seen:
+            errors.append((_key_column(kind), str(_l(
+                "Listed twice in the file (also on line %(line)d).", line=seen[key]))))
+        elif key:
+            seen[key] = reader.line_num
+        out.errors.extend(LineError(reader.line_num, c, m) for c, m in errors)
+        if not errors:
+            out.rows.append({**values, "_line": reader.line_num})
+    if not out.rows and not out.errors:
+        out.errors.append(LineError(1, "", str(_l("The file has no data lines."))))
+    return out
+
+
+def _unique_key(kind: str, cells: dict) -> str | None:
+    if kind == "participants":
+        return cells.get("code") or None
+    if kind == "placements":
+        return f"{cells.get('employer', '').casefold()}|{cells.get('title', '').casefold()}"
+    return f"{cells.get('employer', '').casefold()}|{cells.get('name', '').casefold()}"
+
+
+def _key_column(kind: str) -> str:
+    return {"participants": "code", "placements": "title", "mentors": "name"}[kind]
+
+
+def _participant(cells: dict, errors: list) -> dict:
+    """One participant line through the register page's own form."""
+    areas = split_list(cells.get("areas", ""))
+    if len(areas) > 3:
+        errors.append(("areas", str(_l("At most 3 wished work areas."))))
+        areas = areas[:3]
+    data = MultiDict({k: cells.get(k, "") for k in ("code", "hours_min", "hours_max", "town")})
+    data["max_travel_km"] = cells.get("max_travel_km", "").replace(",", ".")  # Danish decimal comma
+    data["priority"] = cells.get("priority") or "1"
+    for i, area in enumerate(areas, start=1):
+        data[f"wish{i}"] = area
+    for name in ("days", "needs", "attributes"):
+        for code in split_list(cells.get(name, "")):
+            data.add(name, code)
+    form = ParticipantForm(formdata=data, meta={"csrf": False})
+    if not form.validate():
+        for name, messages in form.errors.items():
+            for message in messages:
+                errors.append((FORM_TO_COLUMN.get(name, name), str(message)))
+        return {}
+    consultant = _consultant(cells.get("consultant", ""), errors)
+    if consultant is None:
+        return {}
+    p = Participant()
+    form.fill(p)
+    return {**{k: getattr(p, k) for k in (
+        "code", "hours_min", "hours_max", "priority", "days", "areas", "needs", "attributes",
+        "town", "lat", "lon", "max_travel_km")},
+        "consultant": consultant.email, "consultant_id": consultant.id}
+
+
+def _consultant(email: str, errors: list) -> User | None:
+    """Whose caseload a line goes to: one's own; an admin may name a consultant by e-mail."""
+    if not email or email.casefold() == current_user.email.casefold():
+        return current_user
+    if current_user.role != "admin":
+        errors.append(("consultant", str(_l("You can import only into your own caseload."))))
+        return None
+    user = db.session.scalar(db.select(User).where(
+        db.func.lower(User.email) == email.casefold(), User.role == "consultant",
+        User.active.is_(True)))
+    if user is None:
+        errors.append(("consultant", str(_l("No consultant has this e-mail address."))))
+    return user
+
+
+def _codes(cells: dict, column: str, allowed: dict, errors: list,
+           required: bool = False) -> list[str]:
+    codes = split_list(cells.get(column, ""))
+    bad = [c for c in codes if c not in allowed]
+    if bad:
+        errors.append((column, str(_l("Unknown value: %(value)s", value=", ".join(bad)))))
+    elif len(set(codes)) != len(codes):
+        errors.append((column, str(_l("A value is listed twice."))))
+    elif required and not codes:
+        errors.append((column, str(_l("Choose at least one day."))))
+    return [c for c in allowed if c in codes]
+
+
+def _integer(cells: dict, column: str, low: int, high: int, errors: list) -> int | None:
+    raw = cells.get(column, "")
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.append((column, str(_l("Not a valid integer value.")) if raw else
+                       str(_l("This field is required."))))
+        return None
+    if not low <= value <= high:
+        errors.append((column, str(_l("Must be between %(low)d and %(high)d.",
+                                      low=low, high=high))))
+        return None
+    return value
+
+
+def _km(cells: dict, column: str, errors: list) -> float:
+    raw = cells.get(column, "").replace(",", ".") or "0"
+    try:
+        value = float(raw)
+    except ValueError:
+        errors.append((column, str(_l("Not a valid decimal value."))))
+        return 0.0
+    if not 0 <= value <= 200:
+        errors.append((column, str(_l("Must be between 0 and 200 km."))))
+    return value
+
+
+def _town(cells: dict, errors: list):
+    town = find_town(cells.get("town", ""))
+    if town is None:
+        errors.append(("town", str(_l("Choose a Danish town from the list."))))
+    return town
+
+
+def _text(cells: dict, column: str, limit: int, errors: list, required: bool = True) -> str:
+    value = cells.get(column, "")
+    if required and not value:
+        errors.append((column, str(_l("This field is required."))))
+    elif len(value) > limit:
+        errors.append((column, str(_l("At most %(n)d characters.", n=limit))))
+    return value
+
+
+def _placement(cells: dict, errors: list) -> dict:
+    values = {
+        "employer": _text(cells, "employer", 200, errors),
+        "title": _text(cells, "title", 200, errors),
+        "slots": _integer(cells, "slots", 1, 100, errors),
+        "days": _codes(cells, "days", vocab.DAYS, errors, required=True),
+        "requirements": _codes(cells, "requirements", vocab.ATTRIBUTES, errors),
+        "accommodations": _text(cells, "accommodations", 2000, errors, required=False),
+    }
+    area = cells.get("area", "")
+    if area not in vocab.AREAS:
+        errors.append(("area", str(_l("Unknown value: %(value)s", value=area or "—"))))
+    town = _town(cells, errors)
+    if town:
+        values.update(town=town.label, lat=town.lat, lon=town.lon)
+    return {**values, "area": area}
+
+
+def _mentor(cells: dict, errors: list) -> dict:
+    values = {
+        "name": _text(cells, "name", 120, errors),
+        "employer": _text(cells, "employer", 200, errors, required=False),
+        "skills": _codes(cells, "skills", vocab.NEEDS, errors),
+        "days": _codes(cells, "days", vocab.DAYS, errors, required=True),
+        "capacity_hours": _integer(cells, "capacity_hours", 2, 60, errors),
+        "max_participants": _integer(cells, "max_participants", 1, 20, errors),
+        "max_travel_km": _km(cells, "max_travel_km", errors),
+    }
+    town = _town(cells, errors)
+    if town:
+        values.update(town=town.label, lat=town.lat, lon=town.lon)
+    return values
+
+
+def employer_ids(names: set[str]) -> dict[str, int]:
+    """Existing employers by exact name (case-insensitive)."""
+    rows = db.session.execute(db.select(Employer.id, Employer.name)).all()
+    wanted = {n.casefold() for n in names}
+    return {r.name.casefold(): r.id for r in rows if r.name.casefold() in wanted}
