@@ -64,6 +64,13 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp):
         app.register_blueprint(bp)
+    from web.calendar.routes import bp as calendar_bp
+    from web.dashboard.routes import bp as dashboard_bp
+    from web.hours.routes import bp as hours_bp
+    from web.reimbursement.routes import bp as reimbursement_bp
+
+    for bp in (hours_bp, reimbursement_bp, dashboard_bp, calendar_bp):
+        app.register_blueprint(bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

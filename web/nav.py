@@ -10,6 +10,12 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
+    ("dashboard.consultant", _l("My dashboard"), ("consultant", "admin")),
+    ("hours.approvals", _l("Hours to approve"), ("consultant",)),
+    ("dashboard.manager", _l("Manager dashboard"), ("admin",)),
+    ("hours.timesheet", _l("My hours"), ("mentor",)),
+    ("calendar.settings", _l("Calendar"), ("mentor",)),
+    ("reimbursement.index", _l("Reimbursement"), ("employer", "admin")),
 ]
 
 

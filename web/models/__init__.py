@@ -10,3 +10,4 @@ __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",
     "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow",
 ]
+from web.models.hours import CalendarToken, MentorWage, Outcome, PlanStep, Timesheet, TimesheetLine  # noqa: E402,F401
