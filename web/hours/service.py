@@ -50,7 +50,16 @@ def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesh
         sheet = Timesheet(proposal_id=proposal.id, mentor_id=proposal.mentor_id,
                           participant_id=proposal.participant_id, week_start=week)
         db.session.add(sheet)
-    sheet.lines = [TimesheetLine(task=t, hours=hours[t]) for t in TASKS if hours.get(t)]
+    # Update lines in place: replacing the list would insert before the old rows are deleted.
+    have = {line.task: line for line in sheet.lines}
+    for t in TASKS:
+        h = hours.get(t) or 0
+        if t in have and h:
+            have[t].hours = h
+        elif t in have:
+            sheet.lines.remove(have[t])
+        elif h:
+            sheet.lines.append(TimesheetLine(task=t, hours=h))
     sheet.status, sheet.comment, sheet.submitted_at = "submitted", sheet.comment, utcnow()
     sheet.decided_by_id = sheet.decided_at = None
     return sheet

@@ -43,7 +43,7 @@ def claim_pdf(claim: Claim) -> bytes:
     pdf.set_font("Helvetica", "", 10)
     for x in claim.lines:
         cells = (x.mentor[:28], x.participant_code, format_date(x.week_start, "short"),
-                 hours_text(x.hours), kroner(x.rate_ore) or "—", kroner(x.amount_ore) or "—")
+                 hours_text(x.hours), kroner(x.rate_ore) or "-", kroner(x.amount_ore) or "-")
         for i, (w, c) in enumerate(zip(COLS, cells, strict=True)):
             pdf.cell(w, 6.5, _t(c), border=1, align="R" if i >= 3 else "L")
         pdf.ln()
