@@ -37,8 +37,9 @@ def new_token(mentor: Mentor) -> str:
 
 
 def mentor_for_token(token: str) -> Mentor | None:
-    row = db.session.scalar(select(CalendarToken).where(
-        CalendarToken.token_hash == hash_token(token)))
+    row = db.session.scalar(
+        select(CalendarToken).where(CalendarToken.token_hash == hash_token(token))
+    )
     if row is None:
         return None
     mentor = db.session.get(Mentor, row.mentor_id)
@@ -65,9 +66,11 @@ def feed(mentor: Mentor) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Mentor Match")
     stamp = datetime.now(UTC).replace(microsecond=0)
-    for p in db.session.scalars(select(Proposal).where(
-            Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
-            .order_by(Proposal.id)):
+    for p in db.session.scalars(
+        select(Proposal)
+        .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Proposal.id)
+    ):
         days = _days(p)
         if not days:
             continue

@@ -19,7 +19,9 @@ def settings():
     """Whether my calendar link exists, with a button to make a new one."""
     mentor = current_mentor()
     has = db.session.scalar(db.select(CalendarToken.id).where(CalendarToken.mentor_id == mentor.id))
-    return render_template("calendar/settings.html", has=has is not None, url=None, form=EmptyForm())
+    return render_template(
+        "calendar/settings.html", has=has is not None, url=None, form=EmptyForm()
+    )
 
 
 @bp.post("/regenerate")
@@ -44,5 +46,8 @@ def ics(token: str):
     mentor = mentor_for_token(token)
     if mentor is None:
         abort(404)
-    return Response(feed(mentor), mimetype="text/calendar; charset=utf-8",
-                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return Response(
+        feed(mentor),
+        mimetype="text/calendar; charset=utf-8",
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )

@@ -27,24 +27,34 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 @role_required("consultant", "admin")
 def consultant():
     """My to-do list: follow-ups due, hours to approve, assignments and their plans."""
-    mine = select(Proposal).join(Participant, Participant.id == Proposal.participant_id).where(
-        Proposal.status == ProposalStatus.ACTIVE)
-    to_approve = select(func.count()).select_from(Timesheet).join(
-        Participant, Participant.id == Timesheet.participant_id).where(
-        Timesheet.status == "submitted")
+    mine = (
+        select(Proposal)
+        .join(Participant, Participant.id == Proposal.participant_id)
+        .where(Proposal.status == ProposalStatus.ACTIVE)
+    )
+    to_approve = (
+        select(func.count())
+        .select_from(Timesheet)
+        .join(Participant, Participant.id == Timesheet.participant_id)
+        .where(Timesheet.status == "submitted")
+    )
     if current_user.role != "admin":
         mine = mine.where(Participant.consultant_id == current_user.id)
         to_approve = to_approve.where(Participant.consultant_id == current_user.id)
     return render_template(
-        "dashboard/consultant.html", due=follow_ups_due(current_user),
+        "dashboard/consultant.html",
+        due=follow_ups_due(current_user),
         assignments=db.session.scalars(mine.order_by(Participant.code)).all(),
-        to_approve=db.session.scalar(to_approve), follow_form=FollowUpForm())
+        to_approve=db.session.scalar(to_approve),
+        follow_form=FollowUpForm(),
+    )
 
 
 def _filters() -> tuple[FilterForm, figures.Filters]:
     form = FilterForm(request.args)
-    consultants = db.session.scalars(select(User).where(User.role == "consultant")
-                                     .order_by(User.name)).all()
+    consultants = db.session.scalars(
+        select(User).where(User.role == "consultant").order_by(User.name)
+    ).all()
     form.team.choices = opts([(0, _("All teams")), *((u.id, u.name) for u in consultants)])
     form.validate()
     start, end = form.period()
@@ -58,10 +68,17 @@ def manager():
     """The manager's figures with charts; anything about fewer than five people shows "<5"."""
     form, f = _filters()
     tables = figures.all_tables(f)
-    charts = {t.key: bar_chart(t.title, t.chart_rows, t.series or [t.columns[-1]], t.unit)
-              for t in tables}
-    return render_template("dashboard/manager.html", form=form, f=f, tables=tables,
-                           charts=charts, args=request.args.to_dict())
+    charts = {
+        t.key: bar_chart(t.title, t.chart_rows, t.series or [t.columns[-1]], t.unit) for t in tables
+    }
+    return render_template(
+        "dashboard/manager.html",
+        form=form,
+        f=f,
+        tables=tables,
+        charts=charts,
+        args=request.args.to_dict(),
+    )
 
 
 @bp.route("/manager/<key>.csv")
@@ -76,6 +93,8 @@ def manager_csv(key: str):
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
     w.writerow(table.columns)
     w.writerows(table.rows)
-    return Response(("\ufeff" + out.getvalue()).encode("utf-8"),
-                    mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{key}.csv"'})
+    return Response(
+        ("\ufeff" + out.getvalue()).encode("utf-8"),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{key}.csv"'},
+    )

@@ -15,8 +15,9 @@ def _num(v: float) -> str:
     return f"{v:g}".replace(".", ",") if isinstance(v, float) else str(v)
 
 
-def bar_chart(title: str, rows: list[tuple[str, list]], series: list[str],
-              unit: str = "") -> Markup:
+def bar_chart(
+    title: str, rows: list[tuple[str, list]], series: list[str], unit: str = ""
+) -> Markup:
     """Horizontal bars, one group per row, one bar per series; ``None`` = suppressed."""
     values = [v for _, vs in rows for v in vs if isinstance(v, int | float)]
     top = max(values, default=0) or 1
@@ -24,23 +25,31 @@ def bar_chart(title: str, rows: list[tuple[str, list]], series: list[str],
     group_h = ROW_H + BAR_H * (len(series) - 1)
     height = legend_h + max(1, len(rows)) * group_h + 8
     width = LABEL_W + BAR_W + 70
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-           f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">',
-           f"<title>{escape(title)}</title>"]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="100%" aria-label="{escape(title)}">',
+        f"<title>{escape(title)}</title>",
+    ]
     for i, name in enumerate(series if len(series) > 1 else []):
         x = LABEL_W + i * 130
-        out.append(f'<rect x="{x}" y="4" width="12" height="12" fill="{COLOURS[i]}"/>'
-                   f'<text x="{x + 16}" y="14" font-size="12">{escape(name)}</text>')
+        out.append(
+            f'<rect x="{x}" y="4" width="12" height="12" fill="{COLOURS[i]}"/>'
+            f'<text x="{x + 16}" y="14" font-size="12">{escape(name)}</text>'
+        )
     y = legend_h + 4
     for label, vs in rows:
-        out.append(f'<text x="{LABEL_W - 6}" y="{y + 14}" font-size="12" text-anchor="end">'
-                   f"{escape(label)}</text>")
+        out.append(
+            f'<text x="{LABEL_W - 6}" y="{y + 14}" font-size="12" text-anchor="end">'
+            f"{escape(label)}</text>"
+        )
         for j, v in enumerate(vs):
             by = y + 3 + j * (BAR_H + 2)
             if isinstance(v, int | float):
                 w = round(BAR_W * v / top) if v > 0 else 0
-                out.append(f'<rect x="{LABEL_W}" y="{by}" width="{w}" height="{BAR_H + 1}" '
-                           f'fill="{COLOURS[j % 3]}"/>')
+                out.append(
+                    f'<rect x="{LABEL_W}" y="{by}" width="{w}" height="{BAR_H + 1}" '
+                    f'fill="{COLOURS[j % 3]}"/>'
+                )
                 text, tx = f"{_num(v)}{unit}", LABEL_W + w + 4
             else:
                 text, tx = SUPPRESSED if v is None or v == SUPPRESSED else str(v), LABEL_W + 4

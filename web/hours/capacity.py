@@ -21,8 +21,13 @@ from web.models import Proposal, ProposalStatus
 def committed_hours_by_mentor(week_start: date) -> dict[int, int]:
     """Hours each mentor is committed to in the week starting ``week_start`` (Monday)."""
     week = monday(week_start)
-    held = list(db.session.scalars(select(Proposal).where(
-        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))))
+    held = list(
+        db.session.scalars(
+            select(Proposal).where(
+                Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
+            )
+        )
+    )
     steps = _steps_by_proposal([p.id for p in held if p.status == ProposalStatus.ACTIVE])
     out: dict[int, int] = defaultdict(int)
     for p in held:

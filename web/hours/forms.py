@@ -38,7 +38,7 @@ class PlanForm(Form):
         ok = super().validate(extra_validators)
         seen_gap = False
         filled = 0
-        for i, h, w in self.step_fields():
+        for _i, h, w in self.step_fields():
             if h.data is None and w.data is None:
                 seen_gap = True
                 continue
@@ -56,13 +56,25 @@ class PlanForm(Form):
 
 
 for _i in range(1, MAX_STEPS + 1):
-    setattr(PlanForm, f"hours_{_i}", IntegerField(
-        _l("Hours per week"), validators=[Optional()],
-        render_kw={"inputmode": "numeric", "min": 2, "max": 20}))
-    setattr(PlanForm, f"weeks_{_i}", IntegerField(
-        _l("For weeks"), validators=[Optional()],
-        description=_l("Empty on the last step: until further notice."),
-        render_kw={"inputmode": "numeric", "min": 1, "max": 104}))
+    setattr(
+        PlanForm,
+        f"hours_{_i}",
+        IntegerField(
+            _l("Hours per week"),
+            validators=[Optional()],
+            render_kw={"inputmode": "numeric", "min": 2, "max": 20},
+        ),
+    )
+    setattr(
+        PlanForm,
+        f"weeks_{_i}",
+        IntegerField(
+            _l("For weeks"),
+            validators=[Optional()],
+            description=_l("Empty on the last step: until further notice."),
+            render_kw={"inputmode": "numeric", "min": 1, "max": 104},
+        ),
+    )
 
 
 class HoursField(StringField):
@@ -98,8 +110,11 @@ class _ParticipantRow(SubForm):
 
 
 for _t, _label in TASK_LABELS.items():
-    setattr(_ParticipantRow, _t, HoursField(_label, render_kw={"inputmode": "decimal",
-                                                                "autocomplete": "off"}))
+    setattr(
+        _ParticipantRow,
+        _t,
+        HoursField(_label, render_kw={"inputmode": "decimal", "autocomplete": "off"}),
+    )
 
 
 def timesheet_form(proposal_ids: list[int], **kwargs) -> Form:
@@ -117,14 +132,20 @@ def timesheet_form(proposal_ids: list[int], **kwargs) -> Form:
 class ReturnForm(Form):
     comment = StringField(
         _l("Comment to the mentor"),
-        validators=[DataRequired(message=_l("Say what the mentor should correct.")),
-                    Length(max=300)])
+        validators=[
+            DataRequired(message=_l("Say what the mentor should correct.")),
+            Length(max=300),
+        ],
+    )
     submit = SubmitField(_l("Return"))
 
 
 class EndAssignmentForm(Form):
-    outcome = SelectField(_l("Outcome"), choices=opts([("", "—"), *OUTCOME_LABELS.items()]),
-                          validators=[DataRequired(message=_l("Choose the outcome."))])
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=opts([("", "—"), *OUTCOME_LABELS.items()]),
+        validators=[DataRequired(message=_l("Choose the outcome."))],
+    )
     ended_on = DateField(_l("Ended on"), validators=[InputRequired()], default=date.today)
     submit = SubmitField(_l("End assignment"))
 
@@ -134,7 +155,9 @@ class EndAssignmentForm(Form):
 
 
 class FollowUpForm(Form):
-    outcome = SelectField(_l("Situation at follow-up"),
-                          choices=opts([("", "—"), *OUTCOME_LABELS.items()]),
-                          validators=[DataRequired(message=_l("Choose the situation."))])
+    outcome = SelectField(
+        _l("Situation at follow-up"),
+        choices=opts([("", "—"), *OUTCOME_LABELS.items()]),
+        validators=[DataRequired(message=_l("Choose the situation."))],
+    )
     submit = SubmitField(_l("Record follow-up"))

@@ -88,8 +88,13 @@ def check_steps(steps: list[Step]) -> None:
 
 
 def plan_of(proposal: Proposal) -> list[PlanStep]:
-    return list(db.session.scalars(
-        select(PlanStep).where(PlanStep.proposal_id == proposal.id).order_by(PlanStep.start_week)))
+    return list(
+        db.session.scalars(
+            select(PlanStep)
+            .where(PlanStep.proposal_id == proposal.id)
+            .order_by(PlanStep.start_week)
+        )
+    )
 
 
 def set_plan(proposal: Proposal, steps: list[Step], user) -> None:
@@ -99,9 +104,16 @@ def set_plan(proposal: Proposal, steps: list[Step], user) -> None:
         db.session.delete(old)
     db.session.flush()
     for s in steps:
-        db.session.add(PlanStep(proposal_id=proposal.id, start_week=s.start_week,
-                                end_week=s.end_week, hours=s.hours, updated_by_id=user.id,
-                                updated_at=utcnow()))
+        db.session.add(
+            PlanStep(
+                proposal_id=proposal.id,
+                start_week=s.start_week,
+                end_week=s.end_week,
+                hours=s.hours,
+                updated_by_id=user.id,
+                updated_at=utcnow(),
+            )
+        )
 
 
 def assignment_start(proposal: Proposal) -> date:
@@ -129,8 +141,9 @@ def _active(mentor_id: int | None = None):
 def _steps_by_proposal(ids: list[int]) -> dict[int, list[PlanStep]]:
     out: dict[int, list[PlanStep]] = {i: [] for i in ids}
     if ids:
-        for s in db.session.scalars(select(PlanStep).where(PlanStep.proposal_id.in_(ids))
-                                    .order_by(PlanStep.start_week)):
+        for s in db.session.scalars(
+            select(PlanStep).where(PlanStep.proposal_id.in_(ids)).order_by(PlanStep.start_week)
+        ):
             out[s.proposal_id].append(s)
     return out
 

@@ -13,10 +13,22 @@ from web.access import current_mentor, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.hours import service
-from web.hours.forms import (MAX_STEPS, EndAssignmentForm, FollowUpForm, PlanForm, ReturnForm,
-                             timesheet_form)
-from web.hours.plans import (PlanError, assignment_start, monday, plan_of, set_plan,
-                             steps_from_durations)
+from web.hours.forms import (
+    MAX_STEPS,
+    EndAssignmentForm,
+    FollowUpForm,
+    PlanForm,
+    ReturnForm,
+    timesheet_form,
+)
+from web.hours.plans import (
+    PlanError,
+    assignment_start,
+    monday,
+    plan_of,
+    set_plan,
+    steps_from_durations,
+)
 from web.models import Outcome, Participant, Proposal, ProposalStatus, Timesheet, utcnow
 from web.models.hours import TASKS
 
@@ -63,11 +75,19 @@ def plan(proposal_id: int):
             form[f"hours_{i}"].data, form[f"weeks_{i}"].data = s.hours, s.weeks
         if not steps:
             form.hours_1.data = p.hours
-    sheets = db.session.scalars(select(Timesheet).where(Timesheet.proposal_id == p.id)
-                                .order_by(Timesheet.week_start.desc())).all()
+    sheets = db.session.scalars(
+        select(Timesheet).where(Timesheet.proposal_id == p.id).order_by(Timesheet.week_start.desc())
+    ).all()
     outcome = db.session.scalar(select(Outcome).where(Outcome.proposal_id == p.id))
-    return render_template("hours/plan.html", p=p, steps=steps, form=form, sheets=sheets,
-                           end_form=EndAssignmentForm(formdata=None), outcome=outcome)
+    return render_template(
+        "hours/plan.html",
+        p=p,
+        steps=steps,
+        form=form,
+        sheets=sheets,
+        end_form=EndAssignmentForm(formdata=None),
+        outcome=outcome,
+    )
 
 
 @bp.post("/assignments/<int:proposal_id>/end")
@@ -88,8 +108,9 @@ def end(proposal_id: int):
             return redirect(url_for("hours.plan", proposal_id=p.id))
     steps = plan_of(p)
     plan_form = PlanForm(formdata=None)
-    return render_template("hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[],
-                           end_form=form, outcome=None), 400
+    return render_template(
+        "hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[], end_form=form, outcome=None
+    ), 400
 
 
 @bp.post("/outcomes/<int:outcome_id>/follow-up")
@@ -97,8 +118,9 @@ def end(proposal_id: int):
 def follow_up(outcome_id: int):
     """Record the six-month follow-up of an ended assignment."""
     row = db.session.get(Outcome, outcome_id)
-    if row is None or (current_user.role != "admin"
-                       and row.participant.consultant_id != current_user.id):
+    if row is None or (
+        current_user.role != "admin" and row.participant.consultant_id != current_user.id
+    ):
         abort(404)
     form = FollowUpForm()
     if form.validate_on_submit() and row.followed_up_at is None:
@@ -116,15 +138,19 @@ def timesheet():
     """The mentor's week: hours per own participant and task, sent to the consultants."""
     mentor = current_mentor()
     week = _week_arg()
-    assignments = db.session.scalars(select(Proposal).where(
-        Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
-        .order_by(Proposal.id)).all()
+    assignments = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Proposal.id)
+    ).all()
     sheets = service.timesheets_for(mentor.id, week)
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():
         try:
-            saved = [service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS})
-                     for a in assignments]
+            saved = [
+                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS})
+                for a in assignments
+            ]
             db.session.commit()
             flash(_("%(n)s week(s) sent for approval.", n=len([s for s in saved if s])), "success")
             return redirect(url_for("hours.timesheet", week=week.isoformat()))
@@ -136,15 +162,23 @@ def timesheet():
             if a.id in sheets:
                 for t in TASKS:
                     form[f"a{a.id}"][t].data = sheets[a.id].hours_for(t)
-    return render_template("hours/timesheet.html", week=week, form=form, sheets=sheets,
-                           assignments=assignments, prev=week - timedelta(weeks=1),
-                           next=week + timedelta(weeks=1), tasks=TASKS)
+    return render_template(
+        "hours/timesheet.html",
+        week=week,
+        form=form,
+        sheets=sheets,
+        assignments=assignments,
+        prev=week - timedelta(weeks=1),
+        next=week + timedelta(weeks=1),
+        tasks=TASKS,
+    )
 
 
 def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
     sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or (current_user.role != "admin"
-                         and sheet.participant.consultant_id != current_user.id):
+    if sheet is None or (
+        current_user.role != "admin" and sheet.participant.consultant_id != current_user.id
+    ):
         abort(404)
     return sheet
 
@@ -153,12 +187,21 @@ def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
 @role_required("consultant", "admin")
 def approvals():
     """Timesheets of my participants waiting for approval."""
-    q = (select(Timesheet).join(Participant, Participant.id == Timesheet.participant_id)
-         .where(Timesheet.status == "submitted").order_by(Timesheet.week_start, Timesheet.id))
+    q = (
+        select(Timesheet)
+        .join(Participant, Participant.id == Timesheet.participant_id)
+        .where(Timesheet.status == "submitted")
+        .order_by(Timesheet.week_start, Timesheet.id)
+    )
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)
-    return render_template("hours/approvals.html", sheets=db.session.scalars(q).all(),
-                           tasks=TASKS, approve_form=EmptyForm(), return_form=ReturnForm())
+    return render_template(
+        "hours/approvals.html",
+        sheets=db.session.scalars(q).all(),
+        tasks=TASKS,
+        approve_form=EmptyForm(),
+        return_form=ReturnForm(),
+    )
 
 
 @bp.post("/timesheets/<int:sheet_id>/approve")
@@ -200,6 +243,8 @@ def send_back(sheet_id: int):
 def _labels() -> dict:
     from web.hours.vocab import OUTCOME_LABELS, TASK_LABELS, TIMESHEET_STATUS_LABELS
 
-    return {"task_label": lambda c: str(TASK_LABELS.get(c, c)),
-            "outcome_label": lambda c: str(OUTCOME_LABELS.get(c, c)),
-            "sheet_status": lambda c: str(TIMESHEET_STATUS_LABELS.get(c, c))}
+    return {
+        "task_label": lambda c: str(TASK_LABELS.get(c, c)),
+        "outcome_label": lambda c: str(OUTCOME_LABELS.get(c, c)),
+        "sheet_status": lambda c: str(TIMESHEET_STATUS_LABELS.get(c, c)),
+    }

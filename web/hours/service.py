@@ -27,8 +27,9 @@ def add_months(d: date, months: int) -> date:
 
 def timesheets_for(mentor_id: int, week: date) -> dict[int, Timesheet]:
     """The mentor's timesheets of one week by assignment (proposal) id."""
-    rows = db.session.scalars(select(Timesheet).where(
-        Timesheet.mentor_id == mentor_id, Timesheet.week_start == week))
+    rows = db.session.scalars(
+        select(Timesheet).where(Timesheet.mentor_id == mentor_id, Timesheet.week_start == week)
+    )
     return {t.proposal_id: t for t in rows}
 
 
@@ -37,18 +38,27 @@ def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesh
 
     Returns None when nothing was logged and nothing existed.
     """
-    sheet = db.session.scalar(select(Timesheet).where(
-        Timesheet.proposal_id == proposal.id, Timesheet.week_start == week))
+    sheet = db.session.scalar(
+        select(Timesheet).where(Timesheet.proposal_id == proposal.id, Timesheet.week_start == week)
+    )
     if sheet is not None and sheet.status == "approved":
         if any(abs(sheet.hours_for(t) - hours.get(t, 0)) > 1e-9 for t in TASKS):
-            raise HoursError(_("The week of %(code)s is approved and cannot be changed.",
-                               code=proposal.participant.code))
+            raise HoursError(
+                _(
+                    "The week of %(code)s is approved and cannot be changed.",
+                    code=proposal.participant.code,
+                )
+            )
         return sheet
     if sheet is None:
         if not any(hours.values()):
             return None
-        sheet = Timesheet(proposal_id=proposal.id, mentor_id=proposal.mentor_id,
-                          participant_id=proposal.participant_id, week_start=week)
+        sheet = Timesheet(
+            proposal_id=proposal.id,
+            mentor_id=proposal.mentor_id,
+            participant_id=proposal.participant_id,
+            week_start=week,
+        )
         db.session.add(sheet)
     # Update lines in place: replacing the list would insert before the old rows are deleted.
     have = {line.task: line for line in sheet.lines}
@@ -85,9 +95,14 @@ def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Ou
         raise HoursError(_("Only an active assignment can be ended."))
     proposal.status = ProposalStatus.ENDED
     proposal.participant.status = "closed"
-    row = Outcome(proposal_id=proposal.id, participant_id=proposal.participant_id,
-                  outcome=outcome, ended_on=ended_on, follow_up_due=add_months(ended_on, 6),
-                  recorded_by_id=user.id)
+    row = Outcome(
+        proposal_id=proposal.id,
+        participant_id=proposal.participant_id,
+        outcome=outcome,
+        ended_on=ended_on,
+        follow_up_due=add_months(ended_on, 6),
+        recorded_by_id=user.id,
+    )
     db.session.add(row)
     return row
 
@@ -96,9 +111,12 @@ def follow_ups_due(user, today: date | None = None) -> list[Outcome]:
     """Outcomes of the consultant's participants whose six-month follow-up is due."""
     from web.models import Participant
 
-    q = (select(Outcome).join(Participant, Participant.id == Outcome.participant_id)
-         .where(Outcome.followed_up_at.is_(None), Outcome.follow_up_due <= (today or date.today()))
-         .order_by(Outcome.follow_up_due))
+    q = (
+        select(Outcome)
+        .join(Participant, Participant.id == Outcome.participant_id)
+        .where(Outcome.followed_up_at.is_(None), Outcome.follow_up_due <= (today or date.today()))
+        .order_by(Outcome.follow_up_due)
+    )
     if user.role != "admin":
         q = q.where(Participant.consultant_id == user.id)
     return list(db.session.scalars(q))

@@ -15,8 +15,17 @@ from web.models.base import utcnow
 
 TASKS = ("plan_day", "instruction", "follow_up", "inform_colleagues", "social_support")
 TIMESHEET_STATUSES = ("submitted", "approved", "returned")
-OUTCOMES = ("ordinary_job", "flex_job", "sheltered_job", "education", "continued_placement",
-            "treatment", "no_show", "moved", "other")
+OUTCOMES = (
+    "ordinary_job",
+    "flex_job",
+    "sheltered_job",
+    "education",
+    "continued_placement",
+    "treatment",
+    "no_show",
+    "moved",
+    "other",
+)
 
 
 class PlanStep(db.Model):
@@ -30,14 +39,16 @@ class PlanStep(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
     start_week: Mapped[date]
     end_week: Mapped[date | None]  # None: open-ended
     hours: Mapped[int]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
 
     @property
     def weeks(self) -> int | None:
@@ -55,10 +66,13 @@ class Timesheet(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"))
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     week_start: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(10), default="submitted", index=True)
     comment: Mapped[str | None] = mapped_column(String(300))  # the consultant's, when returned
@@ -66,11 +80,12 @@ class Timesheet(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
 
-    lines: Mapped[list["TimesheetLine"]] = relationship(
-        back_populates="timesheet", cascade="all, delete-orphan", order_by="TimesheetLine.id")
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
-    mentor: Mapped["Mentor"] = relationship()  # noqa: F821
-    participant: Mapped["Participant"] = relationship()  # noqa: F821
+    lines: Mapped[list[TimesheetLine]] = relationship(
+        back_populates="timesheet", cascade="all, delete-orphan", order_by="TimesheetLine.id"
+    )
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
+    mentor: Mapped[Mentor] = relationship()  # noqa: F821
+    participant: Mapped[Participant] = relationship()  # noqa: F821
 
     @property
     def total(self) -> float:
@@ -86,12 +101,15 @@ class TimesheetLine(db.Model):
         CheckConstraint("hours > 0 AND hours <= 20", name="hours"),
         CheckConstraint(
             "task IN ('plan_day','instruction','follow_up','inform_colleagues','social_support')",
-            name="task"),
+            name="task",
+        ),
         UniqueConstraint("timesheet_id", "task", name="uq_timesheet_line_task"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    timesheet_id: Mapped[int] = mapped_column(ForeignKey("timesheet.id", ondelete="CASCADE"), index=True)
+    timesheet_id: Mapped[int] = mapped_column(
+        ForeignKey("timesheet.id", ondelete="CASCADE"), index=True
+    )
     task: Mapped[str] = mapped_column(String(20))
     hours: Mapped[float]
 
@@ -118,13 +136,18 @@ class Outcome(db.Model):
     __table_args__ = (
         CheckConstraint(
             "outcome IN ('ordinary_job','flex_job','sheltered_job','education',"
-            "'continued_placement','treatment','no_show','moved','other')", name="outcome"),
+            "'continued_placement','treatment','no_show','moved','other')",
+            name="outcome",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposal.id", ondelete="CASCADE"), unique=True)
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposal.id", ondelete="CASCADE"), unique=True
+    )
     participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+        ForeignKey("participant.id", ondelete="CASCADE"), index=True
+    )
     outcome: Mapped[str] = mapped_column(String(20))
     ended_on: Mapped[date]
     follow_up_due: Mapped[date] = mapped_column(index=True)
@@ -133,8 +156,8 @@ class Outcome(db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    proposal: Mapped["Proposal"] = relationship()  # noqa: F821
-    participant: Mapped["Participant"] = relationship()  # noqa: F821
+    proposal: Mapped[Proposal] = relationship()  # noqa: F821
+    participant: Mapped[Participant] = relationship()  # noqa: F821
 
 
 class CalendarToken(db.Model):

@@ -64,8 +64,12 @@ def build_claim(employer: Employer, month: date) -> Claim:
         .join(Mentor, Mentor.id == Timesheet.mentor_id)
         .join(Participant, Participant.id == Timesheet.participant_id)
         .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
-        .where(Mentor.employer_id == employer.id, Timesheet.status == "approved",
-               Timesheet.week_start >= start, Timesheet.week_start < end)
+        .where(
+            Mentor.employer_id == employer.id,
+            Timesheet.status == "approved",
+            Timesheet.week_start >= start,
+            Timesheet.week_start < end,
+        )
         .order_by(Mentor.name, Timesheet.week_start, Participant.code)
     ).all()
     lines = [ClaimLine(m.name, code, t.week_start, t.total, rate) for t, m, code, rate in rows]
@@ -88,10 +92,26 @@ def claim_csv(claim: Claim) -> bytes:
     """';'-separated with a UTF-8 BOM, so Danish Excel opens it with æøå intact."""
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    w.writerow([_("Mentor"), _("Participant"), _("Week of"), _("Hours"),
-                _("Hourly wage cost (DKK)"), _("Amount (DKK)")])
+    w.writerow(
+        [
+            _("Mentor"),
+            _("Participant"),
+            _("Week of"),
+            _("Hours"),
+            _("Hourly wage cost (DKK)"),
+            _("Amount (DKK)"),
+        ]
+    )
     for x in claim.lines:
-        w.writerow([x.mentor, x.participant_code, x.week_start.isoformat(), hours_text(x.hours),
-                    kroner(x.rate_ore), kroner(x.amount_ore)])
+        w.writerow(
+            [
+                x.mentor,
+                x.participant_code,
+                x.week_start.isoformat(),
+                hours_text(x.hours),
+                kroner(x.rate_ore),
+                kroner(x.amount_ore),
+            ]
+        )
     w.writerow([_("Total"), "", "", hours_text(claim.hours), "", kroner(claim.amount_ore)])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -11,12 +11,16 @@ class WageForm(Form):
     hourly_cost = StringField(
         _l("Hourly wage cost (DKK)"),
         description=_l("Wage plus pension and holiday pay, per hour, e.g. 285,50."),
-        render_kw={"inputmode": "decimal", "autocomplete": "off"})
+        render_kw={"inputmode": "decimal", "autocomplete": "off"},
+    )
     submit = SubmitField(_l("Save"))
 
     def validate_hourly_cost(self, field):
-        raw = (field.data or "").strip().replace(".", "").replace(",", ".") \
-            if "," in (field.data or "") else (field.data or "").strip()
+        raw = (
+            (field.data or "").strip().replace(".", "").replace(",", ".")
+            if "," in (field.data or "")
+            else (field.data or "").strip()
+        )
         try:
             value = float(raw)
         except ValueError:

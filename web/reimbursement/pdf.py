@@ -24,17 +24,27 @@ def claim_pdf(claim: Claim) -> bytes:
     pdf.add_page()
     pdf.set_title(_t(_("Reimbursement claim")))
     pdf.set_font("Helvetica", "B", 16)
-    pdf.cell(0, 9, _t(_("Reimbursement claim: mentor support")), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(
+        0, 9, _t(_("Reimbursement claim: mentor support")), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
     pdf.set_font("Helvetica", "", 11)
     month = format_date(claim.month, "MMMM yyyy")
-    for line in (f"{_('Employer')}: {claim.employer.name}"
-                 + (f" (CVR {claim.employer.cvr})" if claim.employer.cvr else ""),
-                 f"{_('Month')}: {month}",
-                 _("Approved support hours of colleague-mentors, by week.")):
+    for line in (
+        f"{_('Employer')}: {claim.employer.name}"
+        + (f" (CVR {claim.employer.cvr})" if claim.employer.cvr else ""),
+        f"{_('Month')}: {month}",
+        _("Approved support hours of colleague-mentors, by week."),
+    ):
         pdf.cell(0, 6, _t(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
-    head = (_("Mentor"), _("Participant"), _("Week of"), _("Hours"), _("Rate (DKK)"),
-            _("Amount (DKK)"))
+    head = (
+        _("Mentor"),
+        _("Participant"),
+        _("Week of"),
+        _("Hours"),
+        _("Rate (DKK)"),
+        _("Amount (DKK)"),
+    )
     pdf.set_font("Helvetica", "B", 10)
     pdf.set_fill_color(230, 236, 242)
     for w, h in zip(COLS, head, strict=True):
@@ -42,8 +52,14 @@ def claim_pdf(claim: Claim) -> bytes:
     pdf.ln()
     pdf.set_font("Helvetica", "", 10)
     for x in claim.lines:
-        cells = (x.mentor[:28], x.participant_code, format_date(x.week_start, "short"),
-                 hours_text(x.hours), kroner(x.rate_ore) or "-", kroner(x.amount_ore) or "-")
+        cells = (
+            x.mentor[:28],
+            x.participant_code,
+            format_date(x.week_start, "short"),
+            hours_text(x.hours),
+            kroner(x.rate_ore) or "-",
+            kroner(x.amount_ore) or "-",
+        )
         for i, (w, c) in enumerate(zip(COLS, cells, strict=True)):
             pdf.cell(w, 6.5, _t(c), border=1, align="R" if i >= 3 else "L")
         pdf.ln()
@@ -55,11 +71,27 @@ def claim_pdf(claim: Claim) -> bytes:
     pdf.ln(12)
     pdf.set_font("Helvetica", "", 10)
     if claim.missing_rates:
-        pdf.multi_cell(0, 5.5, _t(_("No hourly wage cost entered for: %(names)s.",
-                                    names=", ".join(claim.missing_rates))))
+        pdf.multi_cell(
+            0,
+            5.5,
+            _t(
+                _(
+                    "No hourly wage cost entered for: %(names)s.",
+                    names=", ".join(claim.missing_rates),
+                )
+            ),
+        )
         pdf.ln(3)
-    pdf.multi_cell(0, 5.5, _t(_("The hours are approved by the job consultant. "
-                                "The employer confirms the hourly wage cost.")))
+    pdf.multi_cell(
+        0,
+        5.5,
+        _t(
+            _(
+                "The hours are approved by the job consultant. "
+                "The employer confirms the hourly wage cost."
+            )
+        ),
+    )
     pdf.ln(14)
     pdf.cell(80, 6, "_" * 40)
     pdf.ln()

@@ -37,8 +37,11 @@ def _month(value: str | None) -> date:
 
 def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None]]:
     return db.session.execute(
-        select(Mentor, MentorWage).outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
-        .where(Mentor.employer_id == e.id).order_by(Mentor.name)).all()
+        select(Mentor, MentorWage)
+        .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
+        .where(Mentor.employer_id == e.id)
+        .order_by(Mentor.name)
+    ).all()
 
 
 @bp.route("/")
@@ -59,9 +62,15 @@ def employer(employer_id: int):
     """Colleague-mentors' wage costs and the claim of a month."""
     e = own_employer_or_404(employer_id)
     month = _month(request.args.get("month"))
-    return render_template("reimbursement/employer.html", e=e, month=month,
-                           mentors=_mentors(e), claim=build_claim(e, month), kroner=kroner,
-                           form=WageForm(formdata=None))
+    return render_template(
+        "reimbursement/employer.html",
+        e=e,
+        month=month,
+        mentors=_mentors(e),
+        claim=build_claim(e, month),
+        kroner=kroner,
+        form=WageForm(formdata=None),
+    )
 
 
 @bp.post("/<int:employer_id>/mentors/<int:mentor_id>/wage")
@@ -83,9 +92,16 @@ def wage(employer_id: int, mentor_id: int):
         flash(_("Hourly wage cost saved for %(name)s.", name=mentor.name), "success")
         return redirect(url_for("reimbursement.employer", employer_id=e.id))
     month = _month(request.args.get("month"))
-    return render_template("reimbursement/employer.html", e=e, month=month, mentors=_mentors(e),
-                           claim=build_claim(e, month), kroner=kroner, form=form,
-                           form_mentor_id=mentor.id), 400
+    return render_template(
+        "reimbursement/employer.html",
+        e=e,
+        month=month,
+        mentors=_mentors(e),
+        claim=build_claim(e, month),
+        kroner=kroner,
+        form=form,
+        form_mentor_id=mentor.id,
+    ), 400
 
 
 @bp.route("/<int:employer_id>/claim-<month>.<fmt>")
@@ -100,11 +116,21 @@ def claim(employer_id: int, month: str, fmt: str):
     c = build_claim(e, first)
     name = f"refusion-{e.id}-{first:%Y-%m}"
     if fmt == "csv":
-        return Response(claim_csv(c), mimetype="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"',
-                                 "Cache-Control": "no-store"})
+        return Response(
+            claim_csv(c),
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
     if fmt == "pdf":
-        return Response(claim_pdf(c), mimetype="application/pdf",
-                        headers={"Content-Disposition": f'inline; filename="{name}.pdf"',
-                                 "Cache-Control": "no-store"})
+        return Response(
+            claim_pdf(c),
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="{name}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
     abort(404)

@@ -1,4 +1,7 @@
-"""The manager's dashboard: figures, filters, CSV, and suppression of anything under five."""
+"""The manager's dashboard: figures, filters, CSV, and suppression of anything under five.
+
+Figures are computed outside a request, so their labels come in Danish (the default).
+"""
 
 from datetime import date, timedelta
 
@@ -22,8 +25,15 @@ def test_svg_chart_draws_no_bar_for_suppressed_values():
 
 
 def _outcome(db, a, code, ended=MONDAY + timedelta(days=7)):
-    db.session.add(Outcome(proposal_id=a.id, participant_id=a.participant_id, outcome=code,
-                           ended_on=ended, follow_up_due=ended + timedelta(days=182)))
+    db.session.add(
+        Outcome(
+            proposal_id=a.id,
+            participant_id=a.participant_id,
+            outcome=code,
+            ended_on=ended,
+            follow_up_due=ended + timedelta(days=182),
+        )
+    )
     a.status = "ended"
     db.session.commit()
 
@@ -35,7 +45,7 @@ def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make)
     for _ in range(2):
         _outcome(db, assign(consultant=consultant), "education")
     rows = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
-    assert rows["Flex job"] == 5 and rows["Education"] == "<5" and rows["Moved"] == 0
+    assert rows["Fleksjob"] == 5 and rows["Uddannelse"] == "<5" and rows["Fraflyttet"] == 0
     # filtered to another team, nothing is left
     other = figures.Filters(PERIOD.start, PERIOD.end, make.user("consultant").id)
     assert {r[1] for r in figures.outcomes(other).rows} == {0}
@@ -47,9 +57,16 @@ def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make)
 def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db):
     few = [assign(hours=6) for _ in range(3)]
     for a in few:
-        db.session.add(Timesheet(proposal_id=a.id, mentor_id=a.mentor_id, week_start=MONDAY,
-                                 participant_id=a.participant_id, status="approved",
-                                 lines=[TimesheetLine(task="instruction", hours=5)]))
+        db.session.add(
+            Timesheet(
+                proposal_id=a.id,
+                mentor_id=a.mentor_id,
+                week_start=MONDAY,
+                participant_id=a.participant_id,
+                status="approved",
+                lines=[TimesheetLine(task="instruction", hours=5)],
+            )
+        )
     db.session.commit()
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), "<5", "<5", "<5"]
@@ -63,17 +80,25 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db)
 def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
     consultant = make.user("consultant")
     people = [make.participant(consultant) for _ in range(6)]
-    run = SolveRun(requested_by_id=consultant.id, scope=[p.id for p in people], status="done",
-                   finished_at=datetime_in_period(),
-                   unmatched=[{"participant_id": p.id,
-                               "reasons": [{"code": "no_mentor_skills", "params": {}}]
-                               + ([{"code": "placements_full", "params": {}}] if i < 2 else [])}
-                              for i, p in enumerate(people)])
+    run = SolveRun(
+        requested_by_id=consultant.id,
+        scope=[p.id for p in people],
+        status="done",
+        finished_at=datetime_in_period(),
+        unmatched=[
+            {
+                "participant_id": p.id,
+                "reasons": [{"code": "no_mentor_skills", "params": {}}]
+                + ([{"code": "placements_full", "params": {}}] if i < 2 else []),
+            }
+            for i, p in enumerate(people)
+        ],
+    )
     db.session.add(run)
     db.session.commit()
     rows = {r[0]: r[1] for r in figures.unmatched(PERIOD).rows}
-    assert rows["No mentor has the needed skills"] == 6
-    assert rows["Fitting placements are full"] == "<5"
+    assert rows["Ingen mentor har de nødvendige kompetencer"] == 6
+    assert rows["Passende pladser er fyldt op"] == "<5"
 
 
 def datetime_in_period():
@@ -93,7 +118,7 @@ def test_waiting_and_continuity_are_suppressed(make, assign, db):
     first = assign(participant=p, status="ended")
     assign(participant=p)  # a second mentor for the same person
     rows = {r[0]: r[1] for r in figures.continuity(figures.Filters(MONDAY, date.today())).rows}
-    assert rows["One"] == "<5" and first
+    assert rows["Ét"] == "<5" and first
 
 
 def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, assign):

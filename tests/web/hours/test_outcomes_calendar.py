@@ -13,20 +13,27 @@ from web.models import CalendarToken, Outcome
 def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, assign, db):
     a = assign()
     auth.login(a.participant.consultant)
-    r = client.post(f"/hours/assignments/{a.id}/end", data={"outcome": "", "ended_on": "2026-03-02"})
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "", "ended_on": "2026-03-02"}
+    )
     assert r.status_code == 400 and db.session.query(Outcome).count() == 0
     future = (date.today() + timedelta(days=3)).isoformat()
-    r = client.post(f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future})
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}
+    )
     assert r.status_code == 400 and db.session.query(Outcome).count() == 0
-    r = client.post(f"/hours/assignments/{a.id}/end",
-                    data={"outcome": "flex_job", "ended_on": "2026-03-02"})
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": "2026-03-02"}
+    )
     assert r.status_code == 302
     o = db.session.query(Outcome).one()
     db.session.refresh(a)
     assert (o.outcome, o.follow_up_due, a.status) == ("flex_job", date(2026, 9, 2), "ended")
     assert a.participant.status == "closed"
     # ending twice is refused
-    client.post(f"/hours/assignments/{a.id}/end", data={"outcome": "other", "ended_on": "2026-03-03"})
+    client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "other", "ended_on": "2026-03-03"}
+    )
     assert db.session.query(Outcome).count() == 1
 
 
@@ -34,15 +41,21 @@ def test_follow_up_is_listed_when_due_and_can_be_recorded(client, auth, assign, 
     a = assign()
     auth.login(a.participant.consultant)
     ended = date.today() - timedelta(days=200)
-    client.post(f"/hours/assignments/{a.id}/end",
-                data={"outcome": "education", "ended_on": ended.isoformat()})
+    client.post(
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "education", "ended_on": ended.isoformat()},
+    )
     o = db.session.query(Outcome).one()
     assert a.participant.code in client.get("/dashboard/").get_data(as_text=True)
     auth.logout()
     auth.login(make.user("consultant"))  # another consultant neither sees nor records it
     assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
-    assert client.post(f"/hours/outcomes/{o.id}/follow-up",
-                       data={"outcome": "ordinary_job"}).status_code == 404
+    assert (
+        client.post(
+            f"/hours/outcomes/{o.id}/follow-up", data={"outcome": "ordinary_job"}
+        ).status_code
+        == 404
+    )
     auth.logout()
     auth.login(a.participant.consultant)
     client.post(f"/hours/outcomes/{o.id}/follow-up", data={"outcome": "ordinary_job"})
@@ -54,8 +67,10 @@ def test_follow_up_is_listed_when_due_and_can_be_recorded(client, auth, assign, 
 def test_follow_up_not_listed_before_six_months(client, auth, assign):
     a = assign()
     auth.login(a.participant.consultant)
-    client.post(f"/hours/assignments/{a.id}/end",
-                data={"outcome": "education", "ended_on": date.today().isoformat()})
+    client.post(
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "education", "ended_on": date.today().isoformat()},
+    )
     assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
 
 

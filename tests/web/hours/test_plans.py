@@ -6,13 +6,22 @@ import pytest
 
 from tests.web.hours.conftest import MONDAY, week
 from web.hours.capacity import committed_hours_by_mentor
-from web.hours.plans import PlanError, Step, check_steps, planned_hours, set_plan, steps_from_durations
+from web.hours.plans import (
+    PlanError,
+    Step,
+    check_steps,
+    planned_hours,
+    set_plan,
+    steps_from_durations,
+)
 from web.models import PlanStep, ProposalStatus
 
 
 def test_a_stepped_plan_changes_the_planned_hours_week_by_week(assign, db):
     a = assign(hours=10)
-    set_plan(a, steps_from_durations(MONDAY, [(10, 4), (6, 4), (4, None)]), a.participant.consultant)
+    set_plan(
+        a, steps_from_durations(MONDAY, [(10, 4), (6, 4), (4, None)]), a.participant.consultant
+    )
     db.session.commit()
     m = a.mentor_id
     assert [planned_hours(m, week(i)) for i in (0, 3, 4, 7, 8, 52)] == [10, 10, 6, 6, 4, 4]
@@ -34,12 +43,15 @@ def test_without_a_plan_the_proposed_hours_count_from_the_start(assign):
     assert planned_hours(a.mentor_id, MONDAY - timedelta(weeks=1)) == 0
 
 
-@pytest.mark.parametrize("rows, step, text", [
-    ([(1, 4)], 1, "between 2 and 20"),
-    ([(21, 4)], 1, "between 2 and 20"),
-    ([(10, None), (6, 4)], 1, "Only the last step"),
-    ([(10, 0)], 1, "between 1 and 104"),
-])
+@pytest.mark.parametrize(
+    "rows, step, text",
+    [
+        ([(1, 4)], 1, "between 2 and 20"),
+        ([(21, 4)], 1, "between 2 and 20"),
+        ([(10, None), (6, 4)], 1, "Only the last step"),
+        ([(10, 0)], 1, "between 1 and 104"),
+    ],
+)
 def test_bad_plans_are_refused_with_a_message_for_the_step(rows, step, text):
     with pytest.raises(PlanError) as exc:
         steps_from_durations(MONDAY, rows)
@@ -80,21 +92,41 @@ def test_plan_page_saves_steps_and_shows_errors_next_to_the_step(client, auth, a
     a = assign()
     auth.login(a.participant.consultant)
     url = f"/hours/assignments/{a.id}"
-    r = client.post(url, data={"start_week": MONDAY.isoformat(), "hours_1": "10", "weeks_1": "4",
-                               "hours_2": "25", "weeks_2": ""})
+    r = client.post(
+        url,
+        data={
+            "start_week": MONDAY.isoformat(),
+            "hours_1": "10",
+            "weeks_1": "4",
+            "hours_2": "25",
+            "weeks_2": "",
+        },
+    )
     assert r.status_code == 200
-    assert "Hours per week must be between 2 and 20" in r.get_data(as_text=True) or \
-        "Timer pr. uge skal være mellem 2 og 20" in r.get_data(as_text=True)
+    assert "Hours per week must be between 2 and 20" in r.get_data(
+        as_text=True
+    ) or "Timer pr. uge skal være mellem 2 og 20" in r.get_data(as_text=True)
     assert db.session.query(PlanStep).count() == 0
-    r = client.post(url, data={"start_week": MONDAY.isoformat(), "hours_1": "10", "weeks_1": "4",
-                               "hours_2": "6", "weeks_2": ""})
+    r = client.post(
+        url,
+        data={
+            "start_week": MONDAY.isoformat(),
+            "hours_1": "10",
+            "weeks_1": "4",
+            "hours_2": "6",
+            "weeks_2": "",
+        },
+    )
     assert r.status_code == 302
     steps = db.session.query(PlanStep).order_by(PlanStep.start_week).all()
     assert [(s.start_week, s.end_week, s.hours) for s in steps] == [
-        (MONDAY, week(4), 10), (week(4), None, 6)]
+        (MONDAY, week(4), 10),
+        (week(4), None, 6),
+    ]
     # a gap between rows is refused, nothing changes
-    r = client.post(url, data={"start_week": MONDAY.isoformat(), "hours_1": "8", "weeks_1": "2",
-                               "hours_3": "6"})
+    r = client.post(
+        url, data={"start_week": MONDAY.isoformat(), "hours_1": "8", "weeks_1": "2", "hours_3": "6"}
+    )
     assert r.status_code == 200 and db.session.query(PlanStep).count() == 2
 
 
@@ -102,8 +134,12 @@ def test_only_the_owning_consultant_sees_or_edits_a_plan(client, auth, assign, m
     a = assign()
     auth.login(make.user("consultant"))
     assert client.get(f"/hours/assignments/{a.id}").status_code == 404
-    assert client.post(f"/hours/assignments/{a.id}", data={
-        "start_week": MONDAY.isoformat(), "hours_1": "6"}).status_code == 404
+    assert (
+        client.post(
+            f"/hours/assignments/{a.id}", data={"start_week": MONDAY.isoformat(), "hours_1": "6"}
+        ).status_code
+        == 404
+    )
     auth.logout()
     auth.login(make.user("mentor"))
     assert client.get(f"/hours/assignments/{a.id}").status_code == 403

@@ -7,8 +7,14 @@ from web.models import MentorWage, Timesheet, TimesheetLine
 
 
 def _sheet(db, a, wk, hours, status="approved"):
-    s = Timesheet(proposal_id=a.id, mentor_id=a.mentor_id, participant_id=a.participant_id,
-                  week_start=wk, status=status, lines=[TimesheetLine(task="instruction", hours=hours)])
+    s = Timesheet(
+        proposal_id=a.id,
+        mentor_id=a.mentor_id,
+        participant_id=a.participant_id,
+        week_start=wk,
+        status=status,
+        lines=[TimesheetLine(task="instruction", hours=hours)],
+    )
     db.session.add(s)
     db.session.commit()
     return s
@@ -39,10 +45,18 @@ def test_employer_cannot_reach_another_employers_mentor_or_claim(client, auth, a
     other = make.employer()
     auth.login(_employer_user(make, other))
     e = a.mentor.employer
-    assert client.post(f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage",
-                       data={"hourly_cost": "200"}).status_code == 404
-    assert client.post(f"/reimbursement/{other.id}/mentors/{a.mentor_id}/wage",
-                       data={"hourly_cost": "200"}).status_code == 404
+    assert (
+        client.post(
+            f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage", data={"hourly_cost": "200"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            f"/reimbursement/{other.id}/mentors/{a.mentor_id}/wage", data={"hourly_cost": "200"}
+        ).status_code
+        == 404
+    )
     assert client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").status_code == 404
     assert client.get(f"/reimbursement/{e.id}").status_code == 404
 
@@ -51,9 +65,9 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
     a = assign()
     e = a.mentor.employer
     db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000))
-    _sheet(db, a, MONDAY, 4.5)                      # Jan: approved
-    _sheet(db, a, week(1), 3, status="submitted")   # Jan: not approved yet
-    _sheet(db, a, week(4), 2)                       # 2 Feb: next month
+    _sheet(db, a, MONDAY, 4.5)  # Jan: approved
+    _sheet(db, a, week(1), 3, status="submitted")  # Jan: not approved yet
+    _sheet(db, a, week(4), 2)  # 2 Feb: next month
     auth.login(_employer_user(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
@@ -62,8 +76,14 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
     text = raw.decode("utf-8-sig")
     lines = text.strip().split("\r\n")
     assert len(lines) == 3  # header, one approved week, total
-    assert lines[1].split(";") == [a.mentor.name, a.participant.code, "2026-01-05", "4,50",
-                                   "250,00", "1.125,00"]
+    assert lines[1].split(";") == [
+        a.mentor.name,
+        a.participant.code,
+        "2026-01-05",
+        "4,50",
+        "250,00",
+        "1.125,00",
+    ]
     assert lines[2].split(";")[-1] == "1.125,00"
     feb = client.get(f"/reimbursement/{e.id}/claim-2026-02.csv").get_data().decode("utf-8-sig")
     assert "2026-02-02" in feb and "2026-01-05" not in feb
@@ -90,8 +110,12 @@ def test_employer_never_sees_needs(client, auth, assign, make, db):
     assert a.participant.code in page
     for text in (page, csv):
         assert "addiction" not in text.lower() and "Experience with" not in text
-    for path in ("/hours/approvals", f"/hours/assignments/{a.id}", "/dashboard/manager",
-                 "/participants/"):
+    for path in (
+        "/hours/approvals",
+        f"/hours/assignments/{a.id}",
+        "/dashboard/manager",
+        "/participants/",
+    ):
         assert client.get(path).status_code == 403, path
 
 

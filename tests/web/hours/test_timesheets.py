@@ -16,9 +16,10 @@ def test_a_mentor_fills_in_a_week_for_each_own_participant(client, auth, assign,
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert a.participant.code in page and b.participant.code in page
     assert "Instruction in the work" in page and "addiction" not in page.lower()
-    r = client.post(f"/hours/timesheet?week={MONDAY}",
-                    data={**_row(a.id, plan_day="1,5", instruction="2"),
-                          **_row(b.id, social_support="0.75")})
+    r = client.post(
+        f"/hours/timesheet?week={MONDAY}",
+        data={**_row(a.id, plan_day="1,5", instruction="2"), **_row(b.id, social_support="0.75")},
+    )
     assert r.status_code == 302
     sheets = {s.proposal_id: s for s in db.session.query(Timesheet)}
     assert sheets[a.id].total == 3.5 and sheets[a.id].hours_for("plan_day") == 1.5
@@ -30,8 +31,9 @@ def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_stored(client, aut
     a = assign()
     auth.login(a.mentor.user)
     for bad in ("abc", "21", "-1", "1,3"):
-        r = client.post(f"/hours/timesheet?week={MONDAY}",
-                        data=_row(a.id, plan_day="2", follow_up=bad))
+        r = client.post(
+            f"/hours/timesheet?week={MONDAY}", data=_row(a.id, plan_day="2", follow_up=bad)
+        )
         assert r.status_code == 200
         assert 'aria-invalid="true"' in r.get_data(as_text=True)
     assert db.session.query(Timesheet).count() == 0
