@@ -58,6 +58,7 @@ def _filters() -> tuple[FilterForm, figures.Filters]:
     form.team.choices = opts([(0, _("All teams")), *((u.id, u.name) for u in consultants)])
     form.validate()
     start, end = form.period()
+    form.start.data, form.end.data = start, end  # show the period actually used
     team = form.team.data if form.team.data in {u.id for u in consultants} else None
     return form, figures.Filters(start, end, team)
 
@@ -81,6 +82,11 @@ def manager():
     )
 
 
+def _csv_value(v):
+    """Danish Excel reads a decimal comma."""
+    return f"{v:g}".replace(".", ",") if isinstance(v, float) else v
+
+
 @bp.route("/manager/<key>.csv")
 @role_required("admin")
 def manager_csv(key: str):
@@ -92,7 +98,7 @@ def manager_csv(key: str):
     out = io.StringIO()
     w = csv.writer(out, delimiter=";", lineterminator="\r\n")
     w.writerow(table.columns)
-    w.writerows(table.rows)
+    w.writerows([_csv_value(v) for v in row] for row in table.rows)
     return Response(
         ("\ufeff" + out.getvalue()).encode("utf-8"),
         mimetype="text/csv; charset=utf-8",

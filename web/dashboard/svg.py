@@ -8,7 +8,8 @@ from markupsafe import Markup, escape
 from web.dashboard.suppress import SUPPRESSED
 
 COLOURS = ("#0b5cad", "#8a5300", "#1a7f37")  # contrast >= 4.5:1 on white
-LABEL_W, BAR_W, ROW_H, BAR_H = 170, 300, 24, 9
+LABEL_W, BAR_W, ROW_H, BAR_H = 260, 300, 24, 9
+MAX_LABEL = 34  # characters; longer labels are cut with an ellipsis (full text in <title>)
 
 
 def _num(v: float) -> str:
@@ -38,9 +39,10 @@ def bar_chart(
         )
     y = legend_h + 4
     for label, vs in rows:
+        short = label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "…"
         out.append(
             f'<text x="{LABEL_W - 6}" y="{y + 14}" font-size="12" text-anchor="end">'
-            f"{escape(label)}</text>"
+            f"<title>{escape(label)}</title>{escape(short)}</text>"
         )
         for j, v in enumerate(vs):
             by = y + 3 + j * (BAR_H + 2)

@@ -26,6 +26,7 @@ from web.hours.plans import (
     assignment_start,
     monday,
     plan_of,
+    planned_by_proposal,
     set_plan,
     steps_from_durations,
 )
@@ -168,6 +169,7 @@ def timesheet():
         form=form,
         sheets=sheets,
         assignments=assignments,
+        planned=planned_by_proposal(week, assignments),
         prev=week - timedelta(weeks=1),
         next=week + timedelta(weeks=1),
         tasks=TASKS,

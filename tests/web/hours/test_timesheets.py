@@ -16,6 +16,7 @@ def test_a_mentor_fills_in_a_week_for_each_own_participant(client, auth, assign,
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert a.participant.code in page and b.participant.code in page
     assert "Instruction in the work" in page and "addiction" not in page.lower()
+    assert "readonly" not in page  # only an approved week is locked
     r = client.post(
         f"/hours/timesheet?week={MONDAY}",
         data={**_row(a.id, plan_day="1,5", instruction="2"), **_row(b.id, social_support="0.75")},
@@ -76,6 +77,7 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     auth.logout()
 
     auth.login(a.mentor.user)  # an approved week is locked
+    assert "readonly" in client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="9"))
     db.session.refresh(sheet)
     assert sheet.total == 5 and sheet.status == "approved"
