@@ -51,3 +51,10 @@ def ics(token: str):
         mimetype="text/calendar; charset=utf-8",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

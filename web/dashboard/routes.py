@@ -104,3 +104,10 @@ def manager_csv(key: str):
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{key}.csv"'},
     )
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -250,3 +250,10 @@ def _labels() -> dict:
         "outcome_label": lambda c: str(OUTCOME_LABELS.get(c, c)),
         "sheet_status": lambda c: str(TIMESHEET_STATUS_LABELS.get(c, c)),
     }
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web.extensions import db
+from web.hours.plans import monday
 from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
 from web.models.hours import TASKS
 
@@ -38,6 +39,8 @@ def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesh
 
     Returns None when nothing was logged and nothing existed.
     """
+    if week > monday(date.today()):
+        raise HoursError(_("Hours can only be logged for this week or earlier weeks."))
     sheet = db.session.scalar(
         select(Timesheet).where(Timesheet.proposal_id == proposal.id, Timesheet.week_start == week)
     )

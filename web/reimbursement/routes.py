@@ -134,3 +134,10 @@ def claim(employer_id: int, month: str, fmt: str):
             },
         )
     abort(404)
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -97,3 +97,14 @@ def test_a_mentor_sees_only_own_participants(client, auth, assign):
 def test_timesheet_needs_mentor_role(client, auth, make):
     auth.login(make.user("consultant"))
     assert client.get("/hours/timesheet").status_code == 403
+
+
+def test_future_weeks_cannot_be_logged(client, auth, assign, db):
+    from datetime import date, timedelta
+
+    a = assign()
+    auth.login(a.mentor.user)
+    future = date.today() + timedelta(weeks=2)
+    r = client.post(f"/hours/timesheet?week={future}", data=_row(a.id, instruction="2"))
+    assert r.status_code == 200 and Timesheet.query.count() == 0
+    assert r.headers["Cache-Control"] == "no-store"
