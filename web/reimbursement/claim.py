@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -28,7 +29,11 @@ class ClaimLine:
 
     @property
     def amount_ore(self) -> int | None:
-        return None if self.rate_ore is None else round(self.hours * self.rate_ore)
+        if self.rate_ore is None:
+            return None
+        # Money rounds half up (Python's round() would round half to even).
+        exact = Decimal(str(self.hours)) * self.rate_ore
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 @dataclass

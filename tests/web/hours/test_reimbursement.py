@@ -127,3 +127,11 @@ def test_month_parameter_falls_back_and_bad_format_is_404(client, auth, assign, 
     assert client.get(f"/reimbursement/{e.id}/claim-2026-13.csv").status_code == 404
     assert client.get(f"/reimbursement/{e.id}/claim-2026-01.xls").status_code == 404
     assert date(2026, 1, 1)
+
+
+def test_amounts_round_half_up_to_the_ore():
+    from web.reimbursement.claim import ClaimLine, kroner
+
+    line = ClaimLine("M", "P", date(2026, 1, 5), 0.5, 28549)  # 142.745 kr
+    assert line.amount_ore == 14275 and kroner(line.amount_ore) == "142,75"
+    assert kroner(123456789) == "1.234.567,89"
