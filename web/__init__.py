@@ -69,6 +69,10 @@ BLUEPRINTS = (
     "web.invitations.routes:bp",
     "web.absences.routes:bp",
     "web.cover.routes:bp",
+    "web.hours.routes:bp",
+    "web.reimbursement.routes:bp",
+    "web.dashboard.routes:bp",
+    "web.calendar.routes:bp",
 )
 
 

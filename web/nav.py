@@ -24,6 +24,12 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("employers.company", _l("Company"), ("employer",)),
     ("admin.users", _l("Users"), ("admin",)),
     ("admin.queues", _l("Queues"), ("admin",)),
+    ("dashboard.consultant", _l("My dashboard"), ("consultant", "admin")),
+    ("hours.approvals", _l("Hours to approve"), ("consultant",)),
+    ("dashboard.manager", _l("Manager dashboard"), ("admin",)),
+    ("hours.timesheet", _l("My hours"), ("mentor",)),
+    ("calendar.settings", _l("Calendar"), ("mentor",)),
+    ("reimbursement.index", _l("Reimbursement"), ("employer", "admin")),
 ]
 
 

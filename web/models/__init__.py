@@ -16,3 +16,4 @@ __all__ = [
     "Invitation",
     "CaseEvent", "PendingImport",
 ]
+from web.models.hours import CalendarToken, MentorWage, Outcome, PlanStep, Timesheet, TimesheetLine  # noqa: E402,F401

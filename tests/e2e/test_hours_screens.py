@@ -1,0 +1,174 @@
+"""The mentor's timesheet on a phone and the manager's dashboard, as a person sees them.
+
+Saves screenshots to docs/screenshots/ (timesheet at the 390x844 phone viewport).
+"""
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from web.hours.plans import monday, set_plan, steps_from_durations
+from web.models import Outcome, Proposal, ProposalStatus, SolveRun, Timesheet, TimesheetLine
+
+pytestmark = [pytest.mark.browser]
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+AREAS = ["kitchen", "cafe", "retail", "warehouse"]
+
+
+def login(page, base, email):
+    page.goto(base + "/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill("pw")
+    page.get_by_role("button", name="Log ind").click()
+
+
+def seed(db, make):
+    """Two consultants, four employers, eight mentors and 32 assignments over ten weeks."""
+    this_week = monday(date.today())
+    start = this_week - timedelta(weeks=9)
+    c1 = make.user("consultant", email="c1@demo.dk", name="Camilla Jensen")
+    c2 = make.user("consultant", name="Jonas Holm")
+    employers = [
+        make.employer(name=n)
+        for n in ("Café Kornet", "Genbrugshallen", "Byens Køkken", "Lagerhuset Nord")
+    ]
+    mentors = []
+    for i in range(8):
+        user = make.user("mentor", email="m@demo.dk" if i == 0 else None)
+        mentors.append(
+            make.mentor(
+                employers[i % 4],
+                user=user,
+                capacity_hours=36 + 4 * (i % 3),
+                max_participants=5,
+                name=[
+                    "Mette Larsen",
+                    "Ahmed Nielsen",
+                    "Birgitte Holm",
+                    "Carsten Due",
+                    "Dorthe Juul",
+                    "Ebbe Friis",
+                    "Fatima Ali",
+                    "Gitte Bak",
+                ][i],
+            )
+        )
+    admin = make.user("admin", email="admin@demo.dk", name="Anne Berg")
+    assignments = []
+    for i in range(40):
+        consultant = c1 if i % 3 else c2
+        p = make.participant(
+            consultant,
+            code=f"AAR-{5100 + i}",
+            status="active",
+            days=["mon", "wed", "thu"] if i % 2 else ["tue", "fri"],
+        )
+        m = mentors[i % 8]
+        pl = make.placement(
+            m.employer, title=f"{m.employer.name}: {AREAS[i % 4]}", area=AREAS[i % 4]
+        )
+        a = Proposal(
+            participant_id=p.id,
+            placement_id=pl.id,
+            mentor_id=m.id,
+            hours=8,
+            status=ProposalStatus.ACTIVE,
+            decided_at=datetime.combine(start, datetime.min.time()),
+        )
+        db.session.add(a)
+        db.session.flush()
+        set_plan(
+            a,
+            steps_from_durations(start, [(10, 4), (6, 4), (4, None)] if i % 2 else [(6, None)]),
+            consultant,
+        )
+        assignments.append(a)
+    for wk in range(9):
+        for a in assignments[: 28 + (wk % 3) * 4]:
+            db.session.add(
+                Timesheet(
+                    proposal_id=a.id,
+                    mentor_id=a.mentor_id,
+                    participant_id=a.participant_id,
+                    week_start=start + timedelta(weeks=wk),
+                    status="approved" if wk < 7 else "submitted",
+                    lines=[
+                        TimesheetLine(task="instruction", hours=3 + (a.id + wk) % 4),
+                        TimesheetLine(task="social_support", hours=1.5),
+                        TimesheetLine(task="plan_day", hours=0.5),
+                    ],
+                )
+            )
+    for i, a in enumerate(assignments[32:]):  # eight ended
+        a.status = ProposalStatus.ENDED
+        ended = date.today() - timedelta(days=20 + i)
+        db.session.add(
+            Outcome(
+                proposal_id=a.id,
+                participant_id=a.participant_id,
+                outcome="flex_job" if i < 5 else "education",
+                ended_on=ended,
+                follow_up_due=ended + timedelta(days=182),
+            )
+        )
+    waiting = [make.participant(c1, code=f"AAR-{5200 + i}") for i in range(9)]
+    db.session.add(
+        SolveRun(
+            requested_by_id=c1.id,
+            scope=[p.id for p in waiting],
+            status="done",
+            finished_at=datetime.now() - timedelta(days=3),
+            unmatched=[
+                {
+                    "participant_id": p.id,
+                    "reasons": [
+                        {"code": "no_mentor_skills" if i < 6 else "placements_full", "params": {}}
+                    ],
+                }
+                for i, p in enumerate(waiting)
+            ],
+        )
+    )
+    db.session.commit()
+    return admin, mentors[0], this_week
+
+
+def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_server, browser):
+    admin, mentor, this_week = seed(db, make)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    phone = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        locale="da-DK",
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+    )
+    page = phone.new_page()
+    login(page, live_server, "m@demo.dk")
+    page.goto(f"{live_server}/hours/timesheet?week={this_week.isoformat()}")
+    expect(page.get_by_role("heading", name="Mine timer")).to_be_visible()
+    first = page.locator("fieldset.card").first
+    first.get_by_label("Oplæring i arbejdet").fill("3,5")
+    first.get_by_label("Opfølgning").fill("1,3")  # not a quarter hour
+    page.get_by_role("button", name="Send til jobkonsulenten").click()
+    expect(page.locator(".error").first).to_have_text("Brug kvarte timer, fx 1,25 eller 1,5.")
+    first.get_by_label("Opfølgning").fill("1,25")
+    first.get_by_label("Social støtte på arbejdet").fill("1")
+    page.get_by_role("button", name="Send til jobkonsulenten").click()
+    expect(page.locator(".flash.success")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "timesheet-phone.png"), full_page=True)
+    phone.close()
+
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
+    page = desk.new_page()
+    login(page, live_server, "admin@demo.dk")
+    page.goto(f"{live_server}/dashboard/manager")
+    expect(page.get_by_role("heading", name="Ledelsesoverblik")).to_be_visible()
+    expect(page.locator("svg.chart").first).to_be_visible()
+    expect(page.locator("#outcomes")).to_contain_text("Fleksjob")
+    page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
+    page.screenshot(path=str(SHOTS / "manager-dashboard.png"), full_page=True)
+    desk.close()

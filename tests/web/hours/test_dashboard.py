@@ -1,0 +1,148 @@
+"""The manager's dashboard: figures, filters, CSV, and suppression of anything under five.
+
+Figures are computed outside a request, so their labels come in Danish (the default).
+"""
+
+from datetime import date, timedelta
+
+from tests.web.hours.conftest import MONDAY
+from web.dashboard import figures
+from web.dashboard.suppress import cell, count
+from web.dashboard.svg import bar_chart
+from web.models import Outcome, SolveRun, Timesheet, TimesheetLine
+
+PERIOD = figures.Filters(MONDAY, MONDAY + timedelta(weeks=3))
+
+
+def test_suppression_rule():
+    assert [count(n) for n in (0, 1, 4, 5, 12)] == [0, "<5", "<5", 5, 12]
+    assert cell(3, 42) == "<5" and cell(5, 42) == 42
+
+
+def test_svg_chart_draws_no_bar_for_suppressed_values():
+    svg = bar_chart("T", [("a", [10]), ("b", [None])], ["n"])
+    assert svg.count("<rect") == 1 and "&lt;5" in svg and "<script" not in svg
+
+
+def _outcome(db, a, code, ended=MONDAY + timedelta(days=7)):
+    db.session.add(
+        Outcome(
+            proposal_id=a.id,
+            participant_id=a.participant_id,
+            outcome=code,
+            ended_on=ended,
+            follow_up_due=ended + timedelta(days=182),
+        )
+    )
+    a.status = "ended"
+    db.session.commit()
+
+
+def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make):
+    consultant = make.user("consultant")
+    for _ in range(5):
+        _outcome(db, assign(consultant=consultant), "flex_job")
+    for _ in range(2):
+        _outcome(db, assign(consultant=consultant), "education")
+    rows = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
+    assert rows["Fleksjob"] == 5 and rows["Uddannelse"] == "<5" and rows["Fraflyttet"] == 0
+    # filtered to another team, nothing is left
+    other = figures.Filters(PERIOD.start, PERIOD.end, make.user("consultant").id)
+    assert {r[1] for r in figures.outcomes(other).rows} == {0}
+    # outside the period, not counted
+    later = figures.Filters(MONDAY + timedelta(weeks=10), MONDAY + timedelta(weeks=12))
+    assert {r[1] for r in figures.outcomes(later).rows} == {0}
+
+
+def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db):
+    few = [assign(hours=6) for _ in range(3)]
+    for a in few:
+        db.session.add(
+            Timesheet(
+                proposal_id=a.id,
+                mentor_id=a.mentor_id,
+                week_start=MONDAY,
+                participant_id=a.participant_id,
+                status="approved",
+                lines=[TimesheetLine(task="instruction", hours=5)],
+            )
+        )
+    db.session.commit()
+    t = figures.planned_delivered(PERIOD)
+    assert t.rows[0] == [MONDAY.isoformat(), "<5", "<5", "<5"]
+    assert t.chart_rows[0][1] == [None, None]
+    more = [assign(hours=4) for _ in range(2)]
+    t = figures.planned_delivered(PERIOD)
+    assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
+    assert more
+
+
+def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
+    consultant = make.user("consultant")
+    people = [make.participant(consultant) for _ in range(6)]
+    run = SolveRun(
+        requested_by_id=consultant.id,
+        scope=[p.id for p in people],
+        status="done",
+        finished_at=datetime_in_period(),
+        unmatched=[
+            {
+                "participant_id": p.id,
+                "reasons": [{"code": "no_mentor_skills", "params": {}}]
+                + ([{"code": "placements_full", "params": {}}] if i < 2 else []),
+            }
+            for i, p in enumerate(people)
+        ],
+    )
+    db.session.add(run)
+    db.session.commit()
+    rows = {r[0]: r[1] for r in figures.unmatched(PERIOD).rows}
+    assert rows["Ingen mentor har de nødvendige kompetencer"] == 6
+    assert rows["Passende pladser er fyldt op"] == "<5"
+
+
+def datetime_in_period():
+    from datetime import datetime
+
+    return datetime.combine(MONDAY + timedelta(days=2), datetime.min.time())
+
+
+def test_waiting_and_continuity_are_suppressed(make, assign, db):
+    c = make.user("consultant")
+    for _ in range(2):
+        make.participant(c)
+    t = figures.waiting(PERIOD)
+    assert all(r[1] in (0, "<5") for r in t.rows)
+    assert {r[2] for r in t.rows if r[1] == "<5"} == {"<5"}
+    p = make.participant(c)
+    first = assign(participant=p, status="ended")
+    assign(participant=p)  # a second mentor for the same person
+    rows = {r[0]: r[1] for r in figures.continuity(figures.Filters(MONDAY, date.today())).rows}
+    assert rows["Ét"] == "<5" and first
+
+
+def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, assign):
+    for _ in range(2):
+        assign()
+    auth.login(make.user("admin"))
+    client.post("/lang/en")
+    html = client.get(f"/dashboard/manager?start={MONDAY}&end={MONDAY + timedelta(weeks=2)}")
+    text = html.get_data(as_text=True)
+    assert html.status_code == 200 and "<svg" in text and "&lt;5" in text
+    assert "Cover fill rate" in text and "<script" not in text
+    r = client.get(f"/dashboard/manager/capacity_employer.csv?start={MONDAY}")
+    body = r.get_data().decode("utf-8-sig")
+    assert r.status_code == 200 and body.startswith("Employer;Participants;")
+    assert all(line.split(";")[1] in ("0", "<5") for line in body.strip().split("\r\n")[1:])
+    assert client.get("/dashboard/manager/nope.csv").status_code == 404
+    # a bad period gives a message, not a 500
+    r = client.get("/dashboard/manager?start=2026-05-01&end=2026-01-01")
+    assert r.status_code == 200 and "on or after the start" in r.get_data(as_text=True)
+
+
+def test_manager_dashboard_is_for_admins_only(client, auth, make):
+    for role in ("consultant", "mentor", "employer"):
+        auth.login(make.user(role))
+        assert client.get("/dashboard/manager").status_code == 403
+        assert client.get("/dashboard/manager/outcomes.csv").status_code == 403
+        auth.logout()

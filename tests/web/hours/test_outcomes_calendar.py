@@ -1,0 +1,110 @@
+"""Ending an assignment with its outcome, the six-month follow-up, and the mentor's feed."""
+
+from datetime import date, timedelta
+
+from icalendar import Calendar
+
+from tests.web.hours.conftest import MONDAY
+from web.hours.plans import set_plan, steps_from_durations
+from web.hours.service import add_months
+from web.models import CalendarToken, Outcome
+
+
+def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, assign, db):
+    a = assign()
+    auth.login(a.participant.consultant)
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "", "ended_on": "2026-03-02"}
+    )
+    assert r.status_code == 400 and db.session.query(Outcome).count() == 0
+    future = (date.today() + timedelta(days=3)).isoformat()
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}
+    )
+    assert r.status_code == 400 and db.session.query(Outcome).count() == 0
+    r = client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": "2026-03-02"}
+    )
+    assert r.status_code == 302
+    o = db.session.query(Outcome).one()
+    db.session.refresh(a)
+    assert (o.outcome, o.follow_up_due, a.status) == ("flex_job", date(2026, 9, 2), "ended")
+    assert a.participant.status == "closed"
+    # ending twice is refused
+    client.post(
+        f"/hours/assignments/{a.id}/end", data={"outcome": "other", "ended_on": "2026-03-03"}
+    )
+    assert db.session.query(Outcome).count() == 1
+
+
+def test_follow_up_is_listed_when_due_and_can_be_recorded(client, auth, assign, db, make):
+    a = assign()
+    auth.login(a.participant.consultant)
+    ended = date.today() - timedelta(days=200)
+    client.post(
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "education", "ended_on": ended.isoformat()},
+    )
+    o = db.session.query(Outcome).one()
+    assert a.participant.code in client.get("/dashboard/").get_data(as_text=True)
+    auth.logout()
+    auth.login(make.user("consultant"))  # another consultant neither sees nor records it
+    assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
+    assert (
+        client.post(
+            f"/hours/outcomes/{o.id}/follow-up", data={"outcome": "ordinary_job"}
+        ).status_code
+        == 404
+    )
+    auth.logout()
+    auth.login(a.participant.consultant)
+    client.post(f"/hours/outcomes/{o.id}/follow-up", data={"outcome": "ordinary_job"})
+    db.session.refresh(o)
+    assert o.follow_up_outcome == "ordinary_job" and o.followed_up_at is not None
+    assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
+
+
+def test_follow_up_not_listed_before_six_months(client, auth, assign):
+    a = assign()
+    auth.login(a.participant.consultant)
+    client.post(
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "education", "ended_on": date.today().isoformat()},
+    )
+    assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
+
+
+def test_add_months_clips_to_the_month_end():
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2026, 1, 15), 6) == date(2026, 7, 15)
+
+
+def test_calendar_feed_behind_a_hashed_token_with_codes_only(client, auth, assign, db):
+    a = assign()
+    set_plan(a, steps_from_durations(MONDAY, [(10, 4), (6, 4)]), a.participant.consultant)
+    db.session.commit()
+    auth.login(a.mentor.user)
+    page = client.post("/calendar/regenerate").get_data(as_text=True)
+    url = page.split('id="ics-url" type="text" readonly value="')[1].split('"')[0]
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    row = db.session.query(CalendarToken).one()
+    assert token not in row.token_hash and len(row.token_hash) == 64
+    auth.logout()
+    r = client.get(f"/calendar/{token}.ics")  # no login: the token is the credential
+    assert r.status_code == 200 and r.mimetype == "text/calendar"
+    cal = Calendar.from_ical(r.get_data())
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == 1
+    ev = events[0]
+    assert str(ev["summary"]) == f"Mentor: {a.participant.code}"
+    assert ev.decoded("dtstart") == MONDAY  # participant works mon+wed
+    rule = ev["rrule"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["BYDAY"] == ["MO", "WE"]
+    assert rule["UNTIL"][0] == MONDAY + timedelta(weeks=8) - timedelta(days=1)
+    text = r.get_data(as_text=True)
+    assert "addiction" not in text and a.participant.town.split()[0] not in text
+    # a new token replaces the old one
+    auth.login(a.mentor.user)
+    client.post("/calendar/regenerate")
+    assert client.get(f"/calendar/{token}.ics").status_code == 404
+    assert client.get("/calendar/not-a-token.ics").status_code == 404

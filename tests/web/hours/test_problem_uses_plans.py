@@ -1,0 +1,32 @@
+"""The solver's view of a mentor's free hours should come from the support-hour plans.
+
+Strict xfail until workers/problem.py takes its committed hours from
+web.hours.capacity.committed_hours_by_mentor (a step down must free capacity). When the
+integrator makes that switch this test passes, the strict marker turns that into a
+failure, and the marker must be removed.
+"""
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.web.hours.conftest import make_assignment
+from web.hours.plans import monday, set_plan, steps_from_durations
+from web.models import SolveRun
+from workers.problem import build_problem
+
+
+@pytest.mark.xfail(strict=True, reason="integrator: switch workers/problem.py to the plans")
+def test_a_plan_that_steps_down_frees_mentor_capacity_for_the_solver(make, db):
+    mentor = make.mentor(make.employer(), capacity_hours=20, max_participants=3)
+    a = make_assignment(make, db, mentor=mentor, hours=12,
+                        started=monday(date.today()) - timedelta(weeks=6))
+    set_plan(a, steps_from_durations(a.decided_at.date(), [(12, 4), (4, None)]),
+             a.participant.consultant)
+    waiting = make.participant()
+    run = SolveRun(requested_by_id=waiting.consultant_id, scope=[waiting.id])
+    db.session.add(run)
+    db.session.commit()
+    problem = build_problem(run)
+    m = next(x for x in problem["mentors"] if x["id"] == f"m{mentor.id}")
+    assert m["capacity_hours"] == 20 - 4

@@ -1,0 +1,110 @@
+"""The mentor's weekly timesheet and the consultant's approval."""
+
+from tests.web.hours.conftest import MONDAY
+from web.models import Timesheet, TimesheetLine
+
+
+def _row(pid, **hours):
+    return {f"a{pid}-{t}": v for t, v in hours.items()}
+
+
+def test_a_mentor_fills_in_a_week_for_each_own_participant(client, auth, assign, db):
+    a = assign()
+    b = assign(mentor=a.mentor)
+    auth.login(a.mentor.user)
+    client.post("/lang/en")
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert a.participant.code in page and b.participant.code in page
+    assert "Instruction in the work" in page and "addiction" not in page.lower()
+    assert "readonly" not in page  # only an approved week is locked
+    r = client.post(
+        f"/hours/timesheet?week={MONDAY}",
+        data={**_row(a.id, plan_day="1,5", instruction="2"), **_row(b.id, social_support="0.75")},
+    )
+    assert r.status_code == 302
+    sheets = {s.proposal_id: s for s in db.session.query(Timesheet)}
+    assert sheets[a.id].total == 3.5 and sheets[a.id].hours_for("plan_day") == 1.5
+    assert sheets[b.id].total == 0.75 and sheets[a.id].status == "submitted"
+    assert sheets[a.id].week_start == MONDAY
+
+
+def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_stored(client, auth, assign, db):
+    a = assign()
+    auth.login(a.mentor.user)
+    for bad in ("abc", "21", "-1", "1,3"):
+        r = client.post(
+            f"/hours/timesheet?week={MONDAY}", data=_row(a.id, plan_day="2", follow_up=bad)
+        )
+        assert r.status_code == 200
+        assert 'aria-invalid="true"' in r.get_data(as_text=True)
+    assert db.session.query(Timesheet).count() == 0
+    assert db.session.query(TimesheetLine).count() == 0
+
+
+def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, make):
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="4"))
+    sheet = db.session.query(Timesheet).one()
+    auth.logout()
+
+    auth.login(make.user("consultant"))  # someone else's participant
+    assert client.post(f"/hours/timesheets/{sheet.id}/approve").status_code == 404
+    assert sheet.participant.code not in client.get("/hours/approvals").get_data(as_text=True)
+    auth.logout()
+
+    auth.login(a.participant.consultant)
+    assert sheet.participant.code in client.get("/hours/approvals").get_data(as_text=True)
+    client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": ""})
+    db.session.refresh(sheet)
+    assert sheet.status == "submitted"  # a return needs a comment
+    client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": "Tirsdag mangler"})
+    db.session.refresh(sheet)
+    assert (sheet.status, sheet.comment) == ("returned", "Tirsdag mangler")
+    auth.logout()
+
+    auth.login(a.mentor.user)
+    assert "Tirsdag mangler" in client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="5"))
+    db.session.refresh(sheet)
+    assert sheet.status == "submitted" and sheet.total == 5
+    auth.logout()
+
+    auth.login(a.participant.consultant)
+    client.post(f"/hours/timesheets/{sheet.id}/approve")
+    db.session.refresh(sheet)
+    assert sheet.status == "approved"
+    auth.logout()
+
+    auth.login(a.mentor.user)  # an approved week is locked
+    assert "readonly" in client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="9"))
+    db.session.refresh(sheet)
+    assert sheet.total == 5 and sheet.status == "approved"
+
+
+def test_a_mentor_sees_only_own_participants(client, auth, assign):
+    a = assign()
+    other = assign()
+    auth.login(a.mentor.user)
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert other.participant.code not in page
+    # a row for someone else's assignment is ignored, never stored
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(other.id, instruction="3"))
+    assert Timesheet.query.filter_by(proposal_id=other.id).count() == 0
+
+
+def test_timesheet_needs_mentor_role(client, auth, make):
+    auth.login(make.user("consultant"))
+    assert client.get("/hours/timesheet").status_code == 403
+
+
+def test_future_weeks_cannot_be_logged(client, auth, assign, db):
+    from datetime import date, timedelta
+
+    a = assign()
+    auth.login(a.mentor.user)
+    future = date.today() + timedelta(weeks=2)
+    r = client.post(f"/hours/timesheet?week={future}", data=_row(a.id, instruction="2"))
+    assert r.status_code == 200 and Timesheet.query.count() == 0
+    assert r.headers["Cache-Control"] == "no-store"

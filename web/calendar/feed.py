@@ -1,0 +1,91 @@
+"""A mentor's iCalendar feed: their participants' days as weekly recurring all-day events.
+
+Only the participant's pseudonymous code goes into the feed (calendar apps sync to
+third-party servers). The token is shown once and stored as its SHA-256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event, vRecur
+from sqlalchemy import select
+
+from web.extensions import db
+from web.hours.plans import assignment_start, plan_of
+from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
+from web.models.base import WEEKDAYS
+
+ICAL_DAYS = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), strict=True))
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(mentor: Mentor) -> str:
+    """Make (or replace) the mentor's feed token; returns the secret, which is not stored."""
+    token = secrets.token_urlsafe(32)
+    row = db.session.scalar(select(CalendarToken).where(CalendarToken.mentor_id == mentor.id))
+    if row is None:
+        row = CalendarToken(mentor_id=mentor.id, token_hash="")
+        db.session.add(row)
+    row.token_hash, row.created_at = hash_token(token), utcnow()
+    return token
+
+
+def mentor_for_token(token: str) -> Mentor | None:
+    row = db.session.scalar(
+        select(CalendarToken).where(CalendarToken.token_hash == hash_token(token))
+    )
+    if row is None:
+        return None
+    mentor = db.session.get(Mentor, row.mentor_id)
+    return mentor if mentor is not None and mentor.active else None
+
+
+def _days(p: Proposal) -> list[str]:
+    return [d for d in WEEKDAYS if d in p.participant.days and d in p.placement.days]
+
+
+def _first_on_or_after(start: date, days: list[str]) -> date:
+    for i in range(7):
+        d = start + timedelta(days=i)
+        if WEEKDAYS[d.weekday()] in days:
+            return d
+    return start
+
+
+def feed(mentor: Mentor) -> bytes:
+    """RFC 5545 text of the mentor's active assignments (cover periods: not built yet)."""
+    cal = Calendar()
+    cal.add("prodid", "-//Mentor Match//mentor feed//DA")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", "Mentor Match")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for p in db.session.scalars(
+        select(Proposal)
+        .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Proposal.id)
+    ):
+        days = _days(p)
+        if not days:
+            continue
+        steps = plan_of(p)
+        start = _first_on_or_after(steps[0].start_week if steps else assignment_start(p), days)
+        rule = {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in days]}
+        if steps and steps[-1].end_week is not None:
+            rule["until"] = steps[-1].end_week - timedelta(days=1)
+        ev = Event()
+        ev.add("uid", f"assignment-{p.id}@mentor-match")
+        ev.add("dtstamp", stamp)
+        ev.add("summary", f"Mentor: {p.participant.code}")
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(days=1))
+        ev.add("rrule", vRecur(rule))
+        ev.add("transp", "TRANSPARENT")
+        cal.add_component(ev)
+    return cal.to_ical()

@@ -1,0 +1,30 @@
+"""The dashboard's filter form (GET, so no CSRF) and nothing else."""
+
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, SelectField, SubmitField
+from wtforms.validators import Optional, ValidationError
+
+from web.forms_common import Form
+
+
+class FilterForm(Form):
+    class Meta(Form.Meta):
+        csrf = False  # a read-only filter on a GET
+
+    start = DateField(_l("From"), validators=[Optional()])
+    end = DateField(_l("To"), validators=[Optional()])
+    team = SelectField(_l("Team (consultant)"), coerce=int, default=0)
+    submit = SubmitField(_l("Show"))
+
+    def validate_end(self, field):
+        if field.data and self.start.data and field.data < self.start.data:
+            raise ValidationError(_l("The end must be on or after the start."))
+
+    def period(self) -> tuple[date, date]:
+        end = self.end.data or date.today()
+        start = self.start.data or end - timedelta(weeks=12)
+        if start > end:  # invalid input falls back to the default period
+            start, end = date.today() - timedelta(weeks=12), date.today()
+        return start, end

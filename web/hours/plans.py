@@ -1,0 +1,161 @@
+"""Support-hour plans: weekly hours that step over time, and what they commit.
+
+A plan is a list of steps ``(start_week, end_week, hours)``; weeks are Mondays and
+``end_week`` is exclusive (None: open-ended). An assignment without a plan is taken
+to need its proposed ``Proposal.hours`` every week from its start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import PlanStep, Proposal, ProposalStatus, utcnow
+
+HOURS_MIN, HOURS_MAX = 2, 20
+
+
+def monday(d: date) -> date:
+    """The Monday of the week ``d`` falls in."""
+    return d - timedelta(days=d.weekday())
+
+
+class PlanError(ValueError):
+    """A plan that cannot be stored; ``errors`` maps a step number (1-based, 0 = whole plan)
+    to a message."""
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Step:
+    start_week: date
+    end_week: date | None
+    hours: int
+
+
+def steps_from_durations(start_week: date, rows: list[tuple[int, int | None]]) -> list[Step]:
+    """Turn ``[(hours, weeks), …]`` into consecutive steps from ``start_week``; ``weeks`` None
+    means open-ended and is allowed only on the last row."""
+    errors: dict[int, str] = {}
+    if start_week.weekday() != 0:
+        errors[0] = str(_l("The plan must start on a Monday."))
+    steps: list[Step] = []
+    at = start_week
+    for i, (hours, weeks) in enumerate(rows, start=1):
+        if weeks is None and i < len(rows):
+            errors[i] = str(_l("Only the last step can be open-ended."))
+            continue
+        if weeks is not None and not 1 <= weeks <= 104:
+            errors[i] = str(_l("The number of weeks must be between 1 and 104."))
+            continue
+        end = None if weeks is None else at + timedelta(weeks=weeks)
+        steps.append(Step(at, end, hours))
+        at = end or at
+    if errors:
+        raise PlanError(errors)
+    check_steps(steps)
+    return steps
+
+
+def check_steps(steps: list[Step]) -> None:
+    """Raise PlanError unless every step has 2–20 hours, starts on a Monday, and the steps
+    come in order without overlapping; only the last may be open-ended."""
+    errors: dict[int, str] = {}
+    if not steps:
+        raise PlanError({0: str(_l("Give at least one step."))})
+    for i, s in enumerate(steps, start=1):
+        if not HOURS_MIN <= s.hours <= HOURS_MAX:
+            errors[i] = str(_l("Hours per week must be between 2 and 20."))
+        elif s.start_week.weekday() != 0 or (s.end_week and s.end_week.weekday() != 0):
+            errors[i] = str(_l("Steps start and end on a Monday."))
+        elif s.end_week is not None and s.end_week <= s.start_week:
+            errors[i] = str(_l("The step must end after it starts."))
+        elif s.end_week is None and i < len(steps):
+            errors[i] = str(_l("Only the last step can be open-ended."))
+        elif i > 1 and steps[i - 2].end_week and s.start_week < steps[i - 2].end_week:
+            errors[i] = str(_l("This step overlaps the step before it."))
+        elif i > 1 and s.start_week < steps[i - 2].start_week:
+            errors[i] = str(_l("Steps must be in order of time."))
+    if errors:
+        raise PlanError(errors)
+
+
+def plan_of(proposal: Proposal) -> list[PlanStep]:
+    return list(
+        db.session.scalars(
+            select(PlanStep)
+            .where(PlanStep.proposal_id == proposal.id)
+            .order_by(PlanStep.start_week)
+        )
+    )
+
+
+def set_plan(proposal: Proposal, steps: list[Step], user) -> None:
+    """Replace the assignment's plan (validated; nothing is written if it is invalid)."""
+    check_steps(steps)
+    for old in plan_of(proposal):
+        db.session.delete(old)
+    db.session.flush()
+    for s in steps:
+        db.session.add(
+            PlanStep(
+                proposal_id=proposal.id,
+                start_week=s.start_week,
+                end_week=s.end_week,
+                hours=s.hours,
+                updated_by_id=user.id,
+                updated_at=utcnow(),
+            )
+        )
+
+
+def assignment_start(proposal: Proposal) -> date:
+    """The Monday of the week the assignment became active."""
+    return monday((proposal.decided_at or proposal.created_at).date())
+
+
+def hours_in_week(proposal: Proposal, steps: list[PlanStep], week_start: date) -> int:
+    """Planned hours of one assignment in the week starting ``week_start``."""
+    if not steps:
+        return proposal.hours if week_start >= assignment_start(proposal) else 0
+    for s in steps:
+        if s.start_week <= week_start and (s.end_week is None or week_start < s.end_week):
+            return s.hours
+    return 0
+
+
+def _active(mentor_id: int | None = None):
+    q = select(Proposal).where(Proposal.status == ProposalStatus.ACTIVE)
+    if mentor_id is not None:
+        q = q.where(Proposal.mentor_id == mentor_id)
+    return list(db.session.scalars(q.order_by(Proposal.id)))
+
+
+def _steps_by_proposal(ids: list[int]) -> dict[int, list[PlanStep]]:
+    out: dict[int, list[PlanStep]] = {i: [] for i in ids}
+    if ids:
+        for s in db.session.scalars(
+            select(PlanStep).where(PlanStep.proposal_id.in_(ids)).order_by(PlanStep.start_week)
+        ):
+            out[s.proposal_id].append(s)
+    return out
+
+
+def planned_hours(mentor_id: int, week_start: date) -> int:
+    """Hours the mentor's active assignments plan for the week starting ``week_start``."""
+    active = _active(mentor_id)
+    steps = _steps_by_proposal([p.id for p in active])
+    return sum(hours_in_week(p, steps[p.id], monday(week_start)) for p in active)
+
+
+def planned_by_proposal(week_start: date, proposals: list[Proposal]) -> dict[int, int]:
+    """Planned hours per assignment in one week."""
+    steps = _steps_by_proposal([p.id for p in proposals])
+    return {p.id: hours_in_week(p, steps[p.id], monday(week_start)) for p in proposals}

@@ -1,0 +1,259 @@
+"""Support-hour plans (consultant), weekly timesheets (mentor) and their approval."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.access import current_mentor, role_required
+from web.extensions import db
+from web.forms_common import EmptyForm
+from web.hours import service
+from web.hours.forms import (
+    MAX_STEPS,
+    EndAssignmentForm,
+    FollowUpForm,
+    PlanForm,
+    ReturnForm,
+    timesheet_form,
+)
+from web.hours.plans import (
+    PlanError,
+    assignment_start,
+    monday,
+    plan_of,
+    planned_by_proposal,
+    set_plan,
+    steps_from_durations,
+)
+from web.models import Outcome, Participant, Proposal, ProposalStatus, Timesheet, utcnow
+from web.models.hours import TASKS
+
+bp = Blueprint("hours", __name__, url_prefix="/hours")
+
+
+def own_assignment_or_404(proposal_id: int) -> Proposal:
+    """An active or ended assignment of one of the consultant's own participants."""
+    p = db.session.get(Proposal, proposal_id)
+    if p is None or p.status not in (ProposalStatus.ACTIVE, ProposalStatus.ENDED):
+        abort(404)
+    if current_user.role != "admin" and p.participant.consultant_id != current_user.id:
+        abort(404)
+    return p
+
+
+def _week_arg() -> date:
+    try:
+        return monday(date.fromisoformat(request.args.get("week", "")))
+    except ValueError:
+        return monday(date.today())
+
+
+@bp.route("/assignments/<int:proposal_id>", methods=["GET", "POST"])
+@role_required("consultant", "admin")
+def plan(proposal_id: int):
+    """See and change the weekly support hours planned for an assignment."""
+    p = own_assignment_or_404(proposal_id)
+    steps = plan_of(p)
+    form = PlanForm()
+    if p.status == ProposalStatus.ACTIVE and form.validate_on_submit():
+        try:
+            set_plan(p, steps_from_durations(form.start_week.data, form.rows()), current_user)
+            db.session.commit()
+            flash(_("The plan is saved."), "success")
+            return redirect(url_for("hours.plan", proposal_id=p.id))
+        except PlanError as exc:
+            db.session.rollback()
+            for i, msg in exc.errors.items():
+                (form.start_week if i == 0 else form[f"hours_{i}"]).errors.append(msg)
+    if not form.is_submitted():
+        form.start_week.data = steps[0].start_week if steps else assignment_start(p)
+        for i, s in enumerate(steps[:MAX_STEPS], start=1):
+            form[f"hours_{i}"].data, form[f"weeks_{i}"].data = s.hours, s.weeks
+        if not steps:
+            form.hours_1.data = p.hours
+    sheets = db.session.scalars(
+        select(Timesheet).where(Timesheet.proposal_id == p.id).order_by(Timesheet.week_start.desc())
+    ).all()
+    outcome = db.session.scalar(select(Outcome).where(Outcome.proposal_id == p.id))
+    return render_template(
+        "hours/plan.html",
+        p=p,
+        steps=steps,
+        form=form,
+        sheets=sheets,
+        end_form=EndAssignmentForm(formdata=None),
+        outcome=outcome,
+    )
+
+
+@bp.post("/assignments/<int:proposal_id>/end")
+@role_required("consultant", "admin")
+def end(proposal_id: int):
+    """End an assignment and record its outcome; a follow-up falls due after six months."""
+    p = own_assignment_or_404(proposal_id)
+    form = EndAssignmentForm()
+    if form.validate_on_submit():
+        try:
+            service.end_assignment(p, current_user, form.outcome.data, form.ended_on.data)
+            db.session.commit()
+            flash(_("The assignment is ended and the outcome recorded."), "success")
+            return redirect(url_for("hours.plan", proposal_id=p.id))
+        except service.HoursError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            return redirect(url_for("hours.plan", proposal_id=p.id))
+    steps = plan_of(p)
+    plan_form = PlanForm(formdata=None)
+    return render_template(
+        "hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[], end_form=form, outcome=None
+    ), 400
+
+
+@bp.post("/outcomes/<int:outcome_id>/follow-up")
+@role_required("consultant", "admin")
+def follow_up(outcome_id: int):
+    """Record the six-month follow-up of an ended assignment."""
+    row = db.session.get(Outcome, outcome_id)
+    if row is None or (
+        current_user.role != "admin" and row.participant.consultant_id != current_user.id
+    ):
+        abort(404)
+    form = FollowUpForm()
+    if form.validate_on_submit() and row.followed_up_at is None:
+        row.follow_up_outcome, row.followed_up_at = form.outcome.data, utcnow()
+        db.session.commit()
+        flash(_("Follow-up recorded."), "success")
+    else:
+        flash(_("Choose the situation."), "error")
+    return redirect(url_for("dashboard.consultant"))
+
+
+@bp.route("/timesheet", methods=["GET", "POST"])
+@role_required("mentor")
+def timesheet():
+    """The mentor's week: hours per own participant and task, sent to the consultants."""
+    mentor = current_mentor()
+    week = _week_arg()
+    assignments = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
+        .order_by(Proposal.id)
+    ).all()
+    sheets = service.timesheets_for(mentor.id, week)
+    form = timesheet_form([a.id for a in assignments])
+    if form.validate_on_submit():
+        try:
+            saved = [
+                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS})
+                for a in assignments
+            ]
+            db.session.commit()
+            flash(_("%(n)s week(s) sent for approval.", n=len([s for s in saved if s])), "success")
+            return redirect(url_for("hours.timesheet", week=week.isoformat()))
+        except service.HoursError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    elif not form.is_submitted():
+        for a in assignments:
+            if a.id in sheets:
+                for t in TASKS:
+                    form[f"a{a.id}"][t].data = sheets[a.id].hours_for(t)
+    return render_template(
+        "hours/timesheet.html",
+        week=week,
+        form=form,
+        sheets=sheets,
+        assignments=assignments,
+        planned=planned_by_proposal(week, assignments),
+        prev=week - timedelta(weeks=1),
+        next=week + timedelta(weeks=1),
+        tasks=TASKS,
+    )
+
+
+def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
+    sheet = db.session.get(Timesheet, sheet_id)
+    if sheet is None or (
+        current_user.role != "admin" and sheet.participant.consultant_id != current_user.id
+    ):
+        abort(404)
+    return sheet
+
+
+@bp.route("/approvals")
+@role_required("consultant", "admin")
+def approvals():
+    """Timesheets of my participants waiting for approval."""
+    q = (
+        select(Timesheet)
+        .join(Participant, Participant.id == Timesheet.participant_id)
+        .where(Timesheet.status == "submitted")
+        .order_by(Timesheet.week_start, Timesheet.id)
+    )
+    if current_user.role != "admin":
+        q = q.where(Participant.consultant_id == current_user.id)
+    return render_template(
+        "hours/approvals.html",
+        sheets=db.session.scalars(q).all(),
+        tasks=TASKS,
+        approve_form=EmptyForm(),
+        return_form=ReturnForm(),
+    )
+
+
+@bp.post("/timesheets/<int:sheet_id>/approve")
+@role_required("consultant", "admin")
+def approve(sheet_id: int):
+    """Approve a week's hours; approved hours go into the reimbursement claim."""
+    sheet = _consultant_sheet_or_404(sheet_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            service.approve(sheet, current_user)
+            db.session.commit()
+            flash(_("Approved."), "success")
+        except service.HoursError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return redirect(url_for("hours.approvals"))
+
+
+@bp.post("/timesheets/<int:sheet_id>/return")
+@role_required("consultant", "admin")
+def send_back(sheet_id: int):
+    """Return a week's hours to the mentor with a comment."""
+    sheet = _consultant_sheet_or_404(sheet_id)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            service.send_back(sheet, current_user, form.comment.data)
+            db.session.commit()
+            flash(_("Returned to the mentor."), "success")
+        except service.HoursError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    else:
+        flash(_("Say what the mentor should correct."), "error")
+    return redirect(url_for("hours.approvals"))
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    from web.hours.vocab import OUTCOME_LABELS, TASK_LABELS, TIMESHEET_STATUS_LABELS
+
+    return {
+        "task_label": lambda c: str(TASK_LABELS.get(c, c)),
+        "outcome_label": lambda c: str(OUTCOME_LABELS.get(c, c)),
+        "sheet_status": lambda c: str(TIMESHEET_STATUS_LABELS.get(c, c)),
+    }
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,122 @@
+"""The monthly reimbursement claim of an employer, from APPROVED hours only.
+
+A week belongs to the month its Monday falls in. Amounts are in øre (integers) until
+they are printed, so sums never drift.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from web.extensions import db
+from web.models import Employer, Mentor, MentorWage, Participant, Timesheet
+
+
+@dataclass
+class ClaimLine:
+    mentor: str
+    participant_code: str
+    week_start: date
+    hours: float
+    rate_ore: int | None
+
+    @property
+    def amount_ore(self) -> int | None:
+        if self.rate_ore is None:
+            return None
+        # Money rounds half up (Python's round() would round half to even).
+        exact = Decimal(str(self.hours)) * self.rate_ore
+        return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class Claim:
+    employer: Employer
+    month: date  # first day of the month
+    lines: list[ClaimLine]
+
+    @property
+    def hours(self) -> float:
+        return sum(x.hours for x in self.lines)
+
+    @property
+    def amount_ore(self) -> int:
+        return sum(x.amount_ore or 0 for x in self.lines)
+
+    @property
+    def missing_rates(self) -> list[str]:
+        return sorted({x.mentor for x in self.lines if x.rate_ore is None})
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    start = month.replace(day=1)
+    end = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return start, end
+
+
+def build_claim(employer: Employer, month: date) -> Claim:
+    """Approved hours of the employer's colleague-mentors in weeks starting in ``month``."""
+    start, end = month_bounds(month)
+    rows = db.session.execute(
+        select(Timesheet, Mentor, Participant.code, MentorWage.hourly_cost_ore)
+        .join(Mentor, Mentor.id == Timesheet.mentor_id)
+        .join(Participant, Participant.id == Timesheet.participant_id)
+        .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
+        .where(
+            Mentor.employer_id == employer.id,
+            Timesheet.status == "approved",
+            Timesheet.week_start >= start,
+            Timesheet.week_start < end,
+        )
+        .order_by(Mentor.name, Timesheet.week_start, Participant.code)
+    ).all()
+    lines = [ClaimLine(m.name, code, t.week_start, t.total, rate) for t, m, code, rate in rows]
+    return Claim(employer, start, lines)
+
+
+def kroner(ore: int | None) -> str:
+    """Danish money format: 1.234,50."""
+    if ore is None:
+        return ""
+    s = f"{ore / 100:,.2f}"
+    return s.replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def hours_text(h: float) -> str:
+    return f"{h:.2f}".replace(".", ",")
+
+
+def claim_csv(claim: Claim) -> bytes:
+    """';'-separated with a UTF-8 BOM, so Danish Excel opens it with æøå intact."""
+    out = io.StringIO()
+    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    w.writerow(
+        [
+            _("Mentor"),
+            _("Participant"),
+            _("Week of"),
+            _("Hours"),
+            _("Hourly wage cost (DKK)"),
+            _("Amount (DKK)"),
+        ]
+    )
+    for x in claim.lines:
+        w.writerow(
+            [
+                x.mentor,
+                x.participant_code,
+                x.week_start.isoformat(),
+                hours_text(x.hours),
+                kroner(x.rate_ore),
+                kroner(x.amount_ore),
+            ]
+        )
+    w.writerow([_("Total"), "", "", hours_text(claim.hours), "", kroner(claim.amount_ore)])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

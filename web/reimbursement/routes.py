@@ -1,0 +1,143 @@
+"""Reimbursement: the employer's wage costs and monthly claims from approved hours."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from web.access import role_required
+from web.extensions import db
+from web.models import Employer, Mentor, MentorWage, utcnow
+from web.reimbursement.claim import build_claim, claim_csv, kroner
+from web.reimbursement.forms import WageForm
+from web.reimbursement.pdf import claim_pdf
+
+bp = Blueprint("reimbursement", __name__, url_prefix="/reimbursement")
+
+
+def own_employer_or_404(employer_id: int) -> Employer:
+    """An employer user reaches only its own employer; an admin reaches all."""
+    e = db.session.get(Employer, employer_id)
+    if e is None or (current_user.role != "admin" and current_user.employer_id != e.id):
+        abort(404)
+    return e
+
+
+def _month(value: str | None) -> date:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except (TypeError, ValueError):
+        today = date.today()
+        return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+
+
+def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None]]:
+    return db.session.execute(
+        select(Mentor, MentorWage)
+        .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
+        .where(Mentor.employer_id == e.id)
+        .order_by(Mentor.name)
+    ).all()
+
+
+@bp.route("/")
+@role_required("employer", "admin")
+def index():
+    """The employer's own claims page; an admin chooses the employer."""
+    if current_user.role == "employer":
+        if current_user.employer_id is None:
+            abort(404)
+        return redirect(url_for("reimbursement.employer", employer_id=current_user.employer_id))
+    employers = db.session.scalars(select(Employer).order_by(Employer.name)).all()
+    return render_template("reimbursement/index.html", employers=employers)
+
+
+@bp.route("/<int:employer_id>")
+@role_required("employer", "admin")
+def employer(employer_id: int):
+    """Colleague-mentors' wage costs and the claim of a month."""
+    e = own_employer_or_404(employer_id)
+    month = _month(request.args.get("month"))
+    return render_template(
+        "reimbursement/employer.html",
+        e=e,
+        month=month,
+        mentors=_mentors(e),
+        claim=build_claim(e, month),
+        kroner=kroner,
+        form=WageForm(formdata=None),
+    )
+
+
+@bp.post("/<int:employer_id>/mentors/<int:mentor_id>/wage")
+@role_required("employer", "admin")
+def wage(employer_id: int, mentor_id: int):
+    """Set a colleague-mentor's hourly wage cost."""
+    e = own_employer_or_404(employer_id)
+    mentor = db.session.get(Mentor, mentor_id)
+    if mentor is None or mentor.employer_id != e.id:
+        abort(404)
+    form = WageForm()
+    if form.validate_on_submit():
+        row = db.session.scalar(select(MentorWage).where(MentorWage.mentor_id == mentor.id))
+        if row is None:
+            row = MentorWage(mentor_id=mentor.id, hourly_cost_ore=form.ore)
+            db.session.add(row)
+        row.hourly_cost_ore, row.updated_by_id, row.updated_at = form.ore, current_user.id, utcnow()
+        db.session.commit()
+        flash(_("Hourly wage cost saved for %(name)s.", name=mentor.name), "success")
+        return redirect(url_for("reimbursement.employer", employer_id=e.id))
+    month = _month(request.args.get("month"))
+    return render_template(
+        "reimbursement/employer.html",
+        e=e,
+        month=month,
+        mentors=_mentors(e),
+        claim=build_claim(e, month),
+        kroner=kroner,
+        form=form,
+        form_mentor_id=mentor.id,
+    ), 400
+
+
+@bp.route("/<int:employer_id>/claim-<month>.<fmt>")
+@role_required("employer", "admin")
+def claim(employer_id: int, month: str, fmt: str):
+    """Download the month's claim as CSV (';', UTF-8 with BOM) or PDF."""
+    e = own_employer_or_404(employer_id)
+    try:
+        first = date.fromisoformat(f"{month}-01")
+    except ValueError:
+        abort(404)
+    c = build_claim(e, first)
+    name = f"refusion-{e.id}-{first:%Y-%m}"
+    if fmt == "csv":
+        return Response(
+            claim_csv(c),
+            mimetype="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
+    if fmt == "pdf":
+        return Response(
+            claim_pdf(c),
+            mimetype="application/pdf",
+            headers={
+                "Content-Disposition": f'inline; filename="{name}.pdf"',
+                "Cache-Control": "no-store",
+            },
+        )
+    abort(404)
+
+
+@bp.after_request
+def _no_store(response):
+    """Pages about people are never cached by browsers or proxies."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
