@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 import flask_babel
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
 
+from web import security
 from web.config import load_config
 from web.extensions import babel, csrf, db, login_manager, migrate
 
@@ -37,6 +38,10 @@ def create_app(config: dict | None = None) -> Flask:
     from web import models  # noqa: F401  (registers the tables)
 
     _register_blueprints(app)
+    from web.audit import hooks as audit_hooks
+
+    security.init_app(app)
+    audit_hooks.init_app(app)
     _register_template_helpers(app)
     _register_cli(app)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -56,7 +61,9 @@ def select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from web.audit.routes import bp as audit_bp
     from web.auth.routes import bp as auth_bp
+    from web.gdpr.routes import bp as gdpr_bp
     from web.main.routes import bp as main_bp
     from web.mentors.routes import bp as mentors_bp
     from web.participants.routes import bp as participants_bp
@@ -64,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(gdpr_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:
@@ -82,20 +91,6 @@ def _register_template_helpers(app: Flask) -> None:
         # Flask-Babel caches the locale on the app context, which may outlive one request.
         flask_babel.refresh()
         g.lang = select_locale()
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        )
-        if request.path.startswith(("/participants", "/runs", "/mentor")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
 
 def _register_cli(app: Flask) -> None:

@@ -56,6 +56,7 @@ def load_config(
         "SOLVE_TIME_LIMIT": float(env.get("SOLVE_TIME_LIMIT", "10")),
         "SOLVER_WORKERS": int(env.get("SOLVER_WORKERS", "2")),
         "PROPOSAL_EXPIRY_DAYS": int(env.get("PROPOSAL_EXPIRY_DAYS", "14")),
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "1826")),  # closed cases: 5 years
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ["da", "en"],

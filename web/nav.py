@@ -10,6 +10,8 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
+    ("gdpr.index", _l("Data protection"), ("consultant", "admin")),
+    ("audit.index", _l("Audit log"), ("admin",)),
 ]
 
 

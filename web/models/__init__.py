@@ -5,6 +5,7 @@ from web.models.user import ROLES, User
 from web.models.organisation import Employer, Placement
 from web.models.people import Mentor, Participant, Exclusion
 from web.models.runs import SolveRun, Proposal, ProposalStatus, RunStatus
+from web.models.audit import AuditEntry  # noqa: F401
 
 __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",
