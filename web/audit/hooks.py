@@ -55,6 +55,10 @@ def _participant_id(obj) -> tuple[str, int | None] | None:
 
 def _capture_actor() -> None:
     """Note who is asking at the start of each request (hooks inside a flush must not query)."""
+    if db.session.identity_map:
+        # A session that outlives a request (tests, CLI) would serve rows from memory and
+        # hide the read from the load hook; a request's own session starts empty anyway.
+        db.session.expire_all()
     user = current_user._get_current_object() if current_user else None
     authenticated = bool(getattr(user, "is_authenticated", False))
     g.audit_actor = {
