@@ -69,7 +69,8 @@ def check_password_or_dummy(user, password: str) -> bool:
 
 def redis_storage_uri(app: Flask) -> str:
     """Flask-Limiter's storage URI for the app's Redis (redis+unix:// for a unix socket)."""
-    url = app.config.get("REDIS_URL") or f"unix://{Path(app.instance_path).resolve() / 'redis.sock'}"
+    embedded = Path(app.instance_path).resolve() / "redis.sock"  # see web/redis_conn.py
+    url = app.config.get("REDIS_URL") or f"unix://{embedded}"
     if url.startswith("unix://"):
         return "redis+unix://" + url[len("unix://"):]
     return url
@@ -105,7 +106,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
     app.config.setdefault("RATELIMIT_STORAGE_URI", redis_storage_uri(app))
     # One test or deployment never counts another's attempts (same prefix as the queues).
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config.get("RQ_QUEUE_PREFIX", "mm:") + "limit")
+    prefix = app.config.get("RQ_QUEUE_PREFIX", "mm:")
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", prefix + "limit")
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     if not app.config.get("REDIS_URL"):
         from web.redis_conn import resolve_redis_url

@@ -28,7 +28,8 @@ def expired_case_ids(now: datetime | None = None, days: int | None = None) -> li
     days = current_app.config.get("RETENTION_DAYS", 1826) if days is None else days
     cutoff = (now or utcnow()) - timedelta(days=days)
     return list(db.session.scalars(
-        select(Participant.id).where(Participant.status == "closed", Participant.updated_at < cutoff)
+        select(Participant.id)
+        .where(Participant.status == "closed", Participant.updated_at < cutoff)
         .order_by(Participant.id)
     ))
 

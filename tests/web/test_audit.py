@@ -3,8 +3,8 @@
 import json
 
 import pytest
-from flask import g
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy import update
 
 from web.audit.hooks import AuditLogIsAppendOnly
@@ -30,16 +30,18 @@ def login(client, user):
     """Log in without POST /login (no rate limit to think about)."""
     with client.session_transaction() as s:
         s["_user_id"], s["_fresh"] = str(user.id), True
-    g.pop("_login_user", None)  # the test's app context outlives requests; so does Flask-Login's cache
+    g.pop("_login_user", None)  # the app context outlives requests, and Flask-Login caches on it
 
 
 def test_reading_a_case_page_is_logged_with_who_what_when_where(client, db, make):
     c = make.user("consultant")
     p = make.participant(consultant=c)
     login(client, c)
-    assert client.get(f"/participants/{p.id}", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 200
+    r = client.get(f"/participants/{p.id}", environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    assert r.status_code == 200
     [e] = entries(db, action="read")
-    assert (e.user_id, e.role, e.participant_id, e.table) == (c.id, "consultant", p.id, "participant")
+    assert (e.user_id, e.role, e.participant_id) == (c.id, "consultant", p.id)
+    assert e.table == "participant"
     assert (e.endpoint, e.ip, e.fields) == ("participants.show", "10.1.2.3", [])
     assert e.at is not None
 

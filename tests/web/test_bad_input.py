@@ -142,8 +142,9 @@ def _poison_every_text_column() -> int:
             try:
                 with _db.session.begin_nested():
                     if value is None:  # unique: keep rows distinct
-                        _db.session.execute(table.update().values(
-                            {col.name: sa.literal(STORED[:20]) + sa.cast(table.primary_key.columns.values()[0], sa.String)}))
+                        pk = table.primary_key.columns.values()[0]
+                        unique = sa.literal(STORED[:20]) + sa.cast(pk, sa.String)
+                        _db.session.execute(table.update().values({col.name: unique}))
                     else:
                         _db.session.execute(table.update().values({col.name: value}))
                 done += 1

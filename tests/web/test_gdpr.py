@@ -63,7 +63,8 @@ def case(db, make, extra_tables):
         Exclusion(participant_id=p.id, mentor_id=mentor.id),
     ])
     db.session.commit()
-    nid = db.session.execute(note.insert().values(participant_id=p.id, text="n")).inserted_primary_key[0]
+    added = db.session.execute(note.insert().values(participant_id=p.id, text="n"))
+    nid = added.inserted_primary_key[0]
     db.session.execute(child.insert().values(note_id=nid))
     db.session.execute(note.insert().values(participant_id=other.id, text="keep"))
     db.session.commit()
@@ -87,7 +88,8 @@ def test_owner_exports_everything_including_other_areas(client, db, case):
     assert "attachment" in r.headers["Content-Disposition"]
     data = json.loads(r.get_data(as_text=True))
     t = data["tables"]
-    assert t["participant"][0]["code"] == "ERASE-ME-1" and t["participant"][0]["needs"] == ["trauma"]
+    assert t["participant"][0]["code"] == "ERASE-ME-1"
+    assert t["participant"][0]["needs"] == ["trauma"]
     assert [x["hours"] for x in t["proposal"]] == [6]
     assert len(t["exclusion"]) == 1
     assert [x["text"] for x in t["zz_note"]] == ["n"] and len(t["zz_note_child"]) == 1
@@ -103,7 +105,8 @@ def test_export_and_erase_are_for_the_owner_or_an_admin(client, make, case):
     pid = case["p"].id
     login(client, make.user("consultant"))
     assert client.get(f"/gdpr/participants/{pid}/export.json").status_code == 404
-    assert client.post(f"/gdpr/participants/{pid}/erase", data={"confirm": "ERASE-ME-1"}).status_code == 404
+    r = client.post(f"/gdpr/participants/{pid}/erase", data={"confirm": "ERASE-ME-1"})
+    assert r.status_code == 404
     login(client, make.user("employer"))
     assert client.get(f"/gdpr/participants/{pid}/export.json").status_code == 403
     login(client, make.user("admin"))
@@ -155,7 +158,8 @@ def test_erase_needs_the_code_typed_and_stores_nothing_otherwise(client, db, cas
 def test_lookup_by_code_finds_only_own_caseload(client, make, case):
     login(client, case["consultant"])
     r = client.get("/gdpr/?code=ERASE-ME-1")
-    assert r.status_code == 302 and r.headers["Location"].endswith(f"/gdpr/participants/{case['p'].id}")
+    assert r.status_code == 302
+    assert r.headers["Location"].endswith(f"/gdpr/participants/{case['p'].id}")
     login(client, make.user("consultant"))
     r = client.get("/gdpr/?code=ERASE-ME-1")
     assert r.status_code == 200 and "Ingen deltager med denne kode" in r.get_data(as_text=True)
@@ -174,5 +178,6 @@ def test_retention_erases_closed_cases_after_the_period(app, db, make):
     assert db.session.get(Participant, closed_old) is None
     assert db.session.get(Participant, closed_new) and db.session.get(Participant, waiting_old)
     assert erase_closed_cases(now=utcnow() + timedelta(days=1827)) == [closed_new]
-    erased = db.session.scalars(sa.select(AuditEntry.participant_id).where(AuditEntry.action == "erase"))
+    erased = db.session.scalars(
+        sa.select(AuditEntry.participant_id).where(AuditEntry.action == "erase"))
     assert sorted(erased) == [closed_old, closed_new]

@@ -70,7 +70,8 @@ def test_embedded_default_generates_one_secret_under_instance(tmp_path):
 
 
 def test_limiter_storage_is_the_apps_redis(app):
-    assert security.redis_storage_uri(app) == app.config["REDIS_URL"].replace("unix://", "redis+unix://", 1)
+    expected = app.config["REDIS_URL"].replace("unix://", "redis+unix://", 1)
+    assert security.redis_storage_uri(app) == expected
     app.config["REDIS_URL"] = "redis://cache:6379/2"
     assert security.redis_storage_uri(app) == "redis://cache:6379/2"
 

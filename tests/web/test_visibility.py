@@ -24,7 +24,8 @@ def _labels(*texts) -> set[str]:
 def forbidden_for_employer(world) -> tuple[set[str], re.Pattern]:
     """Needs, attributes and priority of the participant placed with the employer."""
     p = world["secret"]
-    texts = _labels(*(vocab.NEEDS[n] for n in p.needs), *(vocab.ATTRIBUTES[a] for a in p.attributes),
+    texts = _labels(*(vocab.NEEDS[n] for n in p.needs),
+                    *(vocab.ATTRIBUTES[a] for a in p.attributes),
                     vocab.PRIORITY_HELP, "Support needs")
     codes = "|".join(re.escape(c) for c in [*p.needs, *p.attributes])
     return texts, re.compile(rf"priorit|(?<![\w:-])({codes})(?![\w:-])", re.I)
@@ -42,7 +43,7 @@ def walk(app, client, user, langs=("da",)):
     assert len(found) > 10
     for lang in langs:
         set_language(client, lang)
-        for endpoint, url in found:
+        for _endpoint, url in found:
             r = client.get(url)
             body = r.get_data(as_text=True)
             assert r.status_code < 500, f"{url} as {getattr(user, 'role', None)}: {r.status_code}"

@@ -184,7 +184,8 @@ def _bulk_statement(state) -> None:
     fields = [getattr(k, "key", str(k)) for k in values] if state.is_update else []
     fields = [f for f in fields if f not in IGNORED_FIELDS]
     action = "update" if state.is_update else "delete"
-    write(state.session, [entry(action, pid, table.name, fields) for pid in sorted(ids) if pid is not None])
+    write(state.session, [entry(action, pid, table.name, fields)
+                          for pid in sorted(ids) if pid is not None])
 
 
 # ---------------------------------------------------------------- wiring
