@@ -9,6 +9,7 @@ server's unix socket), so a slow password guesser and a spread-out one are both 
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from datetime import timedelta
 from functools import lru_cache
@@ -50,8 +51,9 @@ def login_limit() -> str:
 
 
 def email_key() -> str:
-    """Rate-limit key: the e-mail typed in, normalised (unknown addresses count too)."""
-    return "email:" + (request.form.get("email") or "").strip().lower()[:254]
+    """Rate-limit key: the e-mail typed in, normalised and hashed (no address in Redis)."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "email:" + hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
 @lru_cache(maxsize=1)

@@ -29,10 +29,21 @@ class AuditLogIsAppendOnly(RuntimeError):
 
 # ---------------------------------------------------------------- which tables are personal
 
+_columns_cache: dict[tuple[int, frozenset], dict[str, str]] = {}
+
+
 def participant_columns(metadata=None) -> dict[str, str]:
     """``{table name: column holding the participant id}`` for participant and every table
     with a foreign key to participant.id (found in the metadata, so new tables count)."""
     metadata = metadata if metadata is not None else db.metadata
+    key = (id(metadata), frozenset(metadata.tables))  # called for every loaded row
+    if key not in _columns_cache:
+        _columns_cache.clear()
+        _columns_cache[key] = _find_participant_columns(metadata)
+    return _columns_cache[key]
+
+
+def _find_participant_columns(metadata) -> dict[str, str]:
     out = {"participant": "id"}
     for table in metadata.tables.values():
         for fk in table.foreign_keys:
