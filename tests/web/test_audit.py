@@ -191,3 +191,12 @@ def test_bad_filters_get_a_message_not_an_error(client, logged):
 def test_only_admins_see_the_log(client, make, role):
     login(client, make.user(role))
     assert client.get("/admin/audit/").status_code == 403
+
+
+def test_reads_after_an_export_in_the_same_app_context_are_logged(client, db, make):
+    c = make.user("consultant")
+    p = make.participant(consultant=c)
+    login(client, c)
+    client.get(f"/gdpr/participants/{p.id}/export.json")
+    client.get(f"/participants/{p.id}")
+    assert [e.action for e in entries(db, participant_id=p.id)][-2:] == ["export", "read"]

@@ -70,6 +70,10 @@ def _capture_actor() -> None:
         # A session that outlives a request (tests, CLI) would serve rows from memory and
         # hide the read from the load hook; a request's own session starts empty anyway.
         db.session.expire_all()
+    # Same reason: g lives as long as the app context, which may span several requests.
+    g.audit_suppressed = False
+    g.pop("audit_reads", None)
+    g.pop("audit_denied", None)
     user = current_user._get_current_object() if current_user else None
     authenticated = bool(getattr(user, "is_authenticated", False))
     g.audit_actor = {
