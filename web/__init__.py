@@ -6,9 +6,10 @@ import logging
 from pathlib import Path
 
 import flask_babel
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g, has_request_context, session
 from flask_login import current_user
 
+from web import security
 from web.config import load_config
 from web.extensions import babel, csrf, db, login_manager, mail, migrate
 
@@ -38,6 +39,10 @@ def create_app(config: dict | None = None) -> Flask:
     from web import models  # noqa: F401  (registers the tables)
 
     _register_blueprints(app)
+    from web.audit import hooks as audit_hooks
+
+    security.init_app(app)
+    audit_hooks.init_app(app)
     _register_template_helpers(app)
     _register_cli(app)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -73,6 +78,8 @@ BLUEPRINTS = (
     "web.reimbursement.routes:bp",
     "web.dashboard.routes:bp",
     "web.calendar.routes:bp",
+    "web.audit.routes:bp",
+    "web.gdpr.routes:bp",
 )
 
 
@@ -100,21 +107,6 @@ def _register_template_helpers(app: Flask) -> None:
         # Flask-Babel caches the locale on the app context, which may outlive one request.
         flask_babel.refresh()
         g.lang = select_locale()
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; form-action 'self'",
-        )
-        if request.path.startswith(("/participants", "/runs", "/mentor", "/absences", "/cover",
-                                     "/employer", "/admin", "/invite", "/imports")):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
 
 
 def _register_cli(app: Flask) -> None:

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user, login_required
 
+from web.audit.hooks import note_denied
 from web.extensions import db, login_manager
 from web.models import Mentor, Participant, User
 
@@ -39,6 +40,7 @@ def own_participant_or_404(participant_id: int) -> Participant:
         abort(404)
     if current_user.role == "admin" or p.consultant_id == current_user.id:
         return p
+    note_denied(p.id)  # audit the attempt; the read of this row is not logged as a read
     abort(404)  # do not reveal that the participant exists
 
 

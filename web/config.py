@@ -68,6 +68,7 @@ def load_config(
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "mentor-match@localhost"),
         "MAIL_SUPPRESS_SEND": not env.get("MAIL_SERVER"),
         "MAIL_FILE_DIR": str(instance_path / "mail"),
+        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "1826")),  # closed cases: 5 years
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ["da", "en"],

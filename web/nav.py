@@ -30,6 +30,8 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("hours.timesheet", _l("My hours"), ("mentor",)),
     ("calendar.settings", _l("Calendar"), ("mentor",)),
     ("reimbursement.index", _l("Reimbursement"), ("employer", "admin")),
+    ("gdpr.index", _l("Data protection"), ("consultant", "admin")),
+    ("audit.index", _l("Audit log"), ("admin",)),
 ]
 
 

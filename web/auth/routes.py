@@ -9,19 +9,24 @@ from web.auth.forms import LoginForm
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.models import User
+from web.security import check_password_or_dummy
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Log in with e-mail and password; the message never says whether the account exists."""
+    """Log in with e-mail and password; the message never says whether the account exists.
+
+    POST is rate-limited per IP and per e-mail (web/security.py wraps this view).
+    """
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data.lower().strip()))
-        if user is None or not user.active or not user.check_password(form.password.data):
+        # An unknown e-mail costs one password hash too, so timing does not tell either.
+        if not check_password_or_dummy(user, form.password.data) or not user.active:
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)

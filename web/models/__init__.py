@@ -8,6 +8,7 @@ from web.models.runs import SolveRun, Proposal, ProposalStatus, RunStatus
 from web.models.cover import Absence, CoverNeed, CoverRequest, Notification, ParticipantHold
 from web.models.invitation import Invitation
 from web.models.cases import CaseEvent, PendingImport
+from web.models.audit import AuditEntry  # noqa: F401
 
 __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",

@@ -1,0 +1,1 @@
+"""The audit log: recording hooks (hooks.py) and the admin's viewer (routes.py)."""

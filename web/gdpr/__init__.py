@@ -1,0 +1,1 @@
+"""GDPR: export and erase one participant's data (service.py), pages (routes.py)."""
