@@ -10,6 +10,7 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("participants.index", _l("Participants"), ("consultant", "admin")),
     ("runs.index", _l("Matching requests"), ("consultant", "admin")),
     ("mentors.inbox", _l("My proposals"), ("mentor",)),
+    ("tokens.index", _l("API tokens"), ("consultant", "employer", "mentor", "admin")),
 ]
 
 

@@ -5,8 +5,9 @@ from web.models.user import ROLES, User
 from web.models.organisation import Employer, Placement
 from web.models.people import Mentor, Participant, Exclusion
 from web.models.runs import SolveRun, Proposal, ProposalStatus, RunStatus
+from web.models.api import ApiToken
 
 __all__ = [
     "ROLES", "User", "Employer", "Placement", "Mentor", "Participant", "Exclusion",
-    "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow",
+    "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow", "ApiToken",
 ]
