@@ -8,6 +8,7 @@ from pathlib import Path
 import flask_babel
 from flask import Flask, g, has_request_context, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from web import security
 from web.config import load_config
@@ -16,9 +17,19 @@ from web.extensions import babel, csrf, db, login_manager, mail, migrate
 TRANSLATION_ROOT = Path(__file__).parent
 
 
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:x>` bounded to what a database integer column can hold."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; nothing happens at import time, migrations are never run here."""
     app = Flask(__name__, instance_relative_config=True)
+    # Ids in URLs fit a database BIGINT; anything larger is a 404, never a driver overflow.
+    app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, overrides=config))
     # Every area keeps its own catalogue (web/<area>/translations); Flask-Babel merges them.
@@ -43,6 +54,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     security.init_app(app)
     audit_hooks.init_app(app)
+    from web.api import init_api
+
+    init_api(app)
     _register_template_helpers(app)
     _register_cli(app)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -80,6 +94,7 @@ BLUEPRINTS = (
     "web.calendar.routes:bp",
     "web.audit.routes:bp",
     "web.gdpr.routes:bp",
+    "web.tokens.routes:bp",
 )
 
 

@@ -32,6 +32,7 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("reimbursement.index", _l("Reimbursement"), ("employer", "admin")),
     ("gdpr.index", _l("Data protection"), ("consultant", "admin")),
     ("audit.index", _l("Audit log"), ("admin",)),
+    ("tokens.index", _l("API tokens"), ("consultant", "employer", "mentor", "admin")),
 ]
 
 

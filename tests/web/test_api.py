@@ -1,0 +1,200 @@
+"""The JSON API: every endpoint for every role, problem+json errors, ETags, pagination."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from rq import Queue
+
+from web.models import ApiToken, Participant, Proposal, ProposalStatus, SolveRun
+from web.redis_conn import get_redis
+from workers.jobs import run_solve
+from workers.queue import queue_name
+
+ROLES = ("consultant", "employer", "mentor", "admin")
+# (method, path in the OpenAPI document) -> roles allowed. A new endpoint must be added here.
+ALLOWED = {
+    ("get", "/api/v1/participants"): {"consultant", "admin"},
+    ("post", "/api/v1/participants"): {"consultant", "admin"},
+    ("get", "/api/v1/participants/{pid}"): {"consultant", "admin"},
+    ("put", "/api/v1/participants/{pid}"): {"consultant", "admin"},
+    ("get", "/api/v1/placements"): {"consultant", "employer", "admin"},
+    ("post", "/api/v1/placements"): {"employer"},
+    ("get", "/api/v1/mentors"): {"consultant", "employer", "admin"},
+    ("get", "/api/v1/runs"): {"consultant", "admin"},
+    ("post", "/api/v1/runs"): {"consultant", "admin"},
+    ("get", "/api/v1/runs/{run_id}"): {"consultant", "admin"},
+    ("get", "/api/v1/proposals"): {"consultant", "mentor", "admin"},
+    ("post", "/api/v1/proposals/{proposal_id}/approve"): {"consultant", "admin"},
+    ("post", "/api/v1/proposals/{proposal_id}/reject"): {"consultant", "admin"},
+    ("post", "/api/v1/proposals/{proposal_id}/confirm"): {"mentor"},
+    ("post", "/api/v1/proposals/{proposal_id}/decline"): {"mentor"},
+}
+
+GOOD = {"code": "API-1", "hours_min": 4, "hours_max": 8, "priority": 2, "days": ["mon", "wed"],
+        "areas": ["kitchen"], "needs": ["addiction"], "attributes": [], "town": "Aarhus",
+        "max_travel_km": 15}
+
+
+@pytest.fixture
+def world(db, make):
+    users = {r: make.user(r) for r in ROLES}
+    employer = make.employer()
+    users["employer"].employer_id = employer.id
+    placement = make.placement(employer, slots=2)
+    mentor = make.mentor(employer, user=users["mentor"])
+    tokens = {}
+    for role, u in users.items():
+        row, clear = ApiToken.issue(u, "test")
+        db.session.add(row)
+        tokens[role] = clear
+    db.session.commit()
+    p = make.participant(users["consultant"])
+    return dict(users=users, tokens=tokens, employer=employer, placement=placement, mentor=mentor, p=p)
+
+
+def call(client, world, role, method, path, **kw):
+    headers = kw.pop("headers", {})
+    if role:
+        headers["Authorization"] = f"Bearer {world['tokens'][role]}"
+    return client.open(path, method=method.upper(), headers=headers, **kw)
+
+
+def test_every_endpoint_for_every_role(client, world):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {(m, p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put")}
+    assert documented == set(ALLOWED), f"add to ALLOWED: {documented - set(ALLOWED)}"
+    ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999}
+    for (method, path), allowed in ALLOWED.items():
+        url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
+        r = call(client, world, None, method, url, json={})
+        assert r.status_code == 401 and r.content_type == "application/problem+json", (method, path)
+        for role in ROLES:
+            r = call(client, world, role, method, url, json={})
+            if role in allowed:
+                assert r.status_code not in (401, 403), (method, path, role, r.status_code)
+            else:
+                assert r.status_code == 403, (method, path, role, r.status_code)
+
+
+def test_create_participant_and_errors_name_the_field(client, db, world):
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
+    assert r.status_code == 201, r.get_json()
+    body = r.get_json()
+    assert body["code"] == "API-1" and body["status"] == "waiting" and body["town"].startswith("Aarhus")
+    before = db.session.scalar(db.select(db.func.count()).select_from(Participant))
+    for bad, field in [({"hours_max": 25}, "hours_max"), ({"days": ["mon", "someday"]}, "days[1]"),
+                       ({"town": "Atlantis"}, "town"), ({"needs": ["schizophrenia"]}, "needs[0]"),
+                       ({"hours_min": 9, "hours_max": 4}, "hours_max")]:
+        r = call(client, world, "consultant", "post", "/api/v1/participants", json={**GOOD, "code": "API-2", **bad})
+        assert r.status_code == 422 and r.content_type == "application/problem+json"
+        assert field in [e["field"] for e in r.get_json()["errors"]], r.get_json()
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json={k: v for k, v in GOOD.items() if k != "days"})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "days"
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
+    assert r.status_code == 409
+    assert db.session.scalar(db.select(db.func.count()).select_from(Participant)) == before
+
+
+def test_update_needs_a_fresh_etag(client, world):
+    url = f"/api/v1/participants/{world['p'].id}"
+    r = call(client, world, "consultant", "get", url)
+    etag = r.headers["ETag"]
+    data = {**GOOD, "code": world["p"].code, "hours_max": 10}
+    assert call(client, world, "consultant", "put", url, json=data).status_code == 428
+    assert call(client, world, "consultant", "put", url, json=data, headers={"If-Match": '"stale"'}).status_code == 412
+    r = call(client, world, "consultant", "put", url, json=data, headers={"If-Match": etag})
+    assert r.status_code == 200 and r.get_json()["hours_max"] == 10
+    # the old ETag is now stale: a second writer with it loses
+    assert call(client, world, "consultant", "put", url, json=data, headers={"If-Match": etag}).status_code == 412
+
+
+def test_consultants_see_only_their_caseload(client, make, world, db):
+    other = make.user("consultant")
+    row, clear = ApiToken.issue(other, "x")
+    db.session.add(row)
+    db.session.commit()
+    h = {"Authorization": f"Bearer {clear}"}
+    assert client.get(f"/api/v1/participants/{world['p'].id}", headers=h).status_code == 404
+    assert client.get("/api/v1/participants", headers=h).get_json() == []
+
+
+def test_pagination_and_filter(client, make, world):
+    for _ in range(5):
+        make.participant(world["users"]["consultant"])
+    r = call(client, world, "consultant", "get", "/api/v1/participants?page=2&page_size=2&status=waiting")
+    assert r.status_code == 200 and len(r.get_json()) == 2
+    assert '"total": 6' in r.headers["X-Pagination"]
+    r = call(client, world, "consultant", "get", "/api/v1/participants?page_size=0")
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "page_size"
+    r = call(client, world, "consultant", "get", f"/api/v1/participants?page={2**62}")
+    assert r.status_code == 200 and r.get_json() == []
+
+
+def test_run_lifecycle_through_the_api(app, client, db, world):
+    r = call(client, world, "consultant", "post", "/api/v1/runs", json={"time_limit": 2, "weights": {"travel_km": 2}})
+    assert r.status_code == 202
+    run_url = r.headers["Location"]
+    run = db.session.scalar(db.select(SolveRun))
+    assert run.weights == {"travel_km": 2.0} and run.scope == [world["p"].id]
+    queued = Queue(queue_name("match"), connection=get_redis()).jobs
+    assert [j.args for j in queued] == [(run.id,)]  # ids only
+    run_solve(run.id)
+    body = call(client, world, "consultant", "get", run_url).get_json()
+    assert body["status"] == "done" and len(body["proposals"]) == 1
+    pid = body["proposals"][0]["id"]
+    assert body["proposals"][0]["reasons"][0]["da"]
+    assert call(client, world, "mentor", "post", f"/api/v1/proposals/{pid}/confirm").status_code == 409
+    assert call(client, world, "consultant", "post", f"/api/v1/proposals/{pid}/approve").status_code == 200
+    mine = call(client, world, "mentor", "get", "/api/v1/proposals").get_json()
+    assert [p["id"] for p in mine] == [pid]
+    r = call(client, world, "mentor", "post", f"/api/v1/proposals/{pid}/confirm")
+    assert r.status_code == 200 and r.get_json()["status"] == "active"
+    assert db.session.get(Proposal, pid).status == ProposalStatus.ACTIVE
+
+
+def test_bad_run_requests(client, world, make):
+    other = make.participant()
+    r = call(client, world, "consultant", "post", "/api/v1/runs", json={"participants": [other.id]})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "participants"
+    r = call(client, world, "consultant", "post", "/api/v1/runs", json={"weights": {"match": -1}})
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "weights.match"
+
+
+def test_revoked_token_stops_working(client, db, world):
+    row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == world["users"]["consultant"].id))
+    from web.models import utcnow
+
+    row.revoked_at = utcnow()
+    db.session.commit()
+    assert call(client, world, "consultant", "get", "/api/v1/participants").status_code == 401
+
+
+def test_session_cookie_is_not_enough(client, auth, world):
+    auth.login(world["users"]["consultant"])
+    assert client.get("/api/v1/participants").status_code == 401
+
+
+def test_token_page_shows_the_token_once_and_stores_a_hash(client, db, auth, make):
+    u = make.user("employer")
+    auth.login(u)
+    html = client.post("/account/tokens/", data={"name": "case system"}).get_data(as_text=True)
+    clear = re.search(r'id="new-token">([^<]+)<', html).group(1)
+    row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == u.id))
+    assert clear not in (row.token_hash, row.hint) and clear.startswith(row.hint)
+    assert clear not in client.get("/account/tokens/").get_data(as_text=True)
+    client.post(f"/account/tokens/{row.id}/revoke")
+    assert client.get("/api/v1/placements", headers={"Authorization": f"Bearer {clear}"}).status_code == 401
+
+
+def test_docs_page_lists_every_endpoint(client):
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    for method, path in ALLOWED:
+        assert f"{method.upper()} {path}" in html
+
+
+def test_huge_ids_are_404_not_500(client, world, auth):
+    assert call(client, world, "consultant", "get", f"/api/v1/participants/{2**63}").status_code == 404
+    auth.login(world["users"]["consultant"])
+    assert client.get(f"/participants/{2**64}").status_code == 404

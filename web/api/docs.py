@@ -1,0 +1,53 @@
+"""A readable page of the API, rendered on the server from the OpenAPI document (no CDN)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+bp = Blueprint("api_docs", __name__)
+
+
+def _fields(spec: dict, schema: dict | None) -> list[dict]:
+    """Flatten a request/response schema into rows of name, type, rules."""
+    if not schema:
+        return []
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    if schema.get("type") == "array":
+        return _fields(spec, schema.get("items"))
+    required = set(schema.get("required", []))
+    rows = []
+    for name, prop in schema.get("properties", {}).items():
+        if prop.get("readOnly"):
+            continue
+        kind = prop.get("type") or ("object" if "$ref" in prop else "")
+        if kind == "array":
+            inner = prop.get("items", {})
+            kind = f"list of {inner.get('type', 'object')}"
+            if inner.get("enum"):
+                kind += ": " + ", ".join(map(str, inner["enum"]))
+        elif prop.get("enum"):
+            kind += ": " + ", ".join(map(str, prop["enum"]))
+        rules = [f"{k} {prop[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in prop]
+        rows.append({"name": name, "type": kind, "required": name in required,
+                     "rules": ", ".join(rules), "description": prop.get("description", "")})
+    return rows
+
+
+@bp.route("/api/v1/docs")
+def docs():
+    """The API reference, readable in a browser."""
+    from web.api import api
+
+    spec = api.spec.to_dict()
+    ops = []
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            params = [p for p in op.get("parameters", []) if isinstance(p, dict) and "name" in p]
+            ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                        "tag": (op.get("tags") or [""])[0], "params": params,
+                        "body": _fields(spec, body), "responses": sorted(op.get("responses", {}))})
+    return render_template("api/docs.html", ops=ops, info=spec["info"], tags=spec.get("tags", []))

@@ -1,0 +1,48 @@
+"""Errors as application/problem+json (RFC 9457), naming the field that was wrong."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
+
+PROBLEM = "application/problem+json"
+
+
+def _flatten(messages, prefix: str = "") -> list[dict]:
+    """{"json": {"days": {0: ["Must be one of…"]}}} -> [{"field": "days[0]", "message": …}]."""
+    out: list[dict] = []
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            if prefix == "" and key in ("json", "query", "headers", "form", "path"):
+                out += _flatten(value, "")
+                continue
+            name = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+            out += _flatten(value, name)
+    elif isinstance(messages, list | tuple):
+        for m in messages:
+            out += _flatten(m, prefix) if isinstance(m, dict | list) else [{"field": prefix or None, "message": str(m)}]
+    else:
+        out.append({"field": prefix or None, "message": str(messages)})
+    return out
+
+
+def problem(status: int, title: str, detail: str | None = None, errors: list[dict] | None = None,
+            headers: dict | None = None):
+    body = {"type": "about:blank", "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if errors:
+        body["errors"] = errors
+    return body, status, {"Content-Type": PROBLEM, **(headers or {})}
+
+
+def register_problem_handler(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if not request.path.startswith("/api/"):
+            return error  # HTML pages keep Flask's own handling
+        data = getattr(error, "data", None) or {}
+        errors = _flatten(data.get("messages")) if data.get("messages") else None
+        detail = data.get("message") or (error.description if error.description else None)
+        headers = dict(data.get("headers") or {})
+        return problem(error.code or 500, error.name, detail, errors, headers)

@@ -1,0 +1,300 @@
+"""API resources. Every endpoint checks role and ownership exactly as the pages do."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_login import current_user
+from flask_smorest import Blueprint as SmorestBlueprint
+from flask_smorest import abort
+
+from web.api.auth import api_roles
+from web.api.schemas import (
+    DecisionSchema, ListArgs, MentorSchema, ParticipantSchema, PlacementSchema, ProposalSchema,
+    RunRequestSchema, RunSchema, RunSummarySchema,
+)
+from web.extensions import db
+from web.geo import find_town
+from web.models import Mentor, Participant, Placement, Proposal, SolveRun
+from web.runs import service
+from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
+from workers.queue import enqueue_solve
+
+class Blueprint(SmorestBlueprint):
+    """Documents X-Pagination as what it is on the wire: a string holding JSON."""
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "JSON object: total, total_pages, first_page, last_page, page, "
+                           "previous_page, next_page",
+            "schema": {"type": "string"},
+        }
+
+
+participants_bp = Blueprint("api_participants", __name__, description="The consultant's caseload")
+placements_bp = Blueprint("api_placements", __name__, description="Employers' placements")
+mentors_bp = Blueprint("api_mentors", __name__, description="Mentors and support persons")
+runs_bp = Blueprint("api_runs", __name__, description="Matching requests and their proposals")
+proposals_bp = Blueprint("api_proposals", __name__, description="Approve, reject, confirm, decline")
+BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp]
+
+
+def _page(query, pagination):
+    pagination.item_count = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    if pagination.first_item >= pagination.item_count:
+        return []  # past the end (and never an OFFSET too large for the database)
+    return db.session.scalars(query.offset(pagination.first_item).limit(pagination.page_size)).all()
+
+
+def _own_participant(pid: int) -> Participant:
+    p = db.session.get(Participant, pid)
+    if p is None or (current_user.role != "admin" and p.consultant_id != current_user.id):
+        abort(404, message=f"No participant {pid} in your caseload.")
+    return p
+
+
+def _apply_town(obj, data):
+    town = find_town(data.pop("town"))
+    obj.town, obj.lat, obj.lon = town.label, town.lat, town.lon
+
+
+# --- participants -----------------------------------------------------------------------------
+
+@participants_bp.route("/participants")
+@api_roles("consultant", "admin")
+@participants_bp.arguments(ListArgs, location="query")
+@participants_bp.response(200, ParticipantSchema(many=True))
+@participants_bp.paginate()
+def list_participants(args, pagination_parameters):
+    """List your caseload (admin: everybody), optionally filtered by status."""
+    q = db.select(Participant).order_by(Participant.id)
+    if current_user.role != "admin":
+        q = q.where(Participant.consultant_id == current_user.id)
+    if args.get("status"):
+        q = q.where(Participant.status == args["status"])
+    return _page(q, pagination_parameters)
+
+
+@participants_bp.route("/participants", methods=["POST"])
+@api_roles("consultant", "admin")
+@participants_bp.arguments(ParticipantSchema)
+@participants_bp.response(201, ParticipantSchema)
+@participants_bp.alt_response(422, description="A field broke a rule; `errors` names it")
+def create_participant(data):
+    """Register a participant in your caseload."""
+    if db.session.scalar(db.select(Participant.id).where(Participant.code == data["code"])):
+        abort(409, message="This code is already in use.", messages={"json": {"code": ["already in use"]}})
+    p = Participant(consultant_id=current_user.id, status="waiting")
+    _apply_town(p, data)
+    for k, v in data.items():
+        setattr(p, k, v)
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+@participants_bp.route("/participants/<int:pid>")
+@api_roles("consultant", "admin")
+@participants_bp.etag
+@participants_bp.response(200, ParticipantSchema)
+def get_participant(pid):
+    """One participant of your caseload; its ETag is needed to update it."""
+    return _own_participant(pid)
+
+
+@participants_bp.route("/participants/<int:pid>", methods=["PUT"])
+@api_roles("consultant", "admin")
+@participants_bp.etag
+@participants_bp.arguments(ParticipantSchema)
+@participants_bp.response(200, ParticipantSchema)
+def update_participant(data, pid):
+    """Replace a participant's data; send If-Match with the ETag from GET (412 if stale)."""
+    p = _own_participant(pid)
+    participants_bp.check_etag(p, ParticipantSchema)
+    clash = db.session.scalar(db.select(Participant.id).where(Participant.code == data["code"], Participant.id != p.id))
+    if clash:
+        abort(409, message="This code is already in use.", messages={"json": {"code": ["already in use"]}})
+    _apply_town(p, data)
+    for k, v in data.items():
+        setattr(p, k, v)
+    db.session.commit()
+    return p
+
+
+# --- placements and mentors -------------------------------------------------------------------
+
+@placements_bp.route("/placements")
+@api_roles("consultant", "employer", "admin")
+@placements_bp.response(200, PlacementSchema(many=True))
+@placements_bp.paginate()
+def list_placements(pagination_parameters):
+    """Placements: an employer sees its own, consultants and admins all."""
+    q = db.select(Placement).order_by(Placement.id)
+    if current_user.role == "employer":
+        q = q.where(Placement.employer_id == current_user.employer_id)
+    return _page(q, pagination_parameters)
+
+
+@placements_bp.route("/placements", methods=["POST"])
+@api_roles("employer")
+@placements_bp.arguments(PlacementSchema)
+@placements_bp.response(201, PlacementSchema)
+def create_placement(data):
+    """Register a placement for your company."""
+    if current_user.employer_id is None:
+        abort(409, message="Your account is not linked to a company.")
+    pl = Placement(employer_id=current_user.employer_id, status="open")
+    _apply_town(pl, data)
+    for k, v in data.items():
+        setattr(pl, k, v)
+    db.session.add(pl)
+    db.session.commit()
+    return pl
+
+
+@mentors_bp.route("/mentors")
+@api_roles("consultant", "employer", "admin")
+@mentors_bp.response(200, MentorSchema(many=True))
+@mentors_bp.paginate()
+def list_mentors(pagination_parameters):
+    """Mentors: an employer sees its colleague-mentors, consultants and admins all."""
+    q = db.select(Mentor).order_by(Mentor.id)
+    if current_user.role == "employer":
+        q = q.where(Mentor.employer_id == current_user.employer_id)
+    return _page(q, pagination_parameters)
+
+
+# --- matching requests ------------------------------------------------------------------------
+
+def _own_run(run_id: int) -> SolveRun:
+    run = db.session.get(SolveRun, run_id)
+    if run is None or (current_user.role != "admin" and run.requested_by_id != current_user.id):
+        abort(404, message=f"No matching request {run_id} of yours.")
+    return run
+
+
+def _run_out(run: SolveRun) -> dict:
+    out = {c: getattr(run, c) for c in ("id", "status", "phase", "progress", "scope", "time_limit",
+                                        "solver_status", "objective", "bound", "error", "unmatched")}
+    out["url"] = url_for("api_runs.get_run", run_id=run.id, _external=False)
+    out["proposals"] = run.proposals
+    return out
+
+
+@runs_bp.route("/runs", methods=["POST"])
+@api_roles("consultant", "admin")
+@runs_bp.arguments(RunRequestSchema)
+@runs_bp.response(202, RunSchema)
+def create_run(data):
+    """Submit a matching request; answers 202 with the run's URL to poll."""
+    waiting = {p.id for p in service.waiting_participants(current_user)}
+    chosen = waiting if data["participants"] is None else set(data["participants"])
+    not_waiting = sorted(chosen - waiting)
+    if not_waiting:
+        abort(422, message="Only your waiting participants can be matched.",
+              messages={"json": {"participants": [f"{i} is not one of your waiting participants" for i in not_waiting]}})
+    if not chosen:
+        abort(422, message="Nobody is waiting.", messages={"json": {"participants": ["no waiting participants"]}})
+    run = service.create_run(current_user, sorted(chosen), time_limit=data["time_limit"], weights=data["weights"])
+    enqueue_solve(run)
+    return _run_out(run), 202, {"Location": url_for("api_runs.get_run", run_id=run.id)}
+
+
+@runs_bp.route("/runs")
+@api_roles("consultant", "admin")
+@runs_bp.response(200, RunSummarySchema(many=True))
+@runs_bp.paginate()
+def list_runs(pagination_parameters):
+    """Your matching requests, newest first."""
+    q = db.select(SolveRun).order_by(SolveRun.id.desc())
+    if current_user.role != "admin":
+        q = q.where(SolveRun.requested_by_id == current_user.id)
+    return [_run_out(r) for r in _page(q, pagination_parameters)]
+
+
+@runs_bp.route("/runs/<int:run_id>")
+@api_roles("consultant", "admin")
+@runs_bp.response(200, RunSchema)
+def get_run(run_id):
+    """A matching request: status and progress, then proposals and the unmatched with reasons."""
+    return _run_out(_own_run(run_id))
+
+
+# --- proposals --------------------------------------------------------------------------------
+
+@proposals_bp.route("/proposals")
+@api_roles("consultant", "mentor", "admin")
+@proposals_bp.arguments(ListArgs, location="query")
+@proposals_bp.response(200, ProposalSchema(many=True))
+@proposals_bp.paginate()
+def list_proposals(args, pagination_parameters):
+    """Proposals: a consultant's for their caseload, a mentor's addressed to them."""
+    q = db.select(Proposal).order_by(Proposal.id)
+    if current_user.role == "consultant":
+        q = q.join(Participant).where(Participant.consultant_id == current_user.id)
+    elif current_user.role == "mentor":
+        mine = db.select(Mentor.id).where(Mentor.user_id == current_user.id)
+        q = q.where(Proposal.mentor_id.in_(mine), Proposal.status.in_(("approved", "active", "ended")))
+    if args.get("status"):
+        q = q.where(Proposal.status == args["status"])
+    return _page(q, pagination_parameters)
+
+
+def _decide(proposal_id: int, action: str, reason: str | None = None) -> Proposal:
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404, message=f"No proposal {proposal_id}.")
+    if action in ("approve", "reject"):
+        if current_user.role != "admin" and proposal.participant.consultant_id != current_user.id:
+            abort(404, message=f"No proposal {proposal_id}.")
+    else:
+        mentor = db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+        if mentor is None or proposal.mentor_id != mentor.id:
+            abort(404, message=f"No proposal {proposal_id} addressed to you.")
+    try:
+        if action in ("reject", "decline"):
+            getattr(service, action)(proposal, current_user, reason)
+        else:
+            getattr(service, action)(proposal, current_user)
+        db.session.commit()
+    except service.TransitionError as exc:
+        db.session.rollback()
+        abort(409, message=str(exc))
+    return proposal
+
+
+@proposals_bp.route("/proposals/<int:proposal_id>/approve", methods=["POST"])
+@api_roles("consultant", "admin")
+@proposals_bp.response(200, ProposalSchema)
+def approve(proposal_id):
+    """Approve a proposal: it goes to the mentor."""
+    return _decide(proposal_id, "approve")
+
+
+@proposals_bp.route("/proposals/<int:proposal_id>/reject", methods=["POST"])
+@api_roles("consultant", "admin")
+@proposals_bp.arguments(DecisionSchema)
+@proposals_bp.response(200, ProposalSchema)
+def reject(data, proposal_id):
+    """Reject a proposal with a reason code; the participant waits again."""
+    if data["reason"] not in REJECT_REASONS:
+        abort(422, message="Unknown reason.", messages={"json": {"reason": [f"one of {', '.join(REJECT_REASONS)}"]}})
+    return _decide(proposal_id, "reject", data["reason"])
+
+
+@proposals_bp.route("/proposals/<int:proposal_id>/confirm", methods=["POST"])
+@api_roles("mentor")
+@proposals_bp.response(200, ProposalSchema)
+def confirm(proposal_id):
+    """Confirm a proposal addressed to you: it becomes an active assignment."""
+    return _decide(proposal_id, "confirm")
+
+
+@proposals_bp.route("/proposals/<int:proposal_id>/decline", methods=["POST"])
+@api_roles("mentor")
+@proposals_bp.arguments(DecisionSchema)
+@proposals_bp.response(200, ProposalSchema)
+def decline(data, proposal_id):
+    """Decline a proposal addressed to you, with a reason code."""
+    if data["reason"] not in DECLINE_REASONS:
+        abort(422, message="Unknown reason.", messages={"json": {"reason": [f"one of {', '.join(DECLINE_REASONS)}"]}})
+    return _decide(proposal_id, "decline", data["reason"])
