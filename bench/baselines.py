@@ -1,14 +1,8 @@
 """Two baselines the matcher is measured against: a greedy heuristic and an exact MIP.
 
 Both read a section-1 problem dict and return a section-4 result dict, built
-from the same rules 1-8 candidate enumeration (`bench.feasible`).
-
-The MIP (HiGHS) has one binary x per allowed triple and one continuous z in
-[0, hours_max - hours_min] for the hours above the minimum, so that
-hours = hours_min * x + z. Continuous hours lose nothing: with x fixed, each z
-sits in one mentor-capacity row only, so the hours LP is totally unimodular
-with integer data and has an integral optimum. The reported bound is HiGHS's
-dual bound for that model, which is also a bound for integer hours.
+from the same rules 1-8 candidate enumeration (`bench.feasible`). The MIP
+itself lives in `bench.mip`.
 """
 
 from __future__ import annotations
@@ -154,92 +148,15 @@ def greedy(problem: dict, *, time_limit: float | None = None, num_workers: int =
                    triples=int(n_opt.sum()))
 
 
-def _mip_matrix(problem: dict, cand: Candidates, pins: dict):
-    """Rows: participant <= 1, placement <= slots, mentor count/hours, z <= span * x."""
-    import scipy.sparse as sp
-
-    P, L, M = problem["participants"], problem["placements"], problem["mentors"]
-    T = len(cand)
-    nP, nL, nM = len(P), len(L), len(M)
-    slots = np.array([l["slots"] for l in L], dtype=float)
-    cap = np.array([m["capacity_hours"] for m in M], dtype=float)
-    maxp = np.array([m["max_participants"] for m in M], dtype=float)
-    for li, mj, h in pins.values():
-        slots[li] -= 1
-        cap[mj] -= h
-        maxp[mj] -= 1
-    span = (cand.hmax - cand.hmin).astype(float)
-    tx = np.arange(T)
-    tz = T + tx
-    r_p, r_l, r_mn, r_mh = 0, nP, nP + nL, nP + nL + nM
-    r_link = nP + nL + 2 * nM
-    rows = np.concatenate([r_p + cand.p, r_l + cand.l, r_mn + cand.m, r_mh + cand.m,
-                           r_mh + cand.m, r_link + tx, r_link + tx])
-    cols = np.concatenate([tx, tx, tx, tx, tz, tz, tx])
-    vals = np.concatenate([np.ones(3 * T), cand.hmin.astype(float), np.ones(T),
-                           np.ones(T), -span])
-    A = sp.csc_matrix((vals, (rows, cols)), shape=(r_link + T, 2 * T))
-    upper = np.concatenate([np.ones(nP), slots, maxp, cap, np.zeros(T)])
-    col_cost = np.concatenate([cand.base + cand.hour_coef * cand.hmin, cand.hour_coef])
-    col_up = np.concatenate([np.ones(T), span])
-    return A, upper, col_cost, col_up
-
-
 def mip(problem: dict, *, time_limit: float = 120.0, num_workers: int = 1,
-        rel_gap: float = 1e-7) -> dict:
-    """Exact MIP on HiGHS over the allowed triples, capped at `time_limit` seconds overall."""
-    import highspy
+        formulation: str = "triple") -> dict:
+    """Exact MIP on HiGHS; see `bench.mip.solve`."""
+    from bench.mip import solve
 
-    t0 = time.perf_counter()
-    conflicts = pin_conflicts(problem)
-    if conflicts:
-        return _infeasible(problem, conflicts, t0)
-    cand = enumerate_candidates(problem)
-    pins = _pins(problem)
-    keep = ~np.isin(cand.p, list(pins)) if pins else np.ones(len(cand), dtype=bool)
-    sub = Candidates(*(getattr(cand, f)[keep] for f in Candidates.__dataclass_fields__))
-    A, upper, cost, col_up = _mip_matrix(problem, sub, pins)
-    T = len(sub)
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", int(num_workers))
-    h.setOptionValue("mip_rel_gap", rel_gap)
-    h.setOptionValue("mip_abs_gap", 1e-7)
-    lp = highspy.HighsLp()
-    lp.num_col_, lp.num_row_ = 2 * T, A.shape[0]
-    lp.sense_ = highspy.ObjSense.kMaximize
-    lp.col_cost_ = cost
-    lp.col_lower_ = np.zeros(2 * T)
-    lp.col_upper_ = col_up
-    lp.row_lower_ = np.full(A.shape[0], -highspy.kHighsInf)
-    lp.row_upper_ = upper
-    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = A.indptr
-    lp.a_matrix_.index_ = A.indices
-    lp.a_matrix_.value_ = A.data
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * T + [highspy.HighsVarType.kContinuous] * T
-    h.passModel(lp)
-    build = time.perf_counter() - t0
-    h.setOptionValue("time_limit", max(1.0, time_limit - build))
-    h.run()
-    ms = h.getModelStatus()
-    info = h.getInfo()
-    chosen = dict(pins)
-    pinned_obj = _pinned_score(problem, pins)
-    found = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if found and T:
-        x = np.asarray(h.getSolution().col_value)
-        for t in np.flatnonzero(x[:T] > 0.5).tolist():
-            hours = int(sub.hmin[t] + np.floor(x[T + t] + 1e-6))
-            chosen[int(sub.p[t])] = (int(sub.l[t]), int(sub.m[t]), hours)
-    bound = pinned_obj + (info.mip_dual_bound if T else 0.0)
-    if not np.isfinite(bound):
-        bound = _trivial_bound(problem, cand, pins)
-    n_opt = np.bincount(cand.p, minlength=len(problem["participants"]))
-    res = _result(problem, chosen, n_opt, "FEASIBLE", bound, t0, solver="highs-mip",
-                  triples=len(cand), highs_status=h.modelStatusToString(ms),
-                  solution_found=bool(found or not T), build_seconds=build)
-    gap = res["bound"] - res["objective"]
-    if ms == highspy.HighsModelStatus.kOptimal and gap <= 1e-6 * max(1.0, abs(res["bound"])):
-        res["status"] = "OPTIMAL"
-    return res
+    return solve(problem, time_limit=time_limit, num_workers=num_workers,
+                 formulation=formulation)
+
+
+def mip_pair(problem: dict, *, time_limit: float = 120.0, num_workers: int = 1) -> dict:
+    """Exact MIP on HiGHS, pair formulation; see `bench.mip.solve`."""
+    return mip(problem, time_limit=time_limit, num_workers=num_workers, formulation="pair")

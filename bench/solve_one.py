@@ -1,6 +1,7 @@
 """Run one solver on one problem file in its own process (so run.py can read its peak RSS).
 
     python -m bench.solve_one --solver greedy --problem P.json --out R.json
+    python -m bench.solve_one --solver mip-pair --problem P.json --time-limit 120 --out R.json
     python -m bench.solve_one --solver mip --kind cover --problem C.json --out R.json
 
 Exit status 0 = result written; 3 = the matcher is not importable or lacks the API.
@@ -31,15 +32,15 @@ def solver_fn(name: str, kind: str):
     if kind == "cover":
         from bench.cover import greedy_cover, mip_cover
 
-        return {"greedy": greedy_cover, "mip": mip_cover}[name]
-    from bench.baselines import greedy, mip
+        return {"greedy": greedy_cover, "mip": mip_cover, "mip-pair": mip_cover}[name]
+    from bench.baselines import greedy, mip, mip_pair
 
-    return {"greedy": greedy, "mip": mip}[name]
+    return {"greedy": greedy, "mip": mip, "mip-pair": mip_pair}[name]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--solver", choices=["matcher", "greedy", "mip"], required=True)
+    ap.add_argument("--solver", choices=["matcher", "greedy", "mip", "mip-pair"], required=True)
     ap.add_argument("--kind", choices=["match", "cover"], default="match")
     ap.add_argument("--problem", type=Path, required=True)
     ap.add_argument("--time-limit", type=float, default=120.0)

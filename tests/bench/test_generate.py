@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench.baselines import greedy, mip
+from bench.baselines import greedy, mip, mip_pair
 from bench.cover import greedy_cover, mip_cover
 from bench.generate import generate, make_cover
 from bench.rules import check_cover_result, check_problem, check_result
@@ -52,10 +52,11 @@ def test_checker_rejects_a_broken_field(small):
 def test_baselines_reach_the_worked_example_optimum():
     with open(TINY) as f:
         problem = json.load(f)
-    res = mip(problem, time_limit=10)
-    assert res["status"] == "OPTIMAL"
-    assert res["objective"] == pytest.approx(1131.677822, rel=1e-6)
-    assert check_result(problem, res) == []
+    for solve in (mip, mip_pair):
+        res = solve(problem, time_limit=10)
+        assert res["status"] == "OPTIMAL"
+        assert res["objective"] == pytest.approx(1131.677822, rel=1e-6)
+        assert check_result(problem, res) == []
 
 
 def test_greedy_and_mip_obey_the_hard_rules_and_greedy_is_not_better(small):
@@ -66,6 +67,13 @@ def test_greedy_and_mip_obey_the_hard_rules_and_greedy_is_not_better(small):
     assert m["status"] == "OPTIMAL"
     assert g["objective"] <= m["objective"] + 1e-6 * abs(m["objective"])
     assert m["objective"] <= g["bound"] + 1e-6 * abs(g["bound"])
+
+
+def test_pair_formulation_reaches_the_same_optimum(small):
+    triple, pair = mip(small, time_limit=20), mip_pair(small, time_limit=20)
+    assert check_result(small, pair) == []
+    assert pair["status"] == "OPTIMAL"
+    assert pair["objective"] == pytest.approx(triple["objective"], rel=1e-6)
 
 
 def test_cover_baselines_obey_section_5(small):
@@ -95,7 +103,7 @@ def test_conflicting_pins_make_the_problem_infeasible(small):
     assert pinned, "the generator pins a few confirmed matches"
     pin = dict(pinned[0]["pinned"], hours=pinned[0]["hours_max"] + 1)
     pinned[0]["pinned"] = pin
-    for solve in (greedy, mip):
+    for solve in (greedy, mip, mip_pair):
         res = solve(problem)
         assert res["status"] == "INFEASIBLE"
         assert any(pinned[0]["id"] in c["records"] for c in res["conflicts"])
