@@ -56,10 +56,11 @@ def _cover_result(cover: dict, chosen: dict, opts, status: str, bound: float, t0
         if pid in chosen:
             sid, c = chosen[pid]
             s = M[sid]
+            who = ("colleague at the workplace" if s["employer"] == l["employer"]
+                   else "external support person")
             matches.append({"participant": pid, "placement": l["id"], "mentor": sid,
                             "hours": int(c), "score": cover_score(p, l, s, c, known.get(pid, [])),
-                            "reasons": ["colleague at the workplace" if s["employer"] == l["employer"]
-                                        else "external support person"]})
+                            "reasons": [who]})
         else:
             why = ("no substitute has the skills, a shared day, reach and spare hours"
                    if not row else "every allowed substitute's spare hours went to others")

@@ -62,7 +62,8 @@ def _triple_model(problem: dict, c: Candidates, pins: dict):
     def decode(x):
         out = {}
         for t in np.flatnonzero(x[:T] > 0.5).tolist():
-            out[int(c.p[t])] = (int(c.l[t]), int(c.m[t]), int(c.hmin[t] + np.floor(x[T + t] + 1e-6)))
+            hours = int(c.hmin[t] + np.floor(x[T + t] + 1e-6))
+            out[int(c.p[t])] = (int(c.l[t]), int(c.m[t]), hours)
         return out
 
     return A, lower, upper, cost, col_up, T, decode

@@ -17,6 +17,7 @@ import os
 import platform
 import resource
 import shlex
+import signal
 import statistics
 import subprocess
 import sys
@@ -48,13 +49,15 @@ def run_once(solver: str, kind: str, problem: Path, out: Path, time_limit: float
                              preexec_fn=_limit_memory)
     # Hard stop well past the solver's own limit: model building is not covered by it.
     deadline = t0 + 1.5 * time_limit + 60
-    status, usage = 0, None
+    status, usage, killed = 0, None, False
     while usage is None:
         pid, status, ru = os.wait4(child.pid, os.WNOHANG)
         if pid:
             usage = ru
-        elif time.perf_counter() > deadline:
-            child.kill()
+        elif time.perf_counter() > deadline and not killed:
+            # os.kill, not Popen.kill: Popen's poll() would reap the child and lose its rusage.
+            os.kill(child.pid, signal.SIGKILL)
+            killed = True
         else:
             time.sleep(0.05)
     wall = time.perf_counter() - t0
@@ -62,7 +65,7 @@ def run_once(solver: str, kind: str, problem: Path, out: Path, time_limit: float
     err = child.stderr.read().decode(errors="replace") if child.stderr else ""
     child.stderr.close()
     rec = {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "exit": child.returncode,
-           "killed": time.perf_counter() > deadline, "stderr": err[-500:]}
+           "killed": killed, "stderr": err[-500:]}
     if child.returncode == 0 and out.exists():
         rec["result"] = json.loads(out.read_text())
     return rec
@@ -75,7 +78,8 @@ def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> 
            "rss_mb": statistics.median(r["rss_mb"] for r in runs), "repeats": len(runs)}
     if not ok:
         last = runs[-1]
-        why = ("killed after the hard stop" if last["killed"] else
+        why = (f"no result: killed at the hard stop ({1.5 * time_limit + 60:g} s)"
+               if last["killed"] else
                "out of memory" if "MemoryError" in last["stderr"] else
                f"exit {last['exit']}: {last['stderr'].strip().splitlines()[-1:]}")
         row.update(status="NO RESULT", note=why)
@@ -211,18 +215,19 @@ def write_docs(rows: list[dict], args, argv: list[str]) -> None:
 
 How these figures were made: `bench/run.py` generates one instance per size with
 `bench/generate.py` (seed {args.seed}; {sizes}), then solves it with each solver
-{args.repeats} times ({args.mip_repeats} for the MIPs), each solve in its own process. **wall s** is the median wall time
-of the child process (start-up, JSON load, model build and solve); **solver s** is the
-time the solver itself reported; **peak RSS** is the child's max resident set
-(os.wait4 rusage), median. Objective, bound and matched count come from the
-median-time run. gap = (bound − objective) / max(1, |bound|). The greedy's bound is
-the capacity-free bound (each participant's best score at hours_max), so its gap is an
-upper estimate. **mip** is HiGHS on one binary per allowed (participant, placement,
-mentor) triple; **mip-pair** is the same problem with binaries per (participant,
-placement) and (participant, mentor) pair (exactly the same solutions, far fewer
-columns; see bench/mip.py). Both are exact, their bound is HiGHS's dual bound, and
-both are capped at {args.time_limit:g} s including model building; a solve that
-ends without a solution is not repeated (**runs** says how many were made). **checks** = the result
+{args.repeats} times ({args.mip_repeats} for the MIPs), each solve in its own process.
+**wall s** is the median wall time of the child process (start-up, JSON load, model
+build and solve); **solver s** is the time the solver itself reported; **peak RSS** is
+the child's max resident set (os.wait4 rusage), median. Objective, bound and matched
+count come from the median-time run. gap = (bound − objective) / max(1, |bound|). The
+greedy's bound is the capacity-free bound (each participant's best score at hours_max),
+so its gap is an upper estimate. **mip** is HiGHS on one binary per allowed
+(participant, placement, mentor) triple; **mip-pair** is the same problem with binaries
+per (participant, placement) and (participant, mentor) pair (exactly the same solutions,
+far fewer columns; see bench/mip.py). Both are exact, their bound is HiGHS's dual
+bound (or the capacity-free one when lower), and both are capped at
+{args.time_limit:g} s including model building; a solve that ends without a solution is
+not repeated (**runs** says how many were made). **checks** = the result
 obeys every hard rule of sections 2 and 4 (bench/rules.py).
 
 Machine: {machine()}. Solver threads: {args.workers}. Time limit: {args.time_limit:g} s.
