@@ -1,0 +1,1 @@
+"""Benchmarks of the matcher against baselines, and their data generators."""

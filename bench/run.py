@@ -1,0 +1,289 @@
+"""Benchmark the matcher, the greedy heuristic and the HiGHS MIP in one run.
+
+    python -m bench.run --sizes S,M,L --time-limit 120 --repeats 3
+
+Each solve runs in its own process: wall seconds are measured around it and
+peak RSS comes from os.wait4's rusage of that child. Medians over repeats are
+reported. Results are checked with bench.rules (and matcher.validate when the
+matcher is present). Writes docs/benchmarks.md, docs/benchmarks.png and
+docs/benchmarks.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shlex
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.generate import SIZES, generate, make_cover
+from bench.rules import check_cover_result, check_result
+from bench.solve_one import MISSING, matcher_api
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLVERS = ("matcher", "greedy", "mip", "mip-pair")
+MEM_LIMIT = 16 * 2**30  # a runaway model must not take the machine down
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEM_LIMIT, MEM_LIMIT))
+
+
+def run_once(solver: str, kind: str, problem: Path, out: Path, time_limit: float,
+             workers: int) -> dict:
+    """One solve in a child process: wall seconds, peak RSS (MB), exit status, result."""
+    cmd = [sys.executable, "-m", "bench.solve_one", "--solver", solver, "--kind", kind,
+           "--problem", str(problem), "--time-limit", str(time_limit),
+           "--workers", str(workers), "--out", str(out)]
+    out.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    child = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             preexec_fn=_limit_memory)
+    # Hard stop well past the solver's own limit: model building is not covered by it.
+    deadline = t0 + 1.5 * time_limit + 60
+    status, usage, killed = 0, None, False
+    while usage is None:
+        pid, status, ru = os.wait4(child.pid, os.WNOHANG)
+        if pid:
+            usage = ru
+        elif time.perf_counter() > deadline and not killed:
+            # os.kill, not Popen.kill: Popen's poll() would reap the child and lose its rusage.
+            os.kill(child.pid, signal.SIGKILL)
+            killed = True
+        else:
+            time.sleep(0.05)
+    wall = time.perf_counter() - t0
+    child.returncode = os.waitstatus_to_exitcode(status)
+    err = child.stderr.read().decode(errors="replace") if child.stderr else ""
+    child.stderr.close()
+    rec = {"wall": wall, "rss_mb": usage.ru_maxrss / 1024, "exit": child.returncode,
+           "killed": killed, "stderr": err[-500:]}
+    if child.returncode == 0 and out.exists():
+        rec["result"] = json.loads(out.read_text())
+    return rec
+
+
+def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> dict:
+    """Median wall/RSS over repeats, and the figures of the median-time run."""
+    ok = [r for r in runs if "result" in r]
+    row = {"wall": statistics.median(r["wall"] for r in runs),
+           "rss_mb": statistics.median(r["rss_mb"] for r in runs), "repeats": len(runs)}
+    if not ok:
+        last = runs[-1]
+        why = (f"no result: killed at the hard stop ({1.5 * time_limit + 60:g} s)"
+               if last["killed"] else
+               "out of memory" if "MemoryError" in last["stderr"] else
+               f"exit {last['exit']}: {last['stderr'].strip().splitlines()[-1:]}")
+        row.update(status="NO RESULT", note=why)
+        return row
+    ok.sort(key=lambda r: r["wall"])
+    res = ok[len(ok) // 2]["result"]
+    if res.get("solution_found") is False:
+        row["note"] = f"no solution within {time_limit:g} s (pinned matches only)"
+    check = check_cover_result if kind == "cover" else check_result
+    errs = check(problem, res)
+    validate = getattr(__import__("matcher"), "validate", None) if matcher_api(kind) else None
+    if validate is not None and kind == "match":
+        errs += validate(problem, res)
+    obj, bound = res["objective"], res["bound"]
+    row.update(status=res["status"], objective=obj, bound=bound,
+               gap=(bound - obj) / max(1.0, abs(bound)), matched=len(res["matches"]),
+               solver_seconds=res.get("seconds"), violations=len(errs), errors=errs[:5])
+    return row
+
+
+def bench_size(size: str, args, data: Path) -> list[dict]:
+    problem = generate(size, args.seed)
+    cover = make_cover(problem, args.seed)
+    rows = []
+    for kind, prob in (("match", problem), ("cover", cover)):
+        path = data / f"{size}-{args.seed}-{kind}.json"
+        path.write_text(json.dumps(prob, ensure_ascii=False))
+        for solver in args.solvers:
+            if kind == "cover" and solver == "mip-pair":
+                continue  # ten participants: one exact cover MIP is enough
+            mip_ = solver.startswith("mip")
+            if mip_ and kind == "match" and size not in args.mip_sizes:
+                rows.append({"size": size, "kind": kind, "solver": solver, "status": "skipped",
+                             "note": "not attempted at this size (--mip-sizes)"})
+                continue
+            runs = []
+            for rep in range(args.mip_repeats if mip_ else args.repeats):
+                out = data / f"{size}-{kind}-{solver}-{rep}.result.json"
+                rec = run_once(solver, kind, path, out, args.time_limit, args.workers)
+                runs.append(rec)
+                print(f"{size} {kind} {solver} #{rep}: {rec['wall']:.2f} s, exit {rec['exit']}",
+                      file=sys.stderr, flush=True)
+                if rec["exit"] == MISSING:
+                    break
+                if rec.get("result", {}).get("solution_found") is False or "result" not in rec:
+                    break  # hit the cap without a solution: repeating only burns the cap again
+            if runs[0]["exit"] == MISSING:
+                rows.append({"size": size, "kind": kind, "solver": solver,
+                             "status": "n/a", "note": "matcher.solve_dict not on this branch"})
+                continue
+            row = summarise(prob, kind, runs, args.time_limit)
+            rows.append({"size": size, "kind": kind, "solver": solver, **row})
+    return rows
+
+
+def _fmt(x, spec: str) -> str:
+    return "—" if x is None else format(x, spec)
+
+
+def table(rows: list[dict], kind: str) -> str:
+    head = ("| size | solver | status | runs | wall s | solver s | peak RSS MB | objective | bound "
+            "| gap | matched | checks | note |\n"
+            "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    lines = [head]
+    for r in (r for r in rows if r["kind"] == kind):
+        lines.append("| " + " | ".join([
+            r["size"], r["solver"], r["status"], _fmt(r.get("repeats"), "d"),
+            _fmt(r.get("wall"), ".2f"),
+            _fmt(r.get("solver_seconds"), ".2f"), _fmt(r.get("rss_mb"), ".0f"),
+            _fmt(r.get("objective"), ".1f"), _fmt(r.get("bound"), ".1f"),
+            _fmt(r.get("gap"), ".2%"), _fmt(r.get("matched"), "d"),
+            "—" if "violations" not in r else ("ok" if not r["violations"]
+                                               else f"{r['violations']} violations"),
+            r.get("note", "")]) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text()
+                .splitlines() if ln.startswith("model name")), platform.processor())
+    import highspy  # noqa: F401
+    import ortools
+
+    return (f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+            f"OR-Tools {ortools.__version__}, highspy from {Path(highspy.__file__).parent.name}"
+            f" {_version('highspy')}, {platform.system()} {platform.release()}")
+
+
+def _version(pkg: str) -> str:
+    from importlib.metadata import version
+
+    return version(pkg)
+
+
+def plot(rows: list[dict], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    match = [r for r in rows if r["kind"] == "match" and "wall" in r]
+    sizes = [s for s in SIZES if any(r["size"] == s for r in match)]
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(10, 4))
+    width = 0.8 / len(SOLVERS)
+    for k, solver in enumerate(SOLVERS):
+        rs = {r["size"]: r for r in match if r["solver"] == solver}
+        xs = [i + k * width for i, s in enumerate(sizes) if s in rs]
+        if not xs:
+            continue
+        a1.bar(xs, [rs[s]["wall"] for s in sizes if s in rs], width, label=solver)
+        gx = [i + k * width for i, s in enumerate(sizes) if rs.get(s, {}).get("gap") is not None]
+        a2.bar(gx, [100 * rs[s]["gap"] for s in sizes if rs.get(s, {}).get("gap") is not None],
+               width, label=solver)
+    for ax, title in ((a1, "wall seconds (median, log)"), (a2, "gap to proved bound, %")):
+        ax.set_xticks([i + width for i in range(len(sizes))], sizes)
+        ax.set_title(title)
+        ax.legend()
+    a1.set_yscale("log")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def write_docs(rows: list[dict], args, argv: list[str]) -> None:
+    docs = ROOT / "docs"
+    docs.mkdir(exist_ok=True)
+    cmd = "python -m bench.run " + " ".join(shlex.quote(a) for a in argv)
+    sizes = ", ".join(f"{s} = {SIZES[s][0]:,} participants / {SIZES[s][1]:,} placements / "
+                      f"{SIZES[s][2]:,} mentors" for s in args.sizes)
+    note = ("" if matcher_api("match") else
+            "\nThe matcher rows say n/a: `matcher.solve_dict` did not exist on the branch "
+            "this was run on. Re-run the command after merging to fill them in.\n")
+    text = f"""# Benchmarks
+
+How these figures were made: `bench/run.py` generates one instance per size with
+`bench/generate.py` (seed {args.seed}; {sizes}), then solves it with each solver
+{args.repeats} times ({args.mip_repeats} for the MIPs), each solve in its own process.
+**wall s** is the median wall time of the child process (start-up, JSON load, model
+build and solve); **solver s** is the time the solver itself reported; **peak RSS** is
+the child's max resident set (os.wait4 rusage), median. Objective, bound and matched
+count come from the median-time run. gap = (bound − objective) / max(1, |bound|). The
+greedy's bound is the capacity-free bound (each participant's best score at hours_max),
+so its gap is an upper estimate. **mip** is HiGHS on one binary per allowed
+(participant, placement, mentor) triple; **mip-pair** is the same problem with binaries
+per (participant, placement) and (participant, mentor) pair (exactly the same solutions,
+far fewer columns; see bench/mip.py). Both are exact, their bound is HiGHS's dual
+bound (or the capacity-free one when lower), and both are capped at
+{args.time_limit:g} s including model building; a solve that ends without a solution is
+not repeated (**runs** says how many were made). **checks** = the result
+obeys every hard rule of sections 2 and 4 (bench/rules.py).
+
+Machine: {machine()}. Solver threads: {args.workers}. Time limit: {args.time_limit:g} s.
+Load average when the run started: {args.load}; the machine was shared with other
+work, so treat seconds as indicative and compare solvers within one size.
+{note}
+Command:
+
+```
+{cmd}
+```
+
+## Matching (section 4)
+
+{table(rows, "match")}
+
+## Substitute cover (section 5): one absent support person with 10 participants
+
+{table(rows, "cover")}
+
+![seconds and gap per size and solver](benchmarks.png)
+"""
+    (docs / "benchmarks.md").write_text(text)
+    (docs / "benchmarks.json").write_text(json.dumps(
+        {"command": cmd, "rows": [{k: v for k, v in r.items() if k != "errors"} for r in rows]},
+        indent=1))
+    plot(rows, docs / "benchmarks.png")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="S,M,L,XL")
+    ap.add_argument("--solvers", default=",".join(SOLVERS))
+    ap.add_argument("--time-limit", type=float, default=120.0)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--mip-repeats", type=int, default=None,
+                    help="repeats for the MIPs (default: --repeats)")
+    ap.add_argument("--mip-sizes", default=None, help="sizes to run the MIPs on (default: all)")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--data", type=Path, default=ROOT / "test-artifacts" / "bench")
+    args = ap.parse_args(argv)
+    args.sizes = [s.strip() for s in args.sizes.split(",")]
+    args.solvers = [s.strip() for s in args.solvers.split(",")]
+    args.mip_sizes = args.sizes if args.mip_sizes is None else args.mip_sizes.split(",")
+    args.mip_repeats = args.repeats if args.mip_repeats is None else args.mip_repeats
+    args.data.mkdir(parents=True, exist_ok=True)
+    args.load = " / ".join(f"{x:.1f}" for x in os.getloadavg()) + " (1 / 5 / 15 min)"
+    rows = []
+    for size in args.sizes:
+        rows += bench_size(size, args, args.data)
+        write_docs(rows, args, argv)  # after every size, so a long run leaves figures behind
+    print(table(rows, "match"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
