@@ -40,6 +40,21 @@ def translated() -> dict[str, str]:
     return out
 
 
+def conflicts() -> list[str]:
+    """Msgids that two catalogues translate differently (which one wins would be luck)."""
+    seen: dict[str, dict[str, list[str]]] = {}
+    for po in catalogues():
+        with po.open("rb") as fh:
+            for m in read_po(fh):
+                if not m.id or not m.string:
+                    continue
+                key = m.id if isinstance(m.id, str) else m.id[0]
+                val = m.string if isinstance(m.string, str) else m.string[0]
+                seen.setdefault(key, {}).setdefault(val, []).append(str(po.relative_to(ROOT)))
+    return [f"{k!r}: " + "; ".join(f"{v!r} in {', '.join(w)}" for v, w in vs.items())
+            for k, vs in seen.items() if len(vs) > 1]
+
+
 def missing() -> list[str]:
     pot = ROOT / "instance" / "messages.pot"
     pot.parent.mkdir(exist_ok=True)
@@ -52,10 +67,12 @@ def missing() -> list[str]:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["check"]:
-        gaps = missing()
+        gaps, clashes = missing(), conflicts()
         for g in gaps:
             print(f"untranslated: {g!r}")
-        return 1 if gaps else 0
+        for c in clashes:
+            print(f"translated differently: {c}")
+        return 1 if gaps or clashes else 0
     if argv[:1] == ["update"]:
         pot = ROOT / "instance" / "messages.pot"
         extract(pot)

@@ -41,6 +41,7 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
 
     # pause and reopen a participant from the case page
     page.get_by_role("link", name="AAR-0101").click()
+    page.wait_for_load_state("load")  # confirm.js is deferred: let it attach before clicking
     page.get_by_role("button", name="Sæt på pause").click()
     expect(page.locator("#case-status")).to_have_text("På pause")
     page.get_by_role("button", name="Genåbn").click()
@@ -61,6 +62,7 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
     assert run.weights == {"travel_km": 2.5}
     rows = page.locator("table.proposals tbody tr")
     expect(rows).to_have_count(2)
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Godkend alle").click()
     expect(page.locator(".flash.success")).to_contain_text("2 forslag godkendt")
 

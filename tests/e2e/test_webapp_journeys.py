@@ -33,7 +33,7 @@ def test_employer_journey(db, make, live_server, page):
     make.user("employer", email="e@demo.dk", name="Erik Madsen", employer_id=company.id)
 
     login(page, live_server, "e@demo.dk")
-    expect(page.get_by_role("heading", name="Pladser hos Café Kornet")).to_be_visible()
+    expect(page.get_by_role("heading", name="Praktikpladser hos Café Kornet")).to_be_visible()
 
     # a CVR number that fails the modulus-11 check is refused next to the field
     page.get_by_role("link", name="Virksomhed").click()
@@ -49,7 +49,7 @@ def test_employer_journey(db, make, live_server, page):
     assert db.session.get(Employer, company.id).cvr == "10000009"
 
     # a placement
-    page.get_by_role("link", name="Pladser", exact=True).click()
+    page.get_by_role("link", name="Praktikpladser", exact=True).click()
     page.get_by_role("link", name="Ny plads").click()
     page.get_by_label("Titel").fill("Køkkenhjælp")
     page.get_by_label("Arbejdsområde").select_option("kitchen")
@@ -88,7 +88,7 @@ def test_employer_journey(db, make, live_server, page):
 
     # the same pages work on a phone: tables stack, nothing sticks out sideways
     page.set_viewport_size({"width": 390, "height": 844})
-    page.get_by_role("link", name="Pladser", exact=True).click()
+    page.get_by_role("link", name="Praktikpladser", exact=True).click()
     expect(page.get_by_role("link", name="Ny plads")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "employer-placements-phone")
