@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from web.mentors.routes import bp as mentors_bp
     from web.participants.routes import bp as participants_bp
     from web.runs.routes import bp as runs_bp
+    import web.runs.retry  # noqa: F401  (adds POST /runs/<id>/retry to the runs blueprint)
 
     for bp in (auth_bp, main_bp, participants_bp, runs_bp, mentors_bp):
         app.register_blueprint(bp)

@@ -1,8 +1,13 @@
 """Worker entry point: `python -m workers.worker [queue purposes...]`.
 
 OR-Tools and the app are loaded once in the parent, so each forked job starts warm.
-Queues are served in order (cover before match), so a cover job never waits behind a
-long match run when a worker is free.
+Queues are served in the order given. Production runs two kinds (see Procfile):
+- `worker` (cover match default): mostly match runs, which may take minutes;
+- `cover_worker` (cover default): never takes a match job, so an urgent cover request
+  or a sweep never waits behind a long match run, even when every `worker` is busy.
+
+with_scheduler=True: RQ's scheduler (one per queue set, elected by a Redis lock) moves
+scheduled jobs back to their queues, which is how Retry(interval=...) back-off works.
 """
 
 from __future__ import annotations
@@ -22,12 +27,16 @@ from workers.app import get_app
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     purposes = argv or list(QUEUE_NAMES)
+    unknown = [p for p in purposes if p not in QUEUE_NAMES]
+    if unknown:
+        raise SystemExit(f"unknown queue purpose(s): {', '.join(unknown)}; choose from {', '.join(QUEUE_NAMES)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = get_app()
     with app.app_context():
         conn = get_redis()
         prefix = app.config["RQ_QUEUE_PREFIX"]
-        worker = Worker([prefix + p for p in purposes], connection=conn)
+        # Registry cleanup (abandoned jobs of dead workers) every minute instead of every ten.
+        worker = Worker([prefix + p for p in purposes], connection=conn, maintenance_interval=60)
     worker.work(with_scheduler=True)
 
 
