@@ -259,7 +259,8 @@ def database_unavailable(b: Bench) -> dict:
     out = b.outcome(runs)
     b.stop_all()
     return row(f"database unavailable: {how}", len(runs), out, time.monotonic() - t,
-               f"transient errors retried with back-off; {out['attempts']} executions for {len(runs)} runs")
+               "no run failed: transient errors are retried with back-off, pool_pre_ping re-opens lost "
+               f"connections; {out['attempts']} executions for {len(runs)} runs")
 
 
 def duplicate_execution(b: Bench) -> dict:
@@ -372,7 +373,6 @@ def main(argv: list[str] | None = None) -> int:
     text = table(rows)
     print(text)
     if not args.no_docs:
-        from web.extensions import db  # noqa: F401
 
         kind = "PostgreSQL" if "postgresql" in bench.db_url else "SQLite"
         write_docs(text, "python -m bench.faults" + (f" --runs {args.runs}" if args.runs != 3 else ""), kind)
