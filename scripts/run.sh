@@ -17,4 +17,4 @@ cat <<MSG
   Demo logins (password: demo): consultant@demo.dk, employer@demo.dk, mentor@demo.dk, admin@demo.dk
 
 MSG
-exec honcho start web worker
+exec honcho start web worker cover_worker cron

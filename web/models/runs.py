@@ -60,6 +60,10 @@ class SolveRun(db.Model):
     unmatched: Mapped[list[dict]] = mapped_column(JSON, default=list)  # ids and reason codes only
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(default=0)
+    # The execution that owns the run: a job may store only while its claim is the row's claim.
+    claim: Mapped[str | None] = mapped_column(String(32))
+    # Touched every few seconds by the executing job; a stale heartbeat means the worker died.
+    heartbeat_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]

@@ -180,3 +180,6 @@ def again(run_id: int):
                              weights=form.weights)
     enqueue_solve(new)
     return redirect(url_for("runs.show", run_id=new.id))
+
+
+from web.runs import retry  # noqa: E402,F401  (adds POST /runs/<id>/retry to this blueprint)

@@ -79,16 +79,36 @@ def decline(proposal: Proposal, user: User, reason: str) -> None:
               mentor=proposal.mentor_id, reason=reason)
 
 
+def _lock_for_confirm() -> None:
+    """On SQLite, take the database write lock before reading capacity (BEGIN IMMEDIATE).
+
+    pysqlite only begins a transaction at the first write, so two confirmations could
+    both read "one slot free" and both write. BEGIN IMMEDIATE makes the second wait for
+    the first to commit, then read the new count. PostgreSQL locks rows (FOR UPDATE) instead.
+    """
+    conn = db.session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    if not conn.connection.dbapi_connection.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # else: this transaction has written already and so holds the write lock.
+
+
 def confirm(proposal: Proposal, user: User) -> None:
     """Mentor confirms: the proposal becomes the active assignment, if capacity still allows.
 
     The placement and mentor rows are locked (FOR UPDATE on PostgreSQL; SQLite takes the
-    database write lock) so two confirmations cannot together overbook.
+    database write lock up front) and everything is read again under the lock, so two
+    confirmations cannot together overbook: the second one sees the first and is refused.
     """
+    _lock_for_confirm()
+    db.session.refresh(proposal)  # under the lock: another request may have answered it meanwhile
     if proposal.status != ProposalStatus.APPROVED:
         raise TransitionError(_("This proposal is not waiting for your answer."))
-    placement = db.session.scalar(select(Placement).where(Placement.id == proposal.placement_id).with_for_update())
-    mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id).with_for_update())
+    placement = db.session.scalar(select(Placement).where(Placement.id == proposal.placement_id)
+                                  .with_for_update().execution_options(populate_existing=True))
+    mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id)
+                               .with_for_update().execution_options(populate_existing=True))
     active = Proposal.status == ProposalStatus.ACTIVE
     used_slots = db.session.scalar(select(func.count()).where(active, Proposal.placement_id == placement.id))
     used_hours, used_people = db.session.execute(
