@@ -10,12 +10,13 @@ import itertools
 
 import sqlalchemy as sa
 from flask import g
-from werkzeug.routing.converters import IntegerConverter
+from werkzeug.routing.converters import AnyConverter, IntegerConverter
 
 from web.extensions import db as _db
 from web.models import Proposal, SolveRun
 
-SKIP_ENDPOINTS = {"static"}
+# The API's own documentation describes field names (e.g. "priority"), never anybody's data.
+SKIP_ENDPOINTS = {"static", "api-docs.openapi_json", "api_docs.docs"}
 STRING_VALUES = ("da", "en", "x")
 
 
@@ -45,6 +46,15 @@ def max_id() -> int:
     return top
 
 
+def _values(converter, ids):
+    """Ids for integer parts, the listed words for <any(...)>, sample strings otherwise."""
+    if isinstance(converter, IntegerConverter):
+        return ids
+    if isinstance(converter, AnyConverter):
+        return sorted(converter.items)
+    return STRING_VALUES
+
+
 def urls(app, method: str, limit_per_rule: int = 60) -> list[tuple[str, str]]:
     """(endpoint, url) for every rule accepting ``method``, with every id combination."""
     ids = range(1, max_id() + 1)
@@ -53,8 +63,7 @@ def urls(app, method: str, limit_per_rule: int = 60) -> list[tuple[str, str]]:
         if rule.endpoint in SKIP_ENDPOINTS or method not in (rule.methods or ()):
             continue
         names = sorted(rule.arguments)
-        choices = [ids if isinstance(rule._converters.get(n), IntegerConverter) else STRING_VALUES
-                   for n in names]
+        choices = [_values(rule._converters.get(n), ids) for n in names]
         for combo in itertools.islice(itertools.product(*choices), limit_per_rule):
             out.append((rule.endpoint, rule.build(dict(zip(names, combo, strict=True)))[1]))
     return out
