@@ -132,7 +132,9 @@ class Pairs:
     cap_hours: np.ndarray
     cap_count: np.ndarray
     triples: int
-    ext_reach: list  # per mentor: set of placements an external mentor reaches (else None)
+    ext_reach: list
+    t_x: np.ndarray  # every allowed triple as (x id, y id), for the Lagrangian bound
+    t_y: np.ndarray  # per mentor: set of placements an external mentor reaches (else None)
 
 
 def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours: np.ndarray,
@@ -325,7 +327,7 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     row_x = np.concatenate(row_x_parts).astype(np.int64)
     return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
                  row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
-                 ext_reach)
+                 ext_reach, tx.astype(np.int32), ty.astype(np.int32))
 
 
 def compatible(problem: Problem, pairs: Pairs, p_days: int, li: int, mj: int) -> bool:
