@@ -33,6 +33,8 @@ from .schema import Problem
 # share of the time (measured: M is proved by CP-SAT alone; L's CP-SAT bound stays trivial).
 LAGRANGE_FROM = 5000
 LAGRANGE_SHARE = 0.3
+# CP-SAT does not get through presolve of bigger models within a minute on 2 cores.
+MAX_MODEL_PAIRS = 300_000
 SCALE_TOTAL = float(os.environ.get("MATCHER_SCALE_TOTAL", "1e12"))
 
 
@@ -313,26 +315,30 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
              "y_pairs": int(len(pr.y_item)), "compat_rows": int(len(pr.row_y)),
              "greedy_value": round(start_value, 6), "greedy_seconds": round(
                  time.monotonic() - t0, 3)}
-    bound = upper(pr)
+    bound = pr.full_upper if pr.truncated else upper(pr)
     chosen, proved = start, False
-    if len(pr.x_item) > LAGRANGE_FROM:
+    stats["truncated"] = pr.truncated
+    if len(pr.x_item) > LAGRANGE_FROM and not pr.truncated:
         # CP-SAT's own bound stays trivial at this size within seconds; a
         # Lagrangian bound is cheap (numpy over the triples) and proved.
         lag_end = time.monotonic() + LAGRANGE_SHARE * (deadline - time.monotonic())
         bound = min(bound, lagrangian_bound(pr, start_value, lag_end, 2000))
         stats["lagrange_bound"] = round(bound, 6)
         stats["lagrange_seconds"] = round(time.monotonic() - t0, 3)
-    if len(pr.x_item):
+    too_big = len(pr.x_item) + len(pr.y_item) > MAX_MODEL_PAIRS
+    stats["cp_sat_skipped"] = too_big
+    if len(pr.x_item) and not too_big:
         model = PairModel(pr)
         model.hint(start)
         stats["model_seconds"] = round(time.monotonic() - t0, 3)
         plan, b, proved = model.solve(deadline - time.monotonic(), workers)
         stats["scale"] = model.scale
         bound = min(bound, b)
+        proved = proved and not pr.truncated
         if plan is not None and plan_value(pr, plan) >= start_value:
             chosen = plan
-    else:
-        proved = True
+    elif not len(pr.x_item):
+        proved = not pr.truncated
     value = plan_value(pr, chosen)
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
     return PairPlan(chosen, value, max(bound, value), proved, stats)

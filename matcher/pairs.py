@@ -35,6 +35,10 @@ from .geo import EARTH_RADIUS_KM, haversine_km
 from .schema import Problem
 
 CHUNK_TRIPLES = 4_000_000
+# Above this many (placement pair, mentor) combinations before filtering, each
+# participant keeps only its best placements for the search (measured: XL has 151 M
+# and needed 7 GB); the bound then comes from all placements (``full_upper``).
+MAX_RAW_TRIPLES = 30_000_000
 
 
 def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -132,6 +136,8 @@ class Pairs:
     cap_hours: np.ndarray
     cap_count: np.ndarray
     triples: int
+    truncated: bool  # some placement pairs were left out of the search
+    full_upper: float  # a valid bound over all placement pairs, truncated or not
     ext_reach: list
     t_x: np.ndarray  # every allowed triple as (x id, y id), for the Lagrangian bound
     t_y: np.ndarray  # per mentor: set of placements an external mentor reaches (else None)
@@ -238,6 +244,21 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     cur_m = np.array([problem.m_index.get(p.current_mentor, -1) if p.current_mentor
                       else -1 for p in P], dtype=np.int64)
     per = at_ptr[li + 1] - at_ptr[li]
+    top_b = prio * w.keep_mentor * (cur_m >= 0) + coef * hi
+    best_a = np.full(n_p, -np.inf)
+    np.maximum.at(best_a, pi, a_val)
+    full = best_a + top_b
+    full_upper = float(np.maximum(full[np.isfinite(full)], 0.0).sum()) * (1 + 1e-9) + 1e-6
+    truncated = bool(per.sum() > MAX_RAW_TRIPLES)
+    if truncated:
+        # Best placements first within each participant; keep the first k of each.
+        order = np.lexsort((-a_val, pi))
+        pi, li, km, rk, a_val, per = (v[order] for v in (pi, li, km, rk, a_val, per))
+        first = np.searchsorted(pi, pi, side="left")
+        pos = np.arange(len(pi)) - first
+        k = max(1, int(MAX_RAW_TRIPLES / max(1.0, float(per.mean())) / max(1, len(items_a))))
+        keep = pos < k
+        pi, li, km, rk, a_val, per = (v[keep] for v in (pi, li, km, rk, a_val, per))
     t_x, t_m = [], []
     start, total = 0, 0
     n_x0 = len(pi)
@@ -327,7 +348,7 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     row_x = np.concatenate(row_x_parts).astype(np.int64)
     return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
                  row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
-                 ext_reach, tx.astype(np.int32), ty.astype(np.int32))
+                 truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32))
 
 
 def compatible(problem: Problem, pairs: Pairs, p_days: int, li: int, mj: int) -> bool:
