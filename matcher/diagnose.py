@@ -100,7 +100,7 @@ class _Arrays:
         mentors, places = problem.mentors, problem.placements
         self.at = [np.array(lst, dtype=np.int64) for lst in index.mentors_at]
         self.tags = _Tags([m.skills for m in mentors])
-        self.skills = self.tags.encode([m.skills for m in mentors])
+        self.skills = self.tags.encode([m.skills for m in mentors], False)
         self.mdays = np.array([m.days for m in mentors], dtype=np.int64)
         self.ldays = np.array([pl.days for pl in places], dtype=np.int64)
         self.slots = np.array([pl.slots for pl in places], dtype=np.int64)
@@ -129,7 +129,7 @@ def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list, u
     L = np.repeat(lis, cnt)
     D = np.repeat(ds, cnt)
     MJ = np.concatenate([ar.at[li] for li in lis]) if len(lis) else np.zeros(0, dtype=np.int64)
-    need = ar.tags.encode([p.needs])
+    need = ar.tags.encode([p.needs], True)
     ok = _subset(np.repeat(need, len(MJ), axis=0), ar.skills[MJ]) if len(MJ) else \
         np.zeros(0, dtype=bool)
     if not ok.any():

@@ -41,7 +41,7 @@ def lagrangian_bound(pr: Pairs, target: float, deadline: float, iters: int = 400
     hours = pr.cap_hours.astype(float)
     lam, mu, nu = np.zeros(n_l), np.zeros(n_m), np.zeros(n_m)
     best = math.inf
-    step_scale = 2.0
+    step_scale = 0.25
     stall = 0
     for _ in range(iters):
         if time.monotonic() > deadline:
@@ -56,7 +56,7 @@ def lagrangian_bound(pr: Pairs, target: float, deadline: float, iters: int = 400
             best, stall = bound, 0
         else:
             stall += 1
-            if stall >= 20:
+            if stall >= 10:
                 step_scale, stall = step_scale / 2, 0
         # The argmax triple of each participant that gains (ties: the first).
         is_top = val == np.repeat(top, np.diff(np.r_[starts, len(val)]))

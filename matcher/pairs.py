@@ -90,14 +90,18 @@ class _Tags:
         self.bit = {t: k for k, t in enumerate(names)}
         self.words = max(1, -(-len(names) // 63))
 
-    def encode(self, sets) -> np.ndarray:
+    def encode(self, sets, strict: bool) -> np.ndarray:
+        """Rows of bits; an unknown tag makes a ``strict`` (subset side) row never a subset
+        (-1 everywhere) and is ignored on the superset side."""
         out = np.zeros((len(sets), self.words), dtype=np.int64)
         for i, s in enumerate(sets):
             for t in s:
                 k = self.bit.get(t)
-                if k is None:  # a tag nobody on the other side has: never a subset
-                    out[i, :] = -1
-                    break
+                if k is None:
+                    if strict:  # a tag nobody on the other side has: never a subset
+                        out[i, :] = -1
+                        break
+                    continue
                 out[i, k // 63] |= 1 << (k % 63)
         return out
 
@@ -186,8 +190,9 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     l_area = np.array([a_id[pl.area] for pl in L], dtype=np.int64)
     rk = rank[pi, l_area[li]] if len(pi) else np.zeros(0, dtype=np.int64)
     req_tags = _Tags([pl.requirements for pl in L])
-    ok = (rk >= 0) & _subset(req_tags.encode([L[j].requirements for j in range(n_l)])[li],
-                             req_tags.encode([p.attributes for p in P])[pi])
+    ok = (rk >= 0) & _subset(req_tags.encode([L[j].requirements for j in range(n_l)],
+                                             True)[li],
+                             req_tags.encode([p.attributes for p in P], False)[pi])
     if any(p.excluded_placements for p in P):
         ok &= np.array([L[b].id not in P[a].excluded_placements for a, b in zip(pi, li)],
                        dtype=bool)
@@ -238,8 +243,8 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
 
     # Triples in chunks: filter, then reduce to pairs and rows.
     skill_tags = _Tags([m.skills for m in M])
-    needs = skill_tags.encode([p.needs for p in P])
-    skills = skill_tags.encode([m.skills for m in M])
+    needs = skill_tags.encode([p.needs for p in P], True)
+    skills = skill_tags.encode([m.skills for m in M], False)
     excl = any(p.excluded_mentors for p in P)
     cur_m = np.array([problem.m_index.get(p.current_mentor, -1) if p.current_mentor
                       else -1 for p in P], dtype=np.int64)

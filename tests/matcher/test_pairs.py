@@ -92,3 +92,24 @@ def test_truncated_search_keeps_a_valid_bound_and_never_claims_optimal(data):
     assert result["bound"] >= best - tol
     if result["status"] == "OPTIMAL":  # only when nothing was left out
         assert abs(result["objective"] - best) <= tol
+
+
+def test_an_attribute_no_placement_requires_does_not_hide_the_open_placement():
+    """Regression: tags on the superset side that nobody asks for are ignored."""
+    from matcher import solve_dict, validate
+
+    data = {"participants": [{"id": "p0", "hours_min": 2, "hours_max": 2, "days": ["mon"],
+                              "areas": [], "attributes": ["a"], "max_travel_km": 2,
+                              "location": {"lat": 55.6, "lon": 12.5}}],
+            "placements": [{"id": "l0", "employer": "e1", "area": "x", "slots": 1,
+                            "days": ["mon"], "requirements": ["b"],
+                            "location": {"lat": 55.6, "lon": 12.5}},
+                           {"id": "l1", "employer": "e1", "area": "x", "slots": 1,
+                            "days": ["mon"], "location": {"lat": 55.6, "lon": 12.5}}],
+            "mentors": [{"id": "m0", "employer": "e1", "capacity_hours": 4,
+                         "max_participants": 1, "days": ["mon"], "max_travel_km": 0,
+                         "location": {"lat": 55.6, "lon": 12.5}}]}
+    result = solve_dict(data, time_limit=2.0, num_workers=1)
+    assert validate(data, result) == []
+    assert [(m["placement"], m["mentor"]) for m in result["matches"]] == [("l1", "m0")]
+    assert result["status"] == "OPTIMAL"
