@@ -1,4 +1,4 @@
-"""Optimise the two-index model (see :mod:`matcher.pairs`): greedy start, CP-SAT, LP bound.
+"""Optimise the two-index model (see :mod:`matcher.pairs`): greedy start, bounds, CP-SAT.
 
 CP-SAT model, all integer after scaling the objective:
 
@@ -391,7 +391,12 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
 
 
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
-    """Greedy start, then CP-SAT on the two-index model until ``deadline``."""
+    """Greedy start; a Lagrangian bound for large models; then CP-SAT until ``deadline``.
+
+    CP-SAT runs on the whole model when it is small enough to be proved in time
+    (up to ``WHOLE_MODEL_PAIRS``), otherwise on windows of nearby participants.
+    ``proved`` only when CP-SAT proved the whole, untruncated model optimal.
+    """
     t0 = time.monotonic()
     start = greedy(problem, pr)
     start_value = plan_value(pr, start)

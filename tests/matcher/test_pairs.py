@@ -113,3 +113,22 @@ def test_an_attribute_no_placement_requires_does_not_hide_the_open_placement():
     assert validate(data, result) == []
     assert [(m["placement"], m["mentor"]) for m in result["matches"]] == [("l1", "m0")]
     assert result["status"] == "OPTIMAL"
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_highs_mip_of_the_two_index_model_finds_the_brute_force_optimum(data):
+    from matcher.highs import HighsForm
+
+    prob = parse_problem(data)
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    best = brute_force(data)
+    tol = 1e-6 * max(1.0, abs(best))
+    if len(pr.x_item) == 0:
+        assert best <= tol
+        return
+    form = HighsForm(pr)
+    x, bound = form.mip(10.0)
+    assert abs(float(form.c @ x) - best) <= 1e-5 * max(1.0, abs(best))
+    assert bound >= best - tol
+    assert form.lp_bound(10.0) >= best - tol
