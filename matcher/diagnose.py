@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import (Index, area_bonus_rank, colleague, mentor_fits, placement_fits,
-                         triple_const)
+from .candidates import Index, area_bonus_rank, colleague, placement_fits
 from .explain import Reason
 from .geo import haversine_km
 from .schema import Mentor, Participant, Placement, Problem, day_names

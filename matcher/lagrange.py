@@ -31,7 +31,6 @@ def lagrangian_bound(pr: Pairs, target: float, deadline: float, iters: int = 400
     order = np.argsort(item, kind="stable")
     tx, ty, item = tx[order], ty[order], item[order]
     starts = np.flatnonzero(np.r_[True, np.diff(item) != 0])
-    items = item[starts]
     tl, tm = pr.x_place[tx], pr.y_mentor[ty]
     base = pr.x_val[tx] + pr.y_val[ty]
     lo, hi, coef = pr.lo[item].astype(float), pr.hi[item].astype(float), pr.coef[item]
@@ -79,7 +78,6 @@ def lagrangian_bound(pr: Pairs, target: float, deadline: float, iters: int = 400
         lam = np.maximum(0.0, lam - step * g_l)
         mu = np.maximum(0.0, mu - step * g_c)
         nu = np.maximum(0.0, nu - step * g_h)
-    del items
     if not math.isfinite(best):
         return math.inf
     return best + 1e-9 * abs(best) + 1e-6
