@@ -33,8 +33,9 @@ from .schema import Problem
 # share of the time (measured: M is proved by CP-SAT alone; L's CP-SAT bound stays trivial).
 LAGRANGE_FROM = 5000
 LAGRANGE_SHARE = 0.3
-# Participants per window when the whole model is too big for CP-SAT.
-WINDOW = 60
+# Participants per window when the whole model is too big for CP-SAT (measured on L:
+# windows of 20-30 improve most per second; 60 and more spend the time in presolve).
+WINDOW = 25
 WINDOW_SECONDS = 2.0
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
