@@ -337,7 +337,7 @@ def restrict(pr: Pairs, items: np.ndarray, plan: dict[int, tuple[int, int, int]]
     sub = Pairs(pr.n_items, pr.x_item[xs], pr.x_place[xs], pr.x_val[xs], pr.x_km[xs],
                 pr.y_item[ys], pr.y_mentor[ys], pr.y_val[ys], y_new[pr.row_y[rows]],
                 pr.row_kind[rows], np.concatenate([[0], np.cumsum(lens)]).astype(np.int64),
-                x_new[pr.row_x[idx]], pr.lo, pr.hi, pr.coef, slots, hours, count, 0, False,
+                x_new[pr.row_x[idx]], pr.lo, pr.hi, pr.coef, slots, hours, count, 0, 0, False,
                 0.0, pr.ext_reach, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
     return sub, xs, ys
 

@@ -140,6 +140,7 @@ class Pairs:
     cap_hours: np.ndarray
     cap_count: np.ndarray
     triples: int
+    raw_triples: int  # (placement pair, mentor) combinations before the mentor rules
     truncated: bool  # some placement pairs were left out of the search
     full_upper: float  # a valid bound over all placement pairs, truncated or not
     ext_reach: list
@@ -254,7 +255,8 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     np.maximum.at(best_a, pi, a_val)
     full = best_a + top_b
     full_upper = float(np.maximum(full[np.isfinite(full)], 0.0).sum()) * (1 + 1e-9) + 1e-6
-    truncated = bool(per.sum() > MAX_RAW_TRIPLES)
+    raw = int(per.sum())
+    truncated = raw > MAX_RAW_TRIPLES
     if truncated:
         # Best placements first within each participant; keep the first k of each.
         order = np.lexsort((-a_val, pi))
@@ -353,7 +355,7 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     row_x = np.concatenate(row_x_parts).astype(np.int64)
     return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
                  row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
-                 truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32))
+                 raw, truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32))
 
 
 def compatible(problem: Problem, pairs: Pairs, p_days: int, li: int, mj: int) -> bool:

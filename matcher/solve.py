@@ -169,9 +169,11 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
             - usage.count)
     pairs = build_pairs(problem, free, *caps)
     t_built = time.monotonic()
-    # Reasons for every participant come after the search (measured ~1.5 ms per
-    # participant at region scale on a loaded 2-core machine): keep time for them.
-    reserve = min(0.05 * time_limit + 1.2e-3 * len(problem.participants), 0.4 * time_limit)
+    # Reasons for every participant come after the search; their cost grows with the
+    # (placement, mentor) combinations in reach (measured: L 0.14 s, XL 7 s on a loaded
+    # 2-core machine), so keep time for them.
+    reserve = min(0.05 * time_limit + 2e-4 * len(problem.participants)
+                  + 6e-8 * pairs.raw_triples, 0.4 * time_limit)
     plan = optimize_pairs(problem, pairs, t0 + time_limit - reserve, num_workers)
     for i, (xi, yi, h) in plan.chosen.items():
         li, mj = int(pairs.x_place[xi]), int(pairs.y_mentor[yi])
@@ -179,8 +181,10 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
         usage.slots[li] += 1
         usage.hours[mj] += h
         usage.count[mj] += 1
+    t_plan = time.monotonic()
     result = _assemble(problem, index, chosen, usage, plan)
     result.stats.update(plan.stats, build_seconds=round(t_built - t0, 3),
+                        assemble_seconds=round(time.monotonic() - t_plan, 3),
                         participants=len(problem.participants))
     result.seconds = time.monotonic() - t0
     return result
