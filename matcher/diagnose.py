@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import (Index, area_bonus_rank, colleague, mentor_fits, placement_fits,
-                         triple_const)
+from .candidates import Index, area_bonus_rank, colleague, placement_fits
 from .explain import Reason
 from .geo import haversine_km
 from .schema import Mentor, Participant, Placement, Problem, day_names
@@ -91,46 +90,95 @@ def unmatched_reasons(problem: Problem, index: Index, p: Participant, usage: Usa
     return _mentor_stage(problem, index, p, open_, usage, proved)
 
 
+class _Arrays:
+    """Per-problem numpy views for the mentor and capacity stages (built once per Index)."""
+
+    def __init__(self, problem: Problem, index: Index):
+        from .pairs import _Tags
+
+        mentors, places = problem.mentors, problem.placements
+        self.at = [np.array(lst, dtype=np.int64) for lst in index.mentors_at]
+        self.tags = _Tags([m.skills for m in mentors])
+        self.skills = self.tags.encode([m.skills for m in mentors], False)
+        self.mdays = np.array([m.days for m in mentors], dtype=np.int64)
+        self.ldays = np.array([pl.days for pl in places], dtype=np.int64)
+        self.slots = np.array([pl.slots for pl in places], dtype=np.int64)
+        self.max_p = np.array([m.max_participants for m in mentors], dtype=np.int64)
+        self.cap = np.array([m.capacity_hours for m in mentors], dtype=np.int64)
+
+
+def _arrays(problem: Problem, index: Index) -> _Arrays:
+    got = getattr(index, "_diagnose_arrays", None)
+    if got is None:
+        got = index._diagnose_arrays = _Arrays(problem, index)
+    return got
+
+
 def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list, usage: Usage,
                   proved: bool) -> list[Reason]:
+    """Mentor rules 3, 4, 7 and worth, over (placement, mentor) combinations as arrays."""
+    from .pairs import _subset
+
     mentors, places = problem.mentors, problem.placements
+    ar = _arrays(problem, index)
     skills = sorted(p.needs)
-    reach = [(li, d, mj) for li, d in open_ for mj in index.mentors_at[li]]
-    skilled = [(li, d, mj) for li, d, mj in reach if p.needs <= mentors[mj].skills]
-    if not skilled:
+    lis = np.array([li for li, _ in open_], dtype=np.int64)
+    ds = np.array([d for _, d in open_], dtype=float)
+    cnt = np.array([len(ar.at[li]) for li in lis], dtype=np.int64)
+    L = np.repeat(lis, cnt)
+    D = np.repeat(ds, cnt)
+    MJ = np.concatenate([ar.at[li] for li in lis]) if len(lis) else np.zeros(0, dtype=np.int64)
+    need = ar.tags.encode([p.needs], True)
+    ok = _subset(np.repeat(need, len(MJ), axis=0), ar.skills[MJ]) if len(MJ) else \
+        np.zeros(0, dtype=bool)
+    if not ok.any():
         n = len(open_)
         if p.needs and not any(p.needs <= m.skills for m in mentors):
             return [Reason("no_mentor_skills", {"skills": skills})]
         if p.needs:
             return [Reason("no_mentor_at_placements", {"skills": skills, "n": n})]
         return [Reason("no_mentor_near", {"n": n})]
-    dayed = [t for t in skilled if p.days & places[t[0]].days & mentors[t[2]].days]
-    if not dayed:
+    ok &= (p.days & ar.ldays[L] & ar.mdays[MJ]) != 0
+    if not ok.any():
         return [Reason("no_common_day_mentor", {"n": len(open_), "days": day_names(p.days)})]
-    triples = [t for t in dayed if mentor_fits(p, places[t[0]], mentors[t[2]])]
-    if not triples:
-        return [Reason("excluded_mentors", {"n": len({t[2] for t in dayed})})]
-    top = problem.weights.hours * p.priority * (p.hours_max if problem.weights.hours else
-                                                p.hours_min)
-    worth = [t for t in triples if triple_const(problem, p, t[0], t[2], area_bonus_rank(
-        p, places[t[0]].area), t[1]) + top > 0]
-    if not worth:
-        return [Reason("not_worth_travel", {"n": len(triples)})]
-    return _capacity_stage(problem, p, worth, usage, proved)
+    dayed_mentors = np.unique(MJ[ok])
+    if p.excluded_mentors:
+        ex = np.array([problem.m_index[mid] for mid in p.excluded_mentors], dtype=np.int64)
+        ok &= ~np.isin(MJ, ex)
+    if not ok.any():
+        return [Reason("excluded_mentors", {"n": len(dayed_mentors)})]
+    w = problem.weights
+    top = w.hours * p.priority * (p.hours_max if w.hours else p.hours_min)
+    rank = _ranks(p, places, lis, cnt)
+    cur_m = problem.m_index.get(p.current_mentor, -1) if p.current_mentor else -1
+    cur_l = problem.l_index.get(p.current_placement, -1) if p.current_placement else -1
+    const = p.priority * (w.match + w.area * rank + w.keep_mentor * (MJ == cur_m)
+                          + w.keep_placement * (L == cur_l)) - w.travel_km * D
+    n_triples = int(ok.sum())
+    ok &= const + top > 0
+    if not ok.any():
+        return [Reason("not_worth_travel", {"n": n_triples})]
+    return _capacity_stage_arrays(problem, ar, p, L[ok], MJ[ok], usage, proved)
 
 
-def _capacity_stage(problem: Problem, p: Participant, worth: list, usage: Usage,
-                    proved: bool) -> list[Reason]:
-    places, mentors = problem.placements, problem.mentors
-    free = [t for t in worth if not usage.placement_full(t[0], places[t[0]])
-            and not usage.mentor_full(t[2], mentors[t[2]], p)]
-    if free:
-        return [Reason("not_chosen", {"n": len(free)})]
-    pl_all = {t[0] for t in worth}
-    m_all = {t[2] for t in worth}
-    pl_full = {li for li in pl_all if usage.placement_full(li, places[li])}
-    m_full = {mj for mj in m_all if usage.mentor_full(mj, mentors[mj], p)}
-    if len(pl_full) == len(pl_all) and (len(m_full) < len(m_all) or not m_full):
+def _ranks(p: Participant, places, lis: np.ndarray, cnt: np.ndarray) -> np.ndarray:
+    per = np.array([area_bonus_rank(p, places[li].area) for li in lis], dtype=float)
+    return np.repeat(per, cnt)
+
+
+def _capacity_stage_arrays(problem: Problem, ar: _Arrays, p: Participant, L: np.ndarray,
+                           MJ: np.ndarray, usage: Usage, proved: bool) -> list[Reason]:
+    """Which capacity stood in the way, over the worthwhile combinations ``(L, MJ)``."""
+    pl_full_t = usage.slots[L] >= ar.slots[L]
+    m_full_t = (usage.count[MJ] >= ar.max_p[MJ]) | (usage.hours[MJ] + p.hours_min > ar.cap[MJ])
+    free = ~pl_full_t & ~m_full_t
+    if free.any():
+        return [Reason("not_chosen", {"n": int(free.sum())})]
+    pl_all, m_all = np.unique(L), np.unique(MJ)
+    pl_full = pl_all[usage.slots[pl_all] >= ar.slots[pl_all]]
+    m_full = m_all[(usage.count[m_all] >= ar.max_p[m_all])
+                   | (usage.hours[m_all] + p.hours_min > ar.cap[m_all])]
+    if len(pl_full) == len(pl_all) and (len(m_full) < len(m_all) or not len(m_full)):
         return [Reason("placements_full", {"n": len(pl_all)})]
     if len(m_full) == len(m_all):
         if p.needs:

@@ -1,0 +1,439 @@
+"""Optimise the two-index model (see :mod:`matcher.pairs`): greedy start, bounds, CP-SAT.
+
+CP-SAT model, all integer after scaling the objective:
+
+- ``x[p, l]``, ``y[p, m]`` booleans; per participant ``sum x == sum y <= 1``;
+- compatibility rows: ``y => or(x in N)`` (sub) or ``at_most_one(y, x not in N)`` (clique);
+- rule 9 per placement on x, rule 10 participants per mentor on y;
+- rule 10 hours, only for mentors whose hours can run out: extra hours
+  ``e[p, m]`` in ``[0, hi - lo]`` with ``e <= (hi - lo) * y`` and
+  ``sum(lo * y + e) <= capacity``; other mentors give every participant ``hi``.
+
+The rounding of the scaled objective is tracked per participant so that the bound
+handed back is a valid bound of the true float objective.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .lagrange import lagrangian_bound
+from .pairs import Pairs, compatible
+from .schema import Problem
+
+# The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
+# Models with more placement pairs than this also get a Lagrangian bound, with this
+# share of the time (measured: M is proved by CP-SAT alone; L's CP-SAT bound stays trivial).
+LAGRANGE_FROM = 5000
+LAGRANGE_SHARE = 0.3
+# Participants per window when the whole model is too big for CP-SAT (measured on L:
+# windows of 20-30 improve most per second; 60 and more spend the time in presolve).
+WINDOW = 25
+WINDOW_SECONDS = 2.0
+# Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
+# pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
+WHOLE_MODEL_PAIRS = 20_000
+SCALE_TOTAL = float(os.environ.get("MATCHER_SCALE_TOTAL", "1e12"))
+
+
+@dataclass
+class PairPlan:
+    """Chosen (placement, mentor, hours) per item, with a valid bound on the best value."""
+
+    chosen: dict[int, tuple[int, int, int]]
+    value: float
+    bound: float
+    proved: bool
+    stats: dict = field(default_factory=dict)
+
+
+def binding_mentors(pr: Pairs) -> np.ndarray:
+    """Mentors whose hours can run out: their ``max_participants`` largest maxima exceed hours."""
+    n_m = len(pr.cap_hours)
+    out = np.zeros(n_m, dtype=bool)
+    if len(pr.y_item) == 0:
+        return out
+    order = np.lexsort((-pr.hi[pr.y_item], pr.y_mentor))
+    ms, his = pr.y_mentor[order], pr.hi[pr.y_item][order]
+    starts = np.searchsorted(ms, np.arange(n_m))
+    rank = np.arange(len(ms)) - starts[ms]
+    top = np.bincount(ms, weights=his * (rank < pr.cap_count[ms]), minlength=n_m)
+    out[:] = top > pr.cap_hours
+    return out
+
+
+def value_of(pr: Pairs, xi: int, yi: int, h: int) -> float:
+    """Section-3 value of a chosen x pair and y pair at ``h`` hours."""
+    return float(pr.x_val[xi] + pr.y_val[yi] + pr.coef[pr.x_item[xi]] * h)
+
+
+def greedy(problem: Problem, pr: Pairs) -> dict[int, tuple[int, int, int]]:
+    """Participants best-first; each takes its best compatible pair that capacity allows.
+
+    Returns ``item -> (x id, y id, hours)``.
+    """
+    n_p = pr.n_items
+    x_ptr = np.concatenate([[0], np.cumsum(np.bincount(pr.x_item, minlength=n_p))])
+    y_ptr = np.concatenate([[0], np.cumsum(np.bincount(pr.y_item, minlength=n_p))])
+    best_x = np.full(n_p, -np.inf)
+    np.maximum.at(best_x, pr.x_item, pr.x_val)
+    top = best_x + pr.coef * pr.hi
+    slots, count, hours = pr.slots.copy(), pr.cap_count.copy(), pr.cap_hours.copy()
+    y_top = float(pr.y_val.max(initial=0.0))
+    out: dict[int, tuple[int, int, int]] = {}
+    for i in np.argsort(-top, kind="stable"):
+        if not math.isfinite(top[i]):
+            break
+        xs = np.arange(x_ptr[i], x_ptr[i + 1])
+        xs = xs[slots[pr.x_place[xs]] > 0]
+        if len(xs) == 0:
+            continue
+        ys = np.arange(y_ptr[i], y_ptr[i + 1])
+        mj = pr.y_mentor[ys]
+        ys = ys[(count[mj] > 0) & (hours[mj] >= pr.lo[i])]
+        if len(ys) == 0:
+            continue
+        yv = pr.y_val[ys] + pr.coef[i] * np.minimum(pr.hi[i], hours[pr.y_mentor[ys]])
+        ys = ys[np.argsort(-yv, kind="stable")]
+        yv = -np.sort(-yv)
+        xs = xs[np.argsort(-pr.x_val[xs], kind="stable")]
+        days = problem.participants[i].days
+        best, pick = 0.0, None
+        cap = min(y_top, float(yv[0])) if len(yv) else 0.0
+        for xi in xs:
+            if pr.x_val[xi] + cap <= best:
+                break
+            li = int(pr.x_place[xi])
+            for yi, v in zip(ys, yv):
+                if pr.x_val[xi] + v <= best:
+                    break
+                if compatible(problem, pr, days, li, int(pr.y_mentor[yi])):
+                    best, pick = float(pr.x_val[xi] + v), (int(xi), int(yi))
+                    break
+        if pick is None:
+            continue
+        xi, yi = pick
+        mj = int(pr.y_mentor[yi])
+        h = int(min(pr.hi[i], hours[mj]))
+        out[int(i)] = (xi, yi, h)
+        slots[pr.x_place[xi]] -= 1
+        count[mj] -= 1
+        hours[mj] -= h
+    return out
+
+
+def _scale(pr: Pairs) -> float:
+    top = (float(np.abs(pr.x_val).max(initial=0.0)) + float(np.abs(pr.y_val).max(initial=0.0))
+           + float((np.abs(pr.coef) * pr.hi).max(initial=0.0)))
+    total = top * max(1, len(np.unique(pr.x_item))) + 1.0
+    return 10.0 ** min(9, max(3, math.floor(math.log10(SCALE_TOTAL / total))))
+
+
+class PairModel:
+    """The CP-SAT model of :mod:`matcher.compact`'s docstring, written straight into the proto.
+
+    Variable ``k`` of the proto is x pair ``k``, then y pairs, then extra hours;
+    the literal ``-k - 1`` is "not k". The proto minimises, so the objective is negated.
+    """
+
+    def __init__(self, pr: Pairs):
+        self.pr = pr
+        self.scale = _scale(pr)
+        self.binding = binding_mentors(pr)
+        self.model = cp_model.CpModel()
+        proto = self.model.proto
+        n_x, n_y = len(pr.x_item), len(pr.y_item)
+        span = pr.hi - pr.lo
+        self.e_y = np.flatnonzero(self.binding[pr.y_mentor] & (span[pr.y_item] > 0))
+        n_e = len(self.e_y)
+        self.n_x, self.n_y = n_x, n_y
+        var = proto.variables
+        for _ in range(n_x + n_y):
+            var.add().domain.extend((0, 1))
+        for s in span[pr.y_item[self.e_y]].tolist():
+            var.add().domain.extend((0, s))
+        cons = proto.constraints
+        n_p = pr.n_items
+        x_ptr = np.concatenate([[0], np.cumsum(np.bincount(pr.x_item, minlength=n_p))]).tolist()
+        y_ptr = np.concatenate([[0], np.cumsum(np.bincount(pr.y_item, minlength=n_p))]).tolist()
+        for i in np.flatnonzero(np.diff(x_ptr)).tolist():
+            xs = list(range(x_ptr[i], x_ptr[i + 1]))
+            ys = list(range(n_x + y_ptr[i], n_x + y_ptr[i + 1]))
+            if len(xs) > 1:
+                cons.add().at_most_one.literals.extend(xs)
+            if len(ys) > 1:
+                cons.add().at_most_one.literals.extend(ys)
+            lin = cons.add().linear
+            lin.vars.extend(xs + ys)
+            lin.coeffs.extend([1] * len(xs) + [-1] * len(ys))
+            lin.domain.extend((0, 0))
+        row_x = pr.row_x.tolist()
+        ptr = pr.row_ptr.tolist()
+        for r, (yi, kind) in enumerate(zip((pr.row_y + n_x).tolist(), pr.row_kind.tolist())):
+            xs = row_x[ptr[r]:ptr[r + 1]]
+            if kind == 0:
+                cons.add().bool_or.literals.extend([-yi - 1, *xs])
+            else:
+                cons.add().at_most_one.literals.extend([yi, *xs])
+        self._capacity(pr.x_place, 0, pr.slots)
+        self._capacity(pr.y_mentor, n_x, pr.cap_count)
+        base = n_x + n_y
+        for k, (yi, s) in enumerate(zip(self.e_y.tolist(), span[pr.y_item[self.e_y]].tolist())):
+            lin = cons.add().linear
+            lin.vars.extend((base + k, n_x + yi))
+            lin.coeffs.extend((1, -s))
+            lin.domain.extend((-s, 0))
+        by = np.flatnonzero(self.binding[pr.y_mentor])
+        e_of = {yi: base + k for k, yi in enumerate(self.e_y.tolist())}
+        order = np.argsort(pr.y_mentor[by], kind="stable")
+        by = by[order]
+        ms = pr.y_mentor[by]
+        cuts = np.flatnonzero(np.diff(ms)) + 1
+        for grp in np.split(by, cuts):
+            if not len(grp):
+                continue
+            mj = int(pr.y_mentor[grp[0]])
+            vs = (grp + n_x).tolist()
+            cs = pr.lo[pr.y_item[grp]].tolist()
+            es = [e_of[yi] for yi in grp.tolist() if yi in e_of]
+            lin = cons.add().linear
+            lin.vars.extend(vs + es)
+            lin.coeffs.extend(cs + [1] * len(es))
+            lin.domain.extend((0, int(pr.cap_hours[mj])))
+        self._objective()
+
+    def _capacity(self, key: np.ndarray, offset: int, cap: np.ndarray) -> None:
+        order = np.argsort(key, kind="stable")
+        ks = key[order]
+        cuts = np.flatnonzero(np.diff(ks)) + 1
+        cons = self.model.proto.constraints
+        for grp in np.split(order, cuts):
+            if len(grp) and len(grp) > cap[key[grp[0]]]:
+                lin = cons.add().linear
+                lin.vars.extend((grp + offset).tolist())
+                lin.coeffs.extend([1] * len(grp))
+                lin.domain.extend((0, int(cap[key[grp[0]]])))
+
+    def base_hours(self, yi: int) -> int:
+        i = self.pr.y_item[yi]
+        return int(self.pr.lo[i] if self.binding[self.pr.y_mentor[yi]] else self.pr.hi[i])
+
+    def _objective(self) -> None:
+        pr, s = self.pr, self.scale
+        n_p = pr.n_items
+        xv = pr.x_val * s
+        xc = np.round(xv)
+        base = np.where(self.binding[pr.y_mentor], pr.lo[pr.y_item], pr.hi[pr.y_item])
+        yv = (pr.y_val + pr.coef[pr.y_item] * base) * s
+        yc = np.round(yv)
+        err = np.zeros(n_p)
+        np.maximum.at(err, pr.x_item, np.abs(xv - xc))
+        err_y = np.zeros(n_p)
+        np.maximum.at(err_y, pr.y_item, np.abs(yv - yc))
+        err += err_y
+        ec = np.round(pr.coef * s)
+        err += np.abs(pr.coef * s - ec) * (pr.hi - pr.lo)
+        self.margin = (float(err.sum()) + 1e-6 * n_p) / s
+        coefs = np.concatenate([xc, yc, ec[pr.y_item[self.e_y]]]).astype(np.int64)
+        nz = np.flatnonzero(coefs)
+        obj = self.model.proto.objective
+        obj.vars.extend(nz.tolist())
+        obj.coeffs.extend((-coefs[nz]).tolist())
+
+    def hint(self, plan: dict[int, tuple[int, int, int]]) -> None:
+        """Start from a known solution ``item -> (x id, y id, hours)``."""
+        n_x, n_y = self.n_x, self.n_y
+        vals = np.zeros(n_x + n_y + len(self.e_y), dtype=np.int64)
+        ys = {}
+        for xi, yi, h in plan.values():
+            vals[xi] = 1
+            vals[n_x + yi] = 1
+            ys[yi] = h
+        for k, yi in enumerate(self.e_y.tolist()):
+            if yi in ys:
+                vals[n_x + n_y + k] = ys[yi] - int(self.pr.lo[self.pr.y_item[yi]])
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(range(len(vals)))
+        hint.values.extend(vals.tolist())
+
+    def solve(self, time_limit: float, workers: int, gap: float = 2e-7):
+        """Run CP-SAT; return (plan or None, valid bound, proved)."""
+        solver = cp_model.CpSolver()
+        prm = solver.parameters
+        prm.max_time_in_seconds = max(0.01, time_limit)
+        # Measured on 2 cores: a second worker runs LNS and starves the LP search, which is
+        # what closes the gap here; one LP worker proves M optimal where two stall at 15 %.
+        prm.num_workers = 1 if workers <= 2 else workers
+        prm.relative_gap_limit = gap
+        prm.linearization_level = 2
+        prm.log_search_progress = bool(os.environ.get("MATCHER_CPSAT_LOG"))
+        for key, val in json.loads(os.environ.get("MATCHER_CPSAT_PARAMS", "{}")).items():
+            if isinstance(val, list):
+                getattr(prm, key).extend(val)
+            else:
+                setattr(prm, key, val)
+        status = solver.solve(self.model)
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if not found:
+            return None, math.inf, False
+        bound = -solver.best_objective_bound / self.scale + self.margin
+        pr, n_x, n_y = self.pr, self.n_x, self.n_y
+        sol = np.array(solver.response_proto.solution, dtype=np.int64)
+        by_item_y = {int(pr.y_item[k]): k for k in np.flatnonzero(sol[n_x:n_x + n_y])}
+        extra = dict(zip(self.e_y.tolist(), sol[n_x + n_y:].tolist()))
+        plan = {}
+        for xi in np.flatnonzero(sol[:n_x]).tolist():
+            i = int(pr.x_item[xi])
+            yi = by_item_y[i]
+            plan[i] = (xi, int(yi), self.base_hours(yi) + int(extra.get(int(yi), 0)))
+        return plan, bound, status == cp_model.OPTIMAL
+
+
+def plan_value(pr: Pairs, plan: dict[int, tuple[int, int, int]]) -> float:
+    return sum(value_of(pr, xi, yi, h) for xi, yi, h in plan.values())
+
+
+def upper(pr: Pairs) -> float:
+    """Trivial bound: every item at its best placement, best mentor and most hours."""
+    n_p = pr.n_items
+    bx = np.full(n_p, -np.inf)
+    np.maximum.at(bx, pr.x_item, pr.x_val)
+    by = np.full(n_p, -np.inf)
+    np.maximum.at(by, pr.y_item, pr.y_val)
+    top = bx + by + pr.coef * pr.hi
+    return float(np.maximum(top[np.isfinite(top)], 0.0).sum()) * (1 + 1e-9) + 1e-6
+
+
+def restrict(pr: Pairs, items: np.ndarray, plan: dict[int, tuple[int, int, int]]) -> tuple:
+    """The sub-model of ``items`` with what the rest of ``plan`` uses taken off the capacities.
+
+    Returns (sub Pairs, x ids of the sub-model in ``pr``, y ids likewise).
+    """
+    inside = np.zeros(pr.n_items, dtype=bool)
+    inside[items] = True
+    xs = np.flatnonzero(inside[pr.x_item])
+    ys = np.flatnonzero(inside[pr.y_item])
+    x_new = np.full(len(pr.x_item), -1, dtype=np.int64)
+    x_new[xs] = np.arange(len(xs))
+    y_new = np.full(len(pr.y_item), -1, dtype=np.int64)
+    y_new[ys] = np.arange(len(ys))
+    rows = np.flatnonzero(y_new[pr.row_y] >= 0)
+    lens = np.diff(pr.row_ptr)[rows]
+    idx = np.repeat(pr.row_ptr[rows], lens) + (np.arange(lens.sum()) -
+                                               np.repeat(np.cumsum(lens) - lens, lens))
+    slots, count, hours = pr.slots.copy(), pr.cap_count.copy(), pr.cap_hours.copy()
+    for i, (xi, yi, h) in plan.items():
+        if not inside[i]:
+            slots[pr.x_place[xi]] -= 1
+            count[pr.y_mentor[yi]] -= 1
+            hours[pr.y_mentor[yi]] -= h
+    sub = Pairs(pr.n_items, pr.x_item[xs], pr.x_place[xs], pr.x_val[xs], pr.x_km[xs],
+                pr.y_item[ys], pr.y_mentor[ys], pr.y_val[ys], y_new[pr.row_y[rows]],
+                pr.row_kind[rows], np.concatenate([[0], np.cumsum(lens)]).astype(np.int64),
+                x_new[pr.row_x[idx]], pr.lo, pr.hi, pr.coef, slots, hours, count, 0, 0, False,
+                0.0, pr.ext_reach, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+    return sub, xs, ys
+
+
+def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
+                    stats: dict) -> dict:
+    """Re-solve windows of nearby participants exactly with CP-SAT, the rest held fixed.
+
+    Every accepted window is at least as good, so the plan only improves; the
+    bound is not touched. Windows follow a coarse south-north, west-east sweep.
+    """
+    P = problem.participants
+    items = np.unique(pr.x_item)
+    if len(items) == 0:
+        return plan
+    key = np.array([(round(P[i].lat / 0.25), P[i].lon) for i in items])
+    items = items[np.lexsort((key[:, 1], key[:, 0]))]
+    done, gained, shift = 0, 0, 0
+    while time.monotonic() < deadline - 0.3:
+        improved = False
+        # Each pass shifts the windows by half a window so their edges move.
+        for lo_ in range(-shift, len(items), WINDOW):
+            left = deadline - time.monotonic()
+            if left < 0.3:
+                break
+            part = items[max(0, lo_):lo_ + WINDOW]
+            if len(part) == 0:
+                continue
+            sub, xs, ys = restrict(pr, part, plan)
+            x_old = {int(xi): k for k, xi in enumerate(xs)}
+            y_old = {int(yi): k for k, yi in enumerate(ys)}
+            inside = set(part.tolist())
+            start = {i: (x_old[xi], y_old[yi], h) for i, (xi, yi, h) in plan.items()
+                     if i in inside}
+            model = PairModel(sub)
+            model.hint(start)
+            got, _, _ = model.solve(min(left, WINDOW_SECONDS), 1)
+            done += 1
+            if got is not None and plan_value(sub, got) > plan_value(sub, start) + 1e-9:
+                improved = True
+                gained += 1
+                for i in inside:
+                    plan.pop(i, None)
+                for i, (xi, yi, h) in got.items():
+                    plan[i] = (int(xs[xi]), int(ys[yi]), h)
+        if not improved and shift:
+            break
+        shift = WINDOW // 2 if not shift else 0
+    stats["windows"] = done
+    stats["windows_improved"] = gained
+    return plan
+
+
+def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
+    """Greedy start; a Lagrangian bound for large models; then CP-SAT until ``deadline``.
+
+    CP-SAT runs on the whole model when it is small enough to be proved in time
+    (up to ``WHOLE_MODEL_PAIRS``), otherwise on windows of nearby participants.
+    ``proved`` only when CP-SAT proved the whole, untruncated model optimal.
+    """
+    t0 = time.monotonic()
+    start = greedy(problem, pr)
+    start_value = plan_value(pr, start)
+    stats = {"triples": pr.triples, "x_pairs": int(len(pr.x_item)),
+             "y_pairs": int(len(pr.y_item)), "compat_rows": int(len(pr.row_y)),
+             "greedy_value": round(start_value, 6), "greedy_seconds": round(
+                 time.monotonic() - t0, 3)}
+    bound = pr.full_upper if pr.truncated else upper(pr)
+    chosen, proved = start, False
+    stats["truncated"] = pr.truncated
+    if len(pr.x_item) > LAGRANGE_FROM and not pr.truncated:
+        # CP-SAT's own bound stays trivial at this size within seconds; a
+        # Lagrangian bound is cheap (numpy over the triples) and proved.
+        lag_end = time.monotonic() + LAGRANGE_SHARE * (deadline - time.monotonic())
+        bound = min(bound, lagrangian_bound(pr, start_value, lag_end, 2000))
+        stats["lagrange_bound"] = round(bound, 6)
+        stats["lagrange_seconds"] = round(time.monotonic() - t0, 3)
+    whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
+    stats["cp_sat"] = "whole" if whole else "windows"
+    if len(pr.x_item) and not whole:
+        chosen = improve_windows(problem, pr, dict(start), deadline, stats)
+        if plan_value(pr, chosen) < start_value:
+            chosen = start
+    elif len(pr.x_item):
+        model = PairModel(pr)
+        model.hint(start)
+        stats["model_seconds"] = round(time.monotonic() - t0, 3)
+        plan, b, proved = model.solve(deadline - time.monotonic(), workers)
+        stats["scale"] = model.scale
+        if not pr.truncated:  # a bound of the truncated model says nothing of the whole
+            bound = min(bound, b)
+        proved = proved and not pr.truncated
+        if plan is not None and plan_value(pr, plan) >= start_value:
+            chosen = plan
+    elif not len(pr.x_item):
+        proved = not pr.truncated
+    value = plan_value(pr, chosen)
+    stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
+    return PairPlan(chosen, value, max(bound, value), proved, stats)
