@@ -10,7 +10,7 @@ from rq import Retry
 from rq.callbacks import Callback
 
 from web.extensions import db
-from workers.queue import get_queue
+from workers.queue import get_queue, job_id
 
 DAY = 24 * 3600
 
@@ -20,7 +20,7 @@ def enqueue_cover(absence) -> str:
     job = get_queue("cover").enqueue(
         "workers.cover_jobs.run_cover",
         absence.id,
-        job_id=f"cover-{absence.id}-{uuid.uuid4().hex[:8]}",
+        job_id=job_id("cover", absence.id, uuid.uuid4().hex[:8]),
         job_timeout=int(current_app.config["COVER_TIME_LIMIT"]) + 120,
         result_ttl=DAY,
         failure_ttl=7 * DAY,
@@ -40,7 +40,7 @@ def schedule_deadline(absence) -> str:
         timedelta(hours=current_app.config["COVER_DEADLINE_HOURS"]),
         "workers.cover_jobs.cover_deadline",
         absence.id,
-        job_id=f"cover-deadline-{absence.id}",
+        job_id=job_id("cover-deadline", absence.id),
         job_timeout=120,
         result_ttl=DAY,
         failure_ttl=7 * DAY,
@@ -57,7 +57,7 @@ def schedule_release(hold) -> str:
         when,
         "workers.cover_jobs.release_hold",
         hold.id,
-        job_id=f"release-hold-{hold.id}",
+        job_id=job_id("release-hold", hold.id),
         job_timeout=120,
         result_ttl=DAY,
         failure_ttl=7 * DAY,

@@ -8,6 +8,7 @@ every unfinished run that has no live job.
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 import redis
@@ -35,6 +36,17 @@ def queue_name(purpose: str) -> str:
     return current_app.config["RQ_QUEUE_PREFIX"] + purpose
 
 
+def job_id(kind: str, *parts) -> str:
+    """A job id inside this app's namespace (its queue prefix), so that apps or test runs
+    sharing one Redis never meet, e.g. "mm_solve-5-3f2a9c1b" (RQ allows [A-Za-z0-9_-])."""
+    namespace = re.sub(r"[^A-Za-z0-9_-]", "_", current_app.config["RQ_QUEUE_PREFIX"])
+    return namespace + "-".join([kind, *map(str, parts)])
+
+
+def job_namespace() -> str:
+    return job_id("")
+
+
 def get_queue(purpose: str) -> Queue:
     return Queue(queue_name(purpose), connection=get_redis())
 
@@ -45,12 +57,12 @@ def enqueue_solve(run) -> str | None:
     If Redis is unreachable the run stays queued without a job and None is returned:
     the request is not lost, the sweeper enqueues it once Redis answers again.
     """
-    job_id = f"solve-{run.id}-{uuid.uuid4().hex[:8]}"  # unique per enqueue: a re-enqueue never meets an old job
+    new_id = job_id("solve", run.id, uuid.uuid4().hex[:8])  # unique per enqueue: never meets an old job
     try:
         job = get_queue("match").enqueue(
             "workers.jobs.run_solve",
             run.id,
-            job_id=job_id,
+            job_id=new_id,
             job_timeout=int(run.time_limit) + SOLVE_MARGIN,
             # The row holds the outcome; the job's return value is only for debugging, an hour is plenty.
             result_ttl=3600,

@@ -9,7 +9,7 @@ from web.cover import service
 from web.models import Notification
 from web.models.cover import Absence, CoverRequest, ParticipantHold
 from workers.cover_jobs import run_cover
-from workers.queue import get_queue
+from workers.queue import get_queue, job_id
 
 FORM = {"starts_on": "2027-03-03", "ends_on": "2027-03-07", "reason": "sick"}
 
@@ -47,7 +47,7 @@ def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, cli
     assert queue.job_ids == [absence.job_id]
     assert queue.fetch_job(absence.job_id).args == (absence.id,)  # ids only
     assert get_queue("cover").scheduled_job_registry.get_job_ids() == [
-        f"cover-deadline-{absence.id}"
+        job_id("cover-deadline", absence.id)
     ]
 
 
@@ -176,7 +176,7 @@ def test_participant_pause_and_resume(db, auth, client, make, s):
     )
     assert r.status_code == 302
     h = db.session.scalar(db.select(ParticipantHold))
-    assert p.status == "paused" and h.job_id == f"release-hold-{h.id}"
+    assert p.status == "paused" and h.job_id == job_id("release-hold", h.id)
     r = client.post(
         "/absences/participants",
         data={"participant": p.id, "starts_on": "2027-03-04", "reason": "sick"},

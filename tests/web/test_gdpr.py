@@ -13,7 +13,7 @@ from web.extensions import db as _db
 from web.models import Exclusion, Participant, Proposal, SolveRun, utcnow
 from web.models.audit import AuditEntry
 from web.redis_conn import get_redis
-from workers.queue import queue_name
+from workers.queue import job_id, queue_name
 from workers.retention import erase_closed_cases, run_retention
 
 
@@ -71,7 +71,7 @@ def case(db, make, extra_tables):
     jobs = {}
     q = Queue(queue_name("match"), connection=get_redis())
     for r in (run, run_other):
-        job = q.enqueue("workers.jobs.run_solve", r.id, job_id=f"solve-{r.id}-0")
+        job = q.enqueue("workers.jobs.run_solve", r.id, job_id=job_id("solve", r.id, 0))
         r.job_id = job.id
         jobs[r.id] = job.id
     db.session.commit()

@@ -106,12 +106,14 @@ def _delete_jobs(run_ids: list[int], job_ids: set[str], participant_id: int) -> 
     """Delete the RQ jobs of these runs and any job naming the participant (with results)."""
     from web.redis_conn import get_redis
 
+    from workers.queue import job_id, job_namespace
+
     conn = get_redis()
     names = set(job_ids)
-    for run_id in run_ids:
-        for key in conn.scan_iter(match=f"rq:job:solve-{run_id}-*", count=500):
+    for run_id in run_ids:  # only this app's jobs: another app on the same Redis has its own ids
+        for key in conn.scan_iter(match=f"rq:job:{job_id('solve', run_id)}-*", count=500):
             names.add(key.decode().split(":", 2)[2])
-    for key in conn.scan_iter(match="rq:job:*", count=500):
+    for key in conn.scan_iter(match=f"rq:job:{job_namespace()}*", count=500):
         name = key.decode().split(":", 2)[2]
         if ":" in name or name in names:
             continue  # dependents/dependencies sets, or already chosen
@@ -129,6 +131,8 @@ def _delete_jobs(run_ids: list[int], job_ids: set[str], participant_id: int) -> 
             deleted += 1
         except NoSuchJobError:
             pass
+        except Exception:  # noqa: BLE001 - e.g. a job mid-execution RQ cannot load: drop its data
+            deleted += conn.delete(f"rq:job:{name}", f"rq:results:{name}") > 0
     return deleted
 
 
