@@ -8,6 +8,7 @@ from web.access import current_mentor, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.models import Proposal, ProposalStatus
+from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
@@ -29,7 +30,8 @@ def my_proposal_or_404(proposal_id: int) -> Proposal:
 def inbox():
     """Proposals waiting for my answer, and the participants I support now."""
     mentor = current_mentor()
-    mine = db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
+    mine = (db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
+            .options(*proposal_details()))
     waiting = db.session.scalars(mine.where(Proposal.status == ProposalStatus.APPROVED)).all()
     active = db.session.scalars(mine.where(Proposal.status == ProposalStatus.ACTIVE)).all()
     return render_template("mentors/inbox.html", mentor=mentor, waiting=waiting, active=active,

@@ -9,6 +9,7 @@ from web.extensions import db
 from web.forms_common import opts
 from web.geo import towns
 from web.models import Participant, Proposal
+from web.models.runs import proposal_details
 from web.participants.forms import MatchRequestForm, ParticipantForm
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
@@ -71,5 +72,6 @@ def show(participant_id: int):
     p = own_participant_or_404(participant_id)
     history = db.session.scalars(
         db.select(Proposal).where(Proposal.participant_id == p.id).order_by(Proposal.id.desc())
+        .options(*proposal_details())
     ).all()
     return render_template("participants/show.html", p=p, history=history)

@@ -3,11 +3,13 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web.access import role_required
 from web.extensions import db
 from web.forms_common import opts
 from web.models import Participant, Proposal, ProposalStatus, SolveRun
+from web.models.runs import proposal_details
 from web.participants.forms import MatchRequestForm
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
@@ -56,6 +58,8 @@ def index():
 def show(run_id: int):
     """A run: live progress while it works, then proposals and the unmatched with reasons."""
     run = own_run_or_404(run_id)
+    db.session.scalars(db.select(SolveRun).where(SolveRun.id == run.id).options(
+        selectinload(SolveRun.proposals).options(*proposal_details()))).one()  # no N+1
     approve_form = ApproveForm()
     approve_form.proposals.choices = opts((p.id, str(p.id)) for p in run.proposals)
     participants = {p.id: p for p in db.session.scalars(
