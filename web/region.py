@@ -134,10 +134,10 @@ def load_region(participants: int = 10_000, placements: int = 3_000, mentors: in
     placement_ids = _insert(Placement, placement_rows)
 
     # Mentors: about 70 % colleagues at an employer, the rest external support persons;
-    # the first ones have logins and are external, so their inbox can fill from any run.
+    # the first ones have logins (their inbox shows their proposals and assignments).
     mentor_rows = []
     for i in range(mentors):
-        external = i < n_mentor_logins or rng.random() < 0.3
+        external = rng.random() < 0.3
         e = None if external else rng.randrange(n_employers)
         town = rng.choice(region) if external else employer_towns[e]
         skills = rng.sample(SKILLS, rng.randint(1, 3))
