@@ -20,10 +20,13 @@ import time
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--consultant", default="consultant1@region.dk")
-    ap.add_argument("--limit", type=int, default=0, help="At most this many participants (0: all waiting).")
-    ap.add_argument("--time-limit", type=float, default=30.0, help="The run's solver time limit (s).")
+    ap.add_argument("--limit", type=int, default=0,
+                    help="At most this many participants (0: all waiting).")
+    ap.add_argument("--time-limit", type=float, default=30.0,
+                    help="The run's solver time limit (s).")
     ap.add_argument("--timeout", type=float, default=600.0, help="Give up waiting after this (s).")
-    ap.add_argument("--inline", action="store_true", help="Run the job here instead of on a worker.")
+    ap.add_argument("--inline", action="store_true",
+                    help="Run the job here instead of on a worker.")
     args = ap.parse_args(argv)
 
     from web import create_app

@@ -13,7 +13,8 @@ from web.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = {"MM_ENV": "production", "SECRET_KEY": "s" * 32,
-        "DATABASE_URL": "postgresql://mm@db.internal/mm", "REDIS_URL": "redis://cache.internal:6379/0"}
+        "DATABASE_URL": "postgresql://mm@db.internal/mm",
+        "REDIS_URL": "redis://cache.internal:6379/0"}
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "REDIS_URL"])

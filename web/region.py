@@ -104,7 +104,8 @@ def load_region(participants: int = 10_000, placements: int = 3_000, mentors: in
     consultant_kommune = [kommuner[i % len(kommuner)] for i in range(n_consultants)]
     user_rows = [{"email": "admin@region.dk", "name": "Anne Berg", "role": "admin",
                   "password_hash": pw, "created_at": now}]
-    user_rows += [{"email": f"consultant{i + 1}@region.dk", "name": _name(rng), "role": "consultant",
+    user_rows += [{"email": f"consultant{i + 1}@region.dk", "name": _name(rng),
+                   "role": "consultant",
                    "password_hash": pw, "created_at": now} for i in range(n_consultants)]
     n_emp_logins = min(employer_logins, max(1, n_employers // 5))
     user_rows += [{"email": f"employer{i + 1}@region.dk", "name": _name(rng), "role": "employer",
@@ -147,7 +148,8 @@ def load_region(participants: int = 10_000, placements: int = 3_000, mentors: in
             "user_id": mentor_user_ids[i] if i < n_mentor_logins else None,
             "employer_id": employer_ids[e] if e is not None else None, "name": _name(rng),
             "skills": skills, "days": _days(rng, 2, 5),
-            "capacity_hours": rng.choice([8, 10, 12, 15, 20]) if external else rng.choice([4, 6, 8, 10]),
+            "capacity_hours": (rng.choice([8, 10, 12, 15, 20]) if external
+                               else rng.choice([4, 6, 8, 10])),
             "max_participants": rng.choice([2, 3, 4]) if external else rng.choice([1, 2]),
             "town": town.label, "lat": town.lat, "lon": town.lon,
             "max_travel_km": rng.choice([15, 20, 30]) if external else 0.0,
@@ -258,7 +260,8 @@ def region_command(participants: int, placements: int, mentors: int, large_casel
             return
         raise click.ClickException("the database is not empty; region data goes into an empty one")
     started = time.perf_counter()
-    counts = load_region(participants, placements, mentors, seed=seed, large_caseload=large_caseload)
+    counts = load_region(participants, placements, mentors, seed=seed,
+                         large_caseload=large_caseload)
     seconds = time.perf_counter() - started
     click.echo(f"Loaded region data in {seconds:.1f} s: "
                + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -87,7 +87,8 @@ class Consultant(Journey):
     @task(4)
     def case_page(self) -> None:
         if self.people:
-            self.client.get(f"/participants/{random.choice(self.people)}", name="GET /participants/[id]")
+            self.client.get(f"/participants/{random.choice(self.people)}",
+                            name="GET /participants/[id]")
 
     @task(2)
     def runs(self) -> None:

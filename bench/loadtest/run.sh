@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load test of the running service, on loopback only, bounded in users and time.
 #
-#   bash bench/loadtest/run.sh            # 50 users, 2 minutes, 2 RQ workers
+#   bash bench/loadtest/run.sh            # 50 users (2 more a second), 2 minutes, 2 RQ workers
 #   USERS=20 DURATION=60s bash bench/loadtest/run.sh
 #
 # Creates its own PostgreSQL database (mm_load_<random>) on 127.0.0.1:5432, loads the
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 USERS=${USERS:-50}
-SPAWN=${SPAWN:-10}
+SPAWN=${SPAWN:-2}   # users per second: logins (scrypt) spread over 25 s, as people arrive
 DURATION=${DURATION:-2m}
 PORT=${PORT:-8765}
 RQ_WORKERS=${RQ_WORKERS:-2}

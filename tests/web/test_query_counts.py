@@ -95,7 +95,8 @@ def test_participant_page_history(client, db, make, auth):
     p = make.participant(consultant)
     auth.login(consultant)
     assert_flat(client, db, f"/participants/{p.id}",
-                lambda n: proposals(db, n, consultant, participant=p, status=ProposalStatus.REJECTED))
+                lambda n: proposals(db, n, consultant, participant=p,
+                                    status=ProposalStatus.REJECTED))
 
 
 def test_runs_list(client, db, make, auth):
@@ -103,8 +104,9 @@ def test_runs_list(client, db, make, auth):
     auth.login(consultant)
 
     def add(n):
-        db.session.add_all(SolveRun(requested_by_id=consultant.id, scope=[1, 2], status=RunStatus.DONE,
-                                    matched_count=1, finished_at=utcnow()) for _ in range(n))
+        db.session.add_all(SolveRun(requested_by_id=consultant.id, scope=[1, 2],
+                                    status=RunStatus.DONE, matched_count=1, finished_at=utcnow())
+                           for _ in range(n))
         db.session.commit()
 
     assert_flat(client, db, "/runs/", add)
@@ -122,8 +124,8 @@ def test_run_page_with_proposals(client, db, make, auth):
         matched = proposals(db, n, consultant, run=run)
         unmatched = [make.participant(consultant) for _ in range(2)]
         run.scope = run.scope + [r.participant_id for r in matched] + [u.id for u in unmatched]
-        run.unmatched = run.unmatched + [{"participant_id": u.id, "reasons": [{"en": "far", "da": "langt"}]}
-                                         for u in unmatched]
+        far = [{"en": "far", "da": "langt"}]
+        run.unmatched = run.unmatched + [{"participant_id": u.id, "reasons": far} for u in unmatched]
         run.matched_count = (run.matched_count or 0) + n
         db.session.commit()
 
@@ -135,4 +137,5 @@ def test_mentor_inbox(client, db, make, auth, status):
     consultant, user = make.user("consultant"), make.user("mentor")
     me = make.mentor(user=user, capacity_hours=60, max_participants=100)
     auth.login(user)
-    assert_flat(client, db, "/mentor/", lambda n: proposals(db, n, consultant, mentor=me, status=status))
+    assert_flat(client, db, "/mentor/",
+                lambda n: proposals(db, n, consultant, mentor=me, status=status))
