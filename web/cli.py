@@ -7,6 +7,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from web.extensions import db
+from web.region import region_command
 
 
 def register(app: Flask) -> None:
@@ -48,5 +49,6 @@ def register(app: Flask) -> None:
         db.session.commit()
         click.echo(f"created {role} {email}")
 
+    demo.add_command(region_command)  # flask --app web demo region
     app.cli.add_command(demo)
     app.cli.add_command(users)

@@ -10,6 +10,7 @@ from web.forms_common import EmptyForm
 from web.geo import towns
 from web.mentors.forms import ExternalProfileForm, ProfileForm
 from web.models import Mentor, Proposal, ProposalStatus
+from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
@@ -34,7 +35,8 @@ def inbox():
         flash(_("Fill in your profile first, so consultants can find you."), "info")
         return redirect(url_for("mentors.profile"))
     mentor = current_mentor()
-    mine = db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
+    mine = (db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
+            .options(*proposal_details()))
     waiting = db.session.scalars(mine.where(Proposal.status == ProposalStatus.APPROVED)).all()
     active = db.session.scalars(mine.where(Proposal.status == ProposalStatus.ACTIVE)).all()
     return render_template("mentors/inbox.html", mentor=mentor, waiting=waiting, active=active,

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from web.extensions import db
 from web.models.base import utcnow
@@ -119,3 +119,16 @@ class Proposal(db.Model):
     placement: Mapped["Placement"] = relationship()  # noqa: F821
     mentor: Mapped["Mentor"] = relationship()  # noqa: F821
     decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+
+
+def proposal_details() -> tuple:
+    """Loader options for pages that list proposals with their people and places.
+
+    Each related table costs one extra SELECT ... IN (...) however many proposals the page
+    shows, instead of one SELECT per proposal (tests/web/test_query_counts.py).
+    """
+    from web.models.organisation import Placement
+
+    return (selectinload(Proposal.participant), selectinload(Proposal.mentor),
+            selectinload(Proposal.placement).selectinload(Placement.employer),
+            selectinload(Proposal.decided_by))

@@ -16,6 +16,7 @@ from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, 
 from web.runs import service
 from web.runs.service import TransitionError
 from workers.queue import enqueue_solve
+from web.models.runs import proposal_details
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 
@@ -134,6 +135,7 @@ def show(participant_id: int):
     p = own_participant_or_404(participant_id)
     history = db.session.scalars(
         db.select(Proposal).where(Proposal.participant_id == p.id).order_by(Proposal.id.desc())
+        .options(*proposal_details())
     ).all()
     proposals = {h.id: h for h in history}
     return render_template("participants/show.html", p=p, history=history, events=timeline(p),

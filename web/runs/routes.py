@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.access import role_required
@@ -11,6 +12,7 @@ from web.forms_common import EmptyForm, opts
 from web.models import Participant, Proposal, ProposalStatus, SolveRun, utcnow
 from web.participants.forms import WEIGHT_LABELS, RunAgainForm
 from web.participants.routes import render_index, request_form
+from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
 from web.runs.service import TransitionError
@@ -65,6 +67,8 @@ def _again_scope(run: SolveRun) -> list[int]:
 
 
 def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: int = 200):
+    db.session.scalars(db.select(SolveRun).where(SolveRun.id == run.id).options(
+        selectinload(SolveRun.proposals).options(*proposal_details()))).one()  # no N+1
     again = _again_scope(run) if run.finished else []
     approve_form = ApproveForm()
     approve_form.proposals.choices = opts((p.id, str(p.id)) for p in run.proposals)
