@@ -9,10 +9,12 @@ proposes what is already promised.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
 from sqlalchemy import select
 
 from web.extensions import db
+from web.hours.capacity import committed_hours_by_mentor
 from web.models import Exclusion, Mentor, Participant, Placement, Proposal, ProposalStatus, SolveRun
 
 
@@ -46,11 +48,9 @@ def build_problem(run: SolveRun) -> dict:
         select(Proposal).where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))
     ).all()
     slots_used = Counter(p.placement_id for p in held)
-    hours_used: Counter = Counter()
-    people_used: Counter = Counter()
-    for p in held:
-        hours_used[p.mentor_id] += p.hours
-        people_used[p.mentor_id] += 1
+    # Hours come from the support-hour plans for this week (a step down frees capacity).
+    hours_used = Counter(committed_hours_by_mentor(date.today()))
+    people_used = Counter(p.mentor_id for p in held)
 
     placements = [
         {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,

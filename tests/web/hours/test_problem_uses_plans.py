@@ -1,14 +1,8 @@
-"""The solver's view of a mentor's free hours should come from the support-hour plans.
-
-Strict xfail until workers/problem.py takes its committed hours from
-web.hours.capacity.committed_hours_by_mentor (a step down must free capacity). When the
-integrator makes that switch this test passes, the strict marker turns that into a
-failure, and the marker must be removed.
-"""
+"""The solver's view of a mentor's free hours comes from the support-hour plans:
+workers/problem.py takes committed hours from web.hours.capacity.committed_hours_by_mentor,
+so a plan that steps down frees capacity for new matches."""
 
 from datetime import date, timedelta
-
-import pytest
 
 from tests.web.hours.conftest import make_assignment
 from web.hours.plans import monday, set_plan, steps_from_durations
@@ -16,7 +10,6 @@ from web.models import SolveRun
 from workers.problem import build_problem
 
 
-@pytest.mark.xfail(strict=True, reason="integrator: switch workers/problem.py to the plans")
 def test_a_plan_that_steps_down_frees_mentor_capacity_for_the_solver(make, db):
     mentor = make.mentor(make.employer(), capacity_hours=20, max_participants=3)
     a = make_assignment(make, db, mentor=mentor, hours=12,
