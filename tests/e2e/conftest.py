@@ -97,3 +97,14 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
 def skip_unless_tool(name: str) -> None:
     if shutil.which(name) is None:
         pytest.skip(f"{name} missing")
+
+
+SHOTS = ROOT / "docs" / "screenshots"
+
+
+def save_screenshot(page, name: str, *, full_page: bool = False) -> None:
+    """Refresh docs/screenshots/<name>.png, only when asked (SCREENSHOTS=1): a test run
+    must not change the working tree."""
+    if os.environ.get("SCREENSHOTS"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)

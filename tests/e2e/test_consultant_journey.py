@@ -1,15 +1,14 @@
 """The job consultant's day in a browser: pause and reopen, request with a weight, decide, run again."""
 
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import save_screenshot
 from web.models import Participant, Proposal, ProposalStatus, SolveRun
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 def login(page, base, email):
@@ -20,8 +19,7 @@ def login(page, base, email):
 
 
 def shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    save_screenshot(page, name, full_page=True)
 
 
 def test_consultant_journey(app, db, make, live_server, worker, page):

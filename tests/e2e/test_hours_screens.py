@@ -1,19 +1,18 @@
 """The mentor's timesheet on a phone and the manager's dashboard, as a person sees them.
 
-Saves screenshots to docs/screenshots/ (timesheet at the 390x844 phone viewport).
+With SCREENSHOTS=1 it refreshes docs/screenshots/ (timesheet at the 390x844 phone viewport).
 """
 
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import save_screenshot
 from web.hours.plans import monday, set_plan, steps_from_durations
 from web.models import Outcome, Proposal, ProposalStatus, SolveRun, Timesheet, TimesheetLine
 
 pytestmark = [pytest.mark.browser]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 AREAS = ["kitchen", "cafe", "retail", "warehouse"]
 
 
@@ -137,7 +136,6 @@ def seed(db, make):
 
 def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_server, browser):
     admin, mentor, this_week = seed(db, make)
-    SHOTS.mkdir(parents=True, exist_ok=True)
 
     phone = browser.new_context(
         viewport={"width": 390, "height": 844},
@@ -159,7 +157,7 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     first.get_by_label("Social støtte på arbejdet").fill("1")
     page.get_by_role("button", name="Send til jobkonsulenten").click()
     expect(page.locator(".flash.success")).to_be_visible()
-    page.screenshot(path=str(SHOTS / "timesheet-phone.png"), full_page=True)
+    save_screenshot(page, "timesheet-phone", full_page=True)
     phone.close()
 
     desk = browser.new_context(viewport={"width": 1280, "height": 900}, locale="da-DK")
@@ -170,5 +168,5 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     expect(page.locator("svg.chart").first).to_be_visible()
     expect(page.locator("#outcomes")).to_contain_text("Fleksjob")
     page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
-    page.screenshot(path=str(SHOTS / "manager-dashboard.png"), full_page=True)
+    save_screenshot(page, "manager-dashboard", full_page=True)
     desk.close()

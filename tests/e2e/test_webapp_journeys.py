@@ -3,22 +3,15 @@
 Set SCREENSHOTS=1 to (re)write the pictures in docs/screenshots/.
 """
 
-import os
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import save_screenshot
 from web.models import Employer, Mentor, Placement, Proposal, ProposalStatus, User
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def shoot(page, name: str) -> None:
-    if os.environ.get("SCREENSHOTS"):
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"))
+shoot = save_screenshot
 
 
 def login(page, base, email, password="pw"):
