@@ -15,6 +15,7 @@ from web.participants.routes import render_index, request_form
 from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
+from web.runs.reasons import names_for, reason_text
 from web.runs.service import TransitionError
 from workers.queue import enqueue_solve
 
@@ -78,8 +79,9 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
         "runs/show.html", run=run, approve_form=approve_form, reject_form=ReasonForm.reject(),
         participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
         again=again, again_codes=[participants[i].code for i in again if i in participants],
-        elapsed=elapsed(run),
-        weight_labels=WEIGHT_LABELS), status
+        elapsed=elapsed(run), weight_labels=WEIGHT_LABELS, reason_text=reason_text,
+        names=names_for([p.reasons for p in run.proposals] + [u["reasons"] for u in run.unmatched]),
+    ), status
 
 
 @bp.route("/<int:run_id>")
