@@ -18,6 +18,7 @@ from rq.cron import CronScheduler
 from web.redis_conn import get_redis
 from workers.app import get_app
 from workers.queue import queue_name
+from workers.retention import run_retention
 from workers.sweeper import expire_proposals, sweep
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ def sweep_interval() -> int:
 
 
 def build() -> CronScheduler:
-    """The scheduler with our two periodic jobs registered (call inside an app context)."""
+    """The scheduler with our periodic jobs registered (call inside an app context)."""
     cron = CronScheduler(connection=get_redis())
     every = sweep_interval()
     # ttl: a sweep not started within one interval is dropped, the next one does its work.
@@ -36,6 +37,9 @@ def build() -> CronScheduler:
                   result_ttl=600, failure_ttl=24 * 3600)
     cron.register(expire_proposals, queue_name("default"), interval=3600, job_timeout=300, ttl=3600,
                   result_ttl=600, failure_ttl=24 * 3600)
+    # Closed cases past RETENTION_DAYS are erased once a day (GDPR storage limitation).
+    cron.register(run_retention, queue_name("default"), interval=24 * 3600, job_timeout=1800,
+                  ttl=3600, result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600)
     return cron
 
 
