@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import save_screenshot
 from web.hours.plans import monday, set_plan, steps_from_durations
 from web.models import Outcome, Proposal, ProposalStatus, SolveRun, Timesheet, TimesheetLine
+from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus, RequestStatus
 
 pytestmark = [pytest.mark.browser]
 AREAS = ["kitchen", "cafe", "retail", "warehouse"]
@@ -130,8 +131,49 @@ def seed(db, make):
             ],
         )
     )
+    seed_cover(db, admin, mentors, assignments[:32])
     db.session.commit()
     return admin, mentors[0], this_week
+
+
+def seed_cover(db, admin, mentors, active):
+    """Three mentors away this week: eight of their participants covered, four not yet."""
+    today = date.today()
+    now = datetime.now()
+    k = 0
+    for m in mentors[5:8]:
+        absence = Absence(
+            mentor_id=m.id,
+            starts_on=today - timedelta(days=2),
+            ends_on=today + timedelta(days=4),
+            reason="sick",
+            reported_by_id=admin.id,
+        )
+        db.session.add(absence)
+        for a in (a for a in active if a.mentor_id == m.id):
+            open_ = (NeedStatus.REQUESTED, NeedStatus.UNFILLED)[k % 2]
+            status = NeedStatus.FILLED if k < 8 else open_
+            created = now - timedelta(days=2)
+            need = CoverNeed(assignment_id=a.id, status=status, created_at=created)
+            absence.needs.append(need)
+            if status == NeedStatus.FILLED:
+                need.filled_at = created + timedelta(hours=2 + k)
+            if status != NeedStatus.UNFILLED:
+                db.session.add(
+                    CoverRequest(
+                        need=need,
+                        assignment_id=a.id,
+                        substitute_id=mentors[1 + k % 4].id,
+                        hours=4,
+                        starts_on=absence.starts_on,
+                        ends_on=absence.ends_on,
+                        created_at=created,
+                        status=RequestStatus.CONFIRMED
+                        if status == NeedStatus.FILLED
+                        else RequestStatus.REQUESTED,
+                    )
+                )
+            k += 1
 
 
 def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_server, browser):
@@ -167,6 +209,7 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     expect(page.get_by_role("heading", name="Ledelsesoverblik")).to_be_visible()
     expect(page.locator("svg.chart").first).to_be_visible()
     expect(page.locator("#outcomes")).to_contain_text("Fleksjob")
+    expect(page.locator("#cover")).to_contain_text("Vikardækning")
     page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
     save_screenshot(page, "manager-dashboard", full_page=True)
     desk.close()

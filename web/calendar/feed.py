@@ -1,4 +1,5 @@
-"""A mentor's iCalendar feed: their participants' days as weekly recurring all-day events.
+"""A mentor's iCalendar feed: their participants' days as weekly recurring all-day events,
+and the days of the participants they cover for an absent colleague.
 
 Only the participant's pseudonymous code goes into the feed (calendar apps sync to
 third-party servers). The token is shown once and stored as its SHA-256.
@@ -17,6 +18,7 @@ from web.extensions import db
 from web.hours.plans import assignment_start, plan_of
 from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
+from web.models.cover import CoverRequest, RequestStatus
 
 ICAL_DAYS = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), strict=True))
 
@@ -59,7 +61,7 @@ def _first_on_or_after(start: date, days: list[str]) -> date:
 
 
 def feed(mentor: Mentor) -> bytes:
-    """RFC 5545 text of the mentor's active assignments (cover periods: not built yet)."""
+    """RFC 5545 text of the mentor's active assignments and confirmed cover periods."""
     cal = Calendar()
     cal.add("prodid", "-//Mentor Match//mentor feed//DA")
     cal.add("version", "2.0")
@@ -88,4 +90,39 @@ def feed(mentor: Mentor) -> bytes:
         ev.add("rrule", vRecur(rule))
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
+    for ev in _cover_events(mentor, stamp):
+        cal.add_component(ev)
     return cal.to_ical()
+
+
+def _cover_events(mentor: Mentor, stamp: datetime) -> list[Event]:
+    """One weekly event per confirmed cover, on the participant's days within the cover
+    period (inclusive). Only the participant's code, as for the mentor's own assignments."""
+    events = []
+    for r in db.session.scalars(
+        select(CoverRequest)
+        .join(Proposal, Proposal.id == CoverRequest.assignment_id)
+        .where(
+            CoverRequest.substitute_id == mentor.id,
+            CoverRequest.status == RequestStatus.CONFIRMED,
+            Proposal.status == ProposalStatus.ACTIVE,
+        )
+        .order_by(CoverRequest.id)
+    ):
+        days = _days(r.assignment)
+        start = _first_on_or_after(r.starts_on, days)
+        if not days or start > r.ends_on:
+            continue  # none of the participant's days falls in the cover period
+        ev = Event()
+        ev.add("uid", f"cover-{r.id}@mentor-match")
+        ev.add("dtstamp", stamp)
+        ev.add("summary", f"Cover: {r.assignment.participant.code}")
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(days=1))
+        ev.add(
+            "rrule",
+            vRecur({"freq": "weekly", "byday": [ICAL_DAYS[d] for d in days], "until": r.ends_on}),
+        )
+        ev.add("transp", "TRANSPARENT")
+        events.append(ev)
+    return events

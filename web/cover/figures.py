@@ -4,12 +4,46 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from web.extensions import db
+from web.models import Participant, Proposal
 from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus
+
+
+def _hours_to_fill(needs: list[CoverNeed]) -> list[float]:
+    return [
+        (n.filled_at - n.created_at).total_seconds() / 3600
+        for n in needs
+        if n.status == NeedStatus.FILLED and n.filled_at
+    ]
+
+
+def _uncovered_now(today: date, consultant_id: int | None = None):
+    q = (
+        select(CoverNeed)
+        .join(Absence)
+        .where(
+            Absence.starts_on <= today,
+            Absence.ends_on >= today,
+            CoverNeed.status.not_in((NeedStatus.FILLED, NeedStatus.CANCELLED)),
+        )
+        .order_by(Absence.starts_on, CoverNeed.id)
+    )
+    return db.session.scalars(_team(q, CoverNeed.assignment_id, consultant_id)).all()
+
+
+def _team(q, assignment_col, consultant_id: int | None):
+    """Narrow ``q`` to the assignments of one consultant's participants."""
+    if not consultant_id:
+        return q
+    return (
+        q.join(Proposal, Proposal.id == assignment_col)
+        .join(Participant, Participant.id == Proposal.participant_id)
+        .where(Participant.consultant_id == consultant_id)
+    )
 
 
 def cover_figures(today: date) -> dict:
@@ -19,17 +53,7 @@ def cover_figures(today: date) -> dict:
         select(CoverNeed).where(CoverNeed.status != NeedStatus.CANCELLED)
     ).all()
     filled = [n for n in needs if n.status == NeedStatus.FILLED]
-    hours = [(n.filled_at - n.created_at).total_seconds() / 3600 for n in filled if n.filled_at]
-    uncovered = db.session.scalars(
-        select(CoverNeed)
-        .join(Absence)
-        .where(
-            Absence.starts_on <= today,
-            Absence.ends_on >= today,
-            CoverNeed.status.not_in((NeedStatus.FILLED, NeedStatus.CANCELLED)),
-        )
-        .order_by(Absence.starts_on, CoverNeed.id)
-    ).all()
+    hours = _hours_to_fill(needs)
     return {
         "requests": sum(requests.values()),
         "requests_by_status": dict(requests),
@@ -37,5 +61,50 @@ def cover_figures(today: date) -> dict:
         "filled": len(filled),
         "fill_rate": len(filled) / len(needs) if needs else None,
         "median_hours_to_fill": statistics.median(hours) if hours else None,
-        "uncovered_now": uncovered,
+        "uncovered_now": _uncovered_now(today),
+    }
+
+
+def cover_period(start: date, end: date, today: date, consultant_id: int | None = None) -> dict:
+    """The same figures over a period and one consultant's caseload, each with the set of
+    participants it is about (for small-number suppression).
+
+    Requests count when sent in the period; needs (fill rate, time to fill) when their
+    absence overlaps the period; "without cover now" is about ``today``.
+    """
+    req_q = select(CoverRequest).where(
+        CoverRequest.created_at >= start, CoverRequest.created_at < end + timedelta(days=1)
+    )
+    requests = db.session.scalars(_team(req_q, CoverRequest.assignment_id, consultant_id)).all()
+    need_q = (
+        select(CoverNeed)
+        .join(Absence)
+        .where(
+            CoverNeed.status != NeedStatus.CANCELLED,
+            Absence.starts_on <= end,
+            Absence.ends_on >= start,
+        )
+    )
+    needs = db.session.scalars(_team(need_q, CoverNeed.assignment_id, consultant_id)).all()
+    filled = [n for n in needs if n.status == NeedStatus.FILLED]
+    hours = _hours_to_fill(needs)
+    uncovered = _uncovered_now(today, consultant_id)
+
+    def people(rows) -> set[int]:
+        return {r.assignment.participant_id for r in rows}
+
+    return {
+        "requests": len(requests),
+        "request_people": people(requests),
+        "needs_by_status": Counter(n.status for n in needs),
+        "status_people": {
+            s: people(n for n in needs if n.status == s) for s in {n.status for n in needs}
+        },
+        "needs": len(needs),
+        "need_people": people(needs),
+        "filled": len(filled),
+        "filled_people": people(filled),
+        "fill_rate": len(filled) / len(needs) if needs else None,
+        "median_hours_to_fill": statistics.median(hours) if hours else None,
+        "uncovered_people": people(uncovered),
     }

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web import vocab
+from web.cover.figures import cover_period
 from web.dashboard.suppress import cell, count, is_suppressed
 from web.dashboard.vocab import reason_label
 from web.extensions import db
@@ -262,6 +263,50 @@ def outcomes(f: Filters) -> Table:
     return t
 
 
+def _cover_status_labels() -> dict[str, str]:
+    return {
+        "filled": _("Filled"),
+        "requested": _("Substitute asked, no answer yet"),
+        "searching": _("Searching"),
+        "unfilled": _("No substitute found"),
+    }
+
+
+def cover(f: Filters) -> Table:
+    """Substitute cover: requests, fill rate, time to fill, participants without cover now."""
+    c = cover_period(f.start, f.end, date.today(), f.consultant_id)
+    t = Table(
+        "cover",
+        _("Substitute cover"),
+        [_("Figure"), _("Participants"), _("Value")],
+        series=[_("Participants")],
+    )
+    n_req, n_need = len(c["request_people"]), len(c["need_people"])
+    n_filled, n_now = len(c["filled_people"]), len(c["uncovered_people"])
+    rate = "–" if c["fill_rate"] is None else round(100 * c["fill_rate"])
+    median = c["median_hours_to_fill"]
+    t.rows = [
+        [_("Cover requests sent"), count(n_req), cell(n_req, c["requests"])],
+        [_("Absences needing cover (per participant)"), count(n_need), cell(n_need, c["needs"])],
+        [_("Fill rate (%)"), count(n_need), cell(n_need, rate)],
+        [
+            _("Median time to fill (hours)"),
+            count(n_filled),
+            cell(n_filled, "–" if median is None else round(median, 1)),
+        ],
+        [_("Participants without cover now"), count(n_now), count(n_now)],
+    ]
+    for status, label in _cover_status_labels().items():
+        n = len(c["status_people"].get(status, ()))
+        t.chart_rows.append((label, [None if is_suppressed(n) else n]))
+    t.note = _(
+        "Requests count when sent in the period; fill rate and time to fill count the "
+        "absences that overlap the period; the chart shows their participants by state. "
+        "“Without cover now” is about today."
+    )
+    return t
+
+
 def all_tables(f: Filters) -> list[Table]:
     return [
         capacity(f, "mentor"),
@@ -270,6 +315,7 @@ def all_tables(f: Filters) -> list[Table]:
         waiting(f),
         unmatched(f),
         planned_delivered(f),
+        cover(f),
         continuity(f),
         outcomes(f),
     ]
