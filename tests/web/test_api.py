@@ -195,6 +195,9 @@ def test_docs_page_lists_every_endpoint(client):
 
 
 def test_huge_ids_are_404_not_500(client, world, auth):
-    assert call(client, world, "consultant", "get", f"/api/v1/participants/{2**63}").status_code == 404
+    for big in (2**31, 2**63):  # past PostgreSQL's 32-bit integer ids, and past 64 bits
+        assert call(client, world, "consultant", "get", f"/api/v1/participants/{big}").status_code == 404
+        r = call(client, world, "consultant", "post", "/api/v1/runs", json={"participants": [big]})
+        assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "participants[0]"
     auth.login(world["users"]["consultant"])
     assert client.get(f"/participants/{2**64}").status_code == 404

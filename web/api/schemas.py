@@ -7,7 +7,12 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
 from web.geo import find_town
-from web.models.base import WEEKDAYS
+from web.models.base import MAX_ID, WEEKDAYS
+
+
+def IdField(**kw) -> ma.fields.Integer:  # noqa: N802 (reads like the field class it returns)
+    """A record id in a request body: positive and within the database's id range."""
+    return ma.fields.Integer(validate=validate.Range(1, MAX_ID), **kw)
 
 
 def _unique(values):
@@ -91,7 +96,7 @@ class WeightsSchema(ma.Schema):
 
 
 class RunRequestSchema(ma.Schema):
-    participants = ma.fields.List(ma.fields.Integer(), load_default=None, metadata={
+    participants = ma.fields.List(IdField(), load_default=None, metadata={
         "description": "participant ids; left out: all of your waiting participants"})
     time_limit = ma.fields.Integer(load_default=10, validate=validate.Range(1, 300))
     weights = ma.fields.Nested(WeightsSchema, load_default=dict)
