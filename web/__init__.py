@@ -18,17 +18,18 @@ TRANSLATION_ROOT = Path(__file__).parent
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:x>` bounded to what a database integer column can hold."""
+    """`<int:x>` bounded to what a database integer column can hold (ids are INTEGER, 32 bit,
+    in PostgreSQL)."""
 
     def __init__(self, map, *args, **kwargs):  # noqa: A002 (werkzeug's signature)
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)
         super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app; nothing happens at import time, migrations are never run here."""
     app = Flask(__name__, instance_relative_config=True)
-    # Ids in URLs fit a database BIGINT; anything larger is a 404, never a driver overflow.
+    # Ids in URLs fit a database INTEGER; anything larger is a 404, never a driver overflow.
     app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, overrides=config))

@@ -210,3 +210,11 @@ def test_timesheet_list_filters_are_checked(client, world):  # noqa: F811
     assert r.status_code == 422 and _fields(r) == ["status"]
     r = call(client, world, "consultant", "get", "/api/v1/timesheets?week=soon")
     assert r.status_code == 422 and _fields(r) == ["week"]
+
+
+def test_ids_beyond_the_database_integer_are_404(client, world):  # noqa: F811
+    """PostgreSQL ids are 32-bit: a larger id must not reach the driver (it answered 500)."""
+    for n in (2**31, 2**46):
+        r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{n}/approve")
+        assert r.status_code == 404 and r.content_type == "application/problem+json"
+        assert call(client, world, "consultant", "get", f"/api/v1/runs/{n}").status_code == 404
