@@ -176,6 +176,12 @@ MATRIX: dict[str, frozenset[str]] = {
     "api_proposals.reject": TOKEN_ONLY,
     "api_proposals.confirm": TOKEN_ONLY,
     "api_proposals.decline": TOKEN_ONLY,
+    "api_absences.list_absences": TOKEN_ONLY,
+    "api_absences.create_absence": TOKEN_ONLY,
+    "api_timesheets.list_timesheets": TOKEN_ONLY,
+    "api_timesheets.put_week": TOKEN_ONLY,
+    "api_timesheets.approve_timesheet": TOKEN_ONLY,
+    "api_timesheets.return_timesheet": TOKEN_ONLY,
 }
 
 MONDAY = date(2026, 1, 5)
@@ -396,6 +402,7 @@ PARAMS = {
     "outcome_id": lambda w: w.outcome.id,
     "key": lambda w: "waiting",
     "month": lambda w: "2026-01",
+    "week": lambda w: "2026-01-05",
     "fmt": lambda w: "csv",
     "kind": lambda w: "participants",
     "token_id": World.api_token_id,

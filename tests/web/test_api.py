@@ -30,6 +30,12 @@ ALLOWED = {
     ("post", "/api/v1/proposals/{proposal_id}/reject"): {"consultant", "admin"},
     ("post", "/api/v1/proposals/{proposal_id}/confirm"): {"mentor"},
     ("post", "/api/v1/proposals/{proposal_id}/decline"): {"mentor"},
+    ("get", "/api/v1/absences"): {"mentor", "consultant", "employer", "admin"},
+    ("post", "/api/v1/absences"): {"mentor", "consultant", "employer", "admin"},
+    ("get", "/api/v1/timesheets"): {"mentor", "consultant", "admin"},
+    ("put", "/api/v1/timesheets/{week}"): {"mentor"},
+    ("post", "/api/v1/timesheets/{sheet_id}/approve"): {"consultant", "admin"},
+    ("post", "/api/v1/timesheets/{sheet_id}/return"): {"consultant", "admin"},
 }
 
 GOOD = {"code": "API-1", "hours_min": 4, "hours_max": 8, "priority": 2, "days": ["mon", "wed"],
@@ -65,7 +71,7 @@ def test_every_endpoint_for_every_role(client, world):
     spec = client.get("/api/v1/openapi.json").get_json()
     documented = {(m, p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put")}
     assert documented == set(ALLOWED), f"add to ALLOWED: {documented - set(ALLOWED)}"
-    ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999}
+    ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999, "week": "2026-01-05", "sheet_id": 999}
     for (method, path), allowed in ALLOWED.items():
         url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
         r = call(client, world, None, method, url, json={})

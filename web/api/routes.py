@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 
 from web.api.auth import api_roles
+from web.absences.routes import reportable_mentors
+from web.access import current_mentor
 from web.api.schemas import (
-    DecisionSchema, ListArgs, MentorSchema, ParticipantSchema, PlacementSchema, ProposalSchema,
-    RunRequestSchema, RunSchema, RunSummarySchema,
+    AbsenceSchema, DecisionSchema, ListArgs, MentorSchema, ParticipantSchema, PlacementSchema,
+    ProposalSchema, ReturnSchema, RunRequestSchema, RunSchema, RunSummarySchema, TimesheetListArgs,
+    TimesheetSchema, WeekSchema,
 )
+from web.cover import service as cover_service
 from web.extensions import db
 from web.geo import find_town
-from web.models import Mentor, Participant, Placement, Proposal, SolveRun
+from web.hours import service as hours_service
+from web.hours.plans import monday
+from web.models import Mentor, Participant, Placement, Proposal, ProposalStatus, SolveRun, Timesheet
+from web.models.cover import Absence
+from web.models.hours import TASKS
 from web.runs import service
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
+from workers.cover_queue import enqueue_cover, schedule_deadline
 from workers.queue import enqueue_solve
 
 class Blueprint(SmorestBlueprint):
@@ -35,7 +46,9 @@ placements_bp = Blueprint("api_placements", __name__, description="Employers' pl
 mentors_bp = Blueprint("api_mentors", __name__, description="Mentors and support persons")
 runs_bp = Blueprint("api_runs", __name__, description="Matching requests and their proposals")
 proposals_bp = Blueprint("api_proposals", __name__, description="Approve, reject, confirm, decline")
-BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp]
+absences_bp = Blueprint("api_absences", __name__, description="Mentors' absences (cover is arranged)")
+timesheets_bp = Blueprint("api_timesheets", __name__, description="Weekly support hours and their approval")
+BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp, absences_bp, timesheets_bp]
 
 
 def _page(query, pagination):
@@ -298,3 +311,143 @@ def decline(data, proposal_id):
     if data["reason"] not in DECLINE_REASONS:
         abort(422, message="Unknown reason.", messages={"json": {"reason": [f"one of {', '.join(DECLINE_REASONS)}"]}})
     return _decide(proposal_id, "decline", data["reason"])
+
+
+# --- absences ---------------------------------------------------------------------------------
+
+def _absence_out(a: Absence) -> dict:
+    out = {c: getattr(a, c) for c in ("id", "mentor_id", "starts_on", "ends_on", "reason", "created_at")}
+    out["cover_needs"] = len(a.needs)
+    return out
+
+
+@absences_bp.route("/absences")
+@api_roles("mentor", "consultant", "employer", "admin")
+@absences_bp.response(200, AbsenceSchema(many=True))
+@absences_bp.paginate()
+def list_absences(pagination_parameters):
+    """Absences of the mentors you may report for (as on the page), newest first."""
+    ids = [m.id for m in reportable_mentors()]
+    q = db.select(Absence).where(Absence.mentor_id.in_(ids)).order_by(Absence.starts_on.desc(), Absence.id.desc())
+    return [_absence_out(a) for a in _page(q, pagination_parameters)]
+
+
+@absences_bp.route("/absences", methods=["POST"])
+@api_roles("mentor", "consultant", "employer", "admin")
+@absences_bp.arguments(AbsenceSchema)
+@absences_bp.response(201, AbsenceSchema)
+@absences_bp.alt_response(422, description="A field broke a rule; `errors` names it")
+def create_absence(data):
+    """Report a mentor's absence (yours, or one you may report for); cover is then arranged."""
+    mentors = {m.id: m for m in reportable_mentors()}
+    mentor_id = data["mentor_id"]
+    if mentor_id is None and current_user.role == "mentor":
+        mentor_id = next(iter(mentors))
+    if mentor_id is None:
+        abort(422, message="Name the mentor.", messages={"json": {"mentor_id": ["Missing data for required field."]}})
+    if mentor_id not in mentors:
+        abort(422, message="You may not report this mentor absent.",
+              messages={"json": {"mentor_id": ["not a mentor you may report for"]}})
+    try:
+        absence = cover_service.report_absence(
+            mentors[mentor_id], data["starts_on"], data["ends_on"], data["reason"], current_user)
+        db.session.commit()
+    except cover_service.TransitionError as exc:
+        db.session.rollback()
+        abort(422, message=str(exc), messages={"json": {"ends_on": [str(exc)]}})
+    if absence.needs:
+        enqueue_cover(absence)
+        schedule_deadline(absence)
+    return _absence_out(absence), 201
+
+
+# --- timesheets -------------------------------------------------------------------------------
+
+@timesheets_bp.route("/timesheets")
+@api_roles("mentor", "consultant", "admin")
+@timesheets_bp.arguments(TimesheetListArgs, location="query")
+@timesheets_bp.response(200, TimesheetSchema(many=True))
+@timesheets_bp.paginate()
+def list_timesheets(args, pagination_parameters):
+    """Timesheets: a mentor's own, a consultant's participants', an admin's all; newest week first."""
+    q = db.select(Timesheet).order_by(Timesheet.week_start.desc(), Timesheet.id)
+    if current_user.role == "mentor":
+        q = q.where(Timesheet.mentor_id == current_mentor().id)
+    elif current_user.role == "consultant":
+        q = q.join(Participant, Participant.id == Timesheet.participant_id).where(
+            Participant.consultant_id == current_user.id)
+    if args.get("week"):
+        q = q.where(Timesheet.week_start == monday(args["week"]))
+    if args.get("status"):
+        q = q.where(Timesheet.status == args["status"])
+    return _page(q, pagination_parameters)
+
+
+@timesheets_bp.route("/timesheets/<week>", methods=["PUT"])
+@api_roles("mentor")
+@timesheets_bp.arguments(WeekSchema)
+@timesheets_bp.response(200, TimesheetSchema(many=True))
+@timesheets_bp.alt_response(409, description="The week is approved and cannot be changed")
+@timesheets_bp.alt_response(422, description="A field broke a rule; `errors` names it")
+def put_week(data, week):
+    """Send a week's hours (week: an ISO date in it, e.g. its Monday) for approval; as on the page."""
+    try:
+        week = monday(date.fromisoformat(week))
+    except ValueError:
+        abort(422, message="Not a date.", messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
+    mentor = current_mentor()
+    own = {p.id: p for p in db.session.scalars(db.select(Proposal).where(
+        Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE))}
+    bad = {i: {"assignment_id": ["not one of your active assignments"]}
+           for i, line in enumerate(data["lines"]) if line["assignment_id"] not in own}
+    if bad:
+        abort(422, message="Hours can only be logged for your own active assignments.",
+              messages={"json": {"lines": bad}})
+    hours: dict[int, dict[str, float]] = {}
+    for line in data["lines"]:
+        hours.setdefault(line["assignment_id"], dict.fromkeys(TASKS, 0.0))[line["task"]] = line["hours"]
+    try:
+        for pid, by_task in hours.items():
+            hours_service.save_week(own[pid], week, by_task)
+        db.session.commit()
+    except hours_service.FutureWeekError as exc:
+        db.session.rollback()
+        abort(422, message=str(exc), messages={"path": {"week": [str(exc)]}})
+    except hours_service.HoursError as exc:
+        db.session.rollback()
+        abort(409, message=str(exc))
+    return list(hours_service.timesheets_for(mentor.id, week).values())
+
+
+def _consultant_sheet(sheet_id: int) -> Timesheet:
+    sheet = db.session.get(Timesheet, sheet_id)
+    if sheet is None or (current_user.role != "admin" and sheet.participant.consultant_id != current_user.id):
+        abort(404, message=f"No timesheet {sheet_id} of your participants.")
+    return sheet
+
+
+def _decide_sheet(sheet: Timesheet, action, *args) -> Timesheet:
+    try:
+        action(sheet, current_user, *args)
+        db.session.commit()
+    except hours_service.HoursError as exc:
+        db.session.rollback()
+        abort(409, message=str(exc))
+    return sheet
+
+
+@timesheets_bp.route("/timesheets/<int:sheet_id>/approve", methods=["POST"])
+@api_roles("consultant", "admin")
+@timesheets_bp.response(200, TimesheetSchema)
+def approve_timesheet(sheet_id):
+    """Approve a week's hours of your participant; approved hours go into the claim."""
+    return _decide_sheet(_consultant_sheet(sheet_id), hours_service.approve)
+
+
+@timesheets_bp.route("/timesheets/<int:sheet_id>/return", methods=["POST"])
+@api_roles("consultant", "admin")
+@timesheets_bp.arguments(ReturnSchema)
+@timesheets_bp.response(200, TimesheetSchema)
+def return_timesheet(data, sheet_id):
+    """Return a week's hours to the mentor with a comment saying what to correct."""
+    return _decide_sheet(_consultant_sheet(sheet_id), hours_service.send_back, data["comment"].strip())

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
 from web.geo import find_town
+from web.hours.forms import hours_error
 from web.models.base import MAX_ID, WEEKDAYS
+from web.models.cover import MENTOR_REASONS
+from web.models.hours import TASKS, TIMESHEET_STATUSES
 
 
 def IdField(**kw) -> ma.fields.Integer:  # noqa: N802 (reads like the field class it returns)
@@ -172,3 +177,84 @@ class ProblemSchema(ma.Schema):
 
 class ListArgs(ma.Schema):
     status = ma.fields.String(load_default=None)
+
+
+# --- absences and timesheets ------------------------------------------------------------------
+
+class UtcDateTime(ma.fields.DateTime):
+    """The database's naive UTC times, sent as RFC 3339 date-times with their offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
+class AbsenceSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    mentor_id = IdField(load_default=None, metadata={
+        "description": "left out by a mentor: themselves; others must name a mentor they may report for"})
+    starts_on = ma.fields.Date(required=True, metadata={"description": "first day away"})
+    ends_on = ma.fields.Date(required=True, metadata={"description": "last day away (included)"})
+    reason = ma.fields.String(required=True, validate=validate.OneOf(list(MENTOR_REASONS)))
+    cover_needs = ma.fields.Integer(dump_only=True, metadata={
+        "description": "assignments left without their mentor, for which cover is being arranged"})
+    created_at = UtcDateTime(dump_only=True)
+
+
+class TimesheetLineSchema(ma.Schema):
+    task = ma.fields.String()
+    hours = ma.fields.Float()
+
+
+class TimesheetSchema(ma.Schema):
+    id = ma.fields.Integer()
+    assignment_id = ma.fields.Integer(attribute="proposal_id", metadata={"description": "the proposal id"})
+    mentor_id = ma.fields.Integer()
+    participant_id = ma.fields.Integer()
+    week = ma.fields.Date(attribute="week_start", metadata={"description": "the week's Monday"})
+    status = ma.fields.String(metadata={"description": ", ".join(TIMESHEET_STATUSES)})
+    comment = ma.fields.String(allow_none=True, metadata={"description": "the consultant's, when returned"})
+    total = ma.fields.Float()
+    lines = ma.fields.List(ma.fields.Nested(TimesheetLineSchema))
+    submitted_at = UtcDateTime()
+    decided_at = UtcDateTime(allow_none=True)
+
+
+class TimesheetListArgs(ma.Schema):
+    week = ma.fields.Date(load_default=None, metadata={"description": "any day of the week"})
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(TIMESHEET_STATUSES))
+
+
+def _hours(value):
+    msg = hours_error(value)
+    if msg:
+        raise ValidationError(str(msg))
+
+
+class WeekLineSchema(ma.Schema):
+    assignment_id = IdField(required=True, metadata={"description": "the proposal id"})
+    task = ma.fields.String(required=True, validate=validate.OneOf(TASKS))
+    hours = ma.fields.Float(required=True, validate=_hours, metadata={
+        "description": "quarter hours, 0–20", "minimum": 0, "maximum": 20, "multipleOf": 0.25})
+
+
+class WeekSchema(ma.Schema):
+    lines = ma.fields.List(ma.fields.Nested(WeekLineSchema), required=True, metadata={
+        "description": "each assignment named here gets exactly these hours for the week (tasks "
+                       "left out: 0); assignments not named are left as they are"})
+
+    @validates_schema
+    def _check(self, data, **kwargs):
+        seen = set()
+        for i, line in enumerate(data.get("lines") or []):
+            key = (line["assignment_id"], line["task"])
+            if key in seen:
+                raise ValidationError({i: {"task": ["Each task may appear once per assignment."]}}, "lines")
+            seen.add(key)
+
+
+class ReturnSchema(ma.Schema):
+    comment = ma.fields.String(required=True, validate=[
+        validate.Length(max=300),
+        validate.Regexp(r"\s*\S", error="Say what the mentor should correct.")])

@@ -77,6 +77,15 @@ for _i in range(1, MAX_STEPS + 1):
     )
 
 
+def hours_error(value: float) -> str | None:
+    """Why ``value`` is not a loggable number of hours (quarter hours, 0–20), or None."""
+    if not 0 <= value <= 20:
+        return _l("Must be between 0 and 20 hours.")
+    if round(value * 4) != value * 4:
+        return _l("Use quarter hours, e.g. 1,25 or 1,5.")
+    return None
+
+
 class HoursField(StringField):
     """Hours as typed on a phone: '1,5' or '1.5'; empty is 0. Quarter hours, 0–20."""
 
@@ -94,10 +103,9 @@ class HoursField(StringField):
     def pre_validate(self, form):
         if self.data is None:
             raise ValidationError(_l("Write hours as a number, e.g. 1,5."))
-        if not 0 <= self.data <= 20:
-            raise ValidationError(_l("Must be between 0 and 20 hours."))
-        if round(self.data * 4) != self.data * 4:
-            raise ValidationError(_l("Use quarter hours, e.g. 1,25 or 1,5."))
+        msg = hours_error(self.data)
+        if msg:
+            raise ValidationError(msg)
 
     def _value(self):
         if self.data in (None, 0, 0.0):

@@ -17,6 +17,14 @@ class HoursError(Exception):
     """The action is not possible now; the message says why."""
 
 
+class FutureWeekError(HoursError):
+    """Hours for a week that has not started."""
+
+
+class WeekLockedError(HoursError):
+    """An approved week whose hours would change."""
+
+
 def add_months(d: date, months: int) -> date:
     """The same day ``months`` later, clipped to the month's last day."""
     import calendar
@@ -40,13 +48,13 @@ def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesh
     Returns None when nothing was logged and nothing existed.
     """
     if week > monday(date.today()):
-        raise HoursError(_("Hours can only be logged for this week or earlier weeks."))
+        raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
     sheet = db.session.scalar(
         select(Timesheet).where(Timesheet.proposal_id == proposal.id, Timesheet.week_start == week)
     )
     if sheet is not None and sheet.status == "approved":
         if any(abs(sheet.hours_for(t) - hours.get(t, 0)) > 1e-9 for t in TASKS):
-            raise HoursError(
+            raise WeekLockedError(
                 _(
                     "The week of %(code)s is approved and cannot be changed.",
                     code=proposal.participant.code,
