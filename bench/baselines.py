@@ -15,7 +15,6 @@ from bench.feasible import (
     Candidates,
     Enumerator,
     dist,
-    enumerate_candidates,
     no_candidate_reason,
     pin_conflicts,
     score,

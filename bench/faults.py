@@ -198,6 +198,7 @@ def redis_flushall(b: Bench) -> dict:
         how = "FLUSHALL"
     else:  # a shared server: drop only what this bench owns
         from rq.job import Job
+
         from web.extensions import db
         from web.models import SolveRun
 
@@ -265,6 +266,7 @@ def database_unavailable(b: Bench) -> dict:
 
 def duplicate_execution(b: Bench) -> dict:
     from rq import Queue
+
     from web.extensions import db
     from web.models import SolveRun
     from workers.queue import enqueue_solve

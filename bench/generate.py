@@ -18,7 +18,7 @@ import math
 import random
 from pathlib import Path
 
-from bench.feasible import DEFAULT_WEIGHTS, DAYS, dist
+from bench.feasible import DAYS, DEFAULT_WEIGHTS, dist
 
 # name, lat, lon, relative population (thousands, rounded)
 TOWNS = [

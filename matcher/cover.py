@@ -10,7 +10,7 @@ from .candidates import Options, colleague
 from .explain import Reason
 from .geo import haversine_km
 from .optimize import optimize
-from .schema import CoverProblem, day_names, Mentor, Participant, Placement, collect_cover
+from .schema import CoverProblem, Mentor, Participant, Placement, collect_cover, day_names
 from .solve import Match, Result, Unmatched, invalid_result, tolerance
 
 

@@ -14,7 +14,7 @@ import math
 
 import highspy
 import numpy as np
-from scipy.sparse import coo_matrix, csr_matrix
+from scipy.sparse import coo_matrix
 
 from .compact import binding_mentors
 from .pairs import Pairs

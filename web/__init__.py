@@ -111,7 +111,6 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from web import vocab
     from web.i18n import format_date, format_datetime, format_number
-
     from web.nav import menu_for
 
     app.jinja_env.globals.update(vocab=vocab, menu_for=menu_for)

@@ -8,9 +8,8 @@ The app never updates or deletes an audit entry; the triggers below make the dat
 refuse it too, for any client (PostgreSQL: a trigger function; SQLite: RAISE(ABORT)).
 TRUNCATE is left to the database owner (test teardown uses it).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007'

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
+from test_properties import brute_force, problems  # noqa: E402 (rootdir-less pytest import)
 
 from matcher.candidates import broken_rules
 from matcher.compact import greedy, plan_value, upper
@@ -12,8 +13,6 @@ from matcher.lagrange import lagrangian_bound
 from matcher.pairs import build_pairs, compatible
 from matcher.schema import parse_problem
 from matcher.solve import section3_score
-
-from test_properties import brute_force, problems  # noqa: E402 (rootdir-less pytest import)
 
 
 def _caps(prob):

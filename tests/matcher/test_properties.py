@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from matcher import solve_dict, validate
-from matcher.solve import section3_score
-from matcher.schema import parse_problem
 from matcher.candidates import broken_rules
+from matcher.schema import parse_problem
+from matcher.solve import section3_score
 
 DAYS = ["mon", "tue", "wed"]
 loc = st.fixed_dictionaries({"lat": st.floats(55.6, 55.7), "lon": st.floats(12.5, 12.6)})

@@ -1,8 +1,8 @@
 """One feasible and one infeasible case per constraint family (rules 1-11)."""
 
 import pytest
-from conftest import base_problem
 
+from conftest import base_problem
 from matcher import solve_dict, validate
 
 

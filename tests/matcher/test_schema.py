@@ -1,8 +1,8 @@
 """Every field rule: the message names the record and the field."""
 
 import pytest
-from conftest import base_problem
 
+from conftest import base_problem
 from matcher import check_problem
 from matcher.schema import collect_cover
 

@@ -1,8 +1,8 @@
 """The worked example, statuses, pins, continuity and reasons."""
 
 import pytest
-from conftest import base_problem
 
+from conftest import base_problem
 from matcher import solve_dict, validate
 
 

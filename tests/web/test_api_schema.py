@@ -7,7 +7,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_headers_conformance, response_schema_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
     status_code_conformance,
 )
 

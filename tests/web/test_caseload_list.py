@@ -42,8 +42,8 @@ def test_sort_by_priority(client, make, consultant):
 
 
 def test_fifty_per_page(client, db, make, consultant):
-    from web.models import Participant
     from tests.factories import AARHUS
+    from web.models import Participant
     db.session.add_all([Participant(code=f"P-{i:03d}", consultant_id=consultant.id, hours_min=4,
                                     hours_max=8, days=["mon"], max_travel_km=10, **AARHUS)
                         for i in range(55)])

@@ -4,9 +4,9 @@ import re
 
 import pytest
 
+from tests.web.test_access_matrix import MATRIX
 from web import vocab
 from web.models import ProposalStatus
-from tests.web.test_access_matrix import MATRIX
 
 EMPLOYER_PAGES = sorted(e for e, roles in MATRIX.items()
                         if e.startswith("employers.") and "employer" in roles)

@@ -4,7 +4,16 @@ import io
 
 import pytest
 
-from web.models import CaseEvent, Employer, Mentor, Participant, PendingImport, Placement, Proposal, ProposalStatus
+from web.models import (
+    CaseEvent,
+    Employer,
+    Mentor,
+    Participant,
+    PendingImport,
+    Placement,
+    Proposal,
+    ProposalStatus,
+)
 
 HEADER = "code;hours_min;hours_max;priority;days;areas;needs;attributes;town;max_travel_km\n"
 GOOD = HEADER + (

@@ -14,7 +14,15 @@ from sqlalchemy import event
 
 from tests.factories import AARHUS
 from web.models import (
-    Employer, Mentor, Participant, Placement, Proposal, ProposalStatus, RunStatus, SolveRun, utcnow,
+    Employer,
+    Mentor,
+    Participant,
+    Placement,
+    Proposal,
+    ProposalStatus,
+    RunStatus,
+    SolveRun,
+    utcnow,
 )
 
 SMALL, LARGE = 5, 50

@@ -9,13 +9,24 @@ from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 
-from web.api.auth import api_roles
 from web.absences.routes import reportable_mentors
 from web.access import current_mentor
+from web.api.auth import api_roles
 from web.api.schemas import (
-    AbsenceSchema, DecisionSchema, ListArgs, MentorSchema, ParticipantSchema, PlacementSchema,
-    ProposalSchema, ReturnSchema, RunRequestSchema, RunSchema, RunSummarySchema, TimesheetListArgs,
-    TimesheetSchema, WeekSchema,
+    AbsenceSchema,
+    DecisionSchema,
+    ListArgs,
+    MentorSchema,
+    ParticipantSchema,
+    PlacementSchema,
+    ProposalSchema,
+    ReturnSchema,
+    RunRequestSchema,
+    RunSchema,
+    RunSummarySchema,
+    TimesheetListArgs,
+    TimesheetSchema,
+    WeekSchema,
 )
 from web.cover import service as cover_service
 from web.extensions import db
@@ -29,6 +40,7 @@ from web.runs import service
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
 from workers.cover_queue import enqueue_cover, schedule_deadline
 from workers.queue import enqueue_solve
+
 
 class Blueprint(SmorestBlueprint):
     """Documents X-Pagination as what it is on the wire: a string holding JSON."""

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
+
 from web.forms_common import Form
 
 

@@ -1,9 +1,10 @@
 """Log in and out."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
-from urllib.parse import urlsplit
 
 from web.auth.forms import LoginForm
 from web.extensions import db

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, EmailField, IntegerField, SelectField, StringField, SubmitField,
-                     TextAreaField)
-from wtforms.validators import (DataRequired, Email, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+from wtforms import (
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from web import vocab
 from web.extensions import db

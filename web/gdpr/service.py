@@ -105,7 +105,6 @@ def export_participant(participant_id: int) -> dict | None:
 def _delete_jobs(run_ids: list[int], job_ids: set[str], participant_id: int) -> int:
     """Delete the RQ jobs of these runs and any job naming the participant (with results)."""
     from web.redis_conn import get_redis
-
     from workers.queue import job_id, job_namespace
 
     conn = get_redis()

@@ -33,10 +33,10 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped[User] = relationship()  # noqa: F821
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
         """Create a token; the clear text is returned once and never stored."""
         clear = TOKEN_PREFIX + secrets.token_urlsafe(32)
         return cls(user_id=user.id, name=name, token_hash=hash_token(clear), hint=clear[:10]), clear

@@ -31,7 +31,7 @@ class CaseEvent(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
-    actor: Mapped["User | None"] = relationship()  # noqa: F821
+    actor: Mapped[User | None] = relationship()  # noqa: F821
 
 
 class PendingImport(db.Model):

@@ -25,8 +25,8 @@ class Invitation(db.Model):
     used_at: Mapped[datetime | None]
     revoked: Mapped[bool] = mapped_column(default=False)
 
-    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
-    created_by: Mapped["User | None"] = relationship(foreign_keys=[created_by_id])  # noqa: F821
+    user: Mapped[User] = relationship(foreign_keys=[user_id])  # noqa: F821
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])  # noqa: F821
 
     @property
     def usable(self) -> bool:

@@ -21,7 +21,7 @@ class Employer(db.Model):
     town: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    placements: Mapped[list["Placement"]] = relationship(back_populates="employer")
+    placements: Mapped[list[Placement]] = relationship(back_populates="employer")
 
     def __repr__(self) -> str:
         return f"<Employer {self.id}>"

@@ -38,8 +38,8 @@ class Mentor(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    user: Mapped["User | None"] = relationship(foreign_keys=[user_id])  # noqa: F821
-    employer: Mapped["Employer | None"] = relationship()  # noqa: F821
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])  # noqa: F821
+    employer: Mapped[Employer | None] = relationship()  # noqa: F821
 
     def __repr__(self) -> str:
         return f"<Mentor {self.id}>"
@@ -76,8 +76,8 @@ class Participant(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    consultant: Mapped["User"] = relationship()  # noqa: F821
-    exclusions: Mapped[list["Exclusion"]] = relationship(
+    consultant: Mapped[User] = relationship()  # noqa: F821
+    exclusions: Mapped[list[Exclusion]] = relationship(
         back_populates="participant", cascade="all, delete-orphan"
     )
 

@@ -68,8 +68,8 @@ class SolveRun(db.Model):
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
-    requested_by: Mapped["User"] = relationship()  # noqa: F821
-    proposals: Mapped[list["Proposal"]] = relationship(
+    requested_by: Mapped[User] = relationship()  # noqa: F821
+    proposals: Mapped[list[Proposal]] = relationship(
         back_populates="run", order_by="Proposal.id", cascade="all, delete-orphan"
     )
 
@@ -115,10 +115,10 @@ class Proposal(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     run: Mapped[SolveRun | None] = relationship(back_populates="proposals")
-    participant: Mapped["Participant"] = relationship()  # noqa: F821
-    placement: Mapped["Placement"] = relationship()  # noqa: F821
-    mentor: Mapped["Mentor"] = relationship()  # noqa: F821
-    decided_by: Mapped["User | None"] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
+    participant: Mapped[Participant] = relationship()  # noqa: F821
+    placement: Mapped[Placement] = relationship()  # noqa: F821
+    mentor: Mapped[Mentor] = relationship()  # noqa: F821
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])  # noqa: F821
 
 
 def proposal_details() -> tuple:

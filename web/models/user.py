@@ -29,7 +29,7 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    employer: Mapped["Employer | None"] = relationship(foreign_keys=[employer_id])  # noqa: F821
+    employer: Mapped[Employer | None] = relationship(foreign_keys=[employer_id])  # noqa: F821
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

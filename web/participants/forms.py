@@ -1,12 +1,18 @@
 """The participant form: coded fields only, validated on the server."""
 
 from flask_babel import lazy_gettext as _l
-from matcher.schema import DEFAULT_WEIGHTS
 from wtforms import DecimalField, FloatField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import (
-    DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
 )
 
+from matcher.schema import DEFAULT_WEIGHTS
 from web import vocab
 from web.extensions import db
 from web.forms_common import Form, MultiCheckboxField, TownField, opts

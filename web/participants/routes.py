@@ -11,12 +11,12 @@ from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.geo import towns
 from web.models import CaseEvent, Participant, Proposal
+from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
 from web.runs import service
 from web.runs.service import TransitionError
 from workers.queue import enqueue_solve
-from web.models.runs import proposal_details
 
 bp = Blueprint("participants", __name__, url_prefix="/participants")
 

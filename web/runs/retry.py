@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from web.access import role_required
 from web.forms_common import EmptyForm

@@ -10,9 +10,9 @@ from web.access import role_required
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.models import Participant, Proposal, ProposalStatus, SolveRun, utcnow
+from web.models.runs import proposal_details
 from web.participants.forms import WEIGHT_LABELS, RunAgainForm
 from web.participants.routes import render_index, request_form
-from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
 from web.runs.reasons import names_for, reason_text

@@ -7,8 +7,17 @@ from sqlalchemy import func, select, update
 
 from web.extensions import db
 from web.models import (
-    CaseEvent, Exclusion, Mentor, Participant, Placement, Proposal, ProposalStatus, RunStatus,
-    SolveRun, User, utcnow,
+    CaseEvent,
+    Exclusion,
+    Mentor,
+    Participant,
+    Placement,
+    Proposal,
+    ProposalStatus,
+    RunStatus,
+    SolveRun,
+    User,
+    utcnow,
 )
 from web.models.runs import OPEN_PROPOSAL
 
