@@ -4,7 +4,8 @@ Usage: .venv/bin/python bench/matcher_scale.py [M L XL COVER ...] [--repeat N]
 
 Each run happens in its own subprocess (peak RSS is that process's ru_maxrss),
 on problems from tests/matcher/generate.py (seed 0). Sizes and time limits:
-M 300/90/120 at 10 s, L 2,000/600/800 at 10 s, XL 10,000/3,000/4,000 at 60 s;
+M 300/90/120 at 10 s, L 2,000/600/800 at 10 s, XL 10,000/3,000/4,000 at 60 s,
+REGION 450/3,000/4,000 at 30 s;
 COVER is one absent mentor with 10 participants on the L problem. HIGHS_M and
 HIGHS_L solve the same two-index model as an exact MIP on HiGHS (highspy), for
 the comparison "faster than an exact MIP". The figures are medians over the
@@ -21,7 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = {"M": ((300, 90, 120), 10.0), "L": ((2000, 600, 800), 10.0),
-         "XL": ((10000, 3000, 4000), 60.0)}
+         "XL": ((10000, 3000, 4000), 60.0),
+         # Region scale: one consultant's participants against a region's records.
+         "REGION": ((450, 3000, 4000), 30.0)}
 
 HIGHS = r"""
 import json, math, resource, sys, time
