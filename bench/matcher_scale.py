@@ -12,10 +12,11 @@ the comparison "faster than an exact MIP". The figures are medians over the
 repeats; timing on a shared machine is noisy.
 
 Measured 2026-11-30 (one run each, loaded 2-core machine), before -> after the
-hours-scaled Lagrangian step and the CP-SAT skip on a spent budget:
-M 3.0 s -> 1.7 s OPTIMAL; L 9.7 s gap 27.1 % -> 9.4 s gap 18.4 % (bound 588k -> 556k);
-REGION 28.7 s gap 0.17 % 662 MB -> 28.2 s gap 0.002 % 668 MB (at 10 s: 9.2 s);
-XL 57-75 s gap 31-32 % 1.17 GB -> 55 s gap 27 % 1.18 GB (truncated: trivial bound).
+hours-scaled Lagrangian step, the CP-SAT skip on a spent budget and vectorised reasons:
+M 3.0 s -> 1.1 s OPTIMAL; L 9.7 s gap 27.1 % -> 9.2 s gap 15.5 % (bound 588k -> 554k);
+REGION 28.7 s gap 0.17 % 662 MB -> 28.1 s gap 0.002 % 669 MB (at a 10 s limit: 9.2 s);
+XL 57-75 s gap 31-32 % 1.17 GB -> 49.5 s gap 26.5 % 1.18 GB (truncated: trivial bound);
+XL at a 10 s limit 16.4 s -> 10.6 s (reasons 7.9 s -> 4.1 s).
 """
 
 from __future__ import annotations
