@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geo import Grid, haversine_km
+from .pairs import _within
 from .schema import Mentor, Participant, Placement, Problem
 
 
@@ -31,28 +32,32 @@ class Index:
         self.placement_grid = Grid([(pl.lat, pl.lon) for pl in places])
         by_employer: dict[str, list[int]] = defaultdict(list)
         self.external_km: list[dict[int, float]] = [{} for _ in places]
+        self.l_lat = np.array([pl.lat for pl in places], dtype=float)
+        self.l_lon = np.array([pl.lon for pl in places], dtype=float)
         for j, m in enumerate(mentors):
             if m.employer is not None:
                 by_employer[m.employer].append(j)
                 continue
-            for li in self.placement_grid.near(m.lat, m.lon, m.max_travel_km):
-                pl = places[li]
-                d = haversine_km(m.lat, m.lon, pl.lat, pl.lon)
-                if d <= m.max_travel_km:
-                    self.external_km[li][j] = d
+            for li, d in self._near(m.lat, m.lon, m.max_travel_km):
+                self.external_km[li][j] = d
         self.mentors_at = [by_employer.get(pl.employer, []) + list(self.external_km[li])
                            for li, pl in enumerate(places)]
 
     def placements_near(self, p: Participant) -> list[tuple[int, float]]:
         """Placements within ``p.max_travel_km`` (rule 5) with their distance."""
-        places = self.problem.placements
-        out = []
-        for li in self.placement_grid.near(p.lat, p.lon, p.max_travel_km):
-            pl = places[li]
-            d = haversine_km(p.lat, p.lon, pl.lat, pl.lon)
-            if d <= p.max_travel_km:
-                out.append((li, d))
-        return out
+        return self._near(p.lat, p.lon, p.max_travel_km)
+
+    def _near(self, lat: float, lon: float, km: float) -> list[tuple[int, float]]:
+        """Placements within ``km`` of a point, in grid order, vectorised (measured: the
+        per-pair Python haversine took 8 of XL's 16 s of reasons); border cases are
+        decided with the contract's exact :func:`haversine_km` by ``_within``."""
+        idx = np.fromiter(self.placement_grid.near(lat, lon, km), dtype=np.int64)
+        if not len(idx):
+            return []
+        n = len(idx)
+        ok, d = _within(np.full(n, float(lat)), np.full(n, float(lon)), self.l_lat[idx],
+                        self.l_lon[idx], np.full(n, float(km)))
+        return list(zip(idx[ok].tolist(), d[ok].tolist()))
 
 
 def area_bonus_rank(p: Participant, area: str) -> int | None:

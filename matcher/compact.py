@@ -40,6 +40,8 @@ WINDOW_SECONDS = 2.0
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
+# Below this many seconds left, CP-SAT is not started at all (its model alone takes longer).
+MIN_CP_SAT_SECONDS = 0.05
 SCALE_TOTAL = float(os.environ.get("MATCHER_SCALE_TOTAL", "1e12"))
 
 
@@ -417,7 +419,11 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         stats["lagrange_seconds"] = round(time.monotonic() - t0, 3)
     whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
     stats["cp_sat"] = "whole" if whole else "windows"
-    if len(pr.x_item) and not whole:
+    if len(pr.x_item) and deadline - time.monotonic() < MIN_CP_SAT_SECONDS:
+        # The budget is spent (building the pairs used it): building a CP-SAT model
+        # now would only overrun the time limit; the greedy plan stands.
+        stats["cp_sat"] = "skipped"
+    elif len(pr.x_item) and not whole:
         chosen = improve_windows(problem, pr, dict(start), deadline, stats)
         if plan_value(pr, chosen) < start_value:
             chosen = start

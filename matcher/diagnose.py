@@ -141,12 +141,12 @@ def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list, u
     ok &= (p.days & ar.ldays[L] & ar.mdays[MJ]) != 0
     if not ok.any():
         return [Reason("no_common_day_mentor", {"n": len(open_), "days": day_names(p.days)})]
-    dayed_mentors = np.unique(MJ[ok])
     if p.excluded_mentors:
+        dayed_mentors = np.unique(MJ[ok])  # only needed for this reason (measured: costly)
         ex = np.array([problem.m_index[mid] for mid in p.excluded_mentors], dtype=np.int64)
         ok &= ~np.isin(MJ, ex)
-    if not ok.any():
-        return [Reason("excluded_mentors", {"n": len(dayed_mentors)})]
+        if not ok.any():
+            return [Reason("excluded_mentors", {"n": len(dayed_mentors)})]
     w = problem.weights
     top = w.hours * p.priority * (p.hours_max if w.hours else p.hours_min)
     rank = _ranks(p, places, lis, cnt)
