@@ -159,6 +159,9 @@ def table(rows: list[dict], kind: str) -> str:
     return "\n".join(lines)
 
 
+KEEP_MARKER = "<!-- bench/run.py keeps everything from here on -->"
+
+
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text()
                 .splitlines() if ln.startswith("model name")), platform.processor())
@@ -252,7 +255,13 @@ Command:
 
 ![seconds and gap per size and solver](benchmarks.png)
 """
-    (docs / "benchmarks.md").write_text(text)
+    # Figures from the other benchmarks (cover in the app, faults, load test) are kept below
+    # this marker; only the part above it is this script's to rewrite.
+    target = docs / "benchmarks.md"
+    old = target.read_text() if target.exists() else ""
+    if KEEP_MARKER in old:
+        text = text.rstrip("\n") + "\n\n" + old[old.index(KEEP_MARKER):]
+    target.write_text(text)
     (docs / "benchmarks.json").write_text(json.dumps(
         {"command": cmd, "rows": [{k: v for k, v in r.items() if k != "errors"} for r in rows]},
         indent=1))
