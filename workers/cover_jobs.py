@@ -20,17 +20,10 @@ from web.models import utcnow
 from web.models.cover import Absence, CoverRequest, NeedStatus, ParticipantHold
 from workers.app import get_app
 from workers.cover_problem import build_cover_problem, searching_needs
+from workers.jobs import reasons_of
 from workers.problem import parse_id
 
 log = logging.getLogger(__name__)
-
-
-def _reasons(entry: dict) -> list[dict]:
-    """Reasons in both languages with their codes (ids and codes only, no personal data)."""
-    en = entry.get("reasons", [])
-    da = entry.get("reasons_da", en)
-    codes = entry.get("reason_codes", [{}] * len(en))
-    return [{"en": e, "da": d, **(c or {})} for e, d, c in zip(en, da, codes, strict=False)]
 
 
 def run_cover(absence_id: int) -> dict:
@@ -80,7 +73,7 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
             starts_on=absence.starts_on,
             ends_on=absence.ends_on,
             score=m["score"],
-            reasons=_reasons(m),
+            reasons=reasons_of(m),
         )
         db.session.add(req)
         db.session.flush()
@@ -88,7 +81,7 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
         notify(mentor_users([req.substitute_id]), "cover_requested", request_id=req.id)
     for u in result["unmatched"]:
         need = by_participant[parse_id(u["participant"])]
-        need.status, need.reasons = NeedStatus.UNFILLED, _reasons(u)
+        need.status, need.reasons = NeedStatus.UNFILLED, reasons_of(u)
         if need.assignment.placement.cover_guarantee:
             service.escalate(need)  # nobody fits at all: no reason to wait for the deadline
     return len(result["matches"]), len(result["unmatched"])

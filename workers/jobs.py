@@ -114,8 +114,9 @@ def _progress(run_id: int, token: str, phase: str, percent: int) -> None:
         job.save_meta()
 
 
-def _reasons(entry: dict) -> list[dict]:
-    """Keep reasons in both languages with their codes, so pages render either."""
+def reasons_of(entry: dict) -> list[dict]:
+    """A result entry's reasons in both languages with their codes (ids and codes only, no
+    personal data), so pages render either language."""
     en = entry.get("reasons", [])
     da = entry.get("reasons_da", en)
     codes = entry.get("reason_codes", [{}] * len(en))
@@ -195,14 +196,14 @@ def store_result(run: SolveRun, result: dict, token: str | None = None) -> bool:
         db.session.add(Proposal(
             run_id=run.id, participant_id=parse_id(m["participant"]),
             placement_id=parse_id(m["placement"]), mentor_id=parse_id(m["mentor"]),
-            hours=m["hours"], score=m["score"], reasons=_reasons(m),
+            hours=m["hours"], score=m["score"], reasons=reasons_of(m),
         ))
     if matched_ids:
         db.session.execute(
             update(Participant).where(Participant.id.in_(matched_ids), Participant.status == "waiting")
             .values(status="proposed")
         )
-    run.unmatched = [{"participant_id": parse_id(u["participant"]), "reasons": _reasons(u)}
+    run.unmatched = [{"participant_id": parse_id(u["participant"]), "reasons": reasons_of(u)}
                      for u in result["unmatched"]]
     run.solver_status, run.objective, run.bound = result["status"], result["objective"], result["bound"]
     run.seconds, run.matched_count = result["seconds"], len(result["matches"])
