@@ -11,6 +11,9 @@ DANISH_TAGS = {
     "office": "kontor", "care": "omsorg", "transport": "transport",
     "production": "produktion", "cafe": "café", "recycling": "genbrug",
     "addiction": "misbrug", "psychiatry": "psykiatri", "homelessness": "hjemløshed",
+    "trauma": "traumer", "structure": "fast struktur", "lang:en": "engelsk",
+    "lang:ar": "arabisk", "lang:so": "somali", "lang:kl": "grønlandsk",
+    "drivers_license": "kørekort", "forklift": "truckcertifikat", "food_hygiene": "hygiejnebevis",
     "abstinent": "stoffri", "mon": "man", "tue": "tir", "wed": "ons", "thu": "tor",
     "fri": "fre", "sat": "lør", "sun": "søn",
 }

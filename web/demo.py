@@ -37,6 +37,10 @@ FIRST = ["Ahmed", "Birgitte", "Carsten", "Dorthe", "Ebbe", "Fatima", "Gitte", "H
 LAST = ["Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
         "Rasmussen", "Jørgensen", "Petersen", "Madsen", "Kristensen", "Olsen", "Thomsen"]
 ALL_DAYS = ["mon", "tue", "wed", "thu", "fri"]
+AREA_NAMES_DA = {"kitchen": "Køkken", "cafe": "Café", "retail": "Butik", "cleaning": "Rengøring",
+                 "warehouse": "Lager", "gardening": "Have og park", "construction": "Byggeri",
+                 "care": "Pleje og omsorg", "office": "Kontor", "transport": "Transport",
+                 "production": "Produktion", "recycling": "Genbrug"}
 
 
 def _near_towns():
@@ -82,7 +86,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
         area = AREAS[(i * 7 + rng.randrange(3)) % len(AREAS)]
         drug_free = rng.random() < 0.25
         placements.append(Placement(
-            employer_id=e.id, title=f"{e.name}: {area}", area=area,
+            employer_id=e.id, title=f"{e.name}: {AREA_NAMES_DA[area].lower()}", area=area,
             slots=rng.choice([1, 1, 2, 2, 3, 4]), days=_days(rng, 3, 5),
             requirements=["abstinent"] if drug_free else [],
             accommodations=rng.choice(["", "Rolig start kl. 9", "Fast makker første uge",

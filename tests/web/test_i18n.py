@@ -25,3 +25,11 @@ def test_form_errors_come_in_danish(client, make, auth):
     auth.login(make.user("consultant"))
     html = client.post("/participants/new", data={"code": ""}).get_data(as_text=True)
     assert "Feltet skal udfyldes." in html
+
+
+def test_every_coded_value_has_a_danish_word_in_the_matchers_reasons():
+    from matcher.explain import DANISH_TAGS
+    from web import vocab
+
+    codes = [*vocab.AREAS, *vocab.NEEDS, *vocab.ATTRIBUTES, *vocab.DAYS]
+    assert [c for c in codes if c not in DANISH_TAGS] == []
