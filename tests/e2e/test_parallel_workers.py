@@ -6,15 +6,11 @@ against the same Redis and database; each run must store its own proposals only.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 from rq import Worker
 from rq.job import Job
 
-from tests.e2e.conftest import ROOT, wait_for
+from tests.e2e.conftest import running_worker, wait_for
 from web.models import Proposal, ProposalStatus, RunStatus, SolveRun
 from web.redis_conn import get_redis
 from workers.queue import get_queue
@@ -25,20 +21,8 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture
 def second_worker(app, tmp_path):
     """The `worker` fixture's process, once more: a second machine's worker."""
-    env = {**os.environ,
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "REDIS_URL": app.config["REDIS_URL"],
-           "RQ_QUEUE_PREFIX": app.config["RQ_QUEUE_PREFIX"],
-           "SECRET_KEY": "test-secret", "SOLVER_WORKERS": "1"}
-    with open(tmp_path / "worker2.log", "w") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "workers.worker"], cwd=ROOT, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
+    with running_worker(app, tmp_path / "worker2.log") as proc:
         yield proc
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def caseload(make, consultant, employer, n):
