@@ -24,15 +24,15 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .lagrange import lagrangian_bound
+from .mentorlag import MentorPrices
 from .pairs import Pairs, compatible
 from .schema import Problem
 
-# The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
-# Models with more placement pairs than this also get a Lagrangian bound, with this
-# share of the time (measured: M is proved by CP-SAT alone; L's CP-SAT bound stays trivial).
-LAGRANGE_FROM = 5000
-LAGRANGE_SHARE = 0.3
+# Models with more placement pairs than this get a bound and a start from mentor prices
+# (measured: M is proved by CP-SAT alone; L's CP-SAT bound stays trivial), with this
+# share of the time left; the rest improves the priced plan window by window.
+PRICES_FROM = 5000
+PRICE_SHARE = float(os.environ.get("MATCHER_PRICE_SHARE", "0.5"))
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
@@ -42,6 +42,7 @@ WINDOW_SECONDS = 2.0
 WHOLE_MODEL_PAIRS = 20_000
 # Below this many seconds left, CP-SAT is not started at all (its model alone takes longer).
 MIN_CP_SAT_SECONDS = 0.05
+# The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
 SCALE_TOTAL = float(os.environ.get("MATCHER_SCALE_TOTAL", "1e12"))
 
 
@@ -410,13 +411,17 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     bound = pr.full_upper if pr.truncated else upper(pr)
     chosen, proved = start, False
     stats["truncated"] = pr.truncated
-    if len(pr.x_item) > LAGRANGE_FROM and not pr.truncated:
-        # CP-SAT's own bound stays trivial at this size within seconds; a
-        # Lagrangian bound is cheap (numpy over the triples) and proved.
-        lag_end = time.monotonic() + LAGRANGE_SHARE * (deadline - time.monotonic())
-        bound = min(bound, lagrangian_bound(pr, start_value, lag_end, 2000))
-        stats["lagrange_bound"] = round(bound, 6)
-        stats["lagrange_seconds"] = round(time.monotonic() - t0, 3)
+    if len(pr.x_item) > PRICES_FROM:
+        # CP-SAT's own bound stays trivial at this size within seconds; pricing the
+        # mentors gives a proved bound and a far better start (matcher.mentorlag).
+        price_end = time.monotonic() + PRICE_SHARE * (deadline - time.monotonic())
+        priced = MentorPrices(pr).run(problem, start_value, price_end, start)
+        bound = min(bound, priced.bound)
+        if priced.value > start_value:
+            start, start_value = priced.plan, priced.value
+        stats.update(priced.stats, price_bound=round(priced.bound, 6),
+                     price_value=round(priced.value, 6),
+                     price_seconds=round(time.monotonic() - t0, 3))
     whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
     stats["cp_sat"] = "whole" if whole else "windows"
     if len(pr.x_item) and deadline - time.monotonic() < MIN_CP_SAT_SECONDS:

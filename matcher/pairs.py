@@ -37,7 +37,7 @@ from .schema import Problem
 CHUNK_TRIPLES = 4_000_000
 # Above this many (placement pair, mentor) combinations before filtering, each
 # participant keeps only its best placements for the search (measured: XL has 151 M
-# and needed 7 GB); the bound then comes from all placements (``full_upper``).
+# and needed 7 GB); bounds still cover all placements (``full_upper``, ``dropped``).
 MAX_RAW_TRIPLES = 30_000_000
 
 
@@ -146,6 +146,9 @@ class Pairs:
     ext_reach: list
     t_x: np.ndarray  # every allowed triple as (x id, y id), for the Lagrangian bound
     t_y: np.ndarray  # per mentor: set of placements an external mentor reaches (else None)
+    # Placement pairs a truncated search left out, as (participant, placement, an upper
+    # value of the whole match), so that bounds still cover them.
+    dropped: tuple | None = None
 
 
 def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours: np.ndarray,
@@ -265,7 +268,10 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
         pos = np.arange(len(pi)) - first
         k = max(1, int(MAX_RAW_TRIPLES / max(1.0, float(per.mean())) / max(1, len(items_a))))
         keep = pos < k
+        dropped = (pi[~keep], li[~keep], a_val[~keep] + top_b[pi[~keep]])
         pi, li, km, rk, a_val, per = (v[keep] for v in (pi, li, km, rk, a_val, per))
+    else:
+        dropped = None
     t_x, t_m = [], []
     start, total = 0, 0
     n_x0 = len(pi)
@@ -308,7 +314,16 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     ukey, ty = np.unique(ykey, return_inverse=True)
     y_item, y_mentor = ukey // n_m, ukey % n_m
     y_val = prio[y_item] * w.keep_mentor * (cur_m[y_item] == y_mentor)
-    # Rows: compare each mentor's compatible placements with all of its participant's.
+    row_y, row_kind, row_ptr, row_x = _rows(n_p, x_item, y_item, tx, ty)
+    return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
+                 row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
+                 raw, truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32),
+                 dropped)
+
+
+def _rows(n_p: int, x_item: np.ndarray, y_item: np.ndarray, tx: np.ndarray,
+          ty: np.ndarray) -> tuple:
+    """Compatibility rows (see the module docstring) from the allowed triples ``(tx, ty)``."""
     n_x, n_y = len(x_item), len(y_item)
     x_count = np.bincount(x_item, minlength=n_p)
     x_ptr = np.concatenate([[0], np.cumsum(x_count)])  # x ids are sorted by participant
@@ -353,9 +368,29 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     lens = np.concatenate(row_len).astype(np.int64)
     row_ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
     row_x = np.concatenate(row_x_parts).astype(np.int64)
-    return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
-                 row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
-                 raw, truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32))
+    return row_y, row_kind, row_ptr, row_x
+
+
+def subset(pr: Pairs, keep_x: np.ndarray) -> tuple[Pairs, np.ndarray, np.ndarray]:
+    """The model restricted to the x pairs in the boolean mask ``keep_x``.
+
+    Capacities are unchanged, so every solution of the subset is one of ``pr``.
+    Returns (sub Pairs, x ids in ``pr`` of the sub's x pairs, y ids likewise).
+    """
+    tx, ty = pr.t_x.astype(np.int64), pr.t_y.astype(np.int64)
+    sel = keep_x[tx]
+    tx, ty = tx[sel], ty[sel]
+    xs = np.unique(tx)
+    ys, ty_new = np.unique(ty, return_inverse=True)
+    tx_new = np.searchsorted(xs, tx)
+    x_item, y_item = pr.x_item[xs], pr.y_item[ys]
+    row_y, row_kind, row_ptr, row_x = _rows(pr.n_items, x_item, y_item, tx_new, ty_new)
+    sub = Pairs(pr.n_items, x_item, pr.x_place[xs], pr.x_val[xs], pr.x_km[xs], y_item,
+                pr.y_mentor[ys], pr.y_val[ys], row_y, row_kind, row_ptr, row_x, pr.lo, pr.hi,
+                pr.coef, pr.slots, pr.cap_hours, pr.cap_count, int(len(tx)), int(len(tx)),
+                False, pr.full_upper, pr.ext_reach, tx_new.astype(np.int32),
+                ty_new.astype(np.int32))
+    return sub, xs, ys
 
 
 def compatible(problem: Problem, pairs: Pairs, p_days: int, li: int, mj: int) -> bool:

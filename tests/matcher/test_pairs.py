@@ -2,14 +2,16 @@
 
 import itertools
 import math
+import time
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from test_properties import brute_force, problems  # noqa: E402 (rootdir-less pytest import)
 
 from matcher.candidates import broken_rules
 from matcher.compact import greedy, plan_value, upper
-from matcher.lagrange import lagrangian_bound
+from matcher.mentorlag import MentorPrices, transport
 from matcher.pairs import build_pairs, compatible
 from matcher.schema import parse_problem
 from matcher.solve import section3_score
@@ -68,8 +70,80 @@ def test_greedy_is_feasible_and_bounds_hold(data):
     tol = 1e-6 * max(1.0, abs(best))
     assert value <= best + tol
     assert upper(pr) >= best - tol
-    lag = lagrangian_bound(pr, value, math.inf, 200)
-    assert lag >= best - tol
+
+
+def _plan_breaks(prob, pr, plan):
+    """Rule violations of a plan ``item -> (x id, y id, hours)`` of the two-index model."""
+    out = []
+    slots, hours, count = {}, {}, {}
+    for i, (xi, yi, h) in plan.items():
+        p = prob.participants[i]
+        pl, m = prob.placements[pr.x_place[xi]], prob.mentors[pr.y_mentor[yi]]
+        if pr.x_item[xi] != i or pr.y_item[yi] != i:
+            out.append(f"{p.id}: pair of another participant")
+        out += [f"{p.id}: {b}" for b in broken_rules(prob, p, pl, m, h)]
+        slots[pl.id] = slots.get(pl.id, 0) + 1
+        hours[m.id] = hours.get(m.id, 0) + h
+        count[m.id] = count.get(m.id, 0) + 1
+    out += [f"{k}: slots" for k, v in slots.items()
+            if v > prob.placements[prob.l_index[k]].slots]
+    out += [f"{k}: hours or participants" for k in hours
+            if hours[k] > prob.mentors[prob.m_index[k]].capacity_hours
+            or count[k] > prob.mentors[prob.m_index[k]].max_participants]
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_mentor_prices_bound_the_optimum_and_repair_to_a_feasible_plan(data):
+    prob = parse_problem(data)
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    best = brute_force(data)
+    tol = 1e-6 * max(1.0, abs(best))
+    mp = MentorPrices(pr)
+    # Any nonnegative prices give a bound, not only the ones the search visits.
+    rng = np.random.default_rng(len(pr.x_item))
+    for scale in (0.0, 1.0, 30.0):
+        mu = rng.random(len(pr.cap_hours)) * scale
+        nu = rng.random(len(pr.cap_hours)) * scale / 5
+        assert mp.evaluate(mu, nu)[0] >= best - tol
+    priced = mp.run(prob, 0.0, time.monotonic() + 0.5)
+    assert priced.bound >= best - tol
+    assert _plan_breaks(prob, pr, priced.plan) == []
+    assert priced.value == pytest.approx(plan_value(pr, priced.plan))
+    assert priced.value <= best + tol
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_mentor_prices_bound_covers_placements_a_truncated_search_left_out(data):
+    import matcher.pairs as pairs_module
+
+    prob = parse_problem(data)
+    saved = pairs_module.MAX_RAW_TRIPLES
+    pairs_module.MAX_RAW_TRIPLES = 0  # every participant keeps only its best placement
+    try:
+        pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    finally:
+        pairs_module.MAX_RAW_TRIPLES = saved
+    best = brute_force(data)
+    priced = MentorPrices(pr).run(prob, 0.0, time.monotonic() + 0.3)
+    assert priced.bound >= best - 1e-6 * max(1.0, abs(best))
+    assert _plan_breaks(prob, pr, priced.plan) == []
+
+
+def test_transport_is_the_exact_best_assignment_within_slots():
+    # Two people, one place with one slot and one with two: brute force agrees.
+    item = np.array([0, 0, 1, 1, 2])
+    place = np.array([0, 1, 0, 1, 0])
+    value = np.array([5.0, 4.0, 6.0, 1.0, 2.5])
+    slots = np.array([1, 2])
+    got, chosen = transport(3, item, place, value, slots)
+    assert got == pytest.approx(10.0)
+    assert sorted(chosen.tolist()) == [1, 2]
+    # A value that is not a multiple of 1/SCALE still gives a bound above the exact best.
+    got, _ = transport(1, np.array([0]), np.array([0]), np.array([1.00001]), np.array([1]))
+    assert got >= 1.00001
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -131,3 +205,24 @@ def test_highs_mip_of_the_two_index_model_finds_the_brute_force_optimum(data):
     assert abs(float(form.c @ x) - best) <= 1e-5 * max(1.0, abs(best))
     assert bound >= best - tol
     assert form.lp_bound(10.0) >= best - tol
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_solve_through_prices_and_windows_is_valid_and_bounded(data):
+    """The large-model path (prices, then windows) on instances small enough to check."""
+    import matcher.compact as compact
+    from matcher import solve_dict, validate
+
+    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS
+    compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = 0, 0
+    try:
+        result = solve_dict(data, time_limit=1.0, num_workers=1)
+    finally:
+        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = saved
+    assert validate(data, result) == []
+    best = brute_force(data)
+    tol = 1e-6 * max(1.0, abs(best))
+    assert result["objective"] <= best + tol
+    assert result["bound"] >= best - tol
+    assert result["status"] != "OPTIMAL" or abs(result["objective"] - best) <= tol
