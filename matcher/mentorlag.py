@@ -110,23 +110,25 @@ class MentorPrices:
         self.tx, self.ty = tx, ty
         self.n_x = len(pr.x_item)
         self.start = np.searchsorted(tx, np.arange(self.n_x + 1))
-        # Per triple only 4-byte ids are kept (XL has 8 M triples); values are computed
-        # per step from the per-participant arrays.
-        self.it = pr.x_item[tx].astype(np.int32)
+        # Per triple only 4-byte ids are kept (XL has 8 M triples).
         self.tm = pr.y_mentor[ty].astype(np.int32)
         self.has = np.diff(self.start) > 0
 
     def arc_values(self, mu: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
-        """Per x pair its priced value; per triple its priced value and hours."""
+        """Per x pair its priced value; per triple its priced value and hours.
+
+        A triple's priced value is its mentor pair's, so it is computed per y pair
+        and then spread over the triples (one gather instead of five).
+        """
         pr = self.pr
-        rate = pr.coef[self.it] - nu[self.tm]
-        h = np.where(rate > 0, pr.hi[self.it], pr.lo[self.it])
-        tv = pr.y_val[self.ty] - mu[self.tm] + rate * h
+        rate = pr.coef[pr.y_item] - nu[pr.y_mentor]
+        h_y = np.where(rate > 0, pr.hi[pr.y_item], pr.lo[pr.y_item])
+        tv = (pr.y_val - mu[pr.y_mentor] + rate * h_y)[self.ty]
         best = np.full(self.n_x, -np.inf)
         if len(tv):
             best[self.has] = np.maximum.reduceat(tv, self.start[:-1][self.has])
-        return pr.x_val + best, tv, h
+        return pr.x_val + best, tv, h_y[self.ty]
 
     def evaluate(self, mu: np.ndarray, nu: np.ndarray):
         """(bound, chosen x ids, triple values, triple hours) at these prices."""
