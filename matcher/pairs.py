@@ -146,9 +146,26 @@ class Pairs:
     ext_reach: list
     t_x: np.ndarray  # every allowed triple as (x id, y id), for the Lagrangian bound
     t_y: np.ndarray  # per mentor: set of placements an external mentor reaches (else None)
-    # Placement pairs a truncated search left out, as (participant, placement, an upper
-    # value of the whole match), so that bounds still cover them.
-    dropped: tuple | None = None
+    # Placement pairs a truncated search left out, so that bounds still cover them.
+    dropped: "Dropped | None" = None
+
+
+@dataclass
+class Dropped:
+    """Placement pairs left out of a truncated search, for bounds only.
+
+    ``value`` is an upper value of the whole match before mentor prices: the
+    placement part plus the best a mentor could add (keep bonus, ``hours_max``).
+    ``mentor_ptr``/``mentor`` list, per placement in CSR form, the mentors that may go
+    with it by rule 6 and share a day with it (a superset of those allowed for any
+    participant), so that priced bounds can take the cheapest of them.
+    """
+
+    item: np.ndarray
+    place: np.ndarray
+    value: np.ndarray
+    mentor_ptr: np.ndarray
+    mentor: np.ndarray
 
 
 def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours: np.ndarray,
@@ -268,7 +285,9 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
         pos = np.arange(len(pi)) - first
         k = max(1, int(MAX_RAW_TRIPLES / max(1.0, float(per.mean())) / max(1, len(items_a))))
         keep = pos < k
-        dropped = (pi[~keep], li[~keep], a_val[~keep] + top_b[pi[~keep]])
+        day_ok = (ldays[at_l] & mdays[at_m]) != 0
+        dropped = Dropped(pi[~keep], li[~keep], a_val[~keep] + top_b[pi[~keep]],
+                          np.searchsorted(at_l[day_ok], np.arange(n_l + 1)), at_m[day_ok])
         pi, li, km, rk, a_val, per = (v[keep] for v in (pi, li, km, rk, a_val, per))
     else:
         dropped = None

@@ -127,8 +127,15 @@ def test_mentor_prices_bound_covers_placements_a_truncated_search_left_out(data)
     finally:
         pairs_module.MAX_RAW_TRIPLES = saved
     best = brute_force(data)
-    priced = MentorPrices(pr).run(prob, 0.0, time.monotonic() + 0.3)
-    assert priced.bound >= best - 1e-6 * max(1.0, abs(best))
+    tol = 1e-6 * max(1.0, abs(best))
+    mp = MentorPrices(pr)
+    rng = np.random.default_rng(len(pr.x_item))
+    for scale in (0.0, 1.0, 30.0):  # the left-out pairs are priced too; any prices bound
+        mu = rng.random(len(pr.cap_hours)) * scale
+        nu = rng.random(len(pr.cap_hours)) * scale / 5
+        assert mp.evaluate(mu, nu)[0] >= best - tol
+    priced = mp.run(prob, 0.0, time.monotonic() + 0.3)
+    assert priced.bound >= best - tol
     assert _plan_breaks(prob, pr, priced.plan) == []
 
 
@@ -226,3 +233,38 @@ def test_solve_through_prices_and_windows_is_valid_and_bounded(data):
     assert result["objective"] <= best + tol
     assert result["bound"] >= best - tol
     assert result["status"] != "OPTIMAL" or abs(result["objective"] - best) <= tol
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_priced_values_of_left_out_pairs_are_upper_values(data):
+    """Every allowed match through a left-out placement pair is worth at most its priced value."""
+    import matcher.pairs as pairs_module
+    from matcher.mentorlag import dropped_values
+
+    prob = parse_problem(data)
+    saved = pairs_module.MAX_RAW_TRIPLES
+    pairs_module.MAX_RAW_TRIPLES = 0
+    try:
+        pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    finally:
+        pairs_module.MAX_RAW_TRIPLES = saved
+    d = pr.dropped
+    if d is None:  # only when there was nothing to leave out
+        assert pr.raw_triples == 0
+        return
+    rng = np.random.default_rng(len(d.item))
+    mu = rng.random(len(prob.mentors)) * 20
+    nu = rng.random(len(prob.mentors)) * 4
+    got, who = dropped_values(pr, d, mu, nu)
+    assert ((who >= 0) == np.isfinite(got)).all()
+    for k, (i, li) in enumerate(zip(d.item.tolist(), d.place.tolist())):
+        p, pl = prob.participants[i], prob.placements[li]
+        for mj, m in enumerate(prob.mentors):
+            if m.max_participants <= 0:
+                continue
+            for h in range(p.hours_min, p.hours_max + 1):
+                if m.capacity_hours < h or broken_rules(prob, p, pl, m, h):
+                    continue
+                priced = section3_score(prob, p, pl.id, m.id, h) - mu[mj] - nu[mj] * h
+                assert priced <= got[k] + 1e-6 * max(1.0, abs(priced))
