@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .mentorlag import MentorPrices
+from .mentorlag import MentorPrices, plan_value
 from .pairs import Pairs, compatible
 from .schema import Problem
 
@@ -297,10 +297,6 @@ class PairModel:
             yi = by_item_y[i]
             plan[i] = (xi, int(yi), self.base_hours(yi) + int(extra.get(int(yi), 0)))
         return plan, bound, status == cp_model.OPTIMAL
-
-
-def plan_value(pr: Pairs, plan: dict[int, tuple[int, int, int]]) -> float:
-    return sum(value_of(pr, xi, yi, h) for xi, yi, h in plan.values())
 
 
 def upper(pr: Pairs) -> float:

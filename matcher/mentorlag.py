@@ -251,6 +251,7 @@ def dropped_values(pr: Pairs, d: Dropped, mu: np.ndarray,
 
 
 def plan_value(pr: Pairs, plan: dict[int, tuple[int, int, int]]) -> float:
+    """Section-3 value of a plan ``item -> (x id, y id, hours)``."""
     return sum(float(pr.x_val[xi] + pr.y_val[yi] + pr.coef[pr.x_item[xi]] * h)
                for xi, yi, h in plan.values())
 
