@@ -23,6 +23,18 @@ def _caps(prob):
             np.array([m.max_participants for m in prob.mentors], dtype=np.int64))
 
 
+def _truncated_pairs(prob):
+    """The pairs with every participant keeping only its best placement for the search."""
+    import matcher.pairs as pairs_module
+
+    saved = pairs_module.MAX_RAW_TRIPLES
+    pairs_module.MAX_RAW_TRIPLES = 0
+    try:
+        return build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    finally:
+        pairs_module.MAX_RAW_TRIPLES = saved
+
+
 def _allowed_by_rows(pr, i):
     """(placement, mentor) combinations the rows allow for participant ``i``."""
     xs = [k for k in range(len(pr.x_item)) if pr.x_item[k] == i]
@@ -117,15 +129,8 @@ def test_mentor_prices_bound_the_optimum_and_repair_to_a_feasible_plan(data):
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_mentor_prices_bound_covers_placements_a_truncated_search_left_out(data):
-    import matcher.pairs as pairs_module
-
     prob = parse_problem(data)
-    saved = pairs_module.MAX_RAW_TRIPLES
-    pairs_module.MAX_RAW_TRIPLES = 0  # every participant keeps only its best placement
-    try:
-        pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-    finally:
-        pairs_module.MAX_RAW_TRIPLES = saved
+    pr = _truncated_pairs(prob)
     best = brute_force(data)
     tol = 1e-6 * max(1.0, abs(best))
     mp = MentorPrices(pr)
@@ -239,16 +244,10 @@ def test_solve_through_prices_and_windows_is_valid_and_bounded(data):
 @given(problems())
 def test_priced_values_of_left_out_pairs_are_upper_values(data):
     """Every allowed match through a left-out placement pair is worth at most its priced value."""
-    import matcher.pairs as pairs_module
     from matcher.mentorlag import dropped_values
 
     prob = parse_problem(data)
-    saved = pairs_module.MAX_RAW_TRIPLES
-    pairs_module.MAX_RAW_TRIPLES = 0
-    try:
-        pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-    finally:
-        pairs_module.MAX_RAW_TRIPLES = saved
+    pr = _truncated_pairs(prob)
     d = pr.dropped
     if d is None:  # only when there was nothing to leave out
         assert pr.raw_triples == 0
