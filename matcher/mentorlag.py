@@ -157,7 +157,9 @@ class MentorPrices:
         step_scale, stall, steps, repairs = STEP0, 0, 0, 0
         last = math.inf
         t_repair = 0.0
-        while time.monotonic() < deadline:
+        last_step = 0.0
+        while time.monotonic() + last_step < deadline:  # a step must fit in what is left
+            t_step = time.monotonic()
             bound, inside, tv, h, out_m, out_h = self.evaluate(mu, nu)
             steps += 1
             improved = bound < best_bound - 1e-9 * abs(bound)
@@ -193,6 +195,7 @@ class MentorPrices:
             step = step_scale * max(bound - aim, 1e-6 * abs(bound)) / norm
             mu = np.maximum(0.0, mu - step * g_c)
             nu = np.maximum(0.0, nu - step * g_h / scale)
+            last_step = time.monotonic() - t_step
         stats = {"price_steps": steps, "price_repairs": repairs,
                  "price_repair_seconds": round(t_repair, 3)}
         if not math.isfinite(best_bound):
