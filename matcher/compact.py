@@ -72,11 +72,6 @@ def binding_mentors(pr: Pairs) -> np.ndarray:
     return out
 
 
-def value_of(pr: Pairs, xi: int, yi: int, h: int) -> float:
-    """Section-3 value of a chosen x pair and y pair at ``h`` hours."""
-    return float(pr.x_val[xi] + pr.y_val[yi] + pr.coef[pr.x_item[xi]] * h)
-
-
 def greedy(problem: Problem, pr: Pairs) -> dict[int, tuple[int, int, int]]:
     """Participants best-first; each takes its best compatible pair that capacity allows.
 
@@ -435,7 +430,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
 
 
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
-    """Greedy start; a Lagrangian bound for large models; then CP-SAT until ``deadline``.
+    """Greedy start; mentor prices (bound and start) for large models; then CP-SAT.
 
     CP-SAT runs on the whole model when it is small enough to be proved in time
     (up to ``WHOLE_MODEL_PAIRS``), otherwise on windows of nearby participants.
@@ -455,7 +450,7 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         # CP-SAT's own bound stays trivial at this size within seconds; pricing the
         # mentors gives a proved bound and a far better start (matcher.mentorlag).
         price_end = time.monotonic() + PRICE_SHARE * (deadline - time.monotonic())
-        priced = MentorPrices(pr).run(problem, start_value, price_end, start)
+        priced = MentorPrices(pr).run(start_value, price_end, start)
         bound = min(bound, priced.bound)
         if priced.value > start_value:
             start, start_value = priced.plan, priced.value

@@ -93,17 +93,16 @@ class MentorPrices:
 
     def __init__(self, pr: Pairs):
         self.pr = pr
-        self.dropped = pr.dropped
-        tx, ty = pr.t_x, pr.t_y
-        if len(tx) and np.any(np.diff(tx) < 0):
-            order = np.argsort(tx, kind="stable")
-            tx, ty = tx[order], ty[order]
-        self.tx, self.ty = tx, ty
+        self.tx, self.ty = pr.t_x, pr.t_y  # sorted by x id (build_pairs)
         self.n_x = len(pr.x_item)
-        self.start = np.searchsorted(tx, np.arange(self.n_x + 1))
+        self.start = np.searchsorted(self.tx, np.arange(self.n_x + 1))
         # Per triple only 4-byte ids are kept (XL has 8 M triples).
-        self.tm = pr.y_mentor[ty].astype(np.int32)
+        self.tm = pr.y_mentor[self.ty].astype(np.int32)
         self.has = np.diff(self.start) > 0
+        # For fill(): each participant's x ids and its best placement value.
+        self.x_ptr = np.searchsorted(pr.x_item, np.arange(pr.n_items + 1))
+        self.best_x = np.full(pr.n_items, -np.inf)
+        np.maximum.at(self.best_x, pr.x_item, pr.x_val)
 
     def arc_values(self, mu: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
@@ -130,7 +129,7 @@ class MentorPrices:
         pr = self.pr
         arc, tv, h = self.arc_values(mu, nu)
         item, place, value = pr.x_item, pr.x_place, arc
-        d = self.dropped
+        d = pr.dropped
         who = np.zeros(0, dtype=np.int64)
         if d is not None and len(d.item):
             extra, who = dropped_values(pr, d, mu, nu)
@@ -143,7 +142,7 @@ class MentorPrices:
         return (bound, chosen[chosen < self.n_x], tv, h, who[out],
                 pr.lo[d.item[out]] if len(out) else np.zeros(0, dtype=np.int64))
 
-    def run(self, problem, target: float, deadline: float,
+    def run(self, target: float, deadline: float,
             start: dict[int, tuple[int, int, int]] | None = None) -> PricedPlan:
         """Search prices until ``deadline``; return the best bound and best repaired plan."""
         pr = self.pr
@@ -295,10 +294,7 @@ def repair(pr: Pairs, mp: MentorPrices, xs: np.ndarray,
 def fill(pr: Pairs, mp: MentorPrices, plan: dict, slots: np.ndarray, count: np.ndarray,
          hours: np.ndarray) -> None:
     """Offer every unplanned participant its best remaining triple at ``hours_min``."""
-    n_p = pr.n_items
-    x_ptr = np.searchsorted(pr.x_item, np.arange(n_p + 1))
-    best_x = np.full(n_p, -np.inf)
-    np.maximum.at(best_x, pr.x_item, pr.x_val)
+    x_ptr, best_x = mp.x_ptr, mp.best_x
     free = np.flatnonzero(np.isfinite(best_x))
     free = free[[int(i) not in plan for i in free]]
     for i in free[np.argsort(-(best_x[free] + pr.coef[free] * pr.lo[free]),

@@ -143,9 +143,9 @@ class Pairs:
     raw_triples: int  # (placement pair, mentor) combinations before the mentor rules
     truncated: bool  # some placement pairs were left out of the search
     full_upper: float  # a valid bound over all placement pairs, truncated or not
-    ext_reach: list
-    t_x: np.ndarray  # every allowed triple as (x id, y id), for the Lagrangian bound
-    t_y: np.ndarray  # per mentor: set of placements an external mentor reaches (else None)
+    ext_reach: list  # per mentor: set of placements an external mentor reaches (else None)
+    t_x: np.ndarray  # every allowed triple as (x id, y id), sorted by x id, for the
+    t_y: np.ndarray  # mentor prices (matcher.mentorlag)
     # Placement pairs a truncated search left out, so that bounds still cover them.
     dropped: "Dropped | None" = None
 
@@ -388,28 +388,6 @@ def _rows(n_p: int, x_item: np.ndarray, y_item: np.ndarray, tx: np.ndarray,
     row_ptr = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64)
     row_x = np.concatenate(row_x_parts).astype(np.int64)
     return row_y, row_kind, row_ptr, row_x
-
-
-def subset(pr: Pairs, keep_x: np.ndarray) -> tuple[Pairs, np.ndarray, np.ndarray]:
-    """The model restricted to the x pairs in the boolean mask ``keep_x``.
-
-    Capacities are unchanged, so every solution of the subset is one of ``pr``.
-    Returns (sub Pairs, x ids in ``pr`` of the sub's x pairs, y ids likewise).
-    """
-    tx, ty = pr.t_x.astype(np.int64), pr.t_y.astype(np.int64)
-    sel = keep_x[tx]
-    tx, ty = tx[sel], ty[sel]
-    xs = np.unique(tx)
-    ys, ty_new = np.unique(ty, return_inverse=True)
-    tx_new = np.searchsorted(xs, tx)
-    x_item, y_item = pr.x_item[xs], pr.y_item[ys]
-    row_y, row_kind, row_ptr, row_x = _rows(pr.n_items, x_item, y_item, tx_new, ty_new)
-    sub = Pairs(pr.n_items, x_item, pr.x_place[xs], pr.x_val[xs], pr.x_km[xs], y_item,
-                pr.y_mentor[ys], pr.y_val[ys], row_y, row_kind, row_ptr, row_x, pr.lo, pr.hi,
-                pr.coef, pr.slots, pr.cap_hours, pr.cap_count, int(len(tx)), int(len(tx)),
-                False, pr.full_upper, pr.ext_reach, tx_new.astype(np.int32),
-                ty_new.astype(np.int32))
-    return sub, xs, ys
 
 
 def compatible(problem: Problem, pairs: Pairs, p_days: int, li: int, mj: int) -> bool:
