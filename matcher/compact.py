@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .colgen import ColumnGeneration
 from .mentorlag import MentorPrices, plan_value
 from .pairs import Pairs, compatible
 from .schema import Problem
@@ -33,6 +34,13 @@ from .schema import Problem
 # share of the time left; the rest improves the priced plan window by window.
 PRICES_FROM = 5000
 PRICE_SHARE = float(os.environ.get("MATCHER_PRICE_SHARE", "0.5"))
+# Models up to this many triples get the LP bound by column generation
+# (matcher.colgen) after a short pricing start: SUB_SHARE of the budget for the
+# subgradient, until LP_SHARE for the LP, the rest for windows. Larger models (XL: the
+# master LP takes 10 s a round) keep the subgradient for PRICE_SHARE.
+LP_MAX_TRIPLES = 3_000_000
+SUB_SHARE = float(os.environ.get("MATCHER_SUB_SHARE", "0.2"))
+LP_SHARE = float(os.environ.get("MATCHER_LP_SHARE", "0.75"))
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
@@ -449,14 +457,26 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     if len(pr.x_item) > PRICES_FROM:
         # CP-SAT's own bound stays trivial at this size within seconds; pricing the
         # mentors gives a proved bound and a far better start (matcher.mentorlag).
-        price_end = time.monotonic() + PRICE_SHARE * (deadline - time.monotonic())
-        priced = MentorPrices(pr).run(start_value, price_end, start)
+        left = deadline - time.monotonic()
+        use_lp = pr.triples <= LP_MAX_TRIPLES
+        price_end = time.monotonic() + (SUB_SHARE if use_lp else PRICE_SHARE) * left
+        mp = MentorPrices(pr)
+        priced = mp.run(start_value, price_end, start)
         bound = min(bound, priced.bound)
         if priced.value > start_value:
             start, start_value = priced.plan, priced.value
         stats.update(priced.stats, price_bound=round(priced.bound, 6),
                      price_value=round(priced.value, 6),
                      price_seconds=round(time.monotonic() - t0, 3))
+        if use_lp:
+            lp = ColumnGeneration(pr, mp).run(mp.best_mu, mp.best_nu,
+                                              time.monotonic() + (LP_SHARE - SUB_SHARE) * left,
+                                              start)
+            bound = min(bound, lp.bound)
+            if lp.value > start_value:
+                start, start_value = lp.plan, lp.value
+            stats.update(lp.stats, lp_bound=round(lp.bound, 6), lp_value=round(lp.value, 6),
+                         lp_end_seconds=round(time.monotonic() - t0, 3))
     whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
     stats["cp_sat"] = "whole" if whole else "windows"
     if len(pr.x_item) and deadline - time.monotonic() < MIN_CP_SAT_SECONDS:

@@ -103,6 +103,9 @@ class MentorPrices:
         self.x_ptr = np.searchsorted(pr.x_item, np.arange(pr.n_items + 1))
         self.best_x = np.full(pr.n_items, -np.inf)
         np.maximum.at(self.best_x, pr.x_item, pr.x_val)
+        # The prices of the best bound so far (a start for matcher.colgen).
+        self.best_mu = np.zeros(len(pr.cap_hours))
+        self.best_nu = np.zeros(len(pr.cap_hours))
 
     def arc_values(self, mu: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
@@ -164,6 +167,7 @@ class MentorPrices:
             improved = bound < best_bound - 1e-9 * abs(bound)
             if improved:
                 best_bound, stall = bound, 0
+                self.best_mu, self.best_nu = mu, nu
             else:
                 stall += 1
                 if stall >= STALL:

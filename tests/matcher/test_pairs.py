@@ -220,19 +220,22 @@ def test_highs_mip_of_the_two_index_model_finds_the_brute_force_optimum(data):
     assert form.lp_bound(10.0) >= best - tol
 
 
+@pytest.mark.parametrize("lp_max_triples", [10**9, 0], ids=["lp", "subgradient-only"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
-def test_solve_through_prices_and_windows_is_valid_and_bounded(data):
-    """The large-model path (prices, then windows) on instances small enough to check."""
+def test_solve_through_prices_and_windows_is_valid_and_bounded(lp_max_triples, data):
+    """The large-model paths (prices, the LP for L-sized models, then windows) on
+    instances small enough to check."""
     import matcher.compact as compact
     from matcher import solve_dict, validate
 
-    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS
+    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MAX_TRIPLES
     compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = 0, 0
+    compact.LP_MAX_TRIPLES = lp_max_triples
     try:
         result = solve_dict(data, time_limit=1.0, num_workers=1)
     finally:
-        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = saved
+        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MAX_TRIPLES = saved
     assert validate(data, result) == []
     best = brute_force(data)
     tol = 1e-6 * max(1.0, abs(best))
@@ -268,3 +271,105 @@ def test_priced_values_of_left_out_pairs_are_upper_values(data):
                     continue
                 priced = section3_score(prob, p, pl.id, m.id, h) - mu[mj] - nu[mj] * h
                 assert priced <= got[k] + 1e-6 * max(1.0, abs(priced))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(data):
+    from matcher.colgen import ColumnGeneration
+
+    prob = parse_problem(data)
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    best = brute_force(data)
+    tol = 1e-6 * max(1.0, abs(best))
+    if len(pr.x_item) == 0:
+        return
+    mp = MentorPrices(pr)
+    zeros = np.zeros(len(pr.cap_hours))
+    cg = ColumnGeneration(pr, mp)
+    lp = cg.run(zeros, zeros, time.monotonic() + 10.0)
+    assert lp.converged  # these models are tiny: the LP is finished well within 10 s
+    assert lp.bound >= best - tol
+    assert cg.x_value >= best - tol  # the finished LP relaxes the problem
+    # At the LP optimum the transportation bound meets the LP (up to the 1/1000
+    # rounding per arc and the interior-point tolerance).
+    assert lp.bound <= cg.x_value * (1 + 1e-6) + 1e-3 * pr.n_items + 1e-6
+    assert _plan_breaks(prob, pr, lp.plan) == []
+    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
+    assert lp.value <= best + tol
+
+
+def test_column_generation_stopped_by_the_clock_keeps_a_bound_and_the_start():
+    from matcher.colgen import ColumnGeneration
+
+    data = {"participants": [{"id": f"p{k}", "hours_min": 2, "hours_max": 4, "days": ["mon"],
+                              "areas": [], "max_travel_km": 5,
+                              "location": {"lat": 55.6, "lon": 12.5}} for k in range(3)],
+            "placements": [{"id": "l0", "employer": "e1", "area": "x", "slots": 2,
+                            "days": ["mon"], "location": {"lat": 55.6, "lon": 12.5}}],
+            "mentors": [{"id": "m0", "employer": "e1", "capacity_hours": 6,
+                         "max_participants": 2, "days": ["mon"], "max_travel_km": 0,
+                         "location": {"lat": 55.6, "lon": 12.5}}]}
+    prob = parse_problem(data)
+    pr = build_pairs(prob, [0, 1, 2], *_caps(prob))
+    mp = MentorPrices(pr)
+    start = greedy(prob, pr)
+    zeros = np.zeros(1)
+    lp = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() - 1.0, start)
+    assert lp.stats["lp_rounds"] == 0 and not lp.converged
+    assert lp.plan == start and lp.bound == math.inf
+    done = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() + 10.0, start)
+    # two matches at 2 + 4 hours (or 3 + 3): 2 * 100 + 6 hours, no travel
+    assert done.converged and done.value == pytest.approx(206.0)
+    assert done.bound == pytest.approx(206.0, abs=1e-2)
+
+
+def test_the_first_highs_object_prints_nothing_on_standard_output():
+    """``matcher solve`` without --out writes its result to standard output."""
+    import subprocess
+    import sys
+
+    code = ("import highspy; from matcher.colgen import _quiet_highs; "
+            "_quiet_highs(highspy); print('result')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout == "result\n"
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_column_generation_finds_the_lp_optimum_of_every_allowed_triple(seed):
+    """Against the LP over every allowed triple, written out in full for scipy's HiGHS:
+    the columns left out of the master must not matter once generation converges."""
+    import scipy.sparse as sp
+    from generate import generate
+    from scipy.optimize import linprog
+
+    from matcher.colgen import ColumnGeneration
+
+    prob = parse_problem(generate(300, 90, 120, seed=seed))
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    mp = MentorPrices(pr)
+    t = np.arange(len(mp.tx))
+    xi, yi = mp.tx[t].astype(np.int64), mp.ty[t].astype(np.int64)
+    i, li, mj = pr.x_item[xi], pr.x_place[xi], pr.y_mentor[yi]
+    n_p, n_l, n_m, n = pr.n_items, len(pr.slots), len(pr.cap_hours), len(t)
+    cols, rows, vals, cost = [], [], [], []
+    for k, hours in enumerate((pr.lo[i], pr.hi[i])):  # both ends of the hours
+        c = k * n + t
+        cols += [c] * 4
+        rows += [i, n_p + li, n_p + n_l + mj, n_p + n_l + n_m + mj]
+        vals += [np.ones(n)] * 3 + [hours.astype(float)]
+        cost.append(pr.x_val[xi] + pr.y_val[yi] + pr.coef[i] * hours)
+    A = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                      shape=(n_p + n_l + 2 * n_m, 2 * n))
+    b = np.concatenate([np.ones(n_p), pr.slots, pr.cap_count, pr.cap_hours]).astype(float)
+    full = linprog(-np.concatenate(cost), A_ub=A, b_ub=b, bounds=(0, 1), method="highs")
+    assert full.status == 0
+    zeros = np.zeros(n_m)
+    cg = ColumnGeneration(pr, mp)
+    lp = cg.run(zeros, zeros, time.monotonic() + 60.0)
+    assert lp.converged and lp.stats["lp_rounds"] > 1
+    assert cg.h.getNumCol() < 2 * n / 3  # it did not need every column
+    assert cg.x_value == pytest.approx(-full.fun, rel=1e-6)
+    assert -full.fun - 1e-6 <= lp.bound <= -full.fun * (1 + 1e-6) + 1e-3 * n_p
+    assert _plan_breaks(prob, pr, lp.plan) == []
