@@ -269,7 +269,7 @@ class PairModel:
         hint.vars.extend(range(len(vals)))
         hint.values.extend(vals.tolist())
 
-    def solve(self, time_limit: float, workers: int, gap: float = 2e-7):
+    def solve(self, time_limit: float, workers: int, gap: float = 2e-7, window: bool = False):
         """Run CP-SAT; return (plan or None, valid bound, proved)."""
         solver = cp_model.CpSolver()
         prm = solver.parameters
@@ -279,6 +279,14 @@ class PairModel:
         prm.num_workers = 1 if workers <= 2 else workers
         prm.relative_gap_limit = gap
         prm.linearization_level = 2
+        # Measured on bench M seeds 1-4: 1.84/9.02/1.27/2.10 s -> 1.05/6.01/1.11/1.71 s.
+        prm.add_lp_constraints_lazily = False
+        if window:
+            # A window is small and solved again and again: presolve once, no probing or
+            # symmetry search (L, 4 s of windows: 77 -> 120 windows, +9 % gain).
+            prm.symmetry_level = 0
+            prm.cp_model_probing_level = 0
+            prm.max_presolve_iterations = 1
         prm.log_search_progress = bool(os.environ.get("MATCHER_CPSAT_LOG"))
         for key, val in json.loads(os.environ.get("MATCHER_CPSAT_PARAMS", "{}")).items():
             if isinstance(val, list):
@@ -382,7 +390,7 @@ class _Window:
         self.got = None
 
     def solve(self, seconds: float) -> "_Window":
-        self.got, _, _ = self.model.solve(seconds, 1)
+        self.got, _, _ = self.model.solve(seconds, 1, window=True)
         return self
 
     def apply(self, plan: dict) -> bool:

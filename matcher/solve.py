@@ -170,10 +170,10 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
     pairs = build_pairs(problem, free, *caps)
     t_built = time.monotonic()
     # Reasons for every participant come after the search; their cost grows with the
-    # (placement, mentor) combinations in reach (measured: L 0.14 s, XL 7 s on a loaded
-    # 2-core machine), so keep time for them.
-    reserve = min(0.05 * time_limit + 2e-4 * len(problem.participants)
-                  + 6e-8 * pairs.raw_triples, 0.4 * time_limit)
+    # participants and the (placement, mentor) combinations in reach. Measured: L 0.17 s
+    # (reserve 0.63 s), XL 1.9 s idle and 4.3 s on a loaded machine (reserve 5.7 s).
+    reserve = min(0.02 * time_limit + 1e-4 * len(problem.participants)
+                  + 1e-7 * pairs.raw_triples, 0.4 * time_limit)
     plan = optimize_pairs(problem, pairs, t0 + time_limit - reserve, num_workers)
     for i, (xi, yi, h) in plan.chosen.items():
         li, mj = int(pairs.x_place[xi]), int(pairs.y_mentor[yi])
