@@ -287,7 +287,7 @@ def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(da
     mp = MentorPrices(pr)
     zeros = np.zeros(len(pr.cap_hours))
     cg = ColumnGeneration(pr, mp)
-    lp = cg.run(zeros, zeros, time.monotonic() + 10.0)
+    lp = cg.run(zeros, zeros, time.monotonic() + 10.0, stop_gap=0.0)
     assert lp.converged  # these models are tiny: the LP is finished well within 10 s
     assert lp.bound >= best - tol
     assert cg.x_value >= best - tol  # the finished LP relaxes the problem
@@ -318,7 +318,8 @@ def test_column_generation_stopped_by_the_clock_keeps_a_bound_and_the_start():
     lp = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() - 1.0, start)
     assert lp.stats["lp_rounds"] == 0 and not lp.converged
     assert lp.plan == start and lp.bound == math.inf
-    done = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() + 10.0, start)
+    done = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() + 10.0, start,
+                                        stop_gap=0.0)
     # two matches at 2 + 4 hours (or 3 + 3): 2 * 100 + 6 hours, no travel
     assert done.converged and done.value == pytest.approx(206.0)
     assert done.bound == pytest.approx(206.0, abs=1e-2)
@@ -367,9 +368,26 @@ def test_column_generation_finds_the_lp_optimum_of_every_allowed_triple(seed):
     assert full.status == 0
     zeros = np.zeros(n_m)
     cg = ColumnGeneration(pr, mp)
-    lp = cg.run(zeros, zeros, time.monotonic() + 60.0)
+    lp = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
     assert lp.converged and lp.stats["lp_rounds"] > 1
     assert cg.h.getNumCol() < 2 * n / 3  # it did not need every column
     assert cg.x_value == pytest.approx(-full.fun, rel=1e-6)
     assert -full.fun - 1e-6 <= lp.bound <= -full.fun * (1 + 1e-6) + 1e-3 * n_p
     assert _plan_breaks(prob, pr, lp.plan) == []
+
+
+def test_column_generation_stops_once_the_bound_is_close_to_the_lp():
+    from generate import generate
+
+    from matcher.colgen import ColumnGeneration
+
+    prob = parse_problem(generate(300, 90, 120, seed=1))
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    zeros = np.zeros(len(pr.cap_hours))
+    full = ColumnGeneration(pr, MentorPrices(pr))
+    exact = full.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
+    cg = ColumnGeneration(pr, MentorPrices(pr))
+    early = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.05)
+    assert exact.converged and not early.converged
+    assert early.stats["lp_rounds"] < exact.stats["lp_rounds"]
+    assert exact.bound - 1e-6 <= early.bound <= cg.x_value * 1.05 + 1e-6
