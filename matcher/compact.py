@@ -508,6 +508,8 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
             chosen = plan
     elif not len(pr.x_item):
         proved = not pr.truncated
+        if proved:
+            bound = 0.0  # no worthwhile match exists: exactly 0, not 0 plus a margin
     value = plan_value(pr, chosen)
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
     return PairPlan(chosen, value, max(bound, value), proved, stats)

@@ -391,3 +391,20 @@ def test_column_generation_stops_once_the_bound_is_close_to_the_lp():
     assert exact.converged and not early.converged
     assert early.stats["lp_rounds"] < exact.stats["lp_rounds"]
     assert exact.bound - 1e-6 <= early.bound <= cg.x_value * 1.05 + 1e-6
+
+
+def test_a_problem_without_any_allowed_match_is_proved_optimal_at_zero():
+    from matcher import solve_dict, validate
+
+    data = {"participants": [{"id": "p0", "hours_min": 2, "hours_max": 2, "days": ["mon"],
+                              "areas": ["kitchen"], "max_travel_km": 2,
+                              "location": {"lat": 55.6, "lon": 12.5}}],
+            "placements": [{"id": "l0", "employer": "e1", "area": "retail", "slots": 1,
+                            "days": ["mon"], "location": {"lat": 55.6, "lon": 12.5}}],
+            "mentors": [{"id": "m0", "employer": "e1", "capacity_hours": 4,
+                         "max_participants": 1, "days": ["mon"], "max_travel_km": 0,
+                         "location": {"lat": 55.6, "lon": 12.5}}]}
+    result = solve_dict(data, time_limit=2.0, num_workers=1)
+    assert validate(data, result) == []
+    assert result["status"] == "OPTIMAL"
+    assert result["objective"] == 0.0 and 0.0 <= result["bound"] <= 1e-6
