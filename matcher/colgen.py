@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .mentorlag import MentorPrices, fill, plan_value, top_up
+from .mentorlag import MentorPrices, fill, plan_value, take, top_up
 from .pairs import Pairs
 
 # Columns added per participant and round (measured on L: 2 reaches the LP optimum in
@@ -251,10 +251,7 @@ def round_lp(pr: Pairs, mp: MentorPrices, col_t: np.ndarray, col_hi: np.ndarray,
             continue
         li, mj, lo = int(pr.x_place[xs[k]]), int(mp.tm[t[k]]), int(pr.lo[i])
         if slots[li] > 0 and count[mj] > 0 and hours[mj] >= lo:
-            plan[i] = (int(xs[k]), int(ys[k]), lo)
-            slots[li] -= 1
-            count[mj] -= 1
-            hours[mj] -= lo
+            take(plan, (slots, count, hours), i, int(xs[k]), int(ys[k]), li, mj, lo)
     fill(pr, mp, plan, slots, count, hours)
     top_up(pr, plan, hours)
     return plan

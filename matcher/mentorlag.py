@@ -291,14 +291,20 @@ def repair(pr: Pairs, mp: MentorPrices, xs: np.ndarray,
             continue
         seg = seg[ok]
         k = int(seg[np.argmax(tv[seg])])
-        mj = int(tm[k])
-        plan[i] = (xi, int(ty[k]), lo)
-        slots[li] -= 1
-        count[mj] -= 1
-        hours[mj] -= lo
+        take(plan, (slots, count, hours), i, xi, int(ty[k]), li, int(tm[k]), lo)
     fill(pr, mp, plan, slots, count, hours)
     top_up(pr, plan, hours)
     return plan
+
+
+def take(plan: dict, caps: tuple[np.ndarray, np.ndarray, np.ndarray], i: int, xi: int,
+         yi: int, li: int, mj: int, hours: int) -> None:
+    """Plan participant ``i`` on (x ``xi``, y ``yi``) at ``hours``; take it off
+    ``caps`` = (slots, mentor participants, mentor hours)."""
+    plan[i] = (xi, yi, hours)
+    caps[0][li] -= 1
+    caps[1][mj] -= 1
+    caps[2][mj] -= hours
 
 
 def fill(pr: Pairs, mp: MentorPrices, plan: dict, slots: np.ndarray, count: np.ndarray,
@@ -321,11 +327,9 @@ def fill(pr: Pairs, mp: MentorPrices, plan: dict, slots: np.ndarray, count: np.n
         if not ok.any():
             continue
         k = int(seg[ok][np.argmax(val[ok])])
-        xi, mj = int(mp.tx[k]), int(mp.tm[k])
-        plan[i] = (xi, int(mp.ty[k]), lo)
-        slots[pr.x_place[xi]] -= 1
-        count[mj] -= 1
-        hours[mj] -= lo
+        xi = int(mp.tx[k])
+        take(plan, (slots, count, hours), i, xi, int(mp.ty[k]), int(pr.x_place[xi]),
+             int(mp.tm[k]), lo)
 
 
 def top_up(pr: Pairs, plan: dict, hours: np.ndarray) -> None:

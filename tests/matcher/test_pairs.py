@@ -23,6 +23,14 @@ def _caps(prob):
             np.array([m.max_participants for m in prob.mentors], dtype=np.int64))
 
 
+def _built(data):
+    """(parsed problem, every pair of it, brute-force optimum, its tolerance)."""
+    prob = parse_problem(data)
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    best = brute_force(data)
+    return prob, pr, best, 1e-6 * max(1.0, abs(best))
+
+
 def _truncated_pairs(prob):
     """The pairs with every participant keeping only its best placement for the search."""
     import matcher.pairs as pairs_module
@@ -206,10 +214,7 @@ def test_an_attribute_no_placement_requires_does_not_hide_the_open_placement():
 def test_highs_mip_of_the_two_index_model_finds_the_brute_force_optimum(data):
     from matcher.highs import HighsForm
 
-    prob = parse_problem(data)
-    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-    best = brute_force(data)
-    tol = 1e-6 * max(1.0, abs(best))
+    prob, pr, best, tol = _built(data)
     if len(pr.x_item) == 0:
         assert best <= tol
         return
@@ -278,10 +283,7 @@ def test_priced_values_of_left_out_pairs_are_upper_values(data):
 def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(data):
     from matcher.colgen import ColumnGeneration
 
-    prob = parse_problem(data)
-    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-    best = brute_force(data)
-    tol = 1e-6 * max(1.0, abs(best))
+    prob, pr, best, tol = _built(data)
     if len(pr.x_item) == 0:
         return
     mp = MentorPrices(pr)
