@@ -197,7 +197,10 @@ class ColumnGeneration:
                 best_bound, best_mu, best_nu = bound, mu_d, nu_d
             finished = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
             if finished and best_bound - self.x_value <= stop_gap * abs(best_bound):
-                break  # (adding columns below resets the model status)
+                # (before pricing: adding columns resets the model status) A bound that
+                # meets the master proves the master is the LP optimum.
+                converged = best_bound - self.x_value <= 1e-9 * max(1.0, abs(best_bound))
+                break
             if self.price(pi, sigma, mu_d, nu_d) == 0:
                 converged = finished
                 break
