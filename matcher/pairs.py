@@ -291,14 +291,19 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
         pi, li, km, rk, a_val, per = (v[keep] for v in (pi, li, km, rk, a_val, per))
     else:
         dropped = None
-    t_x, t_m = [], []
-    start, total = 0, 0
+    # Chunks hold whole participants (x ids are sorted by participant), so each chunk's
+    # mentor pairs, compatibility rows and triples are final on their own: no step ever
+    # holds every triple in 8-byte ids or sorts them all at once (XL: 19 M triples).
+    parts: dict[str, list] = {k: [] for k in ("x", "y", "tx", "ty", "row_y", "row_kind",
+                                               "row_len", "row_x")}
+    start, total, n_xs, n_ys = 0, 0, 0, 0
     n_x0 = len(pi)
     cum = np.cumsum(per)
     while start < n_x0:
         end = int(np.searchsorted(cum, (cum[start - 1] if start else 0) + CHUNK_TRIPLES,
                                   side="right"))
         end = max(end, start + 1)
+        end = int(np.searchsorted(pi, pi[end - 1], side="right"))  # the whole participant
         xs = np.arange(start, end, dtype=np.int64)
         cnt = per[xs]
         tx = np.repeat(xs, cnt)
@@ -315,29 +320,44 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
             keepm = np.array([M[b].id not in P[pi[a]].excluded_mentors
                               for a, b in zip(tx, tm)], dtype=bool)
             tx, tm = tx[keepm], tm[keepm]
-        t_x.append(tx)
-        t_m.append(tm)
-        total += len(tx)
         start = end
-    tx = np.concatenate(t_x) if t_x else np.zeros(0, dtype=np.int64)
-    tm = np.concatenate(t_m) if t_m else np.zeros(0, dtype=np.int64)
-    # x ids: placement pairs with at least one compatible mentor.
-    used_x = np.unique(tx)
-    remap = np.full(n_x0, -1, dtype=np.int64)
-    remap[used_x] = np.arange(len(used_x))
+        if not len(tx):
+            continue
+        # x ids: placement pairs with at least one compatible mentor (tx is sorted).
+        used_x, tx = np.unique(tx, return_inverse=True)
+        tp = pi[used_x][tx]
+        # y ids: (participant, mentor) pairs.
+        ukey, ty = np.unique(tp * n_m + tm, return_inverse=True)
+        y_item_c = ukey // n_m
+        row_y, row_kind, row_ptr, row_x = _rows(n_p, pi[used_x], y_item_c, tx, ty)
+        parts["x"].append(used_x)
+        parts["y"].append(ukey)
+        parts["tx"].append((tx + n_xs).astype(np.int32))
+        parts["ty"].append((ty + n_ys).astype(np.int32))
+        parts["row_y"].append(row_y + n_ys)
+        parts["row_kind"].append(row_kind)
+        parts["row_len"].append(np.diff(row_ptr))
+        parts["row_x"].append(row_x + n_xs)
+        total += len(tx)
+        n_xs += len(used_x)
+        n_ys += len(ukey)
+
+    def cat(key: str, dtype) -> np.ndarray:
+        return np.concatenate(parts[key]).astype(dtype, copy=False) if parts[key] else \
+            np.zeros(0, dtype=dtype)
+
+    used_x = cat("x", np.int64)
     x_item, x_place, x_val, x_km = pi[used_x], li[used_x], a_val[used_x], km[used_x]
-    tx = remap[tx]
-    tp = x_item[tx]
-    # y ids: (participant, mentor) pairs.
-    ykey = tp * n_m + tm
-    ukey, ty = np.unique(ykey, return_inverse=True)
+    ukey = cat("y", np.int64)
     y_item, y_mentor = ukey // n_m, ukey % n_m
     y_val = prio[y_item] * w.keep_mentor * (cur_m[y_item] == y_mentor)
-    row_y, row_kind, row_ptr, row_x = _rows(n_p, x_item, y_item, tx, ty)
+    row_y, row_kind, row_x = cat("row_y", np.int64), cat("row_kind", np.int8), cat("row_x",
+                                                                                   np.int64)
+    row_ptr = np.concatenate([[0], np.cumsum(cat("row_len", np.int64))]).astype(np.int64)
+    tx, ty = cat("tx", np.int32), cat("ty", np.int32)
     return Pairs(n_p, x_item, x_place, x_val, x_km, y_item, y_mentor, y_val, row_y, row_kind,
                  row_ptr, row_x, lo, hi, coef, slots, cap_hours, cap_count, int(total),
-                 raw, truncated, full_upper, ext_reach, tx.astype(np.int32), ty.astype(np.int32),
-                 dropped)
+                 raw, truncated, full_upper, ext_reach, tx, ty, dropped)
 
 
 def _rows(n_p: int, x_item: np.ndarray, y_item: np.ndarray, tx: np.ndarray,

@@ -410,3 +410,31 @@ def test_a_problem_without_any_allowed_match_is_proved_optimal_at_zero():
     assert validate(data, result) == []
     assert result["status"] == "OPTIMAL"
     assert result["objective"] == 0.0 and 0.0 <= result["bound"] <= 1e-6
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pairs_built_in_small_chunks_are_the_pairs_built_at_once(seed):
+    """Chunks hold whole participants and finish their own pairs, rows and triples."""
+    import matcher.pairs as pairs_module
+    from generate import generate
+
+    prob = parse_problem(generate(300, 90, 120, seed=seed))
+    whole = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    saved = pairs_module.CHUNK_TRIPLES
+    pairs_module.CHUNK_TRIPLES = 50  # far fewer than one participant's combinations
+    try:
+        chunked = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    finally:
+        pairs_module.CHUNK_TRIPLES = saved
+    assert whole.triples > 1000
+    for name in ("x_item", "x_place", "x_val", "y_item", "y_mentor", "y_val", "t_x", "t_y"):
+        assert np.array_equal(getattr(whole, name), getattr(chunked, name)), name
+
+    def rows(pr):  # the same rows, in any order
+        return sorted((int(y), int(k), tuple(pr.row_x[pr.row_ptr[r]:pr.row_ptr[r + 1]]))
+                      for r, (y, k) in enumerate(zip(pr.row_y, pr.row_kind)))
+
+    assert rows(whole) == rows(chunked) and len(rows(whole)) > 100
+    assert chunked.t_x.dtype == np.int32 and chunked.t_y.dtype == np.int32
+    # t_x is sorted, as the mentor prices need
+    assert np.all(np.diff(chunked.t_x) >= 0)
