@@ -438,3 +438,22 @@ def test_pairs_built_in_small_chunks_are_the_pairs_built_at_once(seed):
     assert chunked.t_x.dtype == np.int32 and chunked.t_y.dtype == np.int32
     # t_x is sorted, as the mentor prices need
     assert np.all(np.diff(chunked.t_x) >= 0)
+
+
+def test_the_subgradient_spreads_a_chosen_pair_over_its_tied_mentors():
+    from generate import generate
+
+    prob = parse_problem(generate(300, 90, 120, seed=0))
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    mp = MentorPrices(pr)
+    xs = np.flatnonzero(np.diff(mp.start) > 1)[:40]  # pairs with several mentors
+    assert len(xs) == 40
+    tv = np.round(np.random.default_rng(0).random(len(mp.tx)) * 3)  # many exact ties
+    pick, wt = mp.tied_triples(xs, tv)
+    owner = np.searchsorted(mp.start, pick, side="right") - 1
+    assert set(owner.tolist()) == set(xs.tolist())
+    assert np.allclose(np.bincount(owner, weights=wt, minlength=len(mp.start))[xs], 1.0)
+    for x in xs.tolist():
+        seg = tv[mp.start[x]:mp.start[x + 1]]
+        mine = pick[owner == x]
+        assert len(mine) == int((seg == seg.max()).sum()) and np.all(tv[mine] == seg.max())
