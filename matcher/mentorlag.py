@@ -111,10 +111,12 @@ class MentorPrices:
 
     def arc_values(self, mu: np.ndarray, nu: np.ndarray) -> tuple[np.ndarray, np.ndarray,
                                                                   np.ndarray]:
-        """Per x pair its priced value; per triple its priced value and hours.
+        """Per x pair its priced value; per triple its priced value; per y pair its hours.
 
         A triple's priced value is its mentor pair's, so it is computed per y pair
-        and then spread over the triples (one gather instead of five).
+        and then spread over the triples (one gather instead of five). The hours stay
+        per y pair (``h_y[ty[k]]`` for triple k): spreading them too cost XL a second
+        gather of 19 M values a step.
         """
         pr = self.pr
         rate = pr.coef[pr.y_item] - nu[pr.y_mentor]
@@ -123,13 +125,13 @@ class MentorPrices:
         best = np.full(self.n_x, -np.inf)
         if len(tv):
             best[self.has] = np.maximum.reduceat(tv, self.start[:-1][self.has])
-        return pr.x_val + best, tv, h_y[self.ty]
+        return pr.x_val + best, tv, h_y
 
     def evaluate(self, mu: np.ndarray, nu: np.ndarray):
         """The bound at these prices and what the flow chose.
 
-        Returns (bound, chosen x ids, triple values, triple hours, mentors and hours
-        that the chosen left-out pairs were priced with).
+        Returns (bound, chosen x ids, triple values, hours per y pair, mentors and
+        hours that the chosen left-out pairs were priced with).
         """
         pr = self.pr
         arc, tv, h = self.arc_values(mu, nu)
@@ -189,7 +191,7 @@ class MentorPrices:
             pick, wt = self.tied_triples(inside, tv)
             tm = np.concatenate([self.tm[pick], out_m])
             wt = np.concatenate([wt, np.ones(len(out_m))])
-            used_h = np.concatenate([h[pick], out_h]).astype(float)
+            used_h = np.concatenate([h[self.ty[pick]], out_h]).astype(float)
             g_c = cnt - np.bincount(tm, weights=wt, minlength=n_m)
             g_h = (hrs - np.bincount(tm, weights=used_h * wt, minlength=n_m)) / scale
             g_c = np.where((mu <= 0) & (g_c > 0), 0.0, g_c)
