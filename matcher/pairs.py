@@ -169,6 +169,16 @@ class Dropped:
     mentor: np.ndarray
 
 
+def _excluded_keys(P: list, field: str, index: dict, n: int) -> np.ndarray:
+    """Sorted keys ``participant * n + record`` of every exclusion in ``field`` (rule 7).
+
+    (A per-triple Python check of the lists took 5.8 s of XL's 11.6 s build.)
+    """
+    keys = [i * n + index[r] for i, p in enumerate(P) for r in getattr(p, field)
+            if r in index]
+    return np.unique(np.array(keys, dtype=np.int64))
+
+
 def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours: np.ndarray,
                 cap_count: np.ndarray) -> Pairs:
     """Every pair that takes part in at least one allowed, worthwhile match."""
@@ -215,9 +225,9 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     ok = (rk >= 0) & _subset(req_tags.encode([L[j].requirements for j in range(n_l)],
                                              True)[li],
                              req_tags.encode([p.attributes for p in P], False)[pi])
-    if any(p.excluded_placements for p in P):
-        ok &= np.array([L[b].id not in P[a].excluded_placements for a, b in zip(pi, li)],
-                       dtype=bool)
+    excl_l = _excluded_keys(P, "excluded_placements", problem.l_index, n_l)
+    if len(excl_l):
+        ok &= ~np.isin(pi * n_l + li, excl_l)
     pi, li, km, rk = pi[ok], li[ok], km[ok], rk[ok]
     cur_l = np.array([problem.l_index.get(p.current_placement, -1) if p.current_placement
                       else -1 for p in P], dtype=np.int64)
@@ -267,7 +277,7 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     skill_tags = _Tags([m.skills for m in M])
     needs = skill_tags.encode([p.needs for p in P], True)
     skills = skill_tags.encode([m.skills for m in M], False)
-    excl = any(p.excluded_mentors for p in P)
+    excl_m = _excluded_keys(P, "excluded_mentors", problem.m_index, n_m)
     cur_m = np.array([problem.m_index.get(p.current_mentor, -1) if p.current_mentor
                       else -1 for p in P], dtype=np.int64)
     per = at_ptr[li + 1] - at_ptr[li]
@@ -317,9 +327,8 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
         bval = prio[tp] * w.keep_mentor * (cur_m[tp] == tm)
         ok &= a_val[tx] + bval + coef[tp] * hi[tp] > 0
         tx, tm = tx[ok], tm[ok]
-        if excl:
-            keepm = np.array([M[b].id not in P[pi[a]].excluded_mentors
-                              for a, b in zip(tx, tm)], dtype=bool)
+        if len(excl_m):
+            keepm = ~np.isin(pi[tx] * n_m + tm, excl_m)
             tx, tm = tx[keepm], tm[keepm]
         start = end
         if not len(tx):

@@ -457,3 +457,37 @@ def test_the_subgradient_spreads_a_chosen_pair_over_its_tied_mentors():
         seg = tv[mp.start[x]:mp.start[x + 1]]
         mine = pick[owner == x]
         assert len(mine) == int((seg == seg.max()).sum()) and np.all(tv[mine] == seg.max())
+
+
+def test_exclusions_remove_exactly_the_excluded_pairs():
+    """Rule 7, vectorised: what an exclusion names goes, nothing else does."""
+    from dataclasses import replace
+
+    from generate import generate
+
+    prob = parse_problem(generate(300, 90, 120, seed=1))
+    everyone = list(range(len(prob.participants)))
+    before = build_pairs(prob, everyone, *_caps(prob))
+
+    def triples(pr):
+        return {(int(pr.x_item[a]), int(pr.x_place[a]), int(pr.y_mentor[b]))
+                for a, b in zip(pr.t_x.tolist(), pr.t_y.tolist())}
+
+    old = triples(before)
+    rng = np.random.default_rng(3)
+    picked = [sorted(old)[k] for k in rng.choice(len(old), 40, replace=False)]
+    parts = list(prob.participants)
+    gone_l, gone_m = set(), set()
+    for k, (i, li, mj) in enumerate(picked):
+        p = parts[i]
+        if k % 2:
+            parts[i] = replace(p, excluded_mentors=p.excluded_mentors
+                               | {prob.mentors[mj].id})
+            gone_m.add((i, mj))
+        else:
+            parts[i] = replace(p, excluded_placements=p.excluded_placements
+                               | {prob.placements[li].id})
+            gone_l.add((i, li))
+    after = triples(build_pairs(replace(prob, participants=parts), everyone, *_caps(prob)))
+    want = {(i, li, mj) for i, li, mj in old if (i, li) not in gone_l and (i, mj) not in gone_m}
+    assert after == want and len(want) < len(old)
