@@ -133,8 +133,9 @@ class ColumnGeneration:
         sel = order[rank < k]
         return self.add(sel, at_hi[sel])
 
-    def solve_master(self, deadline: float) -> tuple[np.ndarray, ...] | None:
-        """Solve the master until ``deadline``; return its duals (pi, sigma, mu, nu)."""
+    def solve_master(self, deadline: float) -> tuple[tuple[np.ndarray, ...], bool] | None:
+        """Solve the master until ``deadline``; return its duals (pi, sigma, mu, nu) and
+        whether the LP finished (else the clock stopped it)."""
         left = deadline - time.monotonic()
         if left <= 0:
             return None
@@ -145,16 +146,14 @@ class ColumnGeneration:
         d = np.maximum(np.asarray(sol.row_dual, dtype=float), 0.0)
         if len(d) != self.n_p + self.n_l + 2 * self.n_m or not np.isfinite(d).all():
             return None
-        if self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal:
+        finished = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
+        if finished:
             # Rounding needs a finished LP; a solve stopped by the clock still has
             # non-negative duals, and those still give a proved bound.
             self.x = np.asarray(sol.col_value, dtype=float)
-            self.x_value = self.master_value()
+            self.x_value = float(self.h.getInfo().objective_function_value)
         a, b, c = self.n_p, self.n_p + self.n_l, self.n_p + self.n_l + self.n_m
-        return d[:a], d[a:b], d[b:c], d[c:]
-
-    def master_value(self) -> float:
-        return float(self.h.getInfo().objective_function_value)
+        return (d[:a], d[a:b], d[b:c], d[c:]), finished
 
     def columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(triple, at hours_max, value in the last finished LP) of every column."""
@@ -184,18 +183,17 @@ class ColumnGeneration:
         t_lp = 0.0
         while time.monotonic() < deadline:
             t = time.monotonic()
-            duals = self.solve_master(deadline)
+            solved = self.solve_master(deadline)
             t_lp += time.monotonic() - t
-            if duals is None:
+            if solved is None:
                 break
             rounds += 1
-            pi, sigma, mu_d, nu_d = duals
+            (pi, sigma, mu_d, nu_d), finished = solved
             if time.monotonic() >= deadline:
                 break
             bound = self.mp.evaluate(mu_d, nu_d)[0]
             if bound < best_bound:
                 best_bound, best_mu, best_nu = bound, mu_d, nu_d
-            finished = self.h.getModelStatus() == self.hs.HighsModelStatus.kOptimal
             if finished and best_bound - self.x_value <= stop_gap * abs(best_bound):
                 # (before pricing: adding columns resets the model status) A bound that
                 # meets the master proves the master is the LP optimum.
@@ -206,8 +204,9 @@ class ColumnGeneration:
                 break
         plan = round_lp(pr, self.mp, *self.columns()) if len(self.x) else dict(start or {})
         value = plan_value(pr, plan)
-        if start and plan_value(pr, start) > value:
-            plan, value = dict(start), plan_value(pr, start)
+        start_value = plan_value(pr, start) if start else -math.inf
+        if start_value > value:
+            plan, value = dict(start), start_value
         stats = {"lp_rounds": rounds, "lp_columns": int(self.h.getNumCol()),
                  "lp_seconds": round(t_lp, 3), "lp_converged": converged,
                  "lp_master": self.x_value and round(self.x_value, 6)}
@@ -239,9 +238,8 @@ def round_lp(pr: Pairs, mp: MentorPrices, col_t: np.ndarray, col_hi: np.ndarray,
              x: np.ndarray) -> dict[int, tuple[int, int, int]]:
     """A feasible plan from the LP solution (see the module docstring)."""
     used = x > 1e-6
-    t = col_t[used]
-    mass = np.bincount(np.searchsorted(np.unique(t), t), weights=x[used])
-    t = np.unique(t)
+    t, at = np.unique(col_t[used], return_inverse=True)
+    mass = np.bincount(at, weights=x[used])  # both hours ends of a triple together
     slots = pr.slots.astype(np.int64).copy()
     count = pr.cap_count.astype(np.int64).copy()
     hours = pr.cap_hours.astype(np.int64).copy()
