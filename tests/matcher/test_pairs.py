@@ -225,22 +225,22 @@ def test_highs_mip_of_the_two_index_model_finds_the_brute_force_optimum(data):
     assert form.lp_bound(10.0) >= best - tol
 
 
-@pytest.mark.parametrize("lp_max_triples", [10**9, 0], ids=["lp", "subgradient-only"])
+@pytest.mark.parametrize("master", ["pdlp", "ipm"])
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
-def test_solve_through_prices_and_windows_is_valid_and_bounded(lp_max_triples, data):
-    """The large-model paths (prices, the LP for L-sized models, then windows) on
+def test_solve_through_prices_and_windows_is_valid_and_bounded(master, data):
+    """The large-model path (prices, the LP by either master solver, then windows) on
     instances small enough to check."""
     import matcher.compact as compact
     from matcher import solve_dict, validate
 
-    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MAX_TRIPLES
+    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER
     compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = 0, 0
-    compact.LP_MAX_TRIPLES = lp_max_triples
+    compact.LP_MASTER = master
     try:
         result = solve_dict(data, time_limit=1.0, num_workers=1)
     finally:
-        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MAX_TRIPLES = saved
+        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER = saved
     assert validate(data, result) == []
     best = brute_force(data)
     tol = 1e-6 * max(1.0, abs(best))
@@ -288,7 +288,7 @@ def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(da
         return
     mp = MentorPrices(pr)
     zeros = np.zeros(len(pr.cap_hours))
-    cg = ColumnGeneration(pr, mp)
+    cg = ColumnGeneration(pr, mp, "ipm")
     lp = cg.run(zeros, zeros, time.monotonic() + 10.0, stop_gap=0.0)
     assert lp.converged  # these models are tiny: the LP is finished well within 10 s
     assert lp.bound >= best - tol
@@ -317,10 +317,10 @@ def test_column_generation_stopped_by_the_clock_keeps_a_bound_and_the_start():
     mp = MentorPrices(pr)
     start = greedy(prob, pr)
     zeros = np.zeros(1)
-    lp = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() - 1.0, start)
+    lp = ColumnGeneration(pr, mp, "ipm").run(zeros, zeros, time.monotonic() - 1.0, start)
     assert lp.stats["lp_rounds"] == 0 and not lp.converged
     assert lp.plan == start and lp.bound == math.inf
-    done = ColumnGeneration(pr, mp).run(zeros, zeros, time.monotonic() + 10.0, start,
+    done = ColumnGeneration(pr, mp, "ipm").run(zeros, zeros, time.monotonic() + 10.0, start,
                                         stop_gap=0.0)
     # two matches at 2 + 4 hours (or 3 + 3): 2 * 100 + 6 hours, no travel
     assert done.converged and done.value == pytest.approx(206.0)
@@ -369,13 +369,67 @@ def test_column_generation_finds_the_lp_optimum_of_every_allowed_triple(seed):
     full = linprog(-np.concatenate(cost), A_ub=A, b_ub=b, bounds=(0, 1), method="highs")
     assert full.status == 0
     zeros = np.zeros(n_m)
-    cg = ColumnGeneration(pr, mp)
+    cg = ColumnGeneration(pr, mp, "ipm")
     lp = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
     assert lp.converged and lp.stats["lp_rounds"] > 1
     assert cg.h.getNumCol() < 2 * n / 3  # it did not need every column
     assert cg.x_value == pytest.approx(-full.fun, rel=1e-6)
     assert -full.fun - 1e-6 <= lp.bound <= -full.fun * (1 + 1e-6) + 1e-3 * n_p
     assert _plan_breaks(prob, pr, lp.plan) == []
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pdlp_master_brings_the_bound_close_to_the_lp_and_never_below_it(seed):
+    """The master solved inexactly by PDLP: its duals still give a proved bound (never
+    below the LP optimum of every allowed triple), within 0.1 % of that optimum, and well
+    below the zero-price bound (fails if the PDLP duals' sign or rows are mixed up)."""
+    from generate import generate
+
+    from matcher.colgen import ColumnGeneration
+
+    prob = parse_problem(generate(300, 90, 120, seed=seed))
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    zeros = np.zeros(len(pr.cap_hours))
+    exact = ColumnGeneration(pr, MentorPrices(pr), "ipm")
+    ref = exact.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
+    assert ref.converged
+    mp = MentorPrices(pr)
+    free = mp.evaluate(zeros, zeros)[0]
+    cg = ColumnGeneration(pr, mp, "pdlp")
+    lp = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
+    assert lp.stats["lp_master_solver"] == "pdlp" and lp.stats["lp_rounds"] > 1
+    assert exact.x_value - 1e-6 * exact.x_value <= lp.bound <= exact.x_value * 1.001
+    assert free - lp.bound > 10 * (lp.bound - exact.x_value)
+    assert _plan_breaks(prob, pr, lp.plan) == []
+    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
+    assert lp.value <= exact.x_value + 1e-6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_pdlp_column_generation_bounds_the_optimum_and_rounds_to_a_feasible_plan(data):
+    from matcher.colgen import ColumnGeneration
+
+    prob, pr, best, tol = _built(data)
+    if len(pr.x_item) == 0:
+        return
+    mp = MentorPrices(pr)
+    zeros = np.zeros(len(pr.cap_hours))
+    lp = ColumnGeneration(pr, mp, "pdlp").run(zeros, zeros, time.monotonic() + 10.0,
+                                               greedy(prob, pr), stop_gap=0.0)
+    assert lp.bound >= best - tol
+    assert _plan_breaks(prob, pr, lp.plan) == []
+    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
+    assert lp.value <= best + tol
+
+
+def test_an_unknown_master_solver_is_refused():
+    from matcher.colgen import ColumnGeneration
+
+    prob = parse_problem({"participants": [], "placements": [], "mentors": []})
+    pr = build_pairs(prob, [], *_caps(prob))
+    with pytest.raises(ValueError, match="master"):
+        ColumnGeneration(pr, MentorPrices(pr), "simplex")
 
 
 def test_column_generation_stops_once_the_bound_is_close_to_the_lp():
@@ -386,9 +440,9 @@ def test_column_generation_stops_once_the_bound_is_close_to_the_lp():
     prob = parse_problem(generate(300, 90, 120, seed=1))
     pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
     zeros = np.zeros(len(pr.cap_hours))
-    full = ColumnGeneration(pr, MentorPrices(pr))
+    full = ColumnGeneration(pr, MentorPrices(pr), "ipm")
     exact = full.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
-    cg = ColumnGeneration(pr, MentorPrices(pr))
+    cg = ColumnGeneration(pr, MentorPrices(pr), "ipm")
     early = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.05)
     assert exact.converged and not early.converged
     assert early.stats["lp_rounds"] < exact.stats["lp_rounds"]
