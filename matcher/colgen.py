@@ -67,12 +67,13 @@ class LpPlan:
 class ColumnGeneration:
     """The master LP over a growing set of (triple, hours end) columns.
 
-    ``master`` is how the master is solved: ``"ipm"`` (HiGHS interior point, exact
-    enough to prove convergence; L) or ``"pdlp"`` (OR-Tools' first-order PDLP to a
-    relative accuracy of ``PDLP_EPS``, warm-started from the last round; XL, where
-    one interior-point solve of the master takes 10 s and PDLP 0.3-1.4 s). Either
-    way the bound is the transportation bound at the master's mentor duals, so an
-    inexact master costs bound quality, never correctness.
+    ``master`` is how the master is solved: ``"pdlp"`` (OR-Tools' first-order PDLP to
+    a relative accuracy of ``PDLP_EPS``, warm-started from the last round; what
+    :func:`matcher.compact.optimize_pairs` uses) or ``"ipm"`` (HiGHS interior point,
+    exact enough to prove that generation converged to the LP optimum; the tests
+    check the pricing against it). Either way the bound is the transportation bound
+    at the master's mentor duals, so an inexact master costs bound quality, never
+    correctness.
 
     Nothing is kept per triple beyond what :class:`MentorPrices` holds (XL has 19 M):
     reduced costs are computed per mentor pair and per placement pair.
