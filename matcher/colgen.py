@@ -97,6 +97,7 @@ class ColumnGeneration:
         self.n_cols = 0
         self.x = np.zeros(0)  # the last finished LP solution, per column
         self.x_value = None
+        self.duals = None  # (pi, sigma, mu, nu) of the last master solved
         self.h = None
         self._warm: tuple[np.ndarray, np.ndarray] | None = None  # PDLP (x, y)
         if master == "ipm":
@@ -145,9 +146,14 @@ class ColumnGeneration:
             self.col_vals.append(vals)
         return n
 
-    def price(self, pi, sigma, mu, nu, k: int = PER_ITEM) -> int:
-        """Add, for every participant, the best triple of each of its ``k`` placement
-        pairs of best positive reduced cost."""
+    def _reduced(self, pi, sigma, mu, nu):
+        """Reduced costs at duals (pi, sigma, mu, nu), per pair.
+
+        Returns (per placement pair the reduced cost of its best triple, per placement
+        pair the mentor part of that triple, per triple its mentor part, per mentor pair
+        whether its best hours are ``hours_max``, per placement pair its own part, per
+        mentor pair its own part).
+        """
         pr, mp = self.pr, self.mp
         rate = pr.coef[pr.y_item] - nu[pr.y_mentor]
         hi_y = (rate > 0) & (pr.hi[pr.y_item] > pr.lo[pr.y_item])
@@ -157,7 +163,25 @@ class ColumnGeneration:
         best = np.full(mp.n_x, -np.inf)
         if len(v):
             best[mp.has] = np.maximum.reduceat(v, mp.start[:-1][mp.has])
-        rc = pr.x_val - pi[pr.x_item] - sigma[pr.x_place] + best
+        rx = pr.x_val - pi[pr.x_item] - sigma[pr.x_place]
+        return rx + best, best, v, hi_y, rx, ry
+
+    def pair_reduced_costs(self) -> tuple[np.ndarray, np.ndarray]:
+        """At the last master's duals: per placement pair and per mentor pair the
+        reduced cost of its best triple (infinite before any master was solved)."""
+        pr, mp = self.pr, self.mp
+        if self.duals is None:
+            return np.full(len(pr.x_item), np.inf), np.full(len(pr.y_item), np.inf)
+        rc, _, v, _, rx, _ = self._reduced(*self.duals)
+        best_y = np.full(len(pr.y_item), -np.inf)
+        np.maximum.at(best_y, mp.ty, rx[mp.tx] + v)
+        return rc, best_y
+
+    def price(self, pi, sigma, mu, nu, k: int = PER_ITEM) -> int:
+        """Add, for every participant, the best triple of each of its ``k`` placement
+        pairs of best positive reduced cost."""
+        pr, mp = self.pr, self.mp
+        rc, best, v, hi_y, _, _ = self._reduced(pi, sigma, mu, nu)
         pos = np.flatnonzero(rc > EPS)
         if not len(pos):
             return 0
@@ -289,6 +313,7 @@ class ColumnGeneration:
                 break
             rounds += 1
             (pi, sigma, mu_d, nu_d), finished = solved
+            self.duals = (pi, sigma, mu_d, nu_d)
             if time.monotonic() >= deadline:
                 break
             bound = self.mp.evaluate(mu_d, nu_d)[0]

@@ -545,3 +545,53 @@ def test_exclusions_remove_exactly_the_excluded_pairs():
     after = triples(build_pairs(replace(prob, participants=parts), everyone, *_caps(prob)))
     want = {(i, li, mj) for i, li, mj in old if (i, li) not in gone_l and (i, mj) not in gone_m}
     assert after == want and len(want) < len(old)
+
+
+def test_pair_reduced_costs_are_the_best_triple_of_each_pair_and_prune_keeps_the_plan():
+    """Windows run on the pairs whose best triple the LP prices at -delta or better."""
+    from generate import generate
+
+    from matcher.colgen import ColumnGeneration
+    from matcher.compact import prune, subset
+
+    prob = parse_problem(generate(300, 90, 120, seed=2))
+    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+    mp = MentorPrices(pr)
+    zeros = np.zeros(len(pr.cap_hours))
+    cg = ColumnGeneration(pr, mp, "ipm")
+    start = greedy(prob, pr)
+    cg.run(zeros, zeros, time.monotonic() + 60.0, start, stop_gap=0.0)
+    pi, sigma, mu, nu = cg.duals
+    rc_x, rc_y = cg.pair_reduced_costs()
+    # Brute force over every triple and both hours ends.
+    xi, yi = mp.tx.astype(np.int64), mp.ty.astype(np.int64)
+    i, li, mj = pr.x_item[xi], pr.x_place[xi], pr.y_mentor[yi]
+    per_end = [pr.x_val[xi] + pr.y_val[yi] + (pr.coef[i] - nu[mj]) * h - mu[mj] - pi[i]
+               - sigma[li] for h in (pr.lo[i], pr.hi[i])]
+    rc = np.maximum(*per_end)
+    want_x = np.full(len(pr.x_item), -np.inf)
+    np.maximum.at(want_x, xi, rc)
+    want_y = np.full(len(pr.y_item), -np.inf)
+    np.maximum.at(want_y, yi, rc)
+    assert np.allclose(rc_x, want_x) and np.allclose(rc_y, want_y)
+    assert (rc_x < -3).any()  # something to prune on this instance
+
+    sub, xs, ys = prune(pr, cg, 3.0, start)
+    plan_x = {x for x, _, _ in start.values()}
+    plan_y = {y for _, y, _ in start.values()}
+    assert set(xs.tolist()) == set(np.flatnonzero(want_x >= -3).tolist()) | plan_x
+    assert set(ys.tolist()) == set(np.flatnonzero(want_y >= -3).tolist()) | plan_y
+    # Every compatibility row of the pruned model is its full row cut to the kept pairs.
+    full_rows = {(int(pr.row_y[r]), int(pr.row_kind[r])): set(
+        pr.row_x[pr.row_ptr[r]:pr.row_ptr[r + 1]].tolist()) for r in range(len(pr.row_y))}
+    kept_x = set(xs.tolist())
+    assert len(sub.row_y) == sum(1 for y, _ in full_rows if y in set(ys.tolist()))
+    for r in range(len(sub.row_y)):
+        key = (int(ys[sub.row_y[r]]), int(sub.row_kind[r]))
+        got = {int(xs[k]) for k in sub.row_x[sub.row_ptr[r]:sub.row_ptr[r + 1]]}
+        assert got == full_rows[key] & kept_x
+    # Nothing pruned: the same model.
+    same = subset(pr, np.arange(len(pr.x_item)), np.arange(len(pr.y_item)), pr.slots,
+                  pr.cap_hours, pr.cap_count)
+    for name in ("x_item", "y_item", "row_y", "row_kind", "row_ptr", "row_x"):
+        assert np.array_equal(getattr(same, name), getattr(pr, name))
