@@ -595,3 +595,25 @@ def test_pair_reduced_costs_are_the_best_triple_of_each_pair_and_prune_keeps_the
                   pr.cap_hours, pr.cap_count)
     for name in ("x_item", "y_item", "row_y", "row_kind", "row_ptr", "row_x"):
         assert np.array_equal(getattr(same, name), getattr(pr, name))
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_windows_given_time_reach_the_optimum_of_a_small_model(data):
+    """Windows grow when a round finds nothing; a window over every participant is the
+    whole model solved exactly, so with time enough the plan is the optimum."""
+    import matcher.compact as compact
+
+    prob, pr, best, tol = _built(data)
+    saved = compact.WINDOW
+    compact.WINDOW = 1  # windows of 1, 2, 4, ... participants
+    try:
+        stats = {}
+        plan = compact.improve_windows(prob, pr, greedy(prob, pr), time.monotonic() + 20.0,
+                                       stats)
+    finally:
+        compact.WINDOW = saved
+    assert _plan_breaks(prob, pr, plan) == []
+    assert plan_value(pr, plan) == pytest.approx(best, abs=tol + 1e-6)
+    if len(np.unique(pr.x_item)) > 1:
+        assert stats["window_size"] > 1
