@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .mentorlag import MentorPrices, fill, plan_value, take, top_up
-from .pairs import Pairs
+from .pairs import Pairs, runs
 
 # Columns added per participant and round (measured on L: 2 reaches the LP optimum in
 # 11 rounds and 7 s; 1 needs 16 rounds, 3 adds columns the LP does not use).
@@ -191,8 +191,7 @@ class ColumnGeneration:
         xs = order[rank < k]
         # The first best triple in each chosen pair's run of triples.
         lens = mp.start[xs + 1] - mp.start[xs]
-        idx = np.repeat(mp.start[xs], lens) + (np.arange(lens.sum())
-                                               - np.repeat(np.cumsum(lens) - lens, lens))
+        idx = runs(mp.start[xs], lens)
         grp = np.repeat(np.arange(len(xs)), lens)
         top = np.flatnonzero(v[idx] >= best[xs][grp])
         _, first = np.unique(grp[top], return_index=True)
@@ -208,8 +207,7 @@ class ColumnGeneration:
         xy = np.array([(xi, yi) for xi, yi, _ in plan.values()], dtype=np.int64)
         xs, ys = xy[:, 0], xy[:, 1]
         lens = mp.start[xs + 1] - mp.start[xs]
-        idx = np.repeat(mp.start[xs], lens) + (np.arange(lens.sum())
-                                               - np.repeat(np.cumsum(lens) - lens, lens))
+        idx = runs(mp.start[xs], lens)
         sel = idx[mp.ty[idx] == np.repeat(ys, lens)]
         self.add(sel, np.zeros(len(sel), dtype=bool))
         item = self.pr.x_item[mp.tx[sel]]

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 from .colgen import ColumnGeneration
 from .mentorlag import MentorPrices, plan_value
-from .pairs import Pairs, compatible
+from .pairs import Pairs, compatible, runs
 from .schema import Problem
 
 # Models with more placement pairs than this get a bound and a start from mentor prices
@@ -353,8 +353,7 @@ def subset(pr: Pairs, xs: np.ndarray, ys: np.ndarray, slots: np.ndarray, hours: 
     y_new[ys] = np.arange(len(ys))
     rows = np.flatnonzero(y_new[pr.row_y] >= 0)
     lens = np.diff(pr.row_ptr)[rows]
-    idx = np.repeat(pr.row_ptr[rows], lens) + (np.arange(lens.sum()) -
-                                               np.repeat(np.cumsum(lens) - lens, lens))
+    idx = runs(pr.row_ptr[rows], lens)
     kept = x_new[pr.row_x[idx]] >= 0
     lens = np.bincount(np.repeat(np.arange(len(rows)), lens)[kept], minlength=len(rows))
     return Pairs(pr.n_items, pr.x_item[xs], pr.x_place[xs], pr.x_val[xs], pr.x_km[xs],

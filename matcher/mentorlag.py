@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
-from .pairs import Dropped, Pairs
+from .pairs import Dropped, Pairs, runs
 
 # Arc values are integers in 1/SCALE units for the flow (rounded up for the bound).
 SCALE = 1000.0
@@ -224,8 +224,7 @@ class MentorPrices:
         if len(xs) == 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         lens = self.start[xs + 1] - self.start[xs]
-        idx = np.repeat(self.start[xs], lens) + (np.arange(lens.sum())
-                                                 - np.repeat(np.cumsum(lens) - lens, lens))
+        idx = runs(self.start[xs], lens)
         grp = np.repeat(np.arange(len(xs)), lens)
         vals = tv[idx]
         best = np.full(len(xs), -np.inf)

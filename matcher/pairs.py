@@ -107,6 +107,13 @@ class _Tags:
         return out
 
 
+def runs(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The indices ``starts[k] .. starts[k] + lens[k] - 1`` of every run k, concatenated."""
+    lens = np.asarray(lens, dtype=np.int64)
+    return np.repeat(starts, lens) + (np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens,
+                                                                      lens))
+
+
 def _subset(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Row-wise ``a <= b`` for encoded tag sets (a row of -1 is never a subset)."""
     neg = (a == -1).any(axis=1)
@@ -388,8 +395,7 @@ def _rows(n_p: int, x_item: np.ndarray, y_item: np.ndarray, tx: np.ndarray,
     # sub rows: the compatible x of each y
     if len(sub_rows):
         ln = n_nb[sub_rows]
-        idx = np.repeat(t_ptr[sub_rows], ln) + (np.arange(ln.sum()) -
-                                                 np.repeat(np.cumsum(ln) - ln, ln))
+        idx = runs(t_ptr[sub_rows], ln)
         sub_x = tx_s[idx]
     else:
         ln, sub_x = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -399,8 +405,7 @@ def _rows(n_p: int, x_item: np.ndarray, y_item: np.ndarray, tx: np.ndarray,
     if len(clq_rows):
         la = n_all[clq_rows]
         ry = np.repeat(clq_rows, la)
-        cand = np.repeat(x_ptr[y_item[clq_rows]], la) + (np.arange(la.sum()) -
-                                                         np.repeat(np.cumsum(la) - la, la))
+        cand = runs(x_ptr[y_item[clq_rows]], la)
         keys = ty_s * n_x + tx_s  # sorted: triples are ordered by (y, x)
         want = ry * n_x + cand
         pos = np.minimum(np.searchsorted(keys, want), max(0, len(keys) - 1))
