@@ -18,10 +18,11 @@ problem of :class:`matcher.mentorlag.MentorPrices` at the master's mentor duals:
 non-negative prices give a proved bound there, so an LP stopped by the clock is
 safe, and at the LP optimum both meet.
 
-The LP solution is then rounded into a plan: every participant's LP triples, the
-heaviest first across all participants, each taken when its placement and mentor
-still have room at ``hours_min``; then ``fill`` and ``top_up`` as in the repair.
-(On L this gave 424.8 k where repairing the flow at the same duals gave 420.1 k.)
+The LP solution is then rounded into a plan: the LP's triples in some order, each
+taken when its participant is free and its placement and mentor still have room at
+``hours_min``; then ``fill`` and ``top_up`` as in the repair. Three orders are tried
+and the best plan kept (:func:`round_lp`). (On L the heaviest-first order gave 424.8 k
+where repairing the flow at the same duals gave 420.1 k.)
 """
 
 from __future__ import annotations
@@ -364,17 +365,36 @@ def _quiet_highs(highspy):
 
 def round_lp(pr: Pairs, mp: MentorPrices, col_t: np.ndarray, col_hi: np.ndarray,
              x: np.ndarray) -> dict[int, tuple[int, int, int]]:
-    """A feasible plan from the LP solution (see the module docstring)."""
+    """A feasible plan from the LP solution (see the module docstring): the best of
+    three orders of taking the LP's triples. Measured on L, three LP solutions: by LP
+    weight alone 423.5 / 424.6 / 423.2 k; by weight times value 424.6 / 425.1 / 424.6 k;
+    the triples the LP holds at one half or more first, each group by value, 424.6 /
+    425.2 / 424.0 k."""
     used = x > 1e-6
     t, at = np.unique(col_t[used], return_inverse=True)
     mass = np.bincount(at, weights=x[used])  # both hours ends of a triple together
+    xs, ys = mp.tx[t].astype(np.int64), mp.ty[t].astype(np.int64)
+    value = pr.x_val[xs] + pr.y_val[ys]
+    best: dict[int, tuple[int, int, int]] = {}
+    best_value = -math.inf
+    for order in (np.lexsort((-value, -mass)), np.argsort(-mass * value, kind="stable"),
+                  np.lexsort((-value, -(mass >= 0.5).astype(np.int8)))):
+        plan = _round(pr, mp, t, xs, ys, order)
+        got = plan_value(pr, plan)
+        if got > best_value:
+            best, best_value = plan, got
+    return best
+
+
+def _round(pr: Pairs, mp: MentorPrices, t: np.ndarray, xs: np.ndarray, ys: np.ndarray,
+           order: np.ndarray) -> dict[int, tuple[int, int, int]]:
+    """Take triple ``t[k]`` in ``order`` at ``hours_min`` while its participant is free
+    and its placement and mentor have room; then ``fill`` and ``top_up``."""
     slots = pr.slots.astype(np.int64).copy()
     count = pr.cap_count.astype(np.int64).copy()
     hours = pr.cap_hours.astype(np.int64).copy()
-    xs, ys = mp.tx[t].astype(np.int64), mp.ty[t].astype(np.int64)
-    value = pr.x_val[xs] + pr.y_val[ys]
     plan: dict[int, tuple[int, int, int]] = {}
-    for k in np.lexsort((-value, -mass)).tolist():
+    for k in order.tolist():
         i = int(pr.x_item[xs[k]])
         if i in plan:
             continue
