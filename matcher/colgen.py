@@ -301,7 +301,7 @@ class ColumnGeneration:
         self.price(np.zeros(self.n_p), np.zeros(self.n_l), mu, nu)
         if start:
             self.add_plan(start)
-        best_bound, best_mu, best_nu = math.inf, mu, nu
+        best_bound = math.inf
         rounds, converged = 0, False
         t_lp = 0.0
         while time.monotonic() < deadline and self.n_cols:
@@ -316,8 +316,7 @@ class ColumnGeneration:
             if time.monotonic() >= deadline:
                 break
             bound = self.mp.evaluate(mu_d, nu_d)[0]
-            if bound < best_bound:
-                best_bound, best_mu, best_nu = bound, mu_d, nu_d
+            best_bound = min(best_bound, bound)
             if finished and best_bound - self.x_value <= stop_gap * abs(best_bound):
                 # (before pricing: adding columns resets the model status) A bound that
                 # meets the master proves the master is the LP optimum.
@@ -339,7 +338,6 @@ class ColumnGeneration:
                  "lp_columns": int(self.n_cols), "lp_seconds": round(t_lp, 3),
                  "lp_converged": converged, "lp_eps": self.eps,
                  "lp_master": self.x_value and round(self.x_value, 6)}
-        self.best_mu, self.best_nu = best_mu, best_nu
         if not math.isfinite(best_bound):
             return LpPlan(math.inf, plan, value, converged, stats)
         margin = 1e-9 * abs(best_bound) + 1e-6

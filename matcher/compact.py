@@ -384,6 +384,24 @@ def prune(pr: Pairs, cg: ColumnGeneration, delta: float,
     return subset(pr, xs, ys, pr.slots, pr.cap_hours, pr.cap_count), xs, ys
 
 
+def narrow(plan: dict[int, tuple[int, int, int]], xs: np.ndarray,
+           ys: np.ndarray) -> dict[int, tuple[int, int, int]]:
+    """``plan`` in the ids of the sub-model over x pairs ``xs`` and y pairs ``ys``
+    (sorted ids of the whole model, holding every pair of the plan)."""
+    if not plan:
+        return {}
+    got = np.array(list(plan.values()), dtype=np.int64)
+    return dict(zip(plan, zip(np.searchsorted(xs, got[:, 0]).tolist(),
+                              np.searchsorted(ys, got[:, 1]).tolist(), got[:, 2].tolist(),
+                              strict=True), strict=True))
+
+
+def widen(plan: dict[int, tuple[int, int, int]], xs: np.ndarray,
+          ys: np.ndarray) -> dict[int, tuple[int, int, int]]:
+    """A sub-model's ``plan`` (see :func:`narrow`) in the ids of the whole model."""
+    return {i: (int(xs[xi]), int(ys[yi]), int(h)) for i, (xi, yi, h) in plan.items()}
+
+
 def _sweeps(problem: Problem, pr: Pairs, items: np.ndarray, plan: dict) -> list[np.ndarray]:
     """Orders of the participants that windows are cut from, each a different neighbourhood.
 
@@ -412,11 +430,9 @@ class _Window:
 
     def __init__(self, pr: Pairs, part: np.ndarray, plan: dict):
         self.sub, self.xs, self.ys = restrict(pr, part, plan)
-        x_old = {int(xi): k for k, xi in enumerate(self.xs)}
-        y_old = {int(yi): k for k, yi in enumerate(self.ys)}
         self.inside = set(part.tolist())
-        self.start = {i: (x_old[xi], y_old[yi], h) for i, (xi, yi, h) in plan.items()
-                      if i in self.inside}
+        self.start = narrow({i: m for i, m in plan.items() if i in self.inside},
+                            self.xs, self.ys)
         self.model = PairModel(self.sub)
         self.model.hint(self.start)
         self.got = None
@@ -432,8 +448,7 @@ class _Window:
             return False
         for i in self.inside:
             plan.pop(i, None)
-        for i, (xi, yi, h) in self.got.items():
-            plan[i] = (int(self.xs[xi]), int(self.ys[yi]), h)
+        plan.update(widen(self.got, self.xs, self.ys))
         return True
 
 
@@ -504,7 +519,7 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     bound = pr.full_upper if pr.truncated else upper(pr)
     chosen, proved = start, False
     stats["truncated"] = pr.truncated
-    cg = None
+    cg = None  # the LP, for pruning the windows' model
     if len(pr.x_item) > PRICES_FROM:
         # CP-SAT's own bound stays trivial at this size within seconds; pricing the
         # mentors gives a proved bound and a far better start (matcher.mentorlag).
@@ -533,21 +548,13 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         # now would only overrun the time limit; the greedy plan stands.
         stats["cp_sat"] = "skipped"
     elif len(pr.x_item) and not whole:
+        sub, xs, ys = pr, np.arange(len(pr.x_item)), np.arange(len(pr.y_item))
         if cg is not None and start:
-            delta = PRUNE_SHARE * start_value / len(start)
-            sub, xs, ys = prune(pr, cg, delta, start)
-            del cg  # its master and columns are not needed any more
+            sub, xs, ys = prune(pr, cg, PRUNE_SHARE * start_value / len(start), start)
             stats.update(window_x_pairs=int(len(xs)), window_y_pairs=int(len(ys)))
-            x_new = np.full(len(pr.x_item), -1, dtype=np.int64)
-            x_new[xs] = np.arange(len(xs))
-            y_new = np.full(len(pr.y_item), -1, dtype=np.int64)
-            y_new[ys] = np.arange(len(ys))
-            got = improve_windows(problem, sub, {i: (int(x_new[xi]), int(y_new[yi]), h)
-                                                 for i, (xi, yi, h) in start.items()},
-                                  deadline, stats)
-            chosen = {i: (int(xs[xi]), int(ys[yi]), h) for i, (xi, yi, h) in got.items()}
-        else:
-            chosen = improve_windows(problem, pr, dict(start), deadline, stats)
+        cg = None  # its master and columns are not needed any more
+        chosen = widen(improve_windows(problem, sub, narrow(start, xs, ys), deadline, stats),
+                       xs, ys)
         if plan_value(pr, chosen) < start_value:
             chosen = start
     elif len(pr.x_item):

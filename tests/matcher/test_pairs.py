@@ -278,27 +278,43 @@ def test_priced_values_of_left_out_pairs_are_upper_values(data):
                 assert priced <= got[k] + 1e-6 * max(1.0, abs(priced))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(problems())
-def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(data):
+def _lp_run(data, master, with_start):
+    """Column generation from zero prices to the end on a small instance: (problem,
+    pairs, brute-force optimum, its tolerance, the generator, its result), or None when
+    no match is allowed."""
     from matcher.colgen import ColumnGeneration
 
     prob, pr, best, tol = _built(data)
     if len(pr.x_item) == 0:
-        return
-    mp = MentorPrices(pr)
+        return None
     zeros = np.zeros(len(pr.cap_hours))
-    cg = ColumnGeneration(pr, mp, "ipm")
-    lp = cg.run(zeros, zeros, time.monotonic() + 10.0, stop_gap=0.0)
+    cg = ColumnGeneration(pr, MentorPrices(pr), master)
+    lp = cg.run(zeros, zeros, time.monotonic() + 10.0,
+                greedy(prob, pr) if with_start else None, stop_gap=0.0)
+    return prob, pr, best, tol, cg, lp
+
+
+def _assert_rounded(prob, pr, lp, most):
+    """The LP's rounded plan breaks no rule, is worth what it says, and at most ``most``."""
+    assert _plan_breaks(prob, pr, lp.plan) == []
+    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
+    assert lp.value <= most
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems())
+def test_column_generation_reaches_the_lp_bound_and_rounds_to_a_feasible_plan(data):
+    ran = _lp_run(data, "ipm", with_start=False)
+    if ran is None:
+        return
+    prob, pr, best, tol, cg, lp = ran
     assert lp.converged  # these models are tiny: the LP is finished well within 10 s
     assert lp.bound >= best - tol
     assert cg.x_value >= best - tol  # the finished LP relaxes the problem
     # At the LP optimum the transportation bound meets the LP (up to the 1/1000
     # rounding per arc and the interior-point tolerance).
     assert lp.bound <= cg.x_value * (1 + 1e-6) + 1e-3 * pr.n_items + 1e-6
-    assert _plan_breaks(prob, pr, lp.plan) == []
-    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
-    assert lp.value <= best + tol
+    _assert_rounded(prob, pr, lp, best + tol)
 
 
 def test_column_generation_stopped_by_the_clock_keeps_a_bound_and_the_start():
@@ -400,27 +416,18 @@ def test_pdlp_master_brings_the_bound_close_to_the_lp_and_never_below_it(seed):
     assert lp.stats["lp_master_solver"] == "pdlp" and lp.stats["lp_rounds"] > 1
     assert exact.x_value - 1e-6 * exact.x_value <= lp.bound <= exact.x_value * 1.001
     assert free - lp.bound > 10 * (lp.bound - exact.x_value)
-    assert _plan_breaks(prob, pr, lp.plan) == []
-    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
-    assert lp.value <= exact.x_value + 1e-6
+    _assert_rounded(prob, pr, lp, exact.x_value + 1e-6)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problems())
 def test_pdlp_column_generation_bounds_the_optimum_and_rounds_to_a_feasible_plan(data):
-    from matcher.colgen import ColumnGeneration
-
-    prob, pr, best, tol = _built(data)
-    if len(pr.x_item) == 0:
+    ran = _lp_run(data, "pdlp", with_start=True)
+    if ran is None:
         return
-    mp = MentorPrices(pr)
-    zeros = np.zeros(len(pr.cap_hours))
-    lp = ColumnGeneration(pr, mp, "pdlp").run(zeros, zeros, time.monotonic() + 10.0,
-                                               greedy(prob, pr), stop_gap=0.0)
+    prob, pr, best, tol, _, lp = ran
     assert lp.bound >= best - tol
-    assert _plan_breaks(prob, pr, lp.plan) == []
-    assert lp.value == pytest.approx(plan_value(pr, lp.plan))
-    assert lp.value <= best + tol
+    _assert_rounded(prob, pr, lp, best + tol)
 
 
 def test_an_unknown_master_solver_is_refused():
