@@ -25,6 +25,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .colgen import ColumnGeneration
+from .knapsack import MentorKnapsacks
 from .mentorlag import MentorPrices, plan_value
 from .pairs import Pairs, compatible, runs
 from .schema import Problem
@@ -42,6 +43,11 @@ PRUNE_SHARE = float(os.environ.get("MATCHER_PRUNE_SHARE", "0.01"))
 LP_MASTER = os.environ.get("MATCHER_LP_MASTER", "pdlp")
 SUB_SHARE = float(os.environ.get("MATCHER_SUB_SHARE", "0.2"))
 LP_SHARE = float(os.environ.get("MATCHER_LP_SHARE", "0.75"))
+# After the LP, this share of the time tightens the bound with each mentor's participants
+# and hours as an exact knapsack (matcher.knapsack), from the LP's duals.
+KNAP_SHARE = float(os.environ.get("MATCHER_KNAP_SHARE", "0.1"))
+# Not started with less time than this (its first step compiles or loads the kernel).
+KNAP_MIN_SECONDS = 0.2
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
@@ -541,6 +547,13 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
             start, start_value = lp.plan, lp.value
         stats.update(lp.stats, lp_bound=round(lp.bound, 6), lp_value=round(lp.value, 6),
                      lp_end_seconds=round(time.monotonic() - t0, 3))
+        if cg.duals is not None and not pr.truncated and KNAP_SHARE * left >= KNAP_MIN_SECONDS:
+            # The LP shares participants between mentors to fill their hours; keeping
+            # each mentor whole closes part of that gap (matcher.knapsack).
+            kb = MentorKnapsacks(pr).run(*cg.item_prices(),
+                                         time.monotonic() + KNAP_SHARE * left, start_value)
+            bound = min(bound, kb.bound)
+            stats.update(kb.stats, knap_bound=round(kb.bound, 6))
     whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
     stats["cp_sat"] = "whole" if whole else "windows"
     if len(pr.x_item) and deadline - time.monotonic() < MIN_CP_SAT_SECONDS:

@@ -234,14 +234,20 @@ def test_solve_through_prices_and_windows_is_valid_and_bounded(master, data):
     import matcher.compact as compact
     from matcher import solve_dict, validate
 
-    saved = compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER
-    compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS = 0, 0
+    saved = (compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER,
+             compact.KNAP_MIN_SECONDS)
+    # Every phase runs, the mentor-knapsack bound too (it is skipped below 0.2 s).
+    compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.KNAP_MIN_SECONDS = 0, 0, 0.0
     compact.LP_MASTER = master
     try:
         result = solve_dict(data, time_limit=1.0, num_workers=1)
     finally:
-        compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER = saved
+        (compact.PRICES_FROM, compact.WHOLE_MODEL_PAIRS, compact.LP_MASTER,
+         compact.KNAP_MIN_SECONDS) = saved
     assert validate(data, result) == []
+    stats = result.get("stats", {})
+    if stats.get("lp_rounds"):  # the LP ran, so the knapsack bound did too (and is checked)
+        assert "knap_bound" in stats
     best = brute_force(data)
     tol = 1e-6 * max(1.0, abs(best))
     assert result["objective"] <= best + tol
