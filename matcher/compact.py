@@ -45,7 +45,7 @@ SUB_SHARE = float(os.environ.get("MATCHER_SUB_SHARE", "0.2"))
 LP_SHARE = float(os.environ.get("MATCHER_LP_SHARE", "0.75"))
 # After the LP, this share of the time tightens the bound with each mentor's participants
 # and hours as an exact knapsack (matcher.knapsack), from the LP's duals.
-KNAP_SHARE = float(os.environ.get("MATCHER_KNAP_SHARE", "0.1"))
+KNAP_SHARE = float(os.environ.get("MATCHER_KNAP_SHARE", "0.15"))
 # Not started with less time than this (its first step compiles or loads the kernel).
 KNAP_MIN_SECONDS = 0.2
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
@@ -509,7 +509,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
 
 
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
-    """Greedy start; mentor prices (bound and start) for large models; then CP-SAT.
+    """Greedy start; for large models mentor prices (bound and start), the LP (bound and
+    start) and the mentor-knapsack bound; then CP-SAT.
 
     CP-SAT runs on the whole model when it is small enough to be proved in time
     (up to ``WHOLE_MODEL_PAIRS``), otherwise on windows of nearby participants.

@@ -22,14 +22,16 @@ which a dynamic programme over (participants taken, hours used) solves exactly
 bounds every plan: a plan's matches with one mentor are one of its patterns. At the
 best prices this is the Dantzig-Wolfe bound of the mentor patterns, which is at least
 as strong as the LP (each mentor's LP rows are the relaxation of its knapsack).
-Measured: on M seeds 1 and 4 it *equals* the proved optimum (LP 0.55 % and 0.23 %
-above), seed 2 0.11 % above (LP 0.38 %); on L it is 441,790 against the LP's 442,209
-(by a 110 s column generation over patterns, offline).
+At the best prices (found offline by a 110 s column generation over patterns): on
+bench M seeds 1 and 4 it *equals* the proved optimum (the LP is 0.55 % and 0.23 %
+above), seed 2 0.11 % above (LP 0.38 %); on L, every participant free, 441,790
+against the LP's 442,209.
 
-The prices are found by deflected subgradient steps from the LP's duals (where the
-bound already is 0.03 % below the LP on L), aimed at the best plan's value:
-a step is ~0.03 s on L (the programme is compiled by numba), 441,957 after 2 s and
-441,812 after 11 s.
+:func:`matcher.compact.optimize_pairs` finds prices by deflected subgradient steps from
+the LP's duals (:meth:`matcher.colgen.ColumnGeneration.item_prices`), aimed at the best
+plan's value: a step takes 0.02 s on L (the programmes are compiled by numba and cached
+on disk), 442,081 at the first step and 441,828 after 2 s on that L. docs/solver.md
+section 3b has the figures.
 """
 
 from __future__ import annotations
@@ -196,9 +198,9 @@ class MentorKnapsacks:
                                     self.cap_hours // min_lo).astype(np.int64)
         self.n_m = len(pr.cap_hours)
 
-    def evaluate(self, pi: np.ndarray, sigma: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        """The Lagrangian value at (pi, sigma) >= 0 (a bound on every plan, before the
-        float margin) and its subgradient (per participant, per placement)."""
+    def patterns(self, pi: np.ndarray, sigma: np.ndarray) -> tuple:
+        """Each mentor's best pattern at prices (pi, sigma) >= 0: (value per mentor, and
+        per member its y id, x id and hours)."""
         pr = self.pr
         patterns, placements, _ = _compiled()
         best, arg = placements(self.y_start, self.t_x, pr.x_val, pr.x_place,
@@ -211,11 +213,18 @@ class MentorKnapsacks:
         km = int(self.cap_count.max(initial=0))
         hm = int(self.cap_hours.max(initial=0))
         val, take = patterns(mptr, w[ys], self.lo[ys], self.hi[ys], self.rate[ys],
-                              self.cap_hours, self.cap_count, km, hm, max(1, most))
-        chosen = ys[take >= 0]
+                             self.cap_hours, self.cap_count, km, hm, max(1, most))
+        chosen = take >= 0
+        return val, ys[chosen], arg[ys[chosen]], take[chosen]
+
+    def evaluate(self, pi: np.ndarray, sigma: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        """The Lagrangian value at (pi, sigma) >= 0 (a bound on every plan, before the
+        float margin) and its subgradient (per participant, per placement)."""
+        pr = self.pr
+        val, ys, xs, _ = self.patterns(pi, sigma)
         value = float(pi.sum() + sigma @ pr.slots + val.sum())
-        g_pi = 1.0 - np.bincount(pr.y_item[chosen], minlength=pr.n_items)
-        g_sigma = pr.slots - np.bincount(pr.x_place[arg[chosen]], minlength=len(pr.slots))
+        g_pi = 1.0 - np.bincount(pr.y_item[ys], minlength=pr.n_items)
+        g_sigma = pr.slots - np.bincount(pr.x_place[xs], minlength=len(pr.slots))
         return value, g_pi, g_sigma
 
     def run(self, pi: np.ndarray, sigma: np.ndarray, deadline: float,
