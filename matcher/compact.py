@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -48,6 +49,9 @@ LP_SHARE = float(os.environ.get("MATCHER_LP_SHARE", "0.75"))
 KNAP_SHARE = float(os.environ.get("MATCHER_KNAP_SHARE", "0.15"))
 # Not started with less time than this (its first step compiles or loads the kernel).
 KNAP_MIN_SECONDS = 0.2
+# With two or more workers the knapsack steps run beside the windows instead, on the
+# core CP-SAT's single window worker leaves idle, until the windows end.
+KNAP_THREAD = os.environ.get("MATCHER_KNAP_THREAD", "1") == "1"
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
@@ -508,6 +512,75 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     return plan
 
 
+class _KnapsackSteps:
+    """:meth:`MentorKnapsacks.run` now or in a thread beside the windows (the numba
+    programmes release the GIL, CP-SAT does while it solves)."""
+
+    def __init__(self, kn: MentorKnapsacks, pi: np.ndarray, sigma: np.ndarray,
+                 target: float):
+        self.kn, self.pi, self.sigma, self.target = kn, pi, sigma, target
+        self.threaded = False
+        self._thread: threading.Thread | None = None
+        self._out = None
+        self._error: BaseException | None = None
+
+    def run(self, deadline: float) -> None:
+        try:
+            self._out = self.kn.run(self.pi, self.sigma, deadline, self.target)
+        except BaseException as exc:  # handed to the caller by result()
+            self._error = exc
+
+    def start(self, deadline: float) -> None:
+        self.threaded = True
+        self._thread = threading.Thread(target=self.run, args=(deadline,), daemon=True,
+                                        name="knapsack-bound")
+        self._thread.start()
+
+    def result(self):
+        """The bound found (None if it never ran); waits for the thread."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._out
+
+
+def _large_bound(pr: Pairs, deadline: float, workers: int, start: dict, bound: float,
+                 stats: dict, t0: float) -> tuple:
+    """A large model's bound and start: mentor prices (matcher.mentorlag), the LP by
+    column generation (matcher.colgen), and the mentor-knapsack bound
+    (matcher.knapsack), which runs now or, with two workers, in a thread beside the
+    windows. Returns (best plan, bound, the LP, the knapsack steps or None)."""
+    start_value = plan_value(pr, start)
+    left = deadline - time.monotonic()
+    mp = MentorPrices(pr)
+    priced = mp.run(start_value, time.monotonic() + SUB_SHARE * left, start)
+    bound = min(bound, priced.bound)
+    if priced.value > start_value:
+        start, start_value = priced.plan, priced.value
+    stats.update(priced.stats, price_bound=round(priced.bound, 6),
+                 price_value=round(priced.value, 6),
+                 price_seconds=round(time.monotonic() - t0, 3))
+    cg = ColumnGeneration(pr, mp, LP_MASTER)
+    lp = cg.run(mp.best_mu, mp.best_nu, time.monotonic() + (LP_SHARE - SUB_SHARE) * left,
+                start)
+    bound = min(bound, lp.bound)
+    if lp.value > start_value:
+        start, start_value = lp.plan, lp.value
+    stats.update(lp.stats, lp_bound=round(lp.bound, 6), lp_value=round(lp.value, 6),
+                 lp_end_seconds=round(time.monotonic() - t0, 3))
+    knap = None
+    if cg.duals is not None and not pr.truncated:
+        # The LP shares participants between mentors to fill their hours; keeping
+        # each mentor whole closes part of that gap.
+        knap = _KnapsackSteps(MentorKnapsacks(pr), *cg.item_prices(), start_value)
+        if workers >= 2 and KNAP_THREAD:
+            knap.start(deadline - 0.3)
+        elif KNAP_SHARE * left >= KNAP_MIN_SECONDS:
+            knap.run(time.monotonic() + KNAP_SHARE * left)
+    return start, bound, cg, knap
+
+
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
     """Greedy start; for large models mentor prices (bound and start), the LP (bound and
     start) and the mentor-knapsack bound; then CP-SAT.
@@ -527,34 +600,11 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     chosen, proved = start, False
     stats["truncated"] = pr.truncated
     cg = None  # the LP, for pruning the windows' model
+    knap = None  # the mentor-knapsack bound's steps
     if len(pr.x_item) > PRICES_FROM:
-        # CP-SAT's own bound stays trivial at this size within seconds; pricing the
-        # mentors gives a proved bound and a far better start (matcher.mentorlag).
-        left = deadline - time.monotonic()
-        price_end = time.monotonic() + SUB_SHARE * left
-        mp = MentorPrices(pr)
-        priced = mp.run(start_value, price_end, start)
-        bound = min(bound, priced.bound)
-        if priced.value > start_value:
-            start, start_value = priced.plan, priced.value
-        stats.update(priced.stats, price_bound=round(priced.bound, 6),
-                     price_value=round(priced.value, 6),
-                     price_seconds=round(time.monotonic() - t0, 3))
-        cg = ColumnGeneration(pr, mp, LP_MASTER)
-        lp = cg.run(
-            mp.best_mu, mp.best_nu, time.monotonic() + (LP_SHARE - SUB_SHARE) * left, start)
-        bound = min(bound, lp.bound)
-        if lp.value > start_value:
-            start, start_value = lp.plan, lp.value
-        stats.update(lp.stats, lp_bound=round(lp.bound, 6), lp_value=round(lp.value, 6),
-                     lp_end_seconds=round(time.monotonic() - t0, 3))
-        if cg.duals is not None and not pr.truncated and KNAP_SHARE * left >= KNAP_MIN_SECONDS:
-            # The LP shares participants between mentors to fill their hours; keeping
-            # each mentor whole closes part of that gap (matcher.knapsack).
-            kb = MentorKnapsacks(pr).run(*cg.item_prices(),
-                                         time.monotonic() + KNAP_SHARE * left, start_value)
-            bound = min(bound, kb.bound)
-            stats.update(kb.stats, knap_bound=round(kb.bound, 6))
+        # CP-SAT's own bound stays trivial at this size within seconds.
+        start, bound, cg, knap = _large_bound(pr, deadline, workers, start, bound, stats, t0)
+        start_value = plan_value(pr, start)
     whole = len(pr.x_item) + len(pr.y_item) <= WHOLE_MODEL_PAIRS
     stats["cp_sat"] = "whole" if whole else "windows"
     if len(pr.x_item) and deadline - time.monotonic() < MIN_CP_SAT_SECONDS:
@@ -586,6 +636,11 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         proved = not pr.truncated
         if proved:
             bound = 0.0  # no worthwhile match exists: exactly 0, not 0 plus a margin
+    if knap is not None:
+        kb = knap.result()
+        if kb is not None:
+            bound = min(bound, kb.bound)
+            stats.update(kb.stats, knap_bound=round(kb.bound, 6), knap_thread=knap.threaded)
     value = plan_value(pr, chosen)
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
     return PairPlan(chosen, value, max(bound, value), proved, stats)

@@ -108,7 +108,8 @@ def _best_placements(y_start, t_x, x_val, x_place, sigma):
     return best, arg
 
 
-def _best_patterns(mptr, w, lo, hi, coef, cap_hours, cap_count, km, hm, most):
+# One compiled loop nest: numba cannot call plain helpers, so it stays whole.
+def _best_patterns(mptr, w, lo, hi, coef, cap_hours, cap_count, km, hm, most):  # noqa: C901
     """Per mentor ``m`` the best pattern of its items ``mptr[m]:mptr[m + 1]``.
 
     Item ``j`` at ``h`` hours (``lo[j] <= h <= hi[j]``) is worth

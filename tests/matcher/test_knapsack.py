@@ -27,7 +27,7 @@ def _exhaustive(items, cap_hours, cap_count):
     best = 0.0
     for chosen in itertools.product(*[[None, *range(lo, lo + span + 1)]
                                       for _, lo, span, _ in items]):
-        taken = [(it, h) for it, h in zip(items, chosen) if h is not None]
+        taken = [(it, h) for it, h in zip(items, chosen, strict=True) if h is not None]
         if len(taken) <= cap_count and sum(h for _, h in taken) <= cap_hours:
             best = max(best, sum(w + r * (h - lo) for (w, lo, _, r), h in taken))
     return best
@@ -124,9 +124,8 @@ def test_item_prices_make_a_dual_solution_of_the_lp(seed):
 
 
 def test_knapsack_bound_refuses_a_truncated_model():
-    from test_pairs import _truncated_pairs
-
     from generate import generate
+    from test_pairs import _truncated_pairs
 
     prob = parse_problem(generate(60, 40, 35, seed=3))
     pr = _truncated_pairs(prob)
