@@ -8,13 +8,11 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_pairs import _built, _caps, _plan_breaks  # noqa: E402 (rootdir-less pytest import)
+from test_pairs import _built, _plan_breaks, m_exact_lp  # noqa: E402 (rootdir-less pytest import)
 from test_properties import problems  # noqa: E402
 
 from matcher.compact import PairModel, greedy, plan_value
 from matcher.knapsack import MentorKnapsacks, _kernel
-from matcher.mentorlag import MentorPrices
-from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 
 item = st.tuples(st.floats(-20, 30, allow_nan=False), st.integers(2, 6), st.integers(0, 4),
@@ -77,16 +75,7 @@ def test_knapsack_bound_is_never_below_the_optimum_whatever_the_prices(data, see
 def _m_instance(seed):
     """A generated M problem, its pairs, the exact LP (bound and duals) and CP-SAT's
     proved optimum."""
-    from generate import generate
-
-    from matcher.colgen import ColumnGeneration
-
-    prob = parse_problem(generate(300, 90, 120, seed=seed))
-    pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-    zeros = np.zeros(len(pr.cap_hours))
-    cg = ColumnGeneration(pr, MentorPrices(pr), "ipm")
-    lp = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
-    assert lp.converged
+    prob, pr, cg, lp = m_exact_lp(seed)
     model = PairModel(pr)
     model.hint(greedy(prob, pr))
     plan, _, proved = model.solve(60.0, 2)

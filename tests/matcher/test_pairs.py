@@ -1,4 +1,5 @@
-"""The two-index model is exact: its pairs and compatibility rows allow exactly the allowed triples."""
+"""The two-index model is exact: its pairs and compatibility rows allow exactly the
+allowed triples."""
 
 import itertools
 import math
@@ -273,7 +274,7 @@ def test_priced_values_of_left_out_pairs_are_upper_values(data):
     nu = rng.random(len(prob.mentors)) * 4
     got, who = dropped_values(pr, d, mu, nu)
     assert ((who >= 0) == np.isfinite(got)).all()
-    for k, (i, li) in enumerate(zip(d.item.tolist(), d.place.tolist())):
+    for k, (i, li) in enumerate(zip(d.item.tolist(), d.place.tolist(), strict=True)):
         p, pl = prob.participants[i], prob.placements[li]
         for mj, m in enumerate(prob.mentors):
             if m.max_participants <= 0:
@@ -401,11 +402,9 @@ def test_column_generation_finds_the_lp_optimum_of_every_allowed_triple(seed):
     assert _plan_breaks(prob, pr, lp.plan) == []
 
 
-@pytest.mark.parametrize("seed", [0, 1])
-def test_pdlp_master_brings_the_bound_close_to_the_lp_and_never_below_it(seed):
-    """The master solved inexactly by PDLP: its duals still give a proved bound (never
-    below the LP optimum of every allowed triple), within 0.1 % of that optimum, and well
-    below the zero-price bound (fails if the PDLP duals' sign or rows are mixed up)."""
+def m_exact_lp(seed):
+    """A generated M problem, its pairs, and column generation run to the exact LP
+    optimum with the interior-point master (the generation and its result)."""
     from generate import generate
 
     from matcher.colgen import ColumnGeneration
@@ -413,9 +412,21 @@ def test_pdlp_master_brings_the_bound_close_to_the_lp_and_never_below_it(seed):
     prob = parse_problem(generate(300, 90, 120, seed=seed))
     pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
     zeros = np.zeros(len(pr.cap_hours))
-    exact = ColumnGeneration(pr, MentorPrices(pr), "ipm")
-    ref = exact.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
-    assert ref.converged
+    cg = ColumnGeneration(pr, MentorPrices(pr), "ipm")
+    lp = cg.run(zeros, zeros, time.monotonic() + 60.0, stop_gap=0.0)
+    assert lp.converged
+    return prob, pr, cg, lp
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_pdlp_master_brings_the_bound_close_to_the_lp_and_never_below_it(seed):
+    """The master solved inexactly by PDLP: its duals still give a proved bound (never
+    below the LP optimum of every allowed triple), within 0.1 % of that optimum, and well
+    below the zero-price bound (fails if the PDLP duals' sign or rows are mixed up)."""
+    from matcher.colgen import ColumnGeneration
+
+    prob, pr, exact, ref = m_exact_lp(seed)
+    zeros = np.zeros(len(pr.cap_hours))
     mp = MentorPrices(pr)
     free = mp.evaluate(zeros, zeros)[0]
     cg = ColumnGeneration(pr, mp, "pdlp")
@@ -483,8 +494,9 @@ def test_a_problem_without_any_allowed_match_is_proved_optimal_at_zero():
 @pytest.mark.parametrize("seed", [0, 1])
 def test_pairs_built_in_small_chunks_are_the_pairs_built_at_once(seed):
     """Chunks hold whole participants and finish their own pairs, rows and triples."""
-    import matcher.pairs as pairs_module
     from generate import generate
+
+    import matcher.pairs as pairs_module
 
     prob = parse_problem(generate(300, 90, 120, seed=seed))
     whole = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
@@ -500,7 +512,7 @@ def test_pairs_built_in_small_chunks_are_the_pairs_built_at_once(seed):
 
     def rows(pr):  # the same rows, in any order
         return sorted((int(y), int(k), tuple(pr.row_x[pr.row_ptr[r]:pr.row_ptr[r + 1]]))
-                      for r, (y, k) in enumerate(zip(pr.row_y, pr.row_kind)))
+                      for r, (y, k) in enumerate(zip(pr.row_y, pr.row_kind, strict=True)))
 
     assert rows(whole) == rows(chunked) and len(rows(whole)) > 100
     assert chunked.t_x.dtype == np.int32 and chunked.t_y.dtype == np.int32
@@ -539,7 +551,7 @@ def test_exclusions_remove_exactly_the_excluded_pairs():
 
     def triples(pr):
         return {(int(pr.x_item[a]), int(pr.x_place[a]), int(pr.y_mentor[b]))
-                for a, b in zip(pr.t_x.tolist(), pr.t_y.tolist())}
+                for a, b in zip(pr.t_x.tolist(), pr.t_y.tolist(), strict=True)}
 
     old = triples(before)
     rng = np.random.default_rng(3)
