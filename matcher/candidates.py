@@ -18,9 +18,9 @@ from .pairs import _within
 from .schema import Mentor, Participant, Placement, Problem
 
 
-def colleague(m: Mentor, l: Placement) -> bool:
+def colleague(m: Mentor, pl: Placement) -> bool:
     """Rule 6, first half: a null employer equals nothing."""
-    return m.employer is not None and m.employer == l.employer
+    return m.employer is not None and m.employer == pl.employer
 
 
 class Index:
@@ -57,7 +57,7 @@ class Index:
         n = len(idx)
         ok, d = _within(np.full(n, float(lat)), np.full(n, float(lon)), self.l_lat[idx],
                         self.l_lon[idx], np.full(n, float(km)))
-        return list(zip(idx[ok].tolist(), d[ok].tolist()))
+        return list(zip(idx[ok].tolist(), d[ok].tolist(), strict=True))
 
 
 def area_bonus_rank(p: Participant, area: str) -> int | None:

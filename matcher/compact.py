@@ -130,7 +130,7 @@ def greedy(problem: Problem, pr: Pairs) -> dict[int, tuple[int, int, int]]:
             if pr.x_val[xi] + cap <= best:
                 break
             li = int(pr.x_place[xi])
-            for yi, v in zip(ys, yv):
+            for yi, v in zip(ys, yv, strict=True):
                 if pr.x_val[xi] + v <= best:
                     break
                 if compatible(problem, pr, days, li, int(pr.y_mentor[yi])):
@@ -171,7 +171,6 @@ class PairModel:
         n_x, n_y = len(pr.x_item), len(pr.y_item)
         span = pr.hi - pr.lo
         self.e_y = np.flatnonzero(self.binding[pr.y_mentor] & (span[pr.y_item] > 0))
-        n_e = len(self.e_y)
         self.n_x, self.n_y = n_x, n_y
         var = proto.variables
         for _ in range(n_x + n_y):
@@ -195,7 +194,8 @@ class PairModel:
             lin.domain.extend((0, 0))
         row_x = pr.row_x.tolist()
         ptr = pr.row_ptr.tolist()
-        for r, (yi, kind) in enumerate(zip((pr.row_y + n_x).tolist(), pr.row_kind.tolist())):
+        rows = zip((pr.row_y + n_x).tolist(), pr.row_kind.tolist(), strict=True)
+        for r, (yi, kind) in enumerate(rows):
             xs = row_x[ptr[r]:ptr[r + 1]]
             if kind == 0:
                 cons.add().bool_or.literals.extend([-yi - 1, *xs])
@@ -204,7 +204,8 @@ class PairModel:
         self._capacity(pr.x_place, 0, pr.slots)
         self._capacity(pr.y_mentor, n_x, pr.cap_count)
         base = n_x + n_y
-        for k, (yi, s) in enumerate(zip(self.e_y.tolist(), span[pr.y_item[self.e_y]].tolist())):
+        spans = span[pr.y_item[self.e_y]].tolist()
+        for k, (yi, s) in enumerate(zip(self.e_y.tolist(), spans, strict=True)):
             lin = cons.add().linear
             lin.vars.extend((base + k, n_x + yi))
             lin.coeffs.extend((1, -s))
@@ -314,7 +315,7 @@ class PairModel:
         pr, n_x, n_y = self.pr, self.n_x, self.n_y
         sol = np.array(solver.response_proto.solution, dtype=np.int64)
         by_item_y = {int(pr.y_item[k]): k for k in np.flatnonzero(sol[n_x:n_x + n_y])}
-        extra = dict(zip(self.e_y.tolist(), sol[n_x + n_y:].tolist()))
+        extra = dict(zip(self.e_y.tolist(), sol[n_x + n_y:].tolist(), strict=False))
         plan = {}
         for xi in np.flatnonzero(sol[:n_x]).tolist():
             i = int(pr.x_item[xi])
@@ -447,7 +448,7 @@ class _Window:
         self.model.hint(self.start)
         self.got = None
 
-    def solve(self, seconds: float) -> "_Window":
+    def solve(self, seconds: float) -> _Window:
         self.got, _, _ = self.model.solve(seconds, 1, window=True)
         return self
 

@@ -110,7 +110,7 @@ def _upper(opts: Options, sel: np.ndarray) -> float:
     """Trivial bound: every item gets its best option at its most hours."""
     top = opts.const[sel] + opts.coef[opts.item[sel]] * opts.hi[opts.item[sel]]
     best: dict[int, float] = {}
-    for t, v in zip(opts.item[sel], top):
+    for t, v in zip(opts.item[sel], top, strict=True):
         best[int(t)] = max(best.get(int(t), 0.0), float(v))
     return sum(best.values())
 

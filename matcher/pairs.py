@@ -155,7 +155,7 @@ class Pairs:
     t_x: np.ndarray  # every allowed triple as (x id, y id), sorted by x id, for the
     t_y: np.ndarray  # mentor prices (matcher.mentorlag)
     # Placement pairs a truncated search left out, so that bounds still cover them.
-    dropped: "Dropped | None" = None
+    dropped: Dropped | None = None
 
 
 @dataclass
@@ -186,6 +186,53 @@ def _excluded_keys(P: list, field: str, index: dict, n: int) -> np.ndarray:
     return np.unique(np.array(keys, dtype=np.int64))
 
 
+def _mentors_at(L: list, M: list, ltree, llat: np.ndarray, llon: np.ndarray,
+                cap_count: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """Mentors per placement (rule 6): colleagues by employer, externals by reach.
+    Returns (placement, mentor) pairs sorted by placement, where each placement's run
+    starts, and per mentor the placements an external mentor reaches (else None)."""
+    n_l, n_m = len(L), len(M)
+    mlat, mlon = np.array([m.lat for m in M]), np.array([m.lon for m in M])
+    ext = np.array([m.employer is None for m in M], dtype=bool)
+    ext_ids = np.flatnonzero(ext)
+    ext_reach: list = [None] * n_m
+    mt_l, mt_m = [], []
+    if len(ext_ids) and ltree is not None:
+        qm, ql = _ball_pairs(ltree, _unit(mlat[ext_ids], mlon[ext_ids]),
+                             np.array([M[j].max_travel_km for j in ext_ids], dtype=float))
+        mj = ext_ids[qm]
+        ok, _ = _within(mlat[mj], mlon[mj], llat[ql], llon[ql],
+                        np.array([M[j].max_travel_km for j in mj], dtype=float))
+        mt_l.append(ql[ok])
+        mt_m.append(mj[ok])
+    emp_ids = {e: k for k, e in enumerate(sorted({pl.employer for pl in L}))}
+    l_emp = np.array([emp_ids[pl.employer] for pl in L], dtype=np.int64)
+    m_emp = np.array([emp_ids.get(m.employer, -1) if m.employer is not None else -1
+                      for m in M], dtype=np.int64)
+    col = np.flatnonzero(m_emp >= 0)
+    if len(col):
+        order = np.argsort(m_emp[col], kind="stable")
+        col = col[order]
+        starts = np.searchsorted(m_emp[col], l_emp, side="left")
+        ends = np.searchsorted(m_emp[col], l_emp, side="right")
+        cnt = ends - starts
+        mt_l.append(np.repeat(np.arange(n_l, dtype=np.int64), cnt))
+        mt_m.append(col[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
+                        if cnt.sum() else np.zeros(0, dtype=np.int64)])
+    at_l = np.concatenate(mt_l) if mt_l else np.zeros(0, dtype=np.int64)
+    at_m = np.concatenate(mt_m) if mt_m else np.zeros(0, dtype=np.int64)
+    usable = (cap_count[at_m] > 0)
+    at_l, at_m = at_l[usable], at_m[usable]
+    order = np.lexsort((at_m, at_l))
+    at_l, at_m = at_l[order], at_m[order]
+    at_ptr = np.searchsorted(at_l, np.arange(n_l + 1))
+    for lj, mj in zip(at_l[ext[at_m]], at_m[ext[at_m]], strict=True):
+        if ext_reach[mj] is None:
+            ext_reach[mj] = set()
+        ext_reach[mj].add(int(lj))
+    return at_l, at_m, at_ptr, ext_reach
+
+
 def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours: np.ndarray,
                 cap_count: np.ndarray) -> Pairs:
     """Every pair that takes part in at least one allowed, worthwhile match."""
@@ -196,9 +243,8 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     coef = np.array([w.hours * p.priority for p in P], dtype=float)
     hi = np.where(coef > 0, np.array([p.hours_max for p in P], dtype=np.int64), lo)
     prio = np.array([p.priority for p in P], dtype=float)
-    plat = np.array([p.lat for p in P]); plon = np.array([p.lon for p in P])
-    llat = np.array([pl.lat for pl in L]); llon = np.array([pl.lon for pl in L])
-    mlat = np.array([m.lat for m in M]); mlon = np.array([m.lon for m in M])
+    plat, plon = np.array([p.lat for p in P]), np.array([p.lon for p in P])
+    llat, llon = np.array([pl.lat for pl in L]), np.array([pl.lon for pl in L])
     pdays = np.array([p.days for p in P], dtype=np.int64)
     ldays = np.array([pl.days for pl in L], dtype=np.int64)
     mdays = np.array([m.days for m in M], dtype=np.int64)
@@ -241,44 +287,7 @@ def build_pairs(problem: Problem, items: list[int], slots: np.ndarray, cap_hours
     a_val = prio[pi] * (w.match + w.area * rk + w.keep_placement * (cur_l[pi] == li)) \
         - w.travel_km * km
 
-    # Mentors per placement (rule 6): colleagues by employer, externals by reach.
-    ext = np.array([m.employer is None for m in M], dtype=bool)
-    ext_ids = np.flatnonzero(ext)
-    ext_reach: list = [None] * n_m
-    mt_l, mt_m = [], []
-    if len(ext_ids) and ltree is not None:
-        qm, ql = _ball_pairs(ltree, _unit(mlat[ext_ids], mlon[ext_ids]),
-                             np.array([M[j].max_travel_km for j in ext_ids], dtype=float))
-        mj = ext_ids[qm]
-        ok, _ = _within(mlat[mj], mlon[mj], llat[ql], llon[ql],
-                        np.array([M[j].max_travel_km for j in mj], dtype=float))
-        mt_l.append(ql[ok])
-        mt_m.append(mj[ok])
-    emp_ids = {e: k for k, e in enumerate(sorted({pl.employer for pl in L}))}
-    l_emp = np.array([emp_ids[pl.employer] for pl in L], dtype=np.int64)
-    m_emp = np.array([emp_ids.get(m.employer, -1) if m.employer is not None else -1
-                      for m in M], dtype=np.int64)
-    col = np.flatnonzero(m_emp >= 0)
-    if len(col):
-        order = np.argsort(m_emp[col], kind="stable")
-        col = col[order]
-        starts = np.searchsorted(m_emp[col], l_emp, side="left")
-        ends = np.searchsorted(m_emp[col], l_emp, side="right")
-        cnt = ends - starts
-        mt_l.append(np.repeat(np.arange(n_l, dtype=np.int64), cnt))
-        mt_m.append(col[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends)])
-                        if cnt.sum() else np.zeros(0, dtype=np.int64)])
-    at_l = np.concatenate(mt_l) if mt_l else np.zeros(0, dtype=np.int64)
-    at_m = np.concatenate(mt_m) if mt_m else np.zeros(0, dtype=np.int64)
-    usable = (cap_count[at_m] > 0)
-    at_l, at_m = at_l[usable], at_m[usable]
-    order = np.lexsort((at_m, at_l))
-    at_l, at_m = at_l[order], at_m[order]
-    at_ptr = np.searchsorted(at_l, np.arange(n_l + 1))
-    for lj, mj in zip(at_l[ext[at_m]], at_m[ext[at_m]]):
-        if ext_reach[mj] is None:
-            ext_reach[mj] = set()
-        ext_reach[mj].add(int(lj))
+    at_l, at_m, at_ptr, ext_reach = _mentors_at(L, M, ltree, llat, llon, cap_count)
 
     # Triples in chunks: filter, then reduce to pairs and rows.
     skill_tags = _Tags([m.skills for m in M])

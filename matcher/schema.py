@@ -382,7 +382,7 @@ def collect_cover(data: Any) -> tuple[CoverProblem | None, list[str]]:
     if not isinstance(raw_known, dict):
         errors.append("known: must be an object of participant id -> mentor ids")
         raw_known = {}
-    for pid, mids in raw_known.items():
+    for pid in raw_known:
         if pid not in p_idx:
             errors.append(f"known.{pid}: names no participant")
             continue

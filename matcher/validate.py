@@ -176,6 +176,14 @@ def validate(problem: dict, result: dict) -> list[str]:
     for u in result["unmatched"]:
         if (parts.get(u.get("participant")) or {}).get("pinned"):
             out.append(f"{u['participant']}: rule 11, pinned participant left unmatched")
+    _capacities(places, mentors, used_slots, used_hours, used_count, out)
+    _totals(result, scores, out)
+    return out
+
+
+def _capacities(places: dict, mentors: dict, used_slots: dict, used_hours: dict,
+                used_count: dict, out: list[str]) -> None:
+    """Rules 9 and 10: no placement over its slots, no mentor over hours or count."""
     for lid, n in used_slots.items():
         if n > places[lid]["slots"]:
             out.append(f"{lid}: rule 9, {n} participants in {places[lid]['slots']} slots")
@@ -183,8 +191,6 @@ def validate(problem: dict, result: dict) -> list[str]:
         if h > mentors[mid]["capacity_hours"] or used_count[mid] > mentors[mid][
                 "max_participants"]:
             out.append(f"{mid}: rule 10, {used_count[mid]} participants and {h} hours")
-    _totals(result, scores, out)
-    return out
 
 
 def validate_cover(cover_problem: dict, result: dict) -> list[str]:
