@@ -26,7 +26,8 @@ def register(app: Flask) -> None:
             if if_empty:
                 click.echo("Database has data; demo not loaded.")
                 return
-            raise click.ClickException("the database is not empty; demo data goes into an empty one")
+            raise click.ClickException(
+                "the database is not empty; demo data goes into an empty one")
         counts = load_demo(seed)
         click.echo("Loaded demo data: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
         for email, _, role in DEMO_USERS:
@@ -34,7 +35,8 @@ def register(app: Flask) -> None:
 
     @users.command("create")
     @click.argument("email")
-    @click.option("--role", type=click.Choice(["consultant", "employer", "mentor", "admin"]), required=True)
+    @click.option("--role", type=click.Choice(["consultant", "employer", "mentor", "admin"]),
+                  required=True)
     @click.option("--name", required=True)
     @click.password_option()
     def users_create(email: str, role: str, name: str, password: str) -> None:

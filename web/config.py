@@ -36,7 +36,8 @@ def load_config(
     overrides = overrides or {}
     instance_path = Path(instance_path)
     production = env.get("MM_ENV", "development") == "production"
-    missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL") if production and not env.get(k)]
+    missing = [k for k in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL")
+               if production and not env.get(k)]
     if missing:
         raise ConfigError("missing in production: " + ", ".join(missing))
 

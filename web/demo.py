@@ -96,10 +96,12 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
     db.session.add_all(placements)
 
     for i in range(35):
-        external = i == 0 or rng.random() < 0.3  # the demo mentor login is an external support person
+        # The demo mentor login is an external support person.
+        external = i == 0 or rng.random() < 0.3
         e = None if external else employers[i % len(employers)]
         t = rng.choice(near) if external else next(t for t in near if t.label == e.town)
-        skills = rng.sample(["addiction", "psychiatry", "homelessness", "trauma", "structure"], rng.randint(1, 3))
+        skills = rng.sample(["addiction", "psychiatry", "homelessness", "trauma", "structure"],
+                            rng.randint(1, 3))
         if rng.random() < 0.15:
             skills.append(rng.choice(["lang:ar", "lang:so", "lang:kl", "lang:en"]))
         if i == 0:
@@ -107,9 +109,11 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
         m = Mentor(
             name=f"{rng.choice(FIRST)} {rng.choice(LAST)}" if i else "Mette Larsen",
             employer_id=e.id if e else None, skills=skills, days=_days(rng, 2, 5),
-            capacity_hours=rng.choice([8, 10, 12, 15, 20]) if external else rng.choice([4, 6, 8, 10]),
+            capacity_hours=(rng.choice([8, 10, 12, 15, 20]) if external
+                            else rng.choice([4, 6, 8, 10])),
             max_participants=rng.choice([2, 3, 4]) if external else rng.choice([1, 2]),
-            town=t.label, lat=t.lat, lon=t.lon, max_travel_km=rng.choice([15, 20, 30]) if external else 0,
+            town=t.label, lat=t.lat, lon=t.lon,
+            max_travel_km=rng.choice([15, 20, 30]) if external else 0,
         )
         if i == 0:
             m.user = users["mentor@demo.dk"]
@@ -133,4 +137,5 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
             town=t.label, lat=t.lat, lon=t.lon, max_travel_km=rng.choice([5, 10, 15, 20, 25, 30]),
         ))
     db.session.commit()
-    return {"users": len(DEMO_USERS), "employers": 20, "placements": 40, "mentors": 35, "participants": 60}
+    return {"users": len(DEMO_USERS), "employers": 20, "placements": 40, "mentors": 35,
+            "participants": 60}

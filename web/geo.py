@@ -28,8 +28,9 @@ DANISH_SPELLING = {
     "Horsens": "Horsens", "Vejle": "Vejle", "Roskilde": "Roskilde", "Herning": "Herning",
     "Helsingor": "Helsingør", "Naestved": "Næstved", "Frederiksberg": "Frederiksberg",
     "Hjortshoj": "Hjortshøj", "Hojbjerg": "Højbjerg", "Abyhoj": "Åbyhøj", "Brabrand": "Brabrand",
-    "Koge": "Køge", "Silkeborg": "Silkeborg", "Skanderborg": "Skanderborg", "Arhus Kommune": "Aarhus Kommune",
-    "Alborg Kommune": "Aalborg Kommune", "Kobenhavns Kommune": "Københavns Kommune",
+    "Koge": "Køge", "Silkeborg": "Silkeborg", "Skanderborg": "Skanderborg",
+    "Arhus Kommune": "Aarhus Kommune", "Alborg Kommune": "Aalborg Kommune",
+    "Kobenhavns Kommune": "Københavns Kommune",
     "Helsingor Kommune": "Helsingør Kommune", "Naestved Kommune": "Næstved Kommune",
     "Koge Kommune": "Køge Kommune",
 }

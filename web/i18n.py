@@ -20,4 +20,5 @@ def format_datetime(value: datetime | None) -> str:
 def format_number(value: float | int | None, digits: int = 1) -> str:
     if value is None:
         return ""
-    return format_decimal(round(value, digits), format=f"#,##0.{'#' * digits}" if digits else "#,##0")
+    return format_decimal(round(value, digits),
+                          format=f"#,##0.{'#' * digits}" if digits else "#,##0")

@@ -64,18 +64,21 @@ def fail_run(run_id: int, job_id: str | None, reason: str) -> bool:
 def _reason(exc_type, job) -> str:
     """What the consultant reads on the run page (in the default language, Danish)."""
     if exc_type is not None and issubclass(exc_type, JobTimeoutException):
-        return _("The matching took longer than allowed (%(s)d seconds) and was stopped.", s=job.timeout or 0)
+        return _("The matching took longer than allowed (%(s)d seconds) and was stopped.",
+                 s=job.timeout or 0)
     if is_transient(exc_type):
         return _("The database or the job queue was unavailable, also after several tries.")
     return _("The matching stopped because of an internal error (%(kind)s). Try again; "
-             "if it fails again, tell the administrator.", kind=exc_type.__name__ if exc_type else "?")
+             "if it fails again, tell the administrator.",
+             kind=exc_type.__name__ if exc_type else "?")
 
 
 def solve_failed(job, connection, type, value, traceback):  # noqa: A002 (RQ's signature)
     """Called after each failed attempt: leave transient errors to RQ's retry, fail the rest now."""
     run_id = _run_id(job)
     if is_transient(type) and job.retries_left:
-        log.warning("run %s: transient %s; RQ retries (%s left)", run_id, type.__name__, job.retries_left)
+        log.warning("run %s: transient %s; RQ retries (%s left)", run_id, type.__name__,
+                    job.retries_left)
         return
     job.retries_left = 0  # a solver bug or invalid problem must not be retried
     if run_id is None:

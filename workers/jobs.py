@@ -97,9 +97,11 @@ class Heartbeat(threading.Thread):
         while not self._stop_event.wait(self.every):
             try:
                 with self.engine.begin() as conn:
-                    conn.execute(update(table).where(table.c.id == self.run_id, table.c.claim == self.token)
+                    conn.execute(update(table)
+                                 .where(table.c.id == self.run_id, table.c.claim == self.token)
                                  .values(heartbeat_at=utcnow()))
-            except Exception:  # a missed beat only risks a duplicate execution, which the claim makes harmless
+            except Exception:
+                # A missed beat only risks a duplicate execution, which the claim makes harmless.
                 log.warning("run %s: heartbeat failed", self.run_id, exc_info=True)
 
     def stop(self) -> None:
@@ -131,7 +133,8 @@ def run_solve(run_id: int) -> dict:
         job = get_current_job()
         token = claim_run(run_id, job.id if job else None)
         if token is None:
-            log.info("run %s: not claimable (finished, superseded or owned by a live execution)", run_id)
+            log.info("run %s: not claimable (finished, superseded or owned by a live execution)",
+                     run_id)
             return {"run": run_id, "skipped": True}
         beat = Heartbeat(db.engine, run_id, token, heartbeat_seconds())
         beat.start()
@@ -184,7 +187,8 @@ def store_result(run: SolveRun, result: dict, token: str | None = None) -> bool:
                               [c.get("reason", "") for c in result.get("conflicts", [])])[:2000]
         db.session.commit()
         return True
-    # A run that is stored again (its first store was rolled back) replaces, never adds to, its proposals.
+    # A run that is stored again (its first store was rolled back) replaces, never adds to,
+    # its proposals.
     db.session.execute(Proposal.__table__.delete().where(Proposal.run_id == run.id))
     matched_ids = [parse_id(m["participant"]) for m in result["matches"]]
     db.session.execute(
@@ -200,12 +204,14 @@ def store_result(run: SolveRun, result: dict, token: str | None = None) -> bool:
         ))
     if matched_ids:
         db.session.execute(
-            update(Participant).where(Participant.id.in_(matched_ids), Participant.status == "waiting")
+            update(Participant).where(Participant.id.in_(matched_ids),
+                                      Participant.status == "waiting")
             .values(status="proposed")
         )
     run.unmatched = [{"participant_id": parse_id(u["participant"]), "reasons": reasons_of(u)}
                      for u in result["unmatched"]]
-    run.solver_status, run.objective, run.bound = result["status"], result["objective"], result["bound"]
+    run.solver_status, run.objective, run.bound = (result["status"], result["objective"],
+                                                   result["bound"])
     run.seconds, run.matched_count = result["seconds"], len(result["matches"])
     run.status, run.phase, run.progress, run.finished_at = RunStatus.DONE, "done", 100, utcnow()
     db.session.commit()

@@ -45,7 +45,8 @@ def build_problem(run: SolveRun) -> dict:
         .order_by(Participant.id)
     ).all()
     held = db.session.scalars(
-        select(Proposal).where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))
+        select(Proposal)
+        .where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))
     ).all()
     slots_used = Counter(p.placement_id for p in held)
     # Hours come from the support-hour plans for this week (a step down frees capacity).
@@ -56,7 +57,8 @@ def build_problem(run: SolveRun) -> dict:
         {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,
          "slots": pl.slots - slots_used[pl.id], "days": pl.days, "requirements": pl.requirements,
          "location": _loc(pl)}
-        for pl in db.session.scalars(select(Placement).where(Placement.status == "open").order_by(Placement.id))
+        for pl in db.session.scalars(
+            select(Placement).where(Placement.status == "open").order_by(Placement.id))
         if pl.slots - slots_used[pl.id] >= 1
     ]
     mentors = [
@@ -64,7 +66,8 @@ def build_problem(run: SolveRun) -> dict:
          "skills": m.skills, "capacity_hours": max(0, m.capacity_hours - hours_used[m.id]),
          "max_participants": max(0, m.max_participants - people_used[m.id]), "days": m.days,
          "location": _loc(m), "max_travel_km": m.max_travel_km}
-        for m in db.session.scalars(select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.id))
+        for m in db.session.scalars(
+            select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.id))
     ]
     known_l = {p["id"] for p in placements}
     known_m = {m["id"] for m in mentors}

@@ -57,14 +57,16 @@ def enqueue_solve(run) -> str | None:
     If Redis is unreachable the run stays queued without a job and None is returned:
     the request is not lost, the sweeper enqueues it once Redis answers again.
     """
-    new_id = job_id("solve", run.id, uuid.uuid4().hex[:8])  # unique per enqueue: never meets an old job
+    # Unique per enqueue: never meets an old job.
+    new_id = job_id("solve", run.id, uuid.uuid4().hex[:8])
     try:
         job = get_queue("match").enqueue(
             "workers.jobs.run_solve",
             run.id,
             job_id=new_id,
             job_timeout=int(run.time_limit) + SOLVE_MARGIN,
-            # The row holds the outcome; the job's return value is only for debugging, an hour is plenty.
+            # The row holds the outcome; the job's return value is only for debugging, an hour
+            # is plenty.
             result_ttl=3600,
             # Failed jobs keep their traceback a week, so an operator can read why after a weekend.
             failure_ttl=7 * 24 * 3600,
@@ -81,7 +83,8 @@ def enqueue_solve(run) -> str | None:
     return job.id
 
 
-def requeue_run(run: SolveRun, *, expect_status: str | None = None, expect_claim: str | None = None) -> bool:
+def requeue_run(run: SolveRun, *, expect_status: str | None = None,
+                expect_claim: str | None = None) -> bool:
     """Put an unfinished or failed run back on the queue (a conditional UPDATE, then enqueue).
 
     With expect_* the row must still be as the caller saw it, so a run that a live
@@ -90,7 +93,8 @@ def requeue_run(run: SolveRun, *, expect_status: str | None = None, expect_claim
     cond = [SolveRun.id == run.id]
     if expect_status is not None:
         cond.append(SolveRun.status == expect_status)
-        cond.append(SolveRun.claim.is_(None) if expect_claim is None else SolveRun.claim == expect_claim)
+        cond.append(SolveRun.claim.is_(None) if expect_claim is None
+                    else SolveRun.claim == expect_claim)
     done = db.session.execute(
         update(SolveRun).where(*cond)
         .values(status=RunStatus.QUEUED, phase="queued", progress=0, claim=None, error=None,

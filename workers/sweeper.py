@@ -32,12 +32,14 @@ from workers.queue import requeue_run
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5  # executions of one run before the sweeper gives up on it
-QUEUED_GRACE = 30  # seconds: a run just committed may not have its job yet (the web enqueues after commit)
+# Seconds: a run just committed may not have its job yet (the web enqueues after commit).
+QUEUED_GRACE = 30
 WAITING = (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.STARTED)
 
 
 def _job_waiting(job_id: str | None) -> bool:
-    """Whether Redis holds a job for this run that will still execute (queued, scheduled for retry, running)."""
+    """Whether Redis holds a job for this run that will still execute
+    (queued, scheduled for retry, running)."""
     if not job_id:
         return False
     try:
@@ -101,7 +103,8 @@ def expire_proposals(now: datetime | None = None) -> int:
         if not lapsed:
             return 0
         db.session.execute(
-            update(Proposal).where(Proposal.id.in_([r.id for r in lapsed]), Proposal.status.in_(OPEN_PROPOSAL))
+            update(Proposal).where(Proposal.id.in_([r.id for r in lapsed]),
+                                   Proposal.status.in_(OPEN_PROPOSAL))
             .values(status=ProposalStatus.EXPIRED, decided_at=now, decision_reason="expired")
             .execution_options(synchronize_session=False)
         )
@@ -109,8 +112,8 @@ def expire_proposals(now: datetime | None = None) -> int:
                                          Proposal.status.in_(OPEN_PROPOSAL)))
         db.session.execute(
             update(Participant)
-            .where(Participant.id.in_({r.participant_id for r in lapsed}), Participant.status == "proposed",
-                   ~still_open)
+            .where(Participant.id.in_({r.participant_id for r in lapsed}),
+                   Participant.status == "proposed", ~still_open)
             .values(status="waiting")
             .execution_options(synchronize_session=False)
         )

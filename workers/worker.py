@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> None:
     purposes = argv or list(QUEUE_NAMES)
     unknown = [p for p in purposes if p not in QUEUE_NAMES]
     if unknown:
-        raise SystemExit(f"unknown queue purpose(s): {', '.join(unknown)}; choose from {', '.join(QUEUE_NAMES)}")
+        raise SystemExit(f"unknown queue purpose(s): {', '.join(unknown)}; "
+                         f"choose from {', '.join(QUEUE_NAMES)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = get_app()
     while True:
@@ -42,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
             conn = get_redis()
             prefix = app.config["RQ_QUEUE_PREFIX"]
             # Registry cleanup (abandoned jobs of dead workers) every minute instead of every ten.
-            worker = Worker([prefix + p for p in purposes], connection=conn, maintenance_interval=60)
+            worker = Worker([prefix + p for p in purposes], connection=conn,
+                            maintenance_interval=60)
         try:
             worker.work(with_scheduler=True)
         except REDIS_DOWN as exc:  # raised from RQ's teardown when Redis is gone
@@ -54,7 +56,8 @@ def main(argv: list[str] | None = None) -> None:
         # RQ's work loop quits on errors it does not handle itself, e.g. Redis going away while
         # a job runs (found in bench/faults.py). Start again instead of leaving the queue unserved.
         if getattr(worker, "pubsub_thread", None) is not None:
-            worker.pubsub_thread.stop()  # the old worker's command channel; the new one subscribes its own
+            # The old worker's command channel; the new one subscribes its own.
+            worker.pubsub_thread.stop()
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
         log.warning("worker: RQ's loop stopped unexpectedly; starting again in 5 s")

@@ -1,7 +1,7 @@
 """create core tables: users, employers, placements, mentors, participants, runs, proposals
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-30 20:48:06.384950
 
 """
@@ -44,9 +44,11 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("status IN ('open','closed')", name=op.f('ck_placement_status')),
-    sa.CheckConstraint('lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180', name=op.f('ck_placement_coords')),
+    sa.CheckConstraint('lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180',
+                       name=op.f('ck_placement_coords')),
     sa.CheckConstraint('slots >= 1', name=op.f('ck_placement_slots_positive')),
-    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_placement_employer_id_employer'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'],
+                            name=op.f('fk_placement_employer_id_employer'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_placement'))
     )
     with op.batch_alter_table('placement', schema=None) as batch_op:
@@ -62,8 +64,10 @@ def upgrade():
     sa.Column('locale', sa.String(length=5), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("role IN ('consultant','employer','mentor','admin')", name=op.f('ck_user_role')),
-    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_user_employer_id_employer'), ondelete='SET NULL'),
+    sa.CheckConstraint("role IN ('consultant','employer','mentor','admin')",
+                       name=op.f('ck_user_role')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'],
+                            name=op.f('fk_user_employer_id_employer'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
     sa.UniqueConstraint('email', name=op.f('uq_user_email'))
     )
@@ -85,8 +89,10 @@ def upgrade():
     sa.CheckConstraint('capacity_hours BETWEEN 0 AND 60', name=op.f('ck_mentor_capacity_hours')),
     sa.CheckConstraint('max_participants >= 0', name=op.f('ck_mentor_max_participants')),
     sa.CheckConstraint('max_travel_km >= 0', name=op.f('ck_mentor_max_travel_km')),
-    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_mentor_employer_id_employer'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mentor_user_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'],
+                            name=op.f('fk_mentor_employer_id_employer'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mentor_user_id_user'),
+                            ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor')),
     sa.UniqueConstraint('user_id', name=op.f('uq_mentor_user_id'))
     )
@@ -111,16 +117,20 @@ def upgrade():
     sa.Column('status', sa.String(length=10), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('waiting','proposed','active','paused','closed')", name=op.f('ck_participant_status')),
-    sa.CheckConstraint('hours_min >= 2 AND hours_min <= hours_max AND hours_max <= 20', name=op.f('ck_participant_hours')),
+    sa.CheckConstraint("status IN ('waiting','proposed','active','paused','closed')",
+                       name=op.f('ck_participant_status')),
+    sa.CheckConstraint('hours_min >= 2 AND hours_min <= hours_max AND hours_max <= 20',
+                       name=op.f('ck_participant_hours')),
     sa.CheckConstraint('max_travel_km >= 0', name=op.f('ck_participant_max_travel_km')),
     sa.CheckConstraint('priority BETWEEN 1 AND 5', name=op.f('ck_participant_priority')),
-    sa.ForeignKeyConstraint(['consultant_id'], ['user.id'], name=op.f('fk_participant_consultant_id_user')),
+    sa.ForeignKeyConstraint(['consultant_id'], ['user.id'],
+                            name=op.f('fk_participant_consultant_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant')),
     sa.UniqueConstraint('code', name=op.f('uq_participant_code'))
     )
     with op.batch_alter_table('participant', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_participant_consultant_id'), ['consultant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_participant_consultant_id'), ['consultant_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_participant_status'), ['status'], unique=False)
 
     op.create_table('solve_run',
@@ -144,13 +154,16 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('started_at', sa.DateTime(), nullable=True),
     sa.Column('finished_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("status IN ('queued','running','done','failed','superseded')", name=op.f('ck_solve_run_status')),
+    sa.CheckConstraint("status IN ('queued','running','done','failed','superseded')",
+                       name=op.f('ck_solve_run_status')),
     sa.CheckConstraint('progress BETWEEN 0 AND 100', name=op.f('ck_solve_run_progress')),
-    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_solve_run_requested_by_id_user')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'],
+                            name=op.f('fk_solve_run_requested_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_solve_run'))
     )
     with op.batch_alter_table('solve_run', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_solve_run_requested_by_id'), ['requested_by_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_solve_run_requested_by_id'), ['requested_by_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_solve_run_status'), ['status'], unique=False)
 
     op.create_table('exclusion',
@@ -160,14 +173,20 @@ def upgrade():
     sa.Column('placement_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.String(length=40), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('mentor_id IS NOT NULL OR placement_id IS NOT NULL', name=op.f('ck_exclusion_target')),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_exclusion_mentor_id_mentor'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_exclusion_participant_id_participant'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_exclusion_placement_id_placement'), ondelete='CASCADE'),
+    sa.CheckConstraint('mentor_id IS NOT NULL OR placement_id IS NOT NULL',
+                       name=op.f('ck_exclusion_target')),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'],
+                            name=op.f('fk_exclusion_mentor_id_mentor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_exclusion_participant_id_participant'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'],
+                            name=op.f('fk_exclusion_placement_id_placement'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_exclusion'))
     )
     with op.batch_alter_table('exclusion', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_exclusion_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_exclusion_participant_id'), ['participant_id'],
+                              unique=False)
 
     op.create_table('proposal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -183,23 +202,35 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('proposed','approved','rejected','declined','active','ended','expired','superseded')", name=op.f('ck_proposal_status')),
+    sa.CheckConstraint("status IN ('proposed','approved','rejected','declined','active','ended',"
+                       "'expired','superseded')", name=op.f('ck_proposal_status')),
     sa.CheckConstraint('hours BETWEEN 2 AND 20', name=op.f('ck_proposal_hours')),
-    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_proposal_decided_by_id_user')),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_proposal_mentor_id_mentor')),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_proposal_participant_id_participant'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'], name=op.f('fk_proposal_placement_id_placement')),
-    sa.ForeignKeyConstraint(['run_id'], ['solve_run.id'], name=op.f('fk_proposal_run_id_solve_run'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'],
+                            name=op.f('fk_proposal_decided_by_id_user')),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'],
+                            name=op.f('fk_proposal_mentor_id_mentor')),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_proposal_participant_id_participant'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['placement_id'], ['placement.id'],
+                            name=op.f('fk_proposal_placement_id_placement')),
+    sa.ForeignKeyConstraint(['run_id'], ['solve_run.id'], name=op.f('fk_proposal_run_id_solve_run'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal'))
     )
     with op.batch_alter_table('proposal', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposal_mentor_id'), ['mentor_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_proposal_participant_id'), ['participant_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_proposal_placement_id'), ['placement_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_proposal_participant_id'), ['participant_id'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_proposal_placement_id'), ['placement_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_run_id'), ['run_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposal_status'), ['status'], unique=False)
-        batch_op.create_index('uq_proposal_active_participant', ['participant_id'], unique=True, sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
-        batch_op.create_index('uq_proposal_run_participant', ['run_id', 'participant_id'], unique=True)
+        batch_op.create_index('uq_proposal_active_participant', ['participant_id'], unique=True,
+                              sqlite_where=sa.text("status = 'active'"),
+                              postgresql_where=sa.text("status = 'active'"))
+        batch_op.create_index('uq_proposal_run_participant', ['run_id', 'participant_id'],
+                              unique=True)
 
     # ### end Alembic commands ###
 
@@ -208,7 +239,9 @@ def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     with op.batch_alter_table('proposal', schema=None) as batch_op:
         batch_op.drop_index('uq_proposal_run_participant')
-        batch_op.drop_index('uq_proposal_active_participant', sqlite_where=sa.text("status = 'active'"), postgresql_where=sa.text("status = 'active'"))
+        batch_op.drop_index('uq_proposal_active_participant',
+                            sqlite_where=sa.text("status = 'active'"),
+                            postgresql_where=sa.text("status = 'active'"))
         batch_op.drop_index(batch_op.f('ix_proposal_status'))
         batch_op.drop_index(batch_op.f('ix_proposal_run_id'))
         batch_op.drop_index(batch_op.f('ix_proposal_placement_id'))

@@ -23,13 +23,17 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('detail', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_case_event_actor_id_user'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_case_event_participant_id_participant'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_case_event_actor_id_user'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_case_event_participant_id_participant'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_event'))
     )
     with op.batch_alter_table('case_event', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_event_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_case_event_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_event_participant_id'), ['participant_id'],
+                              unique=False)
 
     op.create_table('pending_import',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -38,7 +42,8 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_pending_import_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_pending_import_user_id_user'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pending_import')),
     sa.UniqueConstraint('token', name=op.f('uq_pending_import_token'))
     )

@@ -1,4 +1,5 @@
-"""add cover: absences, cover needs and requests, participant holds, notifications, placement.cover_guarantee
+"""add cover: absences, cover needs and requests, participant holds, notifications,
+placement.cover_guarantee
 
 Revision ID: 0005
 Revises: 0001
@@ -24,7 +25,8 @@ def upgrade():
     sa.Column('params', sa.JSON(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
@@ -41,8 +43,10 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint("reason IN ('sick','holiday','other')", name=op.f('ck_absence_reason')),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_absence_dates')),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_absence_mentor_id_mentor'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['reported_by_id'], ['user.id'], name=op.f('fk_absence_reported_by_id_user')),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_absence_mentor_id_mentor'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reported_by_id'], ['user.id'],
+                            name=op.f('fk_absence_reported_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_absence'))
     )
     with op.batch_alter_table('absence', schema=None) as batch_op:
@@ -57,16 +61,21 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('filled_at', sa.DateTime(), nullable=True),
     sa.Column('escalated_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("status IN ('searching','requested','filled','unfilled','cancelled')", name=op.f('ck_cover_need_status')),
-    sa.ForeignKeyConstraint(['absence_id'], ['absence.id'], name=op.f('fk_cover_need_absence_id_absence'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'], name=op.f('fk_cover_need_assignment_id_proposal'), ondelete='CASCADE'),
+    sa.CheckConstraint("status IN ('searching','requested','filled','unfilled','cancelled')",
+                       name=op.f('ck_cover_need_status')),
+    sa.ForeignKeyConstraint(['absence_id'], ['absence.id'],
+                            name=op.f('fk_cover_need_absence_id_absence'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'],
+                            name=op.f('fk_cover_need_assignment_id_proposal'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cover_need'))
     )
     with op.batch_alter_table('cover_need', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cover_need_absence_id'), ['absence_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cover_need_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cover_need_assignment_id'), ['assignment_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_cover_need_status'), ['status'], unique=False)
-        batch_op.create_index('uq_cover_need_absence_assignment', ['absence_id', 'assignment_id'], unique=True)
+        batch_op.create_index('uq_cover_need_absence_assignment', ['absence_id', 'assignment_id'],
+                              unique=True)
 
     op.create_table('participant_hold',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -80,16 +89,24 @@ def upgrade():
     sa.Column('job_id', sa.String(length=64), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('ended_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("reason IN ('sick','relapse','other')", name=op.f('ck_participant_hold_reason')),
-    sa.CheckConstraint("status IN ('held','resumed','released')", name=op.f('ck_participant_hold_status')),
+    sa.CheckConstraint("reason IN ('sick','relapse','other')",
+                       name=op.f('ck_participant_hold_reason')),
+    sa.CheckConstraint("status IN ('held','resumed','released')",
+                       name=op.f('ck_participant_hold_status')),
     sa.CheckConstraint('hold_until >= starts_on', name=op.f('ck_participant_hold_dates')),
-    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'], name=op.f('fk_participant_hold_assignment_id_proposal'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_participant_hold_participant_id_participant'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['reported_by_id'], ['user.id'], name=op.f('fk_participant_hold_reported_by_id_user')),
+    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'],
+                            name=op.f('fk_participant_hold_assignment_id_proposal'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_participant_hold_participant_id_participant'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reported_by_id'], ['user.id'],
+                            name=op.f('fk_participant_hold_reported_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_participant_hold'))
     )
     with op.batch_alter_table('participant_hold', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_participant_hold_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_participant_hold_participant_id'), ['participant_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_participant_hold_status'), ['status'], unique=False)
 
     op.create_table('cover_request',
@@ -106,24 +123,35 @@ def upgrade():
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("status IN ('requested','confirmed','declined','cancelled')", name=op.f('ck_cover_request_status')),
+    sa.CheckConstraint("status IN ('requested','confirmed','declined','cancelled')",
+                       name=op.f('ck_cover_request_status')),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_cover_request_dates')),
     sa.CheckConstraint('hours BETWEEN 2 AND 20', name=op.f('ck_cover_request_hours')),
-    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'], name=op.f('fk_cover_request_assignment_id_proposal'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_cover_request_decided_by_id_user')),
-    sa.ForeignKeyConstraint(['need_id'], ['cover_need.id'], name=op.f('fk_cover_request_need_id_cover_need'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['substitute_id'], ['mentor.id'], name=op.f('fk_cover_request_substitute_id_mentor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['assignment_id'], ['proposal.id'],
+                            name=op.f('fk_cover_request_assignment_id_proposal'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'],
+                            name=op.f('fk_cover_request_decided_by_id_user')),
+    sa.ForeignKeyConstraint(['need_id'], ['cover_need.id'],
+                            name=op.f('fk_cover_request_need_id_cover_need'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['substitute_id'], ['mentor.id'],
+                            name=op.f('fk_cover_request_substitute_id_mentor'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cover_request'))
     )
     with op.batch_alter_table('cover_request', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_cover_request_assignment_id'), ['assignment_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_cover_request_assignment_id'), ['assignment_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_cover_request_need_id'), ['need_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cover_request_status'), ['status'], unique=False)
-        batch_op.create_index(batch_op.f('ix_cover_request_substitute_id'), ['substitute_id'], unique=False)
-        batch_op.create_index('uq_cover_request_open_need', ['need_id'], unique=True, sqlite_where=sa.text("status IN ('requested','confirmed')"), postgresql_where=sa.text("status IN ('requested','confirmed')"))
+        batch_op.create_index(batch_op.f('ix_cover_request_substitute_id'), ['substitute_id'],
+                              unique=False)
+        batch_op.create_index('uq_cover_request_open_need', ['need_id'], unique=True,
+                              sqlite_where=sa.text("status IN ('requested','confirmed')"),
+                              postgresql_where=sa.text("status IN ('requested','confirmed')"))
 
     with op.batch_alter_table('placement', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cover_guarantee', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('cover_guarantee', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
 
     # ### end Alembic commands ###
 
@@ -134,7 +162,9 @@ def downgrade():
         batch_op.drop_column('cover_guarantee')
 
     with op.batch_alter_table('cover_request', schema=None) as batch_op:
-        batch_op.drop_index('uq_cover_request_open_need', sqlite_where=sa.text("status IN ('requested','confirmed')"), postgresql_where=sa.text("status IN ('requested','confirmed')"))
+        batch_op.drop_index('uq_cover_request_open_need',
+                            sqlite_where=sa.text("status IN ('requested','confirmed')"),
+                            postgresql_where=sa.text("status IN ('requested','confirmed')"))
         batch_op.drop_index(batch_op.f('ix_cover_request_substitute_id'))
         batch_op.drop_index(batch_op.f('ix_cover_request_status'))
         batch_op.drop_index(batch_op.f('ix_cover_request_need_id'))

@@ -22,7 +22,8 @@ def upgrade():
     sa.Column('mentor_id', sa.Integer(), nullable=False),
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_calendar_token_mentor_id_mentor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'],
+                            name=op.f('fk_calendar_token_mentor_id_mentor'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_token')),
     sa.UniqueConstraint('mentor_id', name=op.f('uq_calendar_token_mentor_id')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_calendar_token_token_hash'))
@@ -34,8 +35,10 @@ def upgrade():
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.CheckConstraint('hourly_cost_ore > 0', name=op.f('ck_mentor_wage_positive')),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_mentor_wage_mentor_id_mentor'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_mentor_wage_updated_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'],
+                            name=op.f('fk_mentor_wage_mentor_id_mentor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'],
+                            name=op.f('fk_mentor_wage_updated_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_wage')),
     sa.UniqueConstraint('mentor_id', name=op.f('uq_mentor_wage_mentor_id'))
     )
@@ -50,16 +53,23 @@ def upgrade():
     sa.Column('follow_up_outcome', sa.String(length=20), nullable=True),
     sa.Column('recorded_by_id', sa.Integer(), nullable=True),
     sa.Column('recorded_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint("outcome IN ('ordinary_job','flex_job','sheltered_job','education','continued_placement','treatment','no_show','moved','other')", name=op.f('ck_outcome_outcome')),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_outcome_participant_id_participant'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_outcome_proposal_id_proposal'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_outcome_recorded_by_id_user'), ondelete='SET NULL'),
+    sa.CheckConstraint("outcome IN ('ordinary_job','flex_job','sheltered_job','education',"
+                       "'continued_placement','treatment','no_show','moved','other')",
+                       name=op.f('ck_outcome_outcome')),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_outcome_participant_id_participant'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'],
+                            name=op.f('fk_outcome_proposal_id_proposal'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'],
+                            name=op.f('fk_outcome_recorded_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome')),
     sa.UniqueConstraint('proposal_id', name=op.f('uq_outcome_proposal_id'))
     )
     with op.batch_alter_table('outcome', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_outcome_follow_up_due'), ['follow_up_due'], unique=False)
-        batch_op.create_index(batch_op.f('ix_outcome_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outcome_follow_up_due'), ['follow_up_due'],
+                              unique=False)
+        batch_op.create_index(batch_op.f('ix_outcome_participant_id'), ['participant_id'],
+                              unique=False)
 
     op.create_table('plan_step',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -69,10 +79,13 @@ def upgrade():
     sa.Column('hours', sa.Integer(), nullable=False),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.CheckConstraint('end_week IS NULL OR end_week > start_week', name=op.f('ck_plan_step_order')),
+    sa.CheckConstraint('end_week IS NULL OR end_week > start_week',
+                       name=op.f('ck_plan_step_order')),
     sa.CheckConstraint('hours BETWEEN 2 AND 20', name=op.f('ck_plan_step_hours')),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_plan_step_proposal_id_proposal'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_plan_step_updated_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'],
+                            name=op.f('fk_plan_step_proposal_id_proposal'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'],
+                            name=op.f('fk_plan_step_updated_by_id_user'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_step')),
     sa.UniqueConstraint('proposal_id', 'start_week', name='uq_plan_step_start')
     )
@@ -90,17 +103,24 @@ def upgrade():
     sa.Column('submitted_at', sa.DateTime(), nullable=False),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decided_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("status IN ('submitted','approved','returned')", name=op.f('ck_timesheet_status')),
-    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], name=op.f('fk_timesheet_decided_by_id_user'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'], name=op.f('fk_timesheet_mentor_id_mentor'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_timesheet_participant_id_participant'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_timesheet_proposal_id_proposal'), ondelete='CASCADE'),
+    sa.CheckConstraint("status IN ('submitted','approved','returned')",
+                       name=op.f('ck_timesheet_status')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'],
+                            name=op.f('fk_timesheet_decided_by_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['mentor_id'], ['mentor.id'],
+                            name=op.f('fk_timesheet_mentor_id_mentor'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'],
+                            name=op.f('fk_timesheet_participant_id_participant'),
+                            ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'],
+                            name=op.f('fk_timesheet_proposal_id_proposal'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timesheet')),
     sa.UniqueConstraint('proposal_id', 'week_start', name='uq_timesheet_week')
     )
     with op.batch_alter_table('timesheet', schema=None) as batch_op:
         batch_op.create_index('ix_timesheet_mentor_week', ['mentor_id', 'week_start'], unique=False)
-        batch_op.create_index(batch_op.f('ix_timesheet_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_timesheet_participant_id'), ['participant_id'],
+                              unique=False)
         batch_op.create_index(batch_op.f('ix_timesheet_proposal_id'), ['proposal_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_timesheet_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_timesheet_week_start'), ['week_start'], unique=False)
@@ -110,14 +130,18 @@ def upgrade():
     sa.Column('timesheet_id', sa.Integer(), nullable=False),
     sa.Column('task', sa.String(length=20), nullable=False),
     sa.Column('hours', sa.Double(), nullable=False),
-    sa.CheckConstraint("task IN ('plan_day','instruction','follow_up','inform_colleagues','social_support')", name=op.f('ck_timesheet_line_task')),
+    sa.CheckConstraint("task IN ('plan_day','instruction','follow_up','inform_colleagues',"
+                       "'social_support')", name=op.f('ck_timesheet_line_task')),
     sa.CheckConstraint('hours > 0 AND hours <= 20', name=op.f('ck_timesheet_line_hours')),
-    sa.ForeignKeyConstraint(['timesheet_id'], ['timesheet.id'], name=op.f('fk_timesheet_line_timesheet_id_timesheet'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['timesheet_id'], ['timesheet.id'],
+                            name=op.f('fk_timesheet_line_timesheet_id_timesheet'),
+                            ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timesheet_line')),
     sa.UniqueConstraint('timesheet_id', 'task', name='uq_timesheet_line_task')
     )
     with op.batch_alter_table('timesheet_line', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_timesheet_line_timesheet_id'), ['timesheet_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_timesheet_line_timesheet_id'), ['timesheet_id'],
+                              unique=False)
 
     # ### end Alembic commands ###
 

@@ -17,7 +17,8 @@ def _user_from_token():
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
+    row = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.token_hash == hash_token(token.strip())))
     if row is None or not row.active or not row.user.active:
         return None
     row.last_used_at = utcnow()

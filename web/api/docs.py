@@ -28,7 +28,8 @@ def _fields(spec: dict, schema: dict | None) -> list[dict]:
                 kind += ": " + ", ".join(map(str, inner["enum"]))
         elif prop.get("enum"):
             kind += ": " + ", ".join(map(str, prop["enum"]))
-        rules = [f"{k} {prop[k]}" for k in ("minimum", "maximum", "minLength", "maxLength") if k in prop]
+        rules = [f"{k} {prop[k]}" for k in ("minimum", "maximum", "minLength", "maxLength")
+                 if k in prop]
         rows.append({"name": name, "type": kind, "required": name in required,
                      "rules": ", ".join(rules), "description": prop.get("description", "")})
     return rows
@@ -45,7 +46,8 @@ def docs():
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
-            body = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            body = (op.get("requestBody", {}).get("content", {})
+                    .get("application/json", {}).get("schema"))
             params = [p for p in op.get("parameters", []) if isinstance(p, dict) and "name" in p]
             ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                         "tag": (op.get("tags") or [""])[0], "params": params,

@@ -16,11 +16,13 @@ def _flatten(messages, prefix: str = "") -> list[dict]:
             if prefix == "" and key in ("json", "query", "headers", "form", "path"):
                 out += _flatten(value, "")
                 continue
-            name = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else str(key))
+            name = (f"{prefix}[{key}]" if isinstance(key, int)
+                    else (f"{prefix}.{key}" if prefix else str(key)))
             out += _flatten(value, name)
     elif isinstance(messages, list | tuple):
         for m in messages:
-            out += _flatten(m, prefix) if isinstance(m, dict | list) else [{"field": prefix or None, "message": str(m)}]
+            out += (_flatten(m, prefix) if isinstance(m, dict | list)
+                    else [{"field": prefix or None, "message": str(m)}])
     else:
         out.append({"field": prefix or None, "message": str(messages)})
     return out

@@ -58,13 +58,17 @@ placements_bp = Blueprint("api_placements", __name__, description="Employers' pl
 mentors_bp = Blueprint("api_mentors", __name__, description="Mentors and support persons")
 runs_bp = Blueprint("api_runs", __name__, description="Matching requests and their proposals")
 proposals_bp = Blueprint("api_proposals", __name__, description="Approve, reject, confirm, decline")
-absences_bp = Blueprint("api_absences", __name__, description="Mentors' absences (cover is arranged)")
-timesheets_bp = Blueprint("api_timesheets", __name__, description="Weekly support hours and their approval")
-BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp, absences_bp, timesheets_bp]
+absences_bp = Blueprint("api_absences", __name__,
+                        description="Mentors' absences (cover is arranged)")
+timesheets_bp = Blueprint("api_timesheets", __name__,
+                          description="Weekly support hours and their approval")
+BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp, absences_bp,
+              timesheets_bp]
 
 
 def _page(query, pagination):
-    pagination.item_count = db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+    pagination.item_count = db.session.scalar(
+        db.select(db.func.count()).select_from(query.subquery()))
     if pagination.first_item >= pagination.item_count:
         return []  # past the end (and never an OFFSET too large for the database)
     return db.session.scalars(query.offset(pagination.first_item).limit(pagination.page_size)).all()
@@ -107,7 +111,8 @@ def list_participants(args, pagination_parameters):
 def create_participant(data):
     """Register a participant in your caseload."""
     if db.session.scalar(db.select(Participant.id).where(Participant.code == data["code"])):
-        abort(409, message="This code is already in use.", messages={"json": {"code": ["already in use"]}})
+        abort(409, message="This code is already in use.",
+              messages={"json": {"code": ["already in use"]}})
     p = Participant(consultant_id=current_user.id, status="waiting")
     _apply_town(p, data)
     for k, v in data.items():
@@ -135,9 +140,11 @@ def update_participant(data, pid):
     """Replace a participant's data; send If-Match with the ETag from GET (412 if stale)."""
     p = _own_participant(pid)
     participants_bp.check_etag(p, ParticipantSchema)
-    clash = db.session.scalar(db.select(Participant.id).where(Participant.code == data["code"], Participant.id != p.id))
+    clash = db.session.scalar(db.select(Participant.id).where(
+        Participant.code == data["code"], Participant.id != p.id))
     if clash:
-        abort(409, message="This code is already in use.", messages={"json": {"code": ["already in use"]}})
+        abort(409, message="This code is already in use.",
+              messages={"json": {"code": ["already in use"]}})
     _apply_town(p, data)
     for k, v in data.items():
         setattr(p, k, v)
@@ -199,7 +206,8 @@ def _own_run(run_id: int) -> SolveRun:
 
 def _run_out(run: SolveRun) -> dict:
     out = {c: getattr(run, c) for c in ("id", "status", "phase", "progress", "scope", "time_limit",
-                                        "solver_status", "objective", "bound", "error", "unmatched")}
+                                        "solver_status", "objective", "bound", "error",
+                                        "unmatched")}
     out["url"] = url_for("api_runs.get_run", run_id=run.id, _external=False)
     out["proposals"] = run.proposals
     return out
@@ -216,10 +224,13 @@ def create_run(data):
     not_waiting = sorted(chosen - waiting)
     if not_waiting:
         abort(422, message="Only your waiting participants can be matched.",
-              messages={"json": {"participants": [f"{i} is not one of your waiting participants" for i in not_waiting]}})
+              messages={"json": {"participants": [f"{i} is not one of your waiting participants"
+                                                  for i in not_waiting]}})
     if not chosen:
-        abort(422, message="Nobody is waiting.", messages={"json": {"participants": ["no waiting participants"]}})
-    run = service.create_run(current_user, sorted(chosen), time_limit=data["time_limit"], weights=data["weights"])
+        abort(422, message="Nobody is waiting.",
+              messages={"json": {"participants": ["no waiting participants"]}})
+    run = service.create_run(current_user, sorted(chosen), time_limit=data["time_limit"],
+                             weights=data["weights"])
     enqueue_solve(run)
     return _run_out(run), 202, {"Location": url_for("api_runs.get_run", run_id=run.id)}
 
@@ -258,7 +269,8 @@ def list_proposals(args, pagination_parameters):
         q = q.join(Participant).where(Participant.consultant_id == current_user.id)
     elif current_user.role == "mentor":
         mine = db.select(Mentor.id).where(Mentor.user_id == current_user.id)
-        q = q.where(Proposal.mentor_id.in_(mine), Proposal.status.in_(("approved", "active", "ended")))
+        q = q.where(Proposal.mentor_id.in_(mine),
+                    Proposal.status.in_(("approved", "active", "ended")))
     if args.get("status"):
         q = q.where(Proposal.status == args["status"])
     return _page(q, pagination_parameters)
@@ -302,7 +314,8 @@ def approve(proposal_id):
 def reject(data, proposal_id):
     """Reject a proposal with a reason code; the participant waits again."""
     if data["reason"] not in REJECT_REASONS:
-        abort(422, message="Unknown reason.", messages={"json": {"reason": [f"one of {', '.join(REJECT_REASONS)}"]}})
+        abort(422, message="Unknown reason.",
+              messages={"json": {"reason": [f"one of {', '.join(REJECT_REASONS)}"]}})
     return _decide(proposal_id, "reject", data["reason"])
 
 
@@ -321,14 +334,16 @@ def confirm(proposal_id):
 def decline(data, proposal_id):
     """Decline a proposal addressed to you, with a reason code."""
     if data["reason"] not in DECLINE_REASONS:
-        abort(422, message="Unknown reason.", messages={"json": {"reason": [f"one of {', '.join(DECLINE_REASONS)}"]}})
+        abort(422, message="Unknown reason.",
+              messages={"json": {"reason": [f"one of {', '.join(DECLINE_REASONS)}"]}})
     return _decide(proposal_id, "decline", data["reason"])
 
 
 # --- absences ---------------------------------------------------------------------------------
 
 def _absence_out(a: Absence) -> dict:
-    out = {c: getattr(a, c) for c in ("id", "mentor_id", "starts_on", "ends_on", "reason", "created_at")}
+    out = {c: getattr(a, c) for c in ("id", "mentor_id", "starts_on", "ends_on", "reason",
+                                      "created_at")}
     out["cover_needs"] = len(a.needs)
     return out
 
@@ -340,7 +355,8 @@ def _absence_out(a: Absence) -> dict:
 def list_absences(pagination_parameters):
     """Absences of the mentors you may report for (as on the page), newest first."""
     ids = [m.id for m in reportable_mentors()]
-    q = db.select(Absence).where(Absence.mentor_id.in_(ids)).order_by(Absence.starts_on.desc(), Absence.id.desc())
+    q = (db.select(Absence).where(Absence.mentor_id.in_(ids))
+         .order_by(Absence.starts_on.desc(), Absence.id.desc()))
     return [_absence_out(a) for a in _page(q, pagination_parameters)]
 
 
@@ -356,7 +372,8 @@ def create_absence(data):
     if mentor_id is None and current_user.role == "mentor":
         mentor_id = next(iter(mentors))
     if mentor_id is None:
-        abort(422, message="Name the mentor.", messages={"json": {"mentor_id": ["Missing data for required field."]}})
+        abort(422, message="Name the mentor.",
+              messages={"json": {"mentor_id": ["Missing data for required field."]}})
     if mentor_id not in mentors:
         abort(422, message="You may not report this mentor absent.",
               messages={"json": {"mentor_id": ["not a mentor you may report for"]}})
@@ -381,7 +398,8 @@ def create_absence(data):
 @timesheets_bp.response(200, TimesheetSchema(many=True))
 @timesheets_bp.paginate()
 def list_timesheets(args, pagination_parameters):
-    """Timesheets: a mentor's own, a consultant's participants', an admin's all; newest week first."""
+    ("Timesheets: a mentor's own, a consultant's participants', an admin's all; "
+     "newest week first.")  # one line: flask-smorest's OpenAPI summary
     q = db.select(Timesheet).order_by(Timesheet.week_start.desc(), Timesheet.id)
     if current_user.role == "mentor":
         q = q.where(Timesheet.mentor_id == current_mentor().id)
@@ -402,11 +420,13 @@ def list_timesheets(args, pagination_parameters):
 @timesheets_bp.alt_response(409, description="The week is approved and cannot be changed")
 @timesheets_bp.alt_response(422, description="A field broke a rule; `errors` names it")
 def put_week(data, week):
-    """Send a week's hours (week: an ISO date in it, e.g. its Monday) for approval; as on the page."""
+    ("Send a week's hours (week: an ISO date in it, e.g. its Monday) for approval; "
+     "as on the page.")  # one line: flask-smorest's OpenAPI summary
     try:
         week = monday(date.fromisoformat(week))
     except ValueError:
-        abort(422, message="Not a date.", messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
+        abort(422, message="Not a date.",
+              messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
     mentor = current_mentor()
     own = {p.id: p for p in db.session.scalars(db.select(Proposal).where(
         Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE))}
@@ -417,7 +437,8 @@ def put_week(data, week):
               messages={"json": {"lines": bad}})
     hours: dict[int, dict[str, float]] = {}
     for line in data["lines"]:
-        hours.setdefault(line["assignment_id"], dict.fromkeys(TASKS, 0.0))[line["task"]] = line["hours"]
+        task_hours = hours.setdefault(line["assignment_id"], dict.fromkeys(TASKS, 0.0))
+        task_hours[line["task"]] = line["hours"]
     try:
         for pid, by_task in hours.items():
             hours_service.save_week(own[pid], week, by_task)
@@ -433,7 +454,8 @@ def put_week(data, week):
 
 def _consultant_sheet(sheet_id: int) -> Timesheet:
     sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or (current_user.role != "admin" and sheet.participant.consultant_id != current_user.id):
+    if sheet is None or (current_user.role != "admin"
+                         and sheet.participant.consultant_id != current_user.id):
         abort(404, message=f"No timesheet {sheet_id} of your participants.")
     return sheet
 
@@ -462,4 +484,5 @@ def approve_timesheet(sheet_id):
 @timesheets_bp.response(200, TimesheetSchema)
 def return_timesheet(data, sheet_id):
     """Return a week's hours to the mentor with a comment saying what to correct."""
-    return _decide_sheet(_consultant_sheet(sheet_id), hours_service.send_back, data["comment"].strip())
+    return _decide_sheet(_consultant_sheet(sheet_id), hours_service.send_back,
+                         data["comment"].strip())

@@ -26,21 +26,25 @@ def _unique(values):
 
 
 def _codes(table, **kw):
-    return ma.fields.List(ma.fields.String(validate=validate.OneOf(list(table))), validate=_unique, **kw)
+    return ma.fields.List(ma.fields.String(validate=validate.OneOf(list(table))),
+                          validate=_unique, **kw)
 
 
 class ParticipantSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     code = ma.fields.String(required=True, validate=[
         validate.Length(1, 40),
-        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Use letters, digits, '.', '-' or '_'.")])
+        validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                        error="Use letters, digits, '.', '-' or '_'.")])
     hours_min = ma.fields.Integer(required=True, validate=validate.Range(2, 20))
     hours_max = ma.fields.Integer(required=True, validate=validate.Range(2, 20))
     priority = ma.fields.Integer(load_default=1, validate=validate.Range(1, 5))
     days = ma.fields.List(ma.fields.String(validate=validate.OneOf(WEEKDAYS)), required=True,
                           validate=[validate.Length(min=1), _unique])
-    areas = _codes(vocab.AREAS, load_default=list, metadata={"description": "wished work areas, best first"})
-    needs = _codes(vocab.NEEDS, load_default=list, metadata={"description": "coded needs, never diagnoses"})
+    areas = _codes(vocab.AREAS, load_default=list,
+                   metadata={"description": "wished work areas, best first"})
+    needs = _codes(vocab.NEEDS, load_default=list,
+                   metadata={"description": "coded needs, never diagnoses"})
     attributes = _codes(vocab.ATTRIBUTES, load_default=list)
     town = ma.fields.String(required=True, metadata={"description": "a Danish town, e.g. 'Aarhus'"})
     max_travel_km = ma.fields.Float(required=True, validate=validate.Range(0, 200))
@@ -52,7 +56,8 @@ class ParticipantSchema(ma.Schema):
                 and data["hours_max"] < data["hours_min"]:
             raise ValidationError("Must be at least hours_min.", "hours_max")
         if "town" in data and find_town(data["town"]) is None:
-            raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.", "town")
+            raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.",
+                                  "town")
 
 
 class PlacementSchema(ma.Schema):
@@ -73,15 +78,18 @@ class PlacementSchema(ma.Schema):
     @validates_schema
     def _check(self, data, **kwargs):
         if "town" in data and find_town(data["town"]) is None:
-            raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.", "town")
-        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.",
+                                  "town")
+        if (data.get("start_date") and data.get("end_date")
+                and data["end_date"] < data["start_date"]):
             raise ValidationError("Must not be before start_date.", "end_date")
 
 
 class MentorSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
-    employer_id = ma.fields.Integer(allow_none=True, metadata={"description": "null: external support person"})
+    employer_id = ma.fields.Integer(allow_none=True,
+                                    metadata={"description": "null: external support person"})
     skills = ma.fields.List(ma.fields.String())
     days = ma.fields.List(ma.fields.String())
     capacity_hours = ma.fields.Integer()
@@ -161,7 +169,8 @@ class DecisionSchema(ma.Schema):
 
 
 class FieldErrorSchema(ma.Schema):
-    field = ma.fields.String(allow_none=True, metadata={"description": "e.g. hours_max, days[1], weights.match"})
+    field = ma.fields.String(allow_none=True,
+                             metadata={"description": "e.g. hours_max, days[1], weights.match"})
     message = ma.fields.String()
 
 
@@ -193,7 +202,8 @@ class UtcDateTime(ma.fields.DateTime):
 class AbsenceSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     mentor_id = IdField(load_default=None, metadata={
-        "description": "left out by a mentor: themselves; others must name a mentor they may report for"})
+        "description": "left out by a mentor: themselves; "
+                       "others must name a mentor they may report for"})
     starts_on = ma.fields.Date(required=True, metadata={"description": "first day away"})
     ends_on = ma.fields.Date(required=True, metadata={"description": "last day away (included)"})
     reason = ma.fields.String(required=True, validate=validate.OneOf(list(MENTOR_REASONS)))
@@ -209,12 +219,14 @@ class TimesheetLineSchema(ma.Schema):
 
 class TimesheetSchema(ma.Schema):
     id = ma.fields.Integer()
-    assignment_id = ma.fields.Integer(attribute="proposal_id", metadata={"description": "the proposal id"})
+    assignment_id = ma.fields.Integer(attribute="proposal_id",
+                                      metadata={"description": "the proposal id"})
     mentor_id = ma.fields.Integer()
     participant_id = ma.fields.Integer()
     week = ma.fields.Date(attribute="week_start", metadata={"description": "the week's Monday"})
     status = ma.fields.String(metadata={"description": ", ".join(TIMESHEET_STATUSES)})
-    comment = ma.fields.String(allow_none=True, metadata={"description": "the consultant's, when returned"})
+    comment = ma.fields.String(allow_none=True,
+                               metadata={"description": "the consultant's, when returned"})
     total = ma.fields.Float()
     lines = ma.fields.List(ma.fields.Nested(TimesheetLineSchema))
     submitted_at = UtcDateTime()
@@ -250,7 +262,8 @@ class WeekSchema(ma.Schema):
         for i, line in enumerate(data.get("lines") or []):
             key = (line["assignment_id"], line["task"])
             if key in seen:
-                raise ValidationError({i: {"task": ["Each task may appear once per assignment."]}}, "lines")
+                raise ValidationError({i: {"task": ["Each task may appear once per assignment."]}},
+                                      "lines")
             seen.add(key)
 
 

@@ -25,7 +25,8 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(db.select(User).where(User.email == form.email.data.lower().strip()))
+        user = db.session.scalar(
+            db.select(User).where(User.email == form.email.data.lower().strip()))
         # An unknown e-mail costs one password hash too, so timing does not tell either.
         if not check_password_or_dummy(user, form.password.data) or not user.active:
             flash(_("Wrong e-mail or password."), "error")

@@ -38,7 +38,8 @@ class Placement(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"),
+                                             index=True)
     title: Mapped[str] = mapped_column(String(200))
     area: Mapped[str] = mapped_column(String(40))
     slots: Mapped[int]

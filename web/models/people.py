@@ -24,8 +24,10 @@ class Mentor(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), unique=True)
-    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                unique=True)
+    employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id", ondelete="CASCADE"),
+                                                    index=True)
     name: Mapped[str] = mapped_column(String(120))
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     days: Mapped[list[str]] = mapped_column(JSON)
@@ -50,7 +52,8 @@ class Participant(db.Model):
 
     __tablename__ = "participant"
     __table_args__ = (
-        CheckConstraint("hours_min >= 2 AND hours_min <= hours_max AND hours_max <= 20", name="hours"),
+        CheckConstraint("hours_min >= 2 AND hours_min <= hours_max AND hours_max <= 20",
+                        name="hours"),
         CheckConstraint("priority BETWEEN 1 AND 5", name="priority"),
         CheckConstraint("max_travel_km >= 0", name="max_travel_km"),
         CheckConstraint(

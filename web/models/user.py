@@ -17,7 +17,8 @@ ROLES = ("consultant", "employer", "mentor", "admin")
 
 class User(UserMixin, db.Model):
     __tablename__ = "user"
-    __table_args__ = (CheckConstraint("role IN ('consultant','employer','mentor','admin')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('consultant','employer','mentor','admin')",
+                                      name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)

@@ -27,7 +27,8 @@ class ParticipantForm(Form):
         description=_l("Your own case code, e.g. KBH-0142. Never a CPR number or a name."),
         validators=[
             DataRequired(), Length(max=40),
-            Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", message=_l("Use letters, digits, '.', '-' or '_'.")),
+            Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+                   message=_l("Use letters, digits, '.', '-' or '_'.")),
         ],
     )
     hours_min = IntegerField(
@@ -46,9 +47,12 @@ class ParticipantForm(Form):
         _l("Days the participant can work"), choices=opts(vocab.DAYS),
         validators=[DataRequired(message=_l("Choose at least one day."))],
     )
-    wish1 = SelectField(_l("1st wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]), default="")
-    wish2 = SelectField(_l("2nd wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]), default="")
-    wish3 = SelectField(_l("3rd wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]), default="")
+    wish1 = SelectField(_l("1st wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]),
+                        default="")
+    wish2 = SelectField(_l("2nd wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]),
+                        default="")
+    wish3 = SelectField(_l("3rd wished work area"), choices=opts([NO_WISH, *vocab.AREAS.items()]),
+                        default="")
     needs = MultiCheckboxField(
         _l("Support needs (skills the mentor must have)"), choices=opts(vocab.NEEDS),
         description=_l("Coded needs only. Never write diagnoses."),
@@ -57,7 +61,8 @@ class ParticipantForm(Form):
     town = TownField(_l("Lives in (town)"))
     max_travel_km = DecimalField(
         _l("Can travel at most (km)"), places=1,
-        validators=[InputRequired(), NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],
+        validators=[InputRequired(),
+                    NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],
     )
     submit = SubmitField(_l("Save"))
 
@@ -66,7 +71,8 @@ class ParticipantForm(Form):
         self._participant = participant
 
     def validate_hours_max(self, field):
-        if self.hours_min.data is not None and field.data is not None and field.data < self.hours_min.data:
+        if (self.hours_min.data is not None and field.data is not None
+                and field.data < self.hours_min.data):
             raise ValidationError(_l("Must be at least the minimum hours."))
 
     def validate_code(self, field):
@@ -109,7 +115,8 @@ class ParticipantForm(Form):
 # The matcher's weights (matching-model.md section 3) in words a consultant uses.
 WEIGHT_LABELS = {
     "match": (_l("Getting a match at all"),
-              _l("Points for each person who gets a placement. Keep it highest, so nobody is left out for a better score.")),
+              _l("Points for each person who gets a placement. Keep it highest, "
+                 "so nobody is left out for a better score.")),
     "area": (_l("Wished work area"),
              _l("Points for each step up the participant's list of wished areas.")),
     "keep_mentor": (_l("Keeping the same mentor"),
@@ -171,7 +178,8 @@ class MatchRequestForm(WeightsMixin, Form):
     participants = MultiCheckboxField(_l("Participants to match"), coerce=int)
     time_limit = IntegerField(
         _l("Time limit (seconds)"), default=10,
-        validators=[InputRequired(), NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
+        validators=[InputRequired(),
+                    NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
     )
     submit = SubmitField(_l("Find proposals"))
 
@@ -185,7 +193,8 @@ class RunAgainForm(WeightsMixin, Form):
 
     time_limit = IntegerField(
         _l("Time limit (seconds)"), default=10,
-        validators=[InputRequired(), NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
+        validators=[InputRequired(),
+                    NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
     )
     submit = SubmitField(_l("Run again for the unmatched and rejected"))
 

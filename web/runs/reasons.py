@@ -24,7 +24,8 @@ def names_for(reason_lists) -> dict[str, str]:
                     wanted[kind].add(int(num))
     out: dict[str, str] = {}
     if wanted["m"]:
-        rows = db.session.execute(db.select(Mentor.id, Mentor.name).where(Mentor.id.in_(wanted["m"])))
+        rows = db.session.execute(
+            db.select(Mentor.id, Mentor.name).where(Mentor.id.in_(wanted["m"])))
         out |= {f"m{i}": name for i, name in rows}
     if wanted["l"]:
         rows = db.session.execute(

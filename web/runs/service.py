@@ -26,16 +26,19 @@ class TransitionError(Exception):
     """The action is not possible in the proposal's current state; the message says why."""
 
 
-def create_run(user: User, participant_ids: list[int], *, time_limit: float, weights: dict | None = None) -> SolveRun:
+def create_run(user: User, participant_ids: list[int], *, time_limit: float,
+               weights: dict | None = None) -> SolveRun:
     """Create and commit a queued run; supersede older queued runs for the same scope."""
     scope = sorted(set(participant_ids))
     older = db.session.scalars(
-        select(SolveRun).where(SolveRun.status == RunStatus.QUEUED, SolveRun.requested_by_id == user.id)
+        select(SolveRun).where(SolveRun.status == RunStatus.QUEUED,
+                               SolveRun.requested_by_id == user.id)
     ).all()
     for run in older:
         if sorted(run.scope) == scope:
             run.status, run.phase, run.finished_at = RunStatus.SUPERSEDED, "superseded", utcnow()
-    run = SolveRun(requested_by_id=user.id, scope=scope, weights=weights or {}, time_limit=time_limit)
+    run = SolveRun(requested_by_id=user.id, scope=scope, weights=weights or {},
+                   time_limit=time_limit)
     db.session.add(run)
     db.session.flush()
     for participant_id in scope:
@@ -52,7 +55,8 @@ def log_event(participant_id: int, user: User | None, kind: str, **detail) -> Ca
     return event
 
 
-def _decide(proposal: Proposal, user: User, status: ProposalStatus, reason: str | None = None) -> None:
+def _decide(proposal: Proposal, user: User, status: ProposalStatus,
+            reason: str | None = None) -> None:
     proposal.status = status
     proposal.decided_by_id, proposal.decided_at = user.id, utcnow()
     proposal.decision_reason = reason
@@ -119,14 +123,16 @@ def confirm(proposal: Proposal, user: User) -> None:
     mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id)
                                .with_for_update().execution_options(populate_existing=True))
     active = Proposal.status == ProposalStatus.ACTIVE
-    used_slots = db.session.scalar(select(func.count()).where(active, Proposal.placement_id == placement.id))
+    used_slots = db.session.scalar(
+        select(func.count()).where(active, Proposal.placement_id == placement.id))
     used_hours, used_people = db.session.execute(
         select(func.coalesce(func.sum(Proposal.hours), 0), func.count()).where(
             active, Proposal.mentor_id == mentor.id)
     ).one()
     if placement.status != "open" or used_slots >= placement.slots:
         raise TransitionError(_("The placement has no free slot any more."))
-    if used_hours + proposal.hours > mentor.capacity_hours or used_people >= mentor.max_participants:
+    if (used_hours + proposal.hours > mentor.capacity_hours
+            or used_people >= mentor.max_participants):
         raise TransitionError(_("This would take you over your weekly capacity."))
     _decide(proposal, user, ProposalStatus.ACTIVE)
     proposal.participant.status = "active"

@@ -7,5 +7,6 @@ from web.forms_common import Form
 
 class TokenForm(Form):
     name = StringField(_l("What the token is for"), validators=[DataRequired(), Length(max=80)],
-                       description=_l("E.g. 'case system integration'. You see the token only once."))
+                       description=_l("E.g. 'case system integration'. "
+                                      "You see the token only once."))
     submit = SubmitField(_l("Create token"))
