@@ -26,17 +26,17 @@ RESULT_FORMAT = "mentor-match-result/1"
 
 def _match(problem: dict, i: int, li: int, mj: int, h: int, w: dict) -> dict:
     p = problem["participants"][i]
-    l, m = problem["placements"][li], problem["mentors"][mj]
+    pl, m = problem["placements"][li], problem["mentors"][mj]
     areas = p.get("areas") or []
-    reasons = [f"{l['area']} is wish {areas.index(l['area']) + 1} of {len(areas)}"
+    reasons = [f"{pl['area']} is wish {areas.index(pl['area']) + 1} of {len(areas)}"
                if areas else "any area wished"]
     if m["id"] == p.get("current_mentor"):
         reasons.append(f"keeps current mentor {m['id']}")
     if p.get("pinned"):
         reasons.append("confirmed (pinned) match")
-    reasons.append(f"{dist(p, l):.1f} km")
-    return {"participant": p["id"], "placement": l["id"], "mentor": m["id"], "hours": int(h),
-            "score": score(p, l, m, int(h), w), "reasons": reasons}
+    reasons.append(f"{dist(p, pl):.1f} km")
+    return {"participant": p["id"], "placement": pl["id"], "mentor": m["id"], "hours": int(h),
+            "score": score(p, pl, m, int(h), w), "reasons": reasons}
 
 
 def _result(problem: dict, chosen: dict[int, tuple[int, int, int]], n_opt: np.ndarray,
@@ -66,7 +66,7 @@ def _result(problem: dict, chosen: dict[int, tuple[int, int, int]], n_opt: np.nd
 
 
 def _pins(problem: dict) -> dict[int, tuple[int, int, int]]:
-    lix = {l["id"]: k for k, l in enumerate(problem["placements"])}
+    lix = {pl["id"]: k for k, pl in enumerate(problem["placements"])}
     mix = {m["id"]: k for k, m in enumerate(problem["mentors"])}
     return {i: (lix[p["pinned"]["placement"]], mix[p["pinned"]["mentor"]], p["pinned"]["hours"])
             for i, p in enumerate(problem["participants"]) if p.get("pinned")}
@@ -110,7 +110,7 @@ def greedy(problem: dict, *, time_limit: float | None = None, num_workers: int =
     P, L, M = problem["participants"], problem["placements"], problem["mentors"]
     en = Enumerator(problem)
     pins = _pins(problem)
-    slots = np.array([l["slots"] for l in L], dtype=np.int64)
+    slots = np.array([pl["slots"] for pl in L], dtype=np.int64)
     cap = np.array([m["capacity_hours"] for m in M], dtype=np.int64)
     left = np.array([m["max_participants"] for m in M], dtype=np.int64)
     for li, mj, h in pins.values():

@@ -19,7 +19,7 @@ def cover_options(cover: dict):
     Base score is the section-5 score at c = hours_min; each further hour adds 2 * priority.
     """
     P = {p["id"]: p for p in cover["participants"]}
-    L = {l["id"]: l for l in cover["placements"]}
+    L = {pl["id"]: pl for pl in cover["placements"]}
     absent = set(cover["absent"])
     known = cover.get("known") or {}
     todo = [a for a in cover["assignments"] if a["mentor"] in absent]
@@ -32,17 +32,17 @@ def cover_options(cover: dict):
     spare = {k: max(0, v) for k, v in spare.items()}
     opts = []
     for a in todo:
-        p, l = P[a["participant"]], L[a["placement"]]
+        p, pl = P[a["participant"]], L[a["placement"]]
         row = []
         if p["hours_min"] <= a["hours"]:
             for s in cover["mentors"]:
                 if s["id"] in absent or spare[s["id"]] < p["hours_min"] or count[s["id"]] < 1:
                     continue
-                if any(b.startswith(_COVER_RULES) for b in pair_ok(p, l, s)):
+                if any(b.startswith(_COVER_RULES) for b in pair_ok(p, pl, s)):
                     continue
-                base = cover_score(p, l, s, p["hours_min"], known.get(p["id"], []))
+                base = cover_score(p, pl, s, p["hours_min"], known.get(p["id"], []))
                 row.append((s["id"], base))
-        opts.append((a, p, l, row))
+        opts.append((a, p, pl, row))
     return opts, spare, count
 
 
@@ -51,15 +51,15 @@ def _cover_result(cover: dict, chosen: dict, opts, status: str, bound: float, t0
     known = cover.get("known") or {}
     M = {m["id"]: m for m in cover["mentors"]}
     matches, unmatched = [], []
-    for a, p, l, row in opts:
+    for a, p, pl, row in opts:
         pid = p["id"]
         if pid in chosen:
             sid, c = chosen[pid]
             s = M[sid]
-            who = ("colleague at the workplace" if s["employer"] == l["employer"]
+            who = ("colleague at the workplace" if s["employer"] == pl["employer"]
                    else "external support person")
-            matches.append({"participant": pid, "placement": l["id"], "mentor": sid,
-                            "hours": int(c), "score": cover_score(p, l, s, c, known.get(pid, [])),
+            matches.append({"participant": pid, "placement": pl["id"], "mentor": sid,
+                            "hours": int(c), "score": cover_score(p, pl, s, c, known.get(pid, [])),
                             "reasons": [who]})
         else:
             why = ("no substitute has the skills, a shared day, reach and spare hours"
@@ -110,19 +110,19 @@ def mip_cover(cover: dict, *, time_limit: float = 60.0, num_workers: int = 1) ->
         return _cover_result(cover, {}, opts, "OPTIMAL", 0.0, t0, solver="highs-mip")
     subs = sorted({sid for _, sid, _ in trip})
     six = {s: j for j, s in enumerate(subs)}
-    T, K, S = len(trip), len(opts), len(subs)
+    K, S = len(opts), len(subs)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", int(num_workers))
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("mip_rel_gap", 1e-7)
     inf = highspy.kHighsInf
-    for k, sid, base in trip:
+    for k, _sid, _base in trip:
         a, p = opts[k][0], opts[k][1]
         span = a["hours"] - p["hours_min"]
         h.addVar(0, 1)
         h.addVar(0, span)
-    for t, (k, sid, base) in enumerate(trip):
+    for t, (k, _sid, base) in enumerate(trip):
         prio = opts[k][1].get("priority", 1)
         h.changeColCost(2 * t, base)
         h.changeColCost(2 * t + 1, 2 * prio)

@@ -88,7 +88,10 @@ class Bench:
 
     # -- data --------------------------------------------------------------------------------
     def world(self, n: int):
-        """n waiting participants, n slots, one mentor with room for all; returns the runs' consultant."""
+        """n waiting participants, n slots, one mentor with room for all.
+
+        Returns the runs' consultant.
+        """
         from tests.factories import Factory
         from web.extensions import db
 
@@ -121,13 +124,16 @@ class Bench:
 
         consultant, placement, mentor, (person,) = self.world(1)
         person.status = "active"
-        db.session.add(Proposal(participant_id=person.id, placement_id=placement.id, mentor_id=mentor.id,
-                                hours=4, status=ProposalStatus.ACTIVE))
+        db.session.add(Proposal(participant_id=person.id, placement_id=placement.id,
+                                mentor_id=mentor.id, hours=4, status=ProposalStatus.ACTIVE))
         db.session.commit()
         return person.id
 
     def outcome(self, run_ids: list[int], active_ids: list[int] = ()) -> dict:
-        """Done runs, and losses: unfinished runs, runs with a wrong number of proposals, lost assignments."""
+        """Done runs, and losses.
+
+        Losses are unfinished runs, runs with a wrong number of proposals and lost assignments.
+        """
         from web.extensions import db
         from web.models import Proposal, ProposalStatus, RunStatus, SolveRun
 
@@ -136,7 +142,8 @@ class Bench:
         done = [r for r in runs if r.status == RunStatus.DONE]
         bad_sets = [r for r in done if len(r.proposals) != r.matched_count]
         kept = db.session.scalar(db.select(db.func.count()).select_from(Proposal).where(
-            Proposal.participant_id.in_(active_ids), Proposal.status == ProposalStatus.ACTIVE)) if active_ids else 0
+            Proposal.participant_id.in_(active_ids),
+            Proposal.status == ProposalStatus.ACTIVE)) if active_ids else 0
         return {"done": len(done), "unfinished": len(runs) - len(done), "bad_sets": len(bad_sets),
                 "lost_assignments": len(active_ids) - kept,
                 "attempts": sum(r.attempts for r in runs)}
@@ -184,8 +191,10 @@ def sigkill_mid_solve(b: Bench) -> dict:
     b.wait_done(runs)
     out = b.outcome(runs)
     b.stop_all()
-    return row("worker SIGKILL mid-solve (worker, scheduler, horse)", len(runs), out, time.monotonic() - t,
-               f"stale heartbeat → sweeper re-enqueued; {out['attempts']} executions for {len(runs)} runs")
+    return row("worker SIGKILL mid-solve (worker, scheduler, horse)", len(runs), out,
+               time.monotonic() - t,
+               f"stale heartbeat → sweeper re-enqueued; {out['attempts']} executions "
+               f"for {len(runs)} runs")
 
 
 def redis_flushall(b: Bench) -> dict:
@@ -231,7 +240,8 @@ def redis_restart(b: Bench) -> dict:
     out = b.outcome(runs, keep)
     alive = [name for name, (p, _) in b.procs.items() if p.poll() is None]
     b.stop_all()
-    return row("Redis restart (down 5 s, data not saved) mid-solve", len(runs), out, time.monotonic() - t,
+    return row("Redis restart (down 5 s, data not saved) mid-solve", len(runs), out,
+               time.monotonic() - t,
                f"processes alive after: {', '.join(alive)}")
 
 
@@ -252,16 +262,18 @@ def database_unavailable(b: Bench) -> dict:
     else:
         b.start_service(MM_FAULT_SOLVE_DELAY="2")
         b.wait_phase(runs[0], "solving")
-        db.session.execute(db.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                                   "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        db.session.execute(db.text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         db.session.commit()
         how = "PostgreSQL connections terminated mid-solve"
     b.wait_done(runs, timeout=240)
     out = b.outcome(runs)
     b.stop_all()
     return row(f"database unavailable: {how}", len(runs), out, time.monotonic() - t,
-               "no run failed: transient errors are retried with back-off, pool_pre_ping re-opens lost "
-               f"connections; {out['attempts']} executions for {len(runs)} runs")
+               "no run failed: transient errors are retried with back-off, "
+               "pool_pre_ping re-opens lost connections; "
+               f"{out['attempts']} executions for {len(runs)} runs")
 
 
 def duplicate_execution(b: Bench) -> dict:
@@ -283,7 +295,8 @@ def duplicate_execution(b: Bench) -> dict:
     pending = Queue(b.prefix + "match", connection=b.app.extensions["mm_redis"]).count
     b.stop_all()
     return row("one run enqueued twice, two workers", len(runs), out, time.monotonic() - t,
-               f"claim lets one execution store; {out['attempts']} stored executions, {pending} jobs left")
+               f"claim lets one execution store; {out['attempts']} stored executions, "
+               f"{pending} jobs left")
 
 
 def concurrent_confirms(b: Bench) -> dict:
@@ -300,7 +313,8 @@ def concurrent_confirms(b: Bench) -> dict:
     ctx = mp.get_context("fork")
     barrier, out = ctx.Barrier(len(props)), ctx.Queue()
     t = time.monotonic()
-    procs = [ctx.Process(target=confirm_in_process, args=(b.config, p.id, consultant.id, barrier, out, 0.3))
+    procs = [ctx.Process(target=confirm_in_process,
+                         args=(b.config, p.id, consultant.id, barrier, out, 0.3))
              for p in props]
     for p in procs:
         p.start()
@@ -313,13 +327,14 @@ def concurrent_confirms(b: Bench) -> dict:
     ok = sum(r[0] == "ok" for r in results)
     errors = sum(r[0] == "error" for r in results)
     return {"fault": f"{len(props)} concurrent confirms for 1 slot", "affected": len(props),
-            "recovered": len(props) - errors, "lost": max(0, active - 1), "seconds": time.monotonic() - t,
-            "notes": f"{ok} confirmed, {len(props) - ok - errors} refused with a message, {errors} errors; "
-                     f"overbooked: {max(0, active - 1)}"}
+            "recovered": len(props) - errors, "lost": max(0, active - 1),
+            "seconds": time.monotonic() - t,
+            "notes": f"{ok} confirmed, {len(props) - ok - errors} refused with a message, "
+                     f"{errors} errors; overbooked: {max(0, active - 1)}"}
 
 
-FAULTS = [sigkill_mid_solve, redis_flushall, redis_restart, database_unavailable, duplicate_execution,
-          concurrent_confirms]
+FAULTS = [sigkill_mid_solve, redis_flushall, redis_restart, database_unavailable,
+          duplicate_execution, concurrent_confirms]
 
 
 def table(rows: list[dict]) -> str:
@@ -336,8 +351,10 @@ def write_docs(text: str, command: str, db_kind: str) -> None:
     block = (f"<!-- faults:begin -->\nMeasured with `{command}` ({db_kind}, "
              f"{'embedded' if not os.environ.get('REDIS_URL') else 'external'} Redis) "
              f"on {time.strftime('%Y-%m-%d')}:\n\n{text}\n<!-- faults:end -->")
-    old = doc.read_text() if doc.exists() else "# Reliability\n\n<!-- faults:begin -->\n<!-- faults:end -->\n"
-    doc.write_text(re.sub(r"<!-- faults:begin -->.*?<!-- faults:end -->", lambda _: block, old, flags=re.S))
+    old = (doc.read_text() if doc.exists()
+           else "# Reliability\n\n<!-- faults:begin -->\n<!-- faults:end -->\n")
+    doc.write_text(re.sub(r"<!-- faults:begin -->.*?<!-- faults:end -->", lambda _: block, old,
+                          flags=re.S))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -345,7 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per fault (default 3)")
     parser.add_argument("--only", help="comma-separated fault function names")
     parser.add_argument("--no-docs", action="store_true", help="do not update docs/reliability.md")
-    parser.add_argument("--keep", action="store_true", help="keep the scratch folder (process logs)")
+    parser.add_argument("--keep", action="store_true",
+                        help="keep the scratch folder (process logs)")
     args = parser.parse_args(argv)
     chosen = [f for f in FAULTS if not args.only or f.__name__ in args.only.split(",")]
     rows = []
@@ -377,7 +395,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_docs:
 
         kind = "PostgreSQL" if "postgresql" in bench.db_url else "SQLite"
-        write_docs(text, "python -m bench.faults" + (f" --runs {args.runs}" if args.runs != 3 else ""), kind)
+        runs_arg = f" --runs {args.runs}" if args.runs != 3 else ""
+        write_docs(text, "python -m bench.faults" + runs_arg, kind)
     return 0 if all(r["lost"] == 0 for r in rows) else 1
 
 

@@ -58,41 +58,41 @@ def day_mask(days: list[str]) -> int:
     return sum(1 << DAYS.index(d) for d in days)
 
 
-def base_score(p: dict, l: dict, m: dict, d_pl: float, w: dict) -> float:
+def base_score(p: dict, pl: dict, m: dict, d_pl: float, w: dict) -> float:
     """Section-3 score without the hours term."""
     areas = p.get("areas") or []
     k = len(areas)
-    area = (k - areas.index(l["area"])) if k and l["area"] in areas else 0
+    area = (k - areas.index(pl["area"])) if k and pl["area"] in areas else 0
     prio = p.get("priority", 1)
     keep_m = w["keep_mentor"] if m["id"] == p.get("current_mentor") else 0.0
-    keep_l = w["keep_placement"] if l["id"] == p.get("current_placement") else 0.0
+    keep_l = w["keep_placement"] if pl["id"] == p.get("current_placement") else 0.0
     return prio * (w["match"] + w["area"] * area + keep_m + keep_l) - w["travel_km"] * d_pl
 
 
-def score(p: dict, l: dict, m: dict, hours: int, w: dict) -> float:
+def score(p: dict, pl: dict, m: dict, hours: int, w: dict) -> float:
     """The full section-3 score of one match."""
-    return base_score(p, l, m, dist(p, l), w) + w["hours"] * p.get("priority", 1) * hours
+    return base_score(p, pl, m, dist(p, pl), w) + w["hours"] * p.get("priority", 1) * hours
 
 
-def pair_ok(p: dict, l: dict, m: dict) -> list[str]:
-    """Which of rules 1-7 the triple (p, l, m) breaks; empty means allowed."""
+def pair_ok(p: dict, pl: dict, m: dict) -> list[str]:
+    """Which of rules 1-7 the triple (p, pl, m) breaks; empty means allowed."""
     bad = []
-    if p.get("areas") and l["area"] not in p["areas"]:
+    if p.get("areas") and pl["area"] not in p["areas"]:
         bad.append("rule 1: area not wished")
-    if not set(l.get("requirements") or []) <= set(p.get("attributes") or []):
+    if not set(pl.get("requirements") or []) <= set(p.get("attributes") or []):
         bad.append("rule 2: placement requirement missing")
     if not set(p.get("needs") or []) <= set(m.get("skills") or []):
         bad.append("rule 3: mentor lacks a needed skill")
-    if not set(p["days"]) & set(l["days"]) & set(m["days"]):
+    if not set(p["days"]) & set(pl["days"]) & set(m["days"]):
         bad.append("rule 4: no shared day")
-    if dist(p, l) > p["max_travel_km"]:
+    if dist(p, pl) > p["max_travel_km"]:
         bad.append("rule 5: placement too far")
-    if not (m["employer"] is not None and m["employer"] == l["employer"]):
-        if m["employer"] is not None or dist(m, l) > m["max_travel_km"]:
+    if not (m["employer"] is not None and m["employer"] == pl["employer"]):
+        if m["employer"] is not None or dist(m, pl) > m["max_travel_km"]:
             bad.append("rule 6: mentor not at employer and not in reach")
     if m["id"] in (p.get("excluded_mentors") or []):
         bad.append("rule 7: mentor excluded")
-    if l["id"] in (p.get("excluded_placements") or []):
+    if pl["id"] in (p.get("excluded_placements") or []):
         bad.append("rule 7: placement excluded")
     return bad
 
@@ -102,7 +102,7 @@ class Candidates:
     """Feasible triples as parallel arrays, sorted by participant index."""
 
     p: np.ndarray  # participant index
-    l: np.ndarray  # placement index
+    pl: np.ndarray  # placement index
     m: np.ndarray  # mentor index
     dist: np.ndarray  # km participant -> placement
     base: np.ndarray  # section-3 score without the hours term
@@ -129,10 +129,10 @@ def _mentors_per_placement(problem: dict) -> list[np.ndarray]:
     ext_lon = np.array([mentors[j]["location"]["lon"] for j in ext], dtype=float)
     ext_reach = np.array([mentors[j]["max_travel_km"] for j in ext], dtype=float)
     out = []
-    for l in problem["placements"]:
-        own = by_employer.get(l["employer"], [])
+    for pl in problem["placements"]:
+        own = by_employer.get(pl["employer"], [])
         if len(ext_a):
-            d = haversine_many(l["location"]["lat"], l["location"]["lon"], ext_lat, ext_lon)
+            d = haversine_many(pl["location"]["lat"], pl["location"]["lon"], ext_lat, ext_lon)
             near = ext_a[d <= ext_reach]
         else:
             near = ext_a
@@ -152,13 +152,13 @@ class Enumerator:
         self.problem = problem
         L, M = problem["placements"], problem["mentors"]
         self.w = weights_of(problem)
-        self.l_lat = np.array([l["location"]["lat"] for l in L], dtype=float)
-        self.l_lon = np.array([l["location"]["lon"] for l in L], dtype=float)
-        self.l_mask = np.array([day_mask(l["days"]) for l in L], dtype=np.int64)
-        self.l_req = [frozenset(l.get("requirements") or []) for l in L]
+        self.l_lat = np.array([pl["location"]["lat"] for pl in L], dtype=float)
+        self.l_lon = np.array([pl["location"]["lon"] for pl in L], dtype=float)
+        self.l_mask = np.array([day_mask(pl["days"]) for pl in L], dtype=np.int64)
+        self.l_req = [frozenset(pl.get("requirements") or []) for pl in L]
         by_area: dict[str, list[int]] = {}
-        for i, l in enumerate(L):
-            by_area.setdefault(l["area"], []).append(i)
+        for i, pl in enumerate(L):
+            by_area.setdefault(pl["area"], []).append(i)
         self.by_area = {a: np.array(ix, dtype=np.int64) for a, ix in by_area.items()}
         self.all_l = np.arange(len(L), dtype=np.int64)
         self.m_mask = np.array([day_mask(m["days"]) for m in M], dtype=np.int64)
@@ -166,7 +166,7 @@ class Enumerator:
                                for m in M])
         self.m_skills = [frozenset(m.get("skills") or []) for m in M]
         self.m_ix = {m["id"]: j for j, m in enumerate(M)}
-        self.l_ix = {l["id"]: i for i, l in enumerate(L)}
+        self.l_ix = {pl["id"]: i for i, pl in enumerate(L)}
         self.per_l = _mentors_per_placement(problem)
         self._qual: dict[frozenset, np.ndarray] = {}
 
@@ -232,14 +232,14 @@ def enumerate_candidates(problem: dict) -> Candidates:
     prio = np.array([p.get("priority", 1) for p in P], dtype=float)
     hmin = np.array([p["hours_min"] for p in P], dtype=np.int64)
     hmax = np.array([p["hours_max"] for p in P], dtype=np.int64)
-    return Candidates(p=pi, l=cat[0].astype(np.int64), m=cat[1].astype(np.int64),
+    return Candidates(p=pi, pl=cat[0].astype(np.int64), m=cat[1].astype(np.int64),
                       dist=cat[2], base=cat[3], hour_coef=en.w["hours"] * prio[pi],
                       hmin=hmin[pi], hmax=hmax[pi])
 
 
 def pin_conflicts(problem: dict) -> list[dict]:
     """Conflicts among pinned matches (rules 1-8 each, 9-10 together), spec section 6."""
-    L = {l["id"]: l for l in problem["placements"]}
+    L = {pl["id"]: pl for pl in problem["placements"]}
     M = {m["id"]: m for m in problem["mentors"]}
     out = []
     slots: dict[str, list[str]] = {}
@@ -248,12 +248,12 @@ def pin_conflicts(problem: dict) -> list[dict]:
         pin = p.get("pinned")
         if not pin:
             continue
-        l, m, h = L[pin["placement"]], M[pin["mentor"]], pin["hours"]
-        for why in pair_ok(p, l, m):
-            out.append({"records": [p["id"], l["id"], m["id"]], "reason": f"pin breaks {why}"})
+        pl, m, h = L[pin["placement"]], M[pin["mentor"]], pin["hours"]
+        for why in pair_ok(p, pl, m):
+            out.append({"records": [p["id"], pl["id"], m["id"]], "reason": f"pin breaks {why}"})
         if not p["hours_min"] <= h <= p["hours_max"]:
             out.append({"records": [p["id"]], "reason": "pin breaks rule 8: hours out of range"})
-        slots.setdefault(l["id"], []).append(p["id"])
+        slots.setdefault(pl["id"], []).append(p["id"])
         hours.setdefault(m["id"], []).append((p["id"], h))
     for lid, ps in slots.items():
         if len(ps) > L[lid]["slots"]:
@@ -269,21 +269,21 @@ def pin_conflicts(problem: dict) -> list[dict]:
 def no_candidate_reason(problem: dict, p: dict) -> str:
     """A reason a consultant can act on, for a participant with no allowed triple."""
     L, M = problem["placements"], problem["mentors"]
-    near = [l for l in L if dist(p, l) <= p["max_travel_km"]]
+    near = [pl for pl in L if dist(p, pl) <= p["max_travel_km"]]
     if not near:
         return f"no placement within {p['max_travel_km']:g} km"
     areas = p.get("areas") or []
     if areas:
-        near = [l for l in near if l["area"] in areas]
+        near = [pl for pl in near if pl["area"] in areas]
         if not near:
             return f"no placement within {p['max_travel_km']:g} km offers {', '.join(areas)}"
     attrs = set(p.get("attributes") or [])
-    fit = [l for l in near if set(l.get("requirements") or []) <= attrs]
+    fit = [pl for pl in near if set(pl.get("requirements") or []) <= attrs]
     if not fit:
         return "every placement in reach requires " + ", ".join(
-            sorted({r for l in near for r in l.get("requirements") or []} - attrs))
+            sorted({r for pl in near for r in pl.get("requirements") or []} - attrs))
     ex = set(p.get("excluded_placements") or [])
-    fit = [l for l in fit if l["id"] not in ex and set(l["days"]) & set(p["days"])]
+    fit = [pl for pl in fit if pl["id"] not in ex and set(pl["days"]) & set(p["days"])]
     if not fit:
         return "no placement in reach shares a day with the participant (or all are excluded)"
     needs = set(p.get("needs") or [])

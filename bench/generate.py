@@ -163,8 +163,8 @@ def _mentors(rng: random.Random, n: int, placements: list[dict], towns: list[tup
         colleague = rng.random() < 0.75
         skills = [s for s, pr in SKILLS.items() if rng.random() < pr[0 if colleague else 1]]
         if colleague:
-            l = rng.choices(placements, weights=[x["slots"] for x in placements])[0]
-            employer, loc, reach = l["employer"], dict(l["location"]), 0
+            pl = rng.choices(placements, weights=[x["slots"] for x in placements])[0]
+            employer, loc, reach = pl["employer"], dict(pl["location"]), 0
             cap, maxp = rng.randint(5, 20), rng.choices([1, 2, 3], [40, 40, 20])[0]
             days = _days(rng, rng.choice([3, 4, 5]), 0.05)
         else:
@@ -185,7 +185,8 @@ def _history(rng: random.Random, problem: dict) -> None:
     for p in P:
         r = rng.random()
         if r < 0.06:
-            near = [l for l in rng.sample(L, min(len(L), 50)) if dist(p, l) <= p["max_travel_km"]]
+            near = [pl for pl in rng.sample(L, min(len(L), 50))
+                    if dist(p, pl) <= p["max_travel_km"]]
             if near:
                 p["current_placement"] = near[0]["id"]
         if rng.random() < 0.08:
@@ -234,7 +235,7 @@ def make_cover(problem: dict, seed: int, n_cover: int = 10) -> dict:
     res = greedy(cover)
     asg = [{k: x[k] for k in ("participant", "placement", "mentor", "hours")}
            for x in res["matches"]]
-    L = {l["id"]: l for l in cover["placements"]}
+    L = {pl["id"]: pl for pl in cover["placements"]}
     M = cover["mentors"]
     absent = rng.choice([m for m in M if m["employer"] is None])
     # The absent support person carries a caseload of the nearest assigned participants.
@@ -250,9 +251,9 @@ def make_cover(problem: dict, seed: int, n_cover: int = 10) -> dict:
                                            sum(a["hours"] for a in chosen)))
     known = {}
     for a in chosen:
-        l = L[a["placement"]]
+        pl = L[a["placement"]]
         pool = [m["id"] for m in M if m["id"] != absent["id"] and (
-            m["employer"] == l["employer"] or (m["employer"] is None and dist(m, l) <= 15))]
+            m["employer"] == pl["employer"] or (m["employer"] is None and dist(m, pl) <= 15))]
         if pool:
             known[a["participant"]] = sorted(rng.sample(pool, min(len(pool), rng.randint(1, 2))))
     cover.update({"format": "mentor-cover/1", "assignments": asg,

@@ -48,15 +48,18 @@ HIGHS_TAIL = r"""
 name, n, limit = {name!r}, {n!r}, {limit!r}
 t = time.monotonic()
 prob = parse_problem(generate(*n, seed=0))
-caps = (np.array([pl.slots for pl in prob.placements]), np.array([m.capacity_hours for m in prob.mentors]),
+caps = (np.array([pl.slots for pl in prob.placements]),
+        np.array([m.capacity_hours for m in prob.mentors]),
         np.array([m.max_participants for m in prob.mentors]))
 pr = build_pairs(prob, list(range(len(prob.participants))), *caps)
 form = HighsForm(pr)
 x, bound = form.mip(limit - (time.monotonic() - t))
 obj = float(form.c @ x) if x is not None else 0.0
-print(json.dumps({{"seconds": time.monotonic() - t, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({{"seconds": time.monotonic() - t,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "status": "MIP", "objective": obj, "bound": bound,
-                  "gap": (bound - obj) / max(1.0, abs(obj)), "matched": int(round(x[:len(pr.x_item)].sum())) if x is not None else 0}}))
+                  "gap": (bound - obj) / max(1.0, abs(obj)),
+                  "matched": int(round(x[:len(pr.x_item)].sum())) if x is not None else 0}}))
 """
 
 CHILD = r"""
@@ -81,7 +84,8 @@ else:
     r = solve_dict(data, time_limit=limit)
 sec = time.monotonic() - t
 obj, bound = r["objective"], r["bound"]
-print(json.dumps({{"seconds": sec, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+print(json.dumps({{"seconds": sec,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "status": r["status"], "objective": obj, "bound": bound,
                   "gap": (bound - obj) / max(1.0, abs(obj)), "matched": len(r["matches"]),
                   "stats": r.get("stats", {{}})}}))

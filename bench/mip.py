@@ -31,7 +31,7 @@ from bench.feasible import Candidates, enumerate_candidates, pin_conflicts, weig
 
 def _capacities(problem: dict, pins: dict):
     """Slots, mentor hours and mentor participants left after the pinned matches."""
-    slots = np.array([l["slots"] for l in problem["placements"]], dtype=float)
+    slots = np.array([pl["slots"] for pl in problem["placements"]], dtype=float)
     cap = np.array([m["capacity_hours"] for m in problem["mentors"]], dtype=float)
     maxp = np.array([m["max_participants"] for m in problem["mentors"]], dtype=float)
     for li, mj, h in pins.values():
@@ -49,7 +49,7 @@ def _triple_model(problem: dict, c: Candidates, pins: dict):
     span = (c.hmax - c.hmin).astype(float)
     tx, tz = np.arange(T), T + np.arange(T)
     r_l, r_mn, r_mh, r_link = nP, nP + nL, nP + nL + nM, nP + nL + 2 * nM
-    rows = np.concatenate([c.p, r_l + c.l, r_mn + c.m, r_mh + c.m, r_mh + c.m,
+    rows = np.concatenate([c.p, r_l + c.pl, r_mn + c.m, r_mh + c.m, r_mh + c.m,
                            r_link + tx, r_link + tx])
     cols = np.concatenate([tx, tx, tx, tx, tz, tz, tx])
     vals = np.concatenate([np.ones(3 * T), c.hmin.astype(float), np.ones(T), np.ones(T), -span])
@@ -63,7 +63,7 @@ def _triple_model(problem: dict, c: Candidates, pins: dict):
         out = {}
         for t in np.flatnonzero(x[:T] > 0.5).tolist():
             hours = int(c.hmin[t] + np.floor(x[T + t] + 1e-6))
-            out[int(c.p[t])] = (int(c.l[t]), int(c.m[t]), hours)
+            out[int(c.p[t])] = (int(c.pl[t]), int(c.m[t]), hours)
         return out
 
     return A, lower, upper, cost, col_up, T, decode
@@ -75,7 +75,7 @@ def _pair_model(problem: dict, c: Candidates, pins: dict):
     nP, nL, nM = len(P), len(problem["placements"]), len(problem["mentors"])
     slots, cap, maxp = _capacities(problem, pins)
     w = weights_of(problem)
-    pl_key, pl_of = np.unique(c.p * nL + c.l, return_inverse=True)
+    pl_key, pl_of = np.unique(c.p * nL + c.pl, return_inverse=True)
     pm_key, pm_of = np.unique(c.p * nM + c.m, return_inverse=True)
     A_, B_ = len(pl_key), len(pm_key)
     a_p, a_l = pl_key // nL, pl_key % nL

@@ -91,15 +91,15 @@ def check_problem(problem: dict) -> list[str]:
     lids, mids = _check_ids(L, "placements", errs), _check_ids(M, "mentors", errs)
     for p in P:
         _check_participant(p, lids, mids, errs)
-    for l in L:
-        n = l.get("id")
-        if not isinstance(l.get("employer"), str) or not l["employer"]:
+    for pl in L:
+        n = pl.get("id")
+        if not isinstance(pl.get("employer"), str) or not pl["employer"]:
             errs.append(f"{n}.employer: must be a non-empty string")
-        if not (_is_int(l.get("slots")) and l["slots"] >= 1):
+        if not (_is_int(pl.get("slots")) and pl["slots"] >= 1):
             errs.append(f"{n}.slots: must be an integer >= 1")
-        if not isinstance(l.get("area"), str):
+        if not isinstance(pl.get("area"), str):
             errs.append(f"{n}.area: must be a string")
-        _check_common(l, n, errs)
+        _check_common(pl, n, errs)
     for m in M:
         n = m.get("id")
         if "employer" not in m or not (m["employer"] is None or isinstance(m["employer"], str)):
@@ -121,7 +121,7 @@ def check_result(problem: dict, result: dict) -> list[str]:
     """Every hard-rule (section 2) and result-rule (section 4) violation of a result."""
     errs: list[str] = []
     P = {p["id"]: p for p in problem["participants"]}
-    L = {l["id"]: l for l in problem["placements"]}
+    L = {pl["id"]: pl for pl in problem["placements"]}
     M = {m["id"]: m for m in problem["mentors"]}
     w = weights_of(problem)
     seen: dict[str, int] = {}
@@ -132,17 +132,17 @@ def check_result(problem: dict, result: dict) -> list[str]:
     for x in result["matches"]:
         pid = x["participant"]
         seen[pid] = seen.get(pid, 0) + 1
-        p, l, m, h = P[pid], L[x["placement"]], M[x["mentor"]], x["hours"]
-        errs += [f"{pid}: {why}" for why in pair_ok(p, l, m)]
+        p, pl, m, h = P[pid], L[x["placement"]], M[x["mentor"]], x["hours"]
+        errs += [f"{pid}: {why}" for why in pair_ok(p, pl, m)]
         if not (_is_int(h) and p["hours_min"] <= h <= p["hours_max"]):
             errs.append(f"{pid}: rule 8: hours {h} outside {p['hours_min']}-{p['hours_max']}")
         pin = p.get("pinned")
-        if pin and (pin["placement"], pin["mentor"], pin["hours"]) != (l["id"], m["id"], h):
+        if pin and (pin["placement"], pin["mentor"], pin["hours"]) != (pl["id"], m["id"], h):
             errs.append(f"{pid}: rule 11: pin not kept")
-        slots[l["id"]] = slots.get(l["id"], 0) + 1
+        slots[pl["id"]] = slots.get(pl["id"], 0) + 1
         hours[m["id"]] = hours.get(m["id"], 0) + h
         count[m["id"]] = count.get(m["id"], 0) + 1
-        s = score(p, l, m, h, w)
+        s = score(p, pl, m, h, w)
         if not _close(s, x["score"]):
             errs.append(f"{pid}: score {x['score']} != recomputed {s}")
         total += s
@@ -166,19 +166,19 @@ def check_result(problem: dict, result: dict) -> list[str]:
     return errs
 
 
-def cover_score(p: dict, l: dict, s: dict, c: int, known: list[str]) -> float:
-    """Section-5 score of covering p at l by substitute s for c hours."""
-    colleague = s["employer"] is not None and s["employer"] == l["employer"]
+def cover_score(p: dict, pl: dict, s: dict, c: int, known: list[str]) -> float:
+    """Section-5 score of covering p at pl by substitute s for c hours."""
+    colleague = s["employer"] is not None and s["employer"] == pl["employer"]
     val = p.get("priority", 1) * (100 + 40 * colleague + 30 * (s["id"] in known))
     val += 2 * p.get("priority", 1) * c
-    return val - (0.0 if colleague else dist(s, l))
+    return val - (0.0 if colleague else dist(s, pl))
 
 
 def check_cover_result(cover: dict, result: dict) -> list[str]:
     """Every section-5 rule a cover result breaks."""
     errs: list[str] = []
     P = {p["id"]: p for p in cover["participants"]}
-    L = {l["id"]: l for l in cover["placements"]}
+    L = {pl["id"]: pl for pl in cover["placements"]}
     M = {m["id"]: m for m in cover["mentors"]}
     absent = set(cover["absent"])
     asg = {a["participant"]: a for a in cover["assignments"]}
@@ -198,11 +198,11 @@ def check_cover_result(cover: dict, result: dict) -> list[str]:
     for x in result["matches"]:
         pid = x["participant"]
         p, a, s, c = P[pid], asg[pid], M[x["mentor"]], x["hours"]
-        l = L[a["placement"]]
-        if x["placement"] != l["id"]:
+        pl = L[a["placement"]]
+        if x["placement"] != pl["id"]:
             errs.append(f"{pid}: placement must be the assigned one")
-        why = [b for b in pair_ok(p, l, s) if b.split(":")[0] in ("rule 3", "rule 4", "rule 6")]
-        why += [b for b in pair_ok(p, l, s) if b == "rule 7: mentor excluded"]
+        why = [b for b in pair_ok(p, pl, s) if b.split(":")[0] in ("rule 3", "rule 4", "rule 6")]
+        why += [b for b in pair_ok(p, pl, s) if b == "rule 7: mentor excluded"]
         errs += [f"{pid}: {b}" for b in why]
         if s["id"] in absent:
             errs.append(f"{pid}: substitute {s['id']} is absent")
@@ -210,7 +210,7 @@ def check_cover_result(cover: dict, result: dict) -> list[str]:
             errs.append(f"{pid}: cover hours {c} outside {p['hours_min']}-{a['hours']}")
         used_h[s["id"]] = used_h.get(s["id"], 0) + c
         used_n[s["id"]] = used_n.get(s["id"], 0) + 1
-        sc = cover_score(p, l, s, c, (cover.get("known") or {}).get(pid, []))
+        sc = cover_score(p, pl, s, c, (cover.get("known") or {}).get(pid, []))
         if not _close(sc, x["score"]):
             errs.append(f"{pid}: score {x['score']} != recomputed {sc}")
         total += sc

@@ -141,8 +141,8 @@ def _fmt(x, spec: str) -> str:
 
 
 def table(rows: list[dict], kind: str) -> str:
-    head = ("| size | solver | limit s | status | runs | wall s | solver s | peak RSS MB | objective "
-            "| bound | gap | matched | checks | note |\n"
+    head = ("| size | solver | limit s | status | runs | wall s | solver s | peak RSS MB "
+            "| objective | bound | gap | matched | checks | note |\n"
             "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     lines = [head]
     for r in (r for r in rows if r["kind"] == kind):

@@ -69,7 +69,8 @@ def _cell(r: dict) -> str:
 
 def write(rows: list[dict], a, argv: list[str], load: str) -> None:
     cmd = "python -m bench.seeds " + " ".join(shlex.quote(x) for x in argv)
-    lines = [f"| seed | {' | '.join(SOLVERS)} | same objective |", "|---|" + "---|" * (len(SOLVERS) + 1)]
+    lines = [f"| seed | {' | '.join(SOLVERS)} | same objective |",
+             "|---|" + "---|" * (len(SOLVERS) + 1)]
     for r in rows:
         objs = {round(r[s]["objective"], 4) for s in SOLVERS
                 if r[s]["status"] == "OPTIMAL" and r[s]["objective"] is not None}

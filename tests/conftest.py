@@ -78,9 +78,11 @@ def database_url(database_template, tmp_path):
     engine = sa.create_engine(where)
     with engine.begin() as c:
         tables = [r[0] for r in c.execute(sa.text(
-            "SELECT tablename FROM pg_tables WHERE schemaname='public' AND tablename <> 'alembic_version'"))]
+            "SELECT tablename FROM pg_tables "
+            "WHERE schemaname='public' AND tablename <> 'alembic_version'"))]
         if tables:
-            c.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            c.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables)
+                              + " RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 

@@ -63,7 +63,8 @@ def live_server(app):
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
-            pytest.fail("chromium is missing on CI: `make test` installs it (scripts/ensure-chromium.sh)")
+            pytest.fail("chromium is missing on CI: "
+                        "`make test` installs it (scripts/ensure-chromium.sh)")
         pytest.skip("chromium is not installed; run `make browser` as root")
     from playwright.sync_api import sync_playwright
 
@@ -100,7 +101,7 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
         if value:
             return value
         time.sleep(interval)
-    raise AssertionError("condition not met within %.0f s" % timeout)
+    raise AssertionError(f"condition not met within {timeout:.0f} s")
 
 
 def skip_unless_tool(name: str) -> None:

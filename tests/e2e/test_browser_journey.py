@@ -18,7 +18,7 @@ def login(page, base, email):
 
 
 def test_consultant_to_mentor_journey(app, db, make, live_server, worker, page):
-    consultant = make.user("consultant", email="c@demo.dk")
+    make.user("consultant", email="c@demo.dk")
     mentor_user = make.user("mentor", email="m@demo.dk")
     employer = make.employer(name="Café Kornet")
     make.placement(employer, title="Café Kornet: køkken", slots=1)

@@ -1,4 +1,7 @@
-"""The job consultant's day in a browser: pause and reopen, request with a weight, decide, run again."""
+"""The job consultant's day in a browser.
+
+Pause and reopen, request with a weight, decide, run again.
+"""
 
 
 import pytest
@@ -75,7 +78,8 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
     db.session.expire_all()
     runs = db.session.scalars(db.select(SolveRun).order_by(SolveRun.id)).all()
     assert len(runs) == 2 and len(runs[1].scope) == 2 and runs[1].weights == {"travel_km": 2.5}
-    rejected = db.session.scalar(db.select(Proposal).where(Proposal.status == ProposalStatus.REJECTED))
+    rejected = db.session.scalar(
+        db.select(Proposal).where(Proposal.status == ProposalStatus.REJECTED))
     assert rejected.decision_reason == "timing" and rejected.participant_id in runs[1].scope
 
     # the case page tells the story

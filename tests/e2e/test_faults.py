@@ -1,4 +1,7 @@
-"""Real worker processes under faults: a SIGKILLed worker, and a cover job next to a long match run."""
+"""Real worker processes under faults.
+
+A SIGKILLed worker, and a cover job next to a long match run.
+"""
 
 from __future__ import annotations
 
@@ -67,7 +70,8 @@ def test_a_worker_killed_mid_solve_is_replaced_and_the_run_finishes_once(app, db
     enqueue_solve(run)
     doomed = spawn("doomed", "workers.worker", MM_FAULT_SOLVE_DELAY="600")  # hangs in "solving"
     wait_for(lambda: _run(db, run.id).phase == "solving", timeout=60)
-    kill_tree(doomed.pid)  # SIGKILL the worker, its scheduler and its forked horse (own group): no goodbye
+    # SIGKILL the worker, its scheduler and its forked horse (own group): no goodbye
+    kill_tree(doomed.pid)
     doomed.wait()
     assert _run(db, run.id).status == RunStatus.RUNNING  # nobody told the database
 
@@ -77,7 +81,8 @@ def test_a_worker_killed_mid_solve_is_replaced_and_the_run_finishes_once(app, db
     run = _run(db, run.id)
     assert run.status == RunStatus.DONE, run.error
     assert run.attempts == 2
-    stored = db.session.scalar(db.select(db.func.count()).select_from(Proposal).where(Proposal.run_id == run.id))
+    stored = db.session.scalar(
+        db.select(db.func.count()).select_from(Proposal).where(Proposal.run_id == run.id))
     assert stored == run.matched_count == 2
 
 

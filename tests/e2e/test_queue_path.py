@@ -30,7 +30,7 @@ def test_request_is_solved_by_a_real_worker(app, db, make, auth, client, worker)
     assert run.status == RunStatus.DONE, run.error
     assert run.matched_count == 2 and len(run.unmatched) == 1  # two slots, three people
     status = client.get(f"/runs/{run.id}/status").get_json()
-    assert status == {"status": "done", "phase": "done", "progress": 100, "finished": True, "error": None,
-                      "phase_text": "Færdig", "status_text": "Færdig", "time_limit": 3,
-                      "elapsed": status["elapsed"]}
+    assert status == {"status": "done", "phase": "done", "progress": 100, "finished": True,
+                      "error": None, "phase_text": "Færdig", "status_text": "Færdig",
+                      "time_limit": 3, "elapsed": status["elapsed"]}
     assert isinstance(status["elapsed"], (int, float))

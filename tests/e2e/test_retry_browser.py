@@ -18,11 +18,13 @@ def test_consultant_retries_a_failed_run(app, db, make, live_server, worker, pag
     make.mentor(employer)
     person = make.participant(consultant)
     run = service.create_run(consultant, [person.id], time_limit=2)
-    fail_run(run.id, None, "Databasen eller jobkøen var ikke tilgængelig, heller ikke efter flere forsøg.")
+    fail_run(run.id, None,
+             "Databasen eller jobkøen var ikke tilgængelig, heller ikke efter flere forsøg.")
 
     login(page, live_server, "c@demo.dk")
     page.goto(f"{live_server}/runs/{run.id}")
-    expect(page.get_by_role("alert")).to_contain_text("Databasen eller jobkøen var ikke tilgængelig")
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Databasen eller jobkøen var ikke tilgængelig")
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     page.screenshot(path=str(ROOT / "test-artifacts" / "run-failed-retry.png"), full_page=True)
     page.get_by_role("button", name="Prøv igen").click()

@@ -27,7 +27,8 @@ def problems(draw):
                       "areas": draw(st.lists(st.sampled_from(["x", "y"]), max_size=2, unique=True)),
                       "needs": draw(tags), "attributes": draw(tags), "location": draw(loc),
                       "max_travel_km": draw(st.sampled_from([2, 5, 20])),
-                      "current_mentor": draw(st.sampled_from([None] + [f"m{j}" for j in range(n_m)]))})
+                      "current_mentor": draw(
+                          st.sampled_from([None] + [f"m{j}" for j in range(n_m)]))})
     places = [{"id": f"l{j}", "employer": draw(st.sampled_from(["e1", "e2"])),
                "area": draw(st.sampled_from(["x", "y"])), "slots": draw(st.integers(1, 2)),
                "days": draw(days), "requirements": draw(tags), "location": draw(loc)}
@@ -54,7 +55,7 @@ def brute_force(data):
     best = 0.0
     for combo in itertools.product(*per_p):
         slots, hours, count, total = {}, {}, {}, 0.0
-        for p, c in zip(prob.participants, combo):
+        for p, c in zip(prob.participants, combo, strict=True):
             if c is None:
                 continue
             pl, m, h = c

@@ -57,7 +57,8 @@ def world(db, make):
         tokens[role] = clear
     db.session.commit()
     p = make.participant(users["consultant"])
-    return dict(users=users, tokens=tokens, employer=employer, placement=placement, mentor=mentor, p=p)
+    return dict(users=users, tokens=tokens, employer=employer, placement=placement, mentor=mentor,
+                p=p)
 
 
 def call(client, world, role, method, path, **kw):
@@ -69,9 +70,11 @@ def call(client, world, role, method, path, **kw):
 
 def test_every_endpoint_for_every_role(client, world):
     spec = client.get("/api/v1/openapi.json").get_json()
-    documented = {(m, p) for p, item in spec["paths"].items() for m in item if m in ("get", "post", "put")}
+    documented = {(m, p) for p, item in spec["paths"].items() for m in item
+                  if m in ("get", "post", "put")}
     assert documented == set(ALLOWED), f"add to ALLOWED: {documented - set(ALLOWED)}"
-    ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999, "week": "2026-01-05", "sheet_id": 999}
+    ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999, "week": "2026-01-05",
+           "sheet_id": 999}
     for (method, path), allowed in ALLOWED.items():
         url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
         r = call(client, world, None, method, url, json={})
@@ -88,15 +91,18 @@ def test_create_participant_and_errors_name_the_field(client, db, world):
     r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
-    assert body["code"] == "API-1" and body["status"] == "waiting" and body["town"].startswith("Aarhus")
+    assert (body["code"] == "API-1" and body["status"] == "waiting"
+            and body["town"].startswith("Aarhus"))
     before = db.session.scalar(db.select(db.func.count()).select_from(Participant))
     for bad, field in [({"hours_max": 25}, "hours_max"), ({"days": ["mon", "someday"]}, "days[1]"),
                        ({"town": "Atlantis"}, "town"), ({"needs": ["schizophrenia"]}, "needs[0]"),
                        ({"hours_min": 9, "hours_max": 4}, "hours_max")]:
-        r = call(client, world, "consultant", "post", "/api/v1/participants", json={**GOOD, "code": "API-2", **bad})
+        r = call(client, world, "consultant", "post", "/api/v1/participants",
+                 json={**GOOD, "code": "API-2", **bad})
         assert r.status_code == 422 and r.content_type == "application/problem+json"
         assert field in [e["field"] for e in r.get_json()["errors"]], r.get_json()
-    r = call(client, world, "consultant", "post", "/api/v1/participants", json={k: v for k, v in GOOD.items() if k != "days"})
+    r = call(client, world, "consultant", "post", "/api/v1/participants",
+             json={k: v for k, v in GOOD.items() if k != "days"})
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "days"
     r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
     assert r.status_code == 409
@@ -109,11 +115,13 @@ def test_update_needs_a_fresh_etag(client, world):
     etag = r.headers["ETag"]
     data = {**GOOD, "code": world["p"].code, "hours_max": 10}
     assert call(client, world, "consultant", "put", url, json=data).status_code == 428
-    assert call(client, world, "consultant", "put", url, json=data, headers={"If-Match": '"stale"'}).status_code == 412
+    assert call(client, world, "consultant", "put", url, json=data,
+                headers={"If-Match": '"stale"'}).status_code == 412
     r = call(client, world, "consultant", "put", url, json=data, headers={"If-Match": etag})
     assert r.status_code == 200 and r.get_json()["hours_max"] == 10
     # the old ETag is now stale: a second writer with it loses
-    assert call(client, world, "consultant", "put", url, json=data, headers={"If-Match": etag}).status_code == 412
+    assert call(client, world, "consultant", "put", url, json=data,
+                headers={"If-Match": etag}).status_code == 412
 
 
 def test_consultants_see_only_their_caseload(client, make, world, db):
@@ -129,7 +137,8 @@ def test_consultants_see_only_their_caseload(client, make, world, db):
 def test_pagination_and_filter(client, make, world):
     for _ in range(5):
         make.participant(world["users"]["consultant"])
-    r = call(client, world, "consultant", "get", "/api/v1/participants?page=2&page_size=2&status=waiting")
+    r = call(client, world, "consultant", "get",
+             "/api/v1/participants?page=2&page_size=2&status=waiting")
     assert r.status_code == 200 and len(r.get_json()) == 2
     assert '"total": 6' in r.headers["X-Pagination"]
     r = call(client, world, "consultant", "get", "/api/v1/participants?page_size=0")
@@ -139,7 +148,8 @@ def test_pagination_and_filter(client, make, world):
 
 
 def test_run_lifecycle_through_the_api(app, client, db, world):
-    r = call(client, world, "consultant", "post", "/api/v1/runs", json={"time_limit": 2, "weights": {"travel_km": 2}})
+    r = call(client, world, "consultant", "post", "/api/v1/runs",
+             json={"time_limit": 2, "weights": {"travel_km": 2}})
     assert r.status_code == 202
     run_url = r.headers["Location"]
     run = db.session.scalar(db.select(SolveRun))
@@ -151,8 +161,10 @@ def test_run_lifecycle_through_the_api(app, client, db, world):
     assert body["status"] == "done" and len(body["proposals"]) == 1
     pid = body["proposals"][0]["id"]
     assert body["proposals"][0]["reasons"][0]["da"]
-    assert call(client, world, "mentor", "post", f"/api/v1/proposals/{pid}/confirm").status_code == 409
-    assert call(client, world, "consultant", "post", f"/api/v1/proposals/{pid}/approve").status_code == 200
+    assert call(client, world, "mentor", "post",
+                f"/api/v1/proposals/{pid}/confirm").status_code == 409
+    assert call(client, world, "consultant", "post",
+                f"/api/v1/proposals/{pid}/approve").status_code == 200
     mine = call(client, world, "mentor", "get", "/api/v1/proposals").get_json()
     assert [p["id"] for p in mine] == [pid]
     r = call(client, world, "mentor", "post", f"/api/v1/proposals/{pid}/confirm")
@@ -169,7 +181,8 @@ def test_bad_run_requests(client, world, make):
 
 
 def test_revoked_token_stops_working(client, db, world):
-    row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == world["users"]["consultant"].id))
+    row = db.session.scalar(
+        db.select(ApiToken).where(ApiToken.user_id == world["users"]["consultant"].id))
     from web.models import utcnow
 
     row.revoked_at = utcnow()
@@ -191,7 +204,8 @@ def test_token_page_shows_the_token_once_and_stores_a_hash(client, db, auth, mak
     assert clear not in (row.token_hash, row.hint) and clear.startswith(row.hint)
     assert clear not in client.get("/account/tokens/").get_data(as_text=True)
     client.post(f"/account/tokens/{row.id}/revoke")
-    assert client.get("/api/v1/placements", headers={"Authorization": f"Bearer {clear}"}).status_code == 401
+    assert client.get("/api/v1/placements",
+                      headers={"Authorization": f"Bearer {clear}"}).status_code == 401
 
 
 def test_docs_page_lists_every_endpoint(client):
@@ -202,7 +216,8 @@ def test_docs_page_lists_every_endpoint(client):
 
 def test_huge_ids_are_404_not_500(client, world, auth):
     for big in (2**31, 2**63):  # past PostgreSQL's 32-bit integer ids, and past 64 bits
-        assert call(client, world, "consultant", "get", f"/api/v1/participants/{big}").status_code == 404
+        assert call(client, world, "consultant", "get",
+                    f"/api/v1/participants/{big}").status_code == 404
         r = call(client, world, "consultant", "post", "/api/v1/runs", json={"participants": [big]})
         assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "participants[0]"
     auth.login(world["users"]["consultant"])

@@ -30,7 +30,8 @@ def _token(db, user):
 @pytest.fixture
 def assignment(db, make, world):  # noqa: F811
     """An active assignment of the world's consultant's participant with the world's mentor."""
-    return make_assignment(make, db, consultant=world["users"]["consultant"], mentor=world["mentor"])
+    return make_assignment(make, db, consultant=world["users"]["consultant"],
+                           mentor=world["mentor"])
 
 
 def _fields(r):
@@ -76,7 +77,8 @@ def test_bad_absence_names_the_field_and_stores_nothing(client, db, world, assig
 
 
 def test_overlap_is_refused_naming_ends_on(client, db, world, assignment):  # noqa: F811
-    assert call(client, world, "mentor", "post", "/api/v1/absences", json=ABSENCE).status_code == 201
+    assert call(client, world, "mentor", "post", "/api/v1/absences",
+                json=ABSENCE).status_code == 201
     r = call(client, world, "mentor", "post", "/api/v1/absences",
              json={**ABSENCE, "starts_on": "2027-03-07", "ends_on": "2027-03-09"})
     assert r.status_code == 422 and _fields(r) == ["ends_on"]
@@ -86,15 +88,18 @@ def test_overlap_is_refused_naming_ends_on(client, db, world, assignment):  # no
 def test_who_may_report_and_see_whose_absences(client, db, make, world, assignment):  # noqa: F811
     mentor = world["mentor"]
     # the consultant reports for the mentor of their participant; the employer for a colleague
-    r = call(client, world, "consultant", "post", "/api/v1/absences", json={**ABSENCE, "mentor_id": mentor.id})
+    r = call(client, world, "consultant", "post", "/api/v1/absences",
+             json={**ABSENCE, "mentor_id": mentor.id})
     assert r.status_code == 201
     r = call(client, world, "employer", "post", "/api/v1/absences",
-             json={**ABSENCE, "starts_on": "2027-04-01", "ends_on": "2027-04-02", "mentor_id": mentor.id})
+             json={**ABSENCE, "starts_on": "2027-04-01", "ends_on": "2027-04-02",
+                   "mentor_id": mentor.id})
     assert r.status_code == 201
     # a consultant, employer and mentor with no link to this mentor: 422 on mentor_id, sees nothing
     stranger = make.user("mentor")
     make.mentor(make.employer(), user=stranger)
-    for user in (make.user("consultant"), make.user("employer", employer_id=make.employer().id), stranger):
+    for user in (make.user("consultant"), make.user("employer", employer_id=make.employer().id),
+                 stranger):
         h = _token(db, user)
         assert client.get("/api/v1/absences", headers=h).get_json() == []
         r = client.post("/api/v1/absences", headers=h, json={**ABSENCE, "mentor_id": mentor.id})
@@ -114,37 +119,46 @@ def _week(assignment, *lines):
 
 def test_mentor_submits_a_week_and_the_consultant_approves(client, db, world, assignment):  # noqa: F811
     url = f"/api/v1/timesheets/{(MONDAY + timedelta(days=2)).isoformat()}"  # a Wednesday: its week
-    r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 1.5), ("follow_up", 0.25)))
+    r = call(client, world, "mentor", "put", url,
+             json=_week(assignment, ("instruction", 1.5), ("follow_up", 0.25)))
     assert r.status_code == 200, r.get_json()
     [sheet] = r.get_json()
-    assert sheet["week"] == MONDAY.isoformat() and sheet["status"] == "submitted" and sheet["total"] == 1.75
+    assert (sheet["week"] == MONDAY.isoformat() and sheet["status"] == "submitted"
+            and sheet["total"] == 1.75)
     assert sheet["submitted_at"].endswith("+00:00")
     # sending again replaces the assignment's lines
     r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 2)))
     assert r.get_json()[0]["lines"] == [{"task": "instruction", "hours": 2.0}]
     assert _count(db, TimesheetLine) == 1
-    listed = call(client, world, "consultant", "get", f"/api/v1/timesheets?week={MONDAY}&status=submitted").get_json()
+    listed = call(client, world, "consultant", "get",
+                  f"/api/v1/timesheets?week={MONDAY}&status=submitted").get_json()
     assert [s["id"] for s in listed] == [sheet["id"]]
     r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{sheet['id']}/approve")
     assert r.status_code == 200 and r.get_json()["status"] == "approved"
     # approved: locked (same hours are fine, other hours 409), and not approvable twice
-    assert call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 2))).status_code == 200
+    assert call(client, world, "mentor", "put", url,
+                json=_week(assignment, ("instruction", 2))).status_code == 200
     r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 3)))
     assert r.status_code == 409 and r.content_type == "application/problem+json"
     assert db.session.get(Timesheet, sheet["id"]).total == 2
-    assert call(client, world, "consultant", "post", f"/api/v1/timesheets/{sheet['id']}/approve").status_code == 409
-    assert call(client, world, "mentor", "get", "/api/v1/timesheets?status=approved").get_json()[0]["id"] == sheet["id"]
+    assert call(client, world, "consultant", "post",
+                f"/api/v1/timesheets/{sheet['id']}/approve").status_code == 409
+    assert call(client, world, "mentor", "get",
+                "/api/v1/timesheets?status=approved").get_json()[0]["id"] == sheet["id"]
 
 
 def test_return_needs_a_comment(client, db, world, assignment):  # noqa: F811
     url = f"/api/v1/timesheets/{MONDAY}"
-    sid = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 1))).get_json()[0]["id"]
+    sid = call(client, world, "mentor", "put", url,
+               json=_week(assignment, ("instruction", 1))).get_json()[0]["id"]
     for body in ({}, {"comment": "   "}, {"comment": "x" * 301}):
         r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{sid}/return", json=body)
         assert r.status_code == 422 and _fields(r) == ["comment"]
         assert db.session.get(Timesheet, sid).status == "submitted"
-    r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{sid}/return", json={"comment": "Tuesday?"})
-    assert r.status_code == 200 and r.get_json()["status"] == "returned" and r.get_json()["comment"] == "Tuesday?"
+    r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{sid}/return",
+             json={"comment": "Tuesday?"})
+    assert (r.status_code == 200 and r.get_json()["status"] == "returned"
+            and r.get_json()["comment"] == "Tuesday?")
 
 
 @pytest.mark.parametrize("week, bad, field", [
@@ -156,7 +170,8 @@ def test_return_needs_a_comment(client, db, world, assignment):  # noqa: F811
     ("not-a-date", {}, "week"),
     (None, {}, "week"),                                          # a future week
 ])
-def test_bad_week_names_the_field_and_stores_nothing(client, db, world, assignment, week, bad, field):  # noqa: F811
+def test_bad_week_names_the_field_and_stores_nothing(
+        client, db, world, assignment, week, bad, field):  # noqa: F811
     week = week or (monday(date.today()) + timedelta(weeks=1)).isoformat()
     line = {"assignment_id": assignment.id, "task": "instruction", "hours": 1, **bad}
     r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{week}", json={"lines": [line]})
@@ -164,7 +179,8 @@ def test_bad_week_names_the_field_and_stores_nothing(client, db, world, assignme
     assert _count(db, Timesheet) == 0 and _count(db, TimesheetLine) == 0
 
 
-def test_a_line_for_another_mentors_assignment_stores_nothing_at_all(client, db, make, world, assignment):  # noqa: F811
+def test_a_line_for_another_mentors_assignment_stores_nothing_at_all(
+        client, db, make, world, assignment):  # noqa: F811
     other = make_assignment(make, db, consultant=world["users"]["consultant"])
     body = {"lines": [{"assignment_id": assignment.id, "task": "instruction", "hours": 1},
                       {"assignment_id": other.id, "task": "instruction", "hours": 1}]}
@@ -180,7 +196,8 @@ def test_duplicate_task_is_refused(client, db, world, assignment):  # noqa: F811
     assert _count(db, Timesheet) == 0
 
 
-def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(client, db, make, world, assignment):  # noqa: F811
+def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(
+        client, db, make, world, assignment):  # noqa: F811
     sid = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY}",
                json=_week(assignment, ("instruction", 1))).get_json()[0]["id"]
     other = make.user("consultant")
@@ -192,7 +209,8 @@ def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(client
     h = _token(db, other)
     assert sid not in [s["id"] for s in client.get("/api/v1/timesheets", headers=h).get_json()]
     assert client.post(f"/api/v1/timesheets/{sid}/approve", headers=h).status_code == 404
-    assert client.post(f"/api/v1/timesheets/{sid}/return", headers=h, json={"comment": "no"}).status_code == 404
+    assert client.post(f"/api/v1/timesheets/{sid}/return", headers=h,
+                       json={"comment": "no"}).status_code == 404
     assert db.session.get(Timesheet, sid).status == "submitted"
     mine = call(client, world, "consultant", "get", "/api/v1/timesheets").get_json()
     assert [s["id"] for s in mine] == [sid]
@@ -201,7 +219,8 @@ def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(client
 
     h = _token(db, db.session.get(User, theirs.mentor.user_id))
     assert sid not in [s["id"] for s in client.get("/api/v1/timesheets", headers=h).get_json()]
-    assert [s["id"] for s in call(client, world, "mentor", "get", "/api/v1/timesheets").get_json()] == [sid]
+    assert [s["id"] for s in call(client, world, "mentor", "get",
+                                  "/api/v1/timesheets").get_json()] == [sid]
     assert len(call(client, world, "admin", "get", "/api/v1/timesheets").get_json()) == 2
 
 

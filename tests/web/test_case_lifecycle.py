@@ -57,7 +57,8 @@ def test_paused_and_closed_are_not_offered_for_matching(client, db, make, consul
     assert [p["id"] for p in build_problem(run)["participants"]] == [f"p{waiting.id}"]
 
 
-def test_close_ends_the_active_assignment_and_withdraws_open_proposals(client, db, make, consultant, world):
+def test_close_ends_the_active_assignment_and_withdraws_open_proposals(
+        client, db, make, consultant, world):
     p = make.participant(consultant=consultant, status="active")
     active = Proposal(participant_id=p.id, placement_id=world["placement"].id,
                       mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.ACTIVE)
@@ -76,7 +77,8 @@ def test_close_ends_the_active_assignment_and_withdraws_open_proposals(client, d
     assert p.status == "waiting"  # the assignment ended, so the case waits again
 
 
-def test_pause_keeps_an_active_assignment_and_reopen_returns_to_active(client, db, make, consultant, world):
+def test_pause_keeps_an_active_assignment_and_reopen_returns_to_active(
+        client, db, make, consultant, world):
     p = make.participant(consultant=consultant, status="active")
     active = Proposal(participant_id=p.id, placement_id=world["placement"].id,
                       mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.ACTIVE)
@@ -96,7 +98,8 @@ def test_pause_and_close_ask_first_and_change_nothing_until_confirmed(client, db
         r = client.post(f"/participants/{p.id}/{action}")
         html = r.get_data(as_text=True)
         assert r.status_code == 200 and "Er du sikker?" in html and "ASK-1" in html
-        assert 'name="confirmed" type="hidden" value="1"' in html or 'name="confirmed" value="1"' in html
+        assert ('name="confirmed" type="hidden" value="1"' in html
+                or 'name="confirmed" value="1"' in html)
         db.session.refresh(p)
         assert p.status == "waiting" and events(db, p) == []
 

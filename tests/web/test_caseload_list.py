@@ -38,7 +38,8 @@ def test_search_by_code_only_within_own_caseload(client, make, consultant):
 def test_sort_by_priority(client, make, consultant):
     make.participant(consultant=consultant, code="LOW", priority=1)
     make.participant(consultant=consultant, code="HIGH", priority=5)
-    assert codes(client.get("/participants/?sort=priority").get_data(as_text=True)) == ["HIGH", "LOW"]
+    assert codes(client.get("/participants/?sort=priority").get_data(as_text=True)) == [
+        "HIGH", "LOW"]
 
 
 def test_fifty_per_page(client, db, make, consultant):

@@ -28,7 +28,8 @@ def _approved(db, participant, placement, mentor, hours=4):
 def _race(app_config, proposals, user):
     ctx = mp.get_context("fork")
     barrier, out = ctx.Barrier(len(proposals)), ctx.Queue()
-    procs = [ctx.Process(target=confirm_in_process, args=(app_config, p.id, user.id, barrier, out, PAUSE))
+    procs = [ctx.Process(target=confirm_in_process,
+                         args=(app_config, p.id, user.id, barrier, out, PAUSE))
              for p in proposals]
     for p in procs:
         p.start()
@@ -40,7 +41,8 @@ def _race(app_config, proposals, user):
 
 def _active(db):
     db.session.expire_all()
-    return db.session.scalars(db.select(Proposal).where(Proposal.status == ProposalStatus.ACTIVE)).all()
+    return db.session.scalars(
+        db.select(Proposal).where(Proposal.status == ProposalStatus.ACTIVE)).all()
 
 
 @pytest.fixture
@@ -57,7 +59,8 @@ def test_two_confirmations_for_the_last_slot_one_wins(app, db, make, people, app
     props = [_approved(db, a, placement, mentors[0]), _approved(db, b, placement, mentors[1])]
     results = _race(app_config, props, consultant)
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
-    assert [r[1] for r in results if r[0] == "refused"] == ["Pladsen har ikke længere en ledig plads."]
+    assert [r[1] for r in results if r[0] == "refused"] == [
+        "Pladsen har ikke længere en ledig plads."]
     assert len(_active(db)) == 1
 
 
@@ -66,7 +69,8 @@ def test_two_confirmations_beyond_a_mentors_hours_one_wins(app, db, make, people
     employer = make.employer()
     mentor = make.mentor(employer, capacity_hours=10)
     placements = [make.placement(employer, slots=1), make.placement(employer, slots=1)]
-    props = [_approved(db, a, placements[0], mentor, hours=6), _approved(db, b, placements[1], mentor, hours=6)]
+    props = [_approved(db, a, placements[0], mentor, hours=6),
+             _approved(db, b, placements[1], mentor, hours=6)]
     results = _race(app_config, props, consultant)
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert sum(p.hours for p in _active(db)) == 6

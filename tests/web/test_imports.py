@@ -70,7 +70,8 @@ def test_good_file_is_previewed_then_committed_in_one_go(client, db, consultant)
     ("IMP-1;4;8;1;mon;;;;Aarhus;10", "code", "Listet to gange i filen (også på linje 2)."),
     ("BAD 1;4;8;1;mon;;;;Aarhus;10", "code", "Brug bogstaver, tal"),
 ])
-def test_a_wrong_line_is_reported_with_line_and_column_and_nothing_is_stored(client, db, consultant, line, column, message):
+def test_a_wrong_line_is_reported_with_line_and_column_and_nothing_is_stored(
+        client, db, consultant, line, column, message):
     r = upload(client, GOOD + line + "\n")
     assert r.status_code == 400
     html = r.get_data(as_text=True)
@@ -130,7 +131,8 @@ def test_someone_elses_pending_import_is_404(client, db, make, auth, consultant)
 
 
 def test_a_consultant_imports_participants_only(client, db, consultant):
-    r = upload(client, "name;days;capacity_hours;max_participants;town\nX;mon;10;2;Aarhus\n", "mentors")
+    r = upload(client, "name;days;capacity_hours;max_participants;town\nX;mon;10;2;Aarhus\n",
+               "mentors")
     assert r.status_code == 400 and count(db, Mentor) == 0
     assert client.get("/imports/template/mentors.csv").status_code == 404
 
@@ -158,7 +160,8 @@ def test_admin_imports_placements_and_mentors(client, db, make, auth):
             "Mette;Café Kornet;addiction|lang:en;mon,tue;12;2;Aarhus;25\n"
             "Ole;;;fri;99;2;Aarhus;10\n")
     r = upload(client, text, "mentors")
-    assert r.status_code == 400 and "<tr><td>3</td><td><code>capacity_hours</code>" in r.get_data(as_text=True)
+    assert (r.status_code == 400
+            and "<tr><td>3</td><td><code>capacity_hours</code>" in r.get_data(as_text=True))
     assert count(db, Mentor) == 0
     r = upload(client, text.replace(";99;", ";9;"), "mentors")
     client.post(r.headers["Location"] + "/commit")
@@ -219,7 +222,8 @@ def test_admin_imports_participants_into_a_named_consultants_caseload(client, db
     assert owners == {"IMP-7": karen.id, "IMP-8": admin.id}
     r = upload(client, text.replace("IMP-7", "IMP-9").replace("IMP-8", "IMP-10")
                .replace("KAREN@", "nobody@"))
-    assert r.status_code == 400 and "Ingen jobkonsulent har denne e-mailadresse." in r.get_data(as_text=True)
+    assert (r.status_code == 400
+            and "Ingen jobkonsulent har denne e-mailadresse." in r.get_data(as_text=True))
 
 
 def test_a_consultant_cannot_import_into_someone_elses_caseload(client, db, make, consultant):

@@ -43,7 +43,8 @@ def test_consultant_adds_a_participant(client, db, consultant):
     ("wish2", "kitchen", "Hvert arbejdsområde kan kun ønskes én gang."),
     ("needs", ["schizophrenia"], "er ikke et gyldigt valg for dette felt"),
 ])
-def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(client, db, consultant, field, value, message):
+def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(
+        client, db, consultant, field, value, message):
     data = {**GOOD, field: value}
     if field == "wish2":
         data["wish3"] = "kitchen"

@@ -133,7 +133,8 @@ def test_run_page_with_proposals(client, db, make, auth):
         unmatched = [make.participant(consultant) for _ in range(2)]
         run.scope = run.scope + [r.participant_id for r in matched] + [u.id for u in unmatched]
         far = [{"en": "far", "da": "langt"}]
-        run.unmatched = run.unmatched + [{"participant_id": u.id, "reasons": far} for u in unmatched]
+        run.unmatched = run.unmatched + [{"participant_id": u.id, "reasons": far}
+                                         for u in unmatched]
         run.matched_count = (run.matched_count or 0) + n
         db.session.commit()
 

@@ -11,7 +11,8 @@ def test_ids_become_names_and_unknown_ids_stay(db, make):
                 "da": f"kun 4 af 4–8 timer: m{m.id} har brugt alle sine 20 timer"},
                {"en": f"l{pl.id} is full; m999 too", "da": f"l{pl.id} er fuld; m999 også"}]
     names = names_for([reasons])
-    assert reason_text(reasons[0], "da", names) == "kun 4 af 4–8 timer: Mette Larsen har brugt alle sine 20 timer"
+    assert reason_text(reasons[0], "da", names) == (
+        "kun 4 af 4–8 timer: Mette Larsen har brugt alle sine 20 timer")
     assert reason_text(reasons[1], "en", names) == "Café Kornet: køkken is full; m999 too"
 
 

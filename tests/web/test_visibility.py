@@ -53,8 +53,9 @@ def walk(app, client, user, langs=("da",)):
 
 
 # The employer's own forms offer the coded vocabularies as choices for a placement's
-# requirements and a colleague-mentor's skills and languages. Those lists are the same for everyone and say
-# nothing about a participant, so the choice controls (and only they) are left out of the scan.
+# requirements and a colleague-mentor's skills and languages. Those lists are the same for
+# everyone and say nothing about a participant, so the choice controls (and only they) are
+# left out of the scan.
 VOCABULARY_CHOICE = re.compile(
     r'<label><input[^>]*name="(requirements|skills|languages)"[^>]*>[^<]*</label>')
 
@@ -67,7 +68,9 @@ def test_employers_never_receive_needs_attributes_or_priority(app, client, world
         for text in texts:
             assert text not in body, f"{url} shows {text!r} to an employer"
         match = pattern.search(body)
-        assert match is None, f"{url} shows {match and body[max(0, match.start() - 150):match.end() + 50]!r} to an employer"
+        assert match is None, (
+            f"{url} shows {match and body[max(0, match.start() - 150):match.end() + 50]!r} "
+            "to an employer")
         seen_ok += status == 200
     assert seen_ok >= 2  # the walk did reach pages (login, home, …), not only refusals
 

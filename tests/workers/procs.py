@@ -1,4 +1,7 @@
-"""Functions run in separate processes (multiprocessing, forked: each builds its own app and engine) by the concurrency tests."""
+"""Functions run in separate processes by the concurrency tests.
+
+They are run with multiprocessing, forked: each builds its own app and engine.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +24,8 @@ def solve_in_process(config: dict, run_id: int, barrier, out) -> None:
         out.put(run_solve(run_id))
 
 
-def confirm_in_process(config: dict, proposal_id: int, user_id: int, barrier, out, pause: float) -> None:
+def confirm_in_process(config: dict, proposal_id: int, user_id: int, barrier, out,
+                       pause: float) -> None:
     """Confirm one proposal; `pause` widens the window between the capacity check and the write."""
     app = _app(config)
     with app.app_context():
@@ -32,7 +36,8 @@ def confirm_in_process(config: dict, proposal_id: int, user_id: int, barrier, ou
         real_decide = service._decide
 
         def slow_decide(*args, **kw):
-            time.sleep(pause)  # both requests have read capacity by now, unless the lock serialised them
+            # both requests have read capacity by now, unless the lock serialised them
+            time.sleep(pause)
             return real_decide(*args, **kw)
 
         service._decide = slow_decide

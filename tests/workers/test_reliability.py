@@ -1,4 +1,7 @@
-"""The queue under faults: one store per run, transient-only retries, sweeping, expiry, supersede."""
+"""The queue under faults.
+
+One store per run, transient-only retries, sweeping, expiry, supersede.
+"""
 
 from __future__ import annotations
 
@@ -64,7 +67,8 @@ def test_an_execution_that_lost_its_claim_stores_nothing(app, db, world, monkeyp
     second = claim_run(run.id)
     assert second and second != first
     result = {"status": "OPTIMAL", "objective": 1.0, "bound": 1.0, "seconds": 0.1, "unmatched": [],
-              "matches": [{"participant": f"p{world.people[0].id}", "placement": f"l{world.placement.id}",
+              "matches": [{"participant": f"p{world.people[0].id}",
+                           "placement": f"l{world.placement.id}",
                            "mentor": f"m{world.mentor.id}", "hours": 4, "score": 1.0}]}
     run = _fresh(db, run.id)
     assert store_result(run, result, first) is False
@@ -77,7 +81,8 @@ def test_two_concurrent_executions_of_one_run_store_one_set(app, db, world, app_
     run = _run(world)
     ctx = mp.get_context("fork")
     barrier, out = ctx.Barrier(2), ctx.Queue()
-    procs = [ctx.Process(target=solve_in_process, args=(app_config, run.id, barrier, out)) for _ in range(2)]
+    procs = [ctx.Process(target=solve_in_process, args=(app_config, run.id, barrier, out))
+             for _ in range(2)]
     for p in procs:
         p.start()
     results = [out.get(timeout=120) for _ in procs]
@@ -98,7 +103,8 @@ def test_a_superseded_run_is_skipped_by_the_worker(app, db, world):
     SimpleWorker([get_queue("match")], connection=get_redis()).work(burst=True)
     assert _fresh(db, old.id).status == RunStatus.SUPERSEDED and _proposals(db, old.id) == 0
     assert _fresh(db, new.id).status == RunStatus.DONE and _proposals(db, new.id) == 2
-    assert Job.fetch(old.job_id, connection=get_redis()).return_value() == {"run": old.id, "skipped": True}
+    assert Job.fetch(old.job_id, connection=get_redis()).return_value() == {
+        "run": old.id, "skipped": True}
 
 
 # -- retries: transient errors only --------------------------------------------------------
@@ -142,9 +148,11 @@ def test_a_database_outage_is_retried_with_backoff_not_failed(app, db, world):
 def test_transient_errors_fail_the_run_once_retries_are_used_up(app, db, world):
     run = _run(world)
     job = SimpleNamespace(args=[run.id], id=None, retries_left=0, timeout=60)
-    callbacks.solve_failed(job, None, OperationalError, OperationalError("x", {}, Exception()), None)
+    callbacks.solve_failed(job, None, OperationalError, OperationalError("x", {}, Exception()),
+                           None)
     run = _fresh(db, run.id)
-    assert run.status == RunStatus.FAILED and "Databasen eller jobkøen" in run.error  # Danish by default
+    # Danish by default
+    assert run.status == RunStatus.FAILED and "Databasen eller jobkøen" in run.error
 
 
 def test_an_abandoned_job_counts_as_transient(app, db, world):
@@ -199,7 +207,8 @@ def test_sweeper_re_enqueues_a_running_run_whose_heartbeat_stopped(app, db, worl
 def test_sweeper_gives_up_after_too_many_attempts(app, db, world):
     run = _run(world)
     claim_run(run.id)
-    db.session.execute(db.update(SolveRun).where(SolveRun.id == run.id).values(attempts=MAX_ATTEMPTS))
+    db.session.execute(
+        db.update(SolveRun).where(SolveRun.id == run.id).values(attempts=MAX_ATTEMPTS))
     db.session.commit()
     assert sweep(now=utcnow() + timedelta(minutes=10)) == {"failed": 1}
     run = _fresh(db, run.id)

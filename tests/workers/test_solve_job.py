@@ -27,14 +27,16 @@ def test_problem_carries_ids_only_and_subtracts_held_capacity(db, make, world):
     db.session.commit()
     run = service.create_run(world["consultant"], [world["p1"].id, world["p2"].id], time_limit=2)
     problem = build_problem(run)
-    assert [p["id"] for p in problem["participants"]] == [f"p{world['p1'].id}", f"p{world['p2'].id}"]
+    assert [p["id"] for p in problem["participants"]] == [
+        f"p{world['p1'].id}", f"p{world['p2'].id}"]
     assert problem["placements"] == []  # its only slot is taken
     assert problem["mentors"][0]["capacity_hours"] == 14
     assert "code" not in str(problem) and "T-" not in str(problem)
 
 
 def test_run_solve_stores_proposals_and_unmatched_with_reasons(app, db, world):
-    run = service.create_run(world["consultant"], [p.id for p in (world["p1"], world["p2"], world["far"])],
+    run = service.create_run(world["consultant"],
+                             [p.id for p in (world["p1"], world["p2"], world["far"])],
                              time_limit=2)
     out = run_solve(run.id)
     db.session.refresh(run)
@@ -43,7 +45,8 @@ def test_run_solve_stores_proposals_and_unmatched_with_reasons(app, db, world):
     assert run.proposals[0].participant_id == world["p1"].id  # priority 5 takes the one slot
     unmatched = {u["participant_id"] for u in run.unmatched}
     assert unmatched == {world["p2"].id, world["far"].id}
-    assert all(u["reasons"] and u["reasons"][0]["en"] and u["reasons"][0]["da"] for u in run.unmatched)
+    assert all(u["reasons"] and u["reasons"][0]["en"] and u["reasons"][0]["da"]
+               for u in run.unmatched)
     assert world["p1"].status == "proposed"
 
 
@@ -77,7 +80,8 @@ def test_confirm_refuses_to_overbook_a_placement(app, db, make, world):
     props = []
     for p in (world["p1"], other):
         props.append(Proposal(participant_id=p.id, placement_id=world["placement"].id,
-                              mentor_id=world["mentor"].id, hours=4, status=ProposalStatus.APPROVED))
+                              mentor_id=world["mentor"].id, hours=4,
+                              status=ProposalStatus.APPROVED))
     db.session.add_all(props)
     db.session.commit()
     service.confirm(props[0], world["consultant"])
