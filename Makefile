@@ -5,13 +5,17 @@ PY      = $(VENV)/bin/python
 STAMP   = $(VENV)/.installed-stamp
 export FLASK_APP = web
 
-.PHONY: run test install translations browser clean
+.PHONY: run test install translations browser lint clean
 
 run: install
 	bash scripts/run.sh
 
-test: install browser
+test: install browser lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The house style (docs: style in README): ruff's rules from pyproject.toml, whole tree.
+lint: install
+	$(VENV)/bin/ruff check .
 
 install: $(STAMP) translations
 
