@@ -8,10 +8,11 @@ import time
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from test_properties import brute_force, problems  # noqa: E402 (rootdir-less pytest import)
 
 from matcher.candidates import broken_rules
-from matcher.compact import greedy, plan_value, upper
+from matcher.compact import greedy, plan_value, upper, widen
 from matcher.mentorlag import MentorPrices, transport
 from matcher.pairs import build_pairs, compatible
 from matcher.schema import parse_problem
@@ -643,3 +644,34 @@ def test_windows_given_time_reach_the_optimum_of_a_small_model(data):
     assert plan_value(pr, plan) == pytest.approx(best, abs=tol + 1e-6)
     if len(np.unique(pr.x_item)) > 1:
         assert stats["window_size"] > 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(), st.data())
+def test_a_window_sees_what_the_rest_of_the_plan_leaves(data, draw):
+    """A window's capacities are the whole model's less what the participants outside it
+    use in the plan, and its own optimum put back beside them breaks no rule (fails if
+    the window counts its own participants' use, or nobody's)."""
+    from matcher.compact import PairModel, restrict
+
+    prob, pr, _, _ = _built(data)
+    plan = greedy(prob, pr)
+    inside = draw.draw(st.sets(st.sampled_from(range(pr.n_items))), label="window")
+    items = np.array(sorted(inside), dtype=np.int64)
+    sub, xs, ys = restrict(pr, items, plan)
+    slots, hours, count = pr.slots.copy(), pr.cap_hours.copy(), pr.cap_count.copy()
+    for i, (xi, yi, h) in plan.items():
+        if i not in inside:
+            slots[pr.x_place[xi]] -= 1
+            hours[pr.y_mentor[yi]] -= h
+            count[pr.y_mentor[yi]] -= 1
+    assert sub.slots.tolist() == slots.tolist()
+    assert sub.cap_hours.tolist() == hours.tolist()
+    assert sub.cap_count.tolist() == count.tolist()
+    assert set(pr.x_item[xs].tolist()) <= inside and set(pr.y_item[ys].tolist()) <= inside
+    if len(xs):
+        got, _, _ = PairModel(sub).solve(5.0, 1)
+        assert got is not None
+        merged = {i: m for i, m in plan.items() if i not in inside}
+        merged.update(widen(got, xs, ys))
+        assert _plan_breaks(prob, pr, merged) == []
