@@ -329,7 +329,7 @@ class PairModel:
         pr, n_x, n_y = self.pr, self.n_x, self.n_y
         sol = np.array(solver.response_proto.solution, dtype=np.int64)
         by_item_y = {int(pr.y_item[k]): k for k in np.flatnonzero(sol[n_x:n_x + n_y])}
-        extra = dict(zip(self.e_y.tolist(), sol[n_x + n_y:].tolist(), strict=False))
+        extra = dict(zip(self.e_y.tolist(), sol[n_x + n_y:].tolist(), strict=True))
         plan = {}
         for xi in np.flatnonzero(sol[:n_x]).tolist():
             i = int(pr.x_item[xi])

@@ -217,8 +217,7 @@ def _mentors_at(L: list, M: list, ltree, llat: np.ndarray, llon: np.ndarray,
         ends = np.searchsorted(m_emp[col], l_emp, side="right")
         cnt = ends - starts
         mt_l.append(np.repeat(np.arange(n_l, dtype=np.int64), cnt))
-        mt_m.append(col[np.concatenate([np.arange(s, e) for s, e in zip(starts, ends, strict=True)])
-                        if cnt.sum() else np.zeros(0, dtype=np.int64)])
+        mt_m.append(col[runs(starts, cnt)])
     at_l = np.concatenate(mt_l) if mt_l else np.zeros(0, dtype=np.int64)
     at_m = np.concatenate(mt_m) if mt_m else np.zeros(0, dtype=np.int64)
     usable = (cap_count[at_m] > 0)
