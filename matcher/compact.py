@@ -58,6 +58,20 @@ WINDOW = 25
 # Once windows of one size improve nothing in a whole round, they double, up to this.
 WINDOW_MAX = 100
 WINDOW_SECONDS = 2.0
+# Windows grown from mentors (_MentorChains) take turns with the sweeps, TURN windows at
+# a time, each kind's time in proportion to its recent gain per second (an average that
+# keeps RATE_MEMORY of the past at each turn), at least FLOOR of it.
+MENTOR_CHAINS = os.environ.get("MATCHER_MENTOR_CHAINS", "1") == "1"
+# Measured on L from the same LP plan, gain in 5 s / 20 s of windows (sweeps alone
+# +1,163-1,242 / +1,285-1,486): this +1,389 / +1,803; turns of 50 +1,514 / +1,722;
+# always the kind of the better rate with the other every 8th turn +1,272 / +1,784;
+# sweeps alone for the first order, then turns, +1,489 / +1,800. On XL (20 s from its
+# LP plan) every mix lost a little to the sweeps alone: +3,960-4,390 against
+# +4,447-4,714; there the sweeps' first pass still improves most windows when the
+# time is up.
+TURN = 20
+RATE_MEMORY = 0.5
+FLOOR = 0.15
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
@@ -469,15 +483,100 @@ class _Window:
         self.got, _, _ = self.model.solve(seconds, 1, window=True)
         return self
 
-    def apply(self, plan: dict) -> bool:
-        """Take the window's solution into ``plan`` if it is better; True if taken."""
-        if self.got is None or (plan_value(self.sub, self.got)
-                                <= plan_value(self.sub, self.start) + 1e-9):
-            return False
+    def apply(self, plan: dict) -> float:
+        """Take the window's solution into ``plan`` if it is better; the gain (0 if not
+        taken)."""
+        if self.got is None:
+            return 0.0
+        gain = plan_value(self.sub, self.got) - plan_value(self.sub, self.start)
+        if gain <= 1e-9:
+            return 0.0
         for i in self.inside:
             plan.pop(i, None)
         plan.update(widen(self.got, self.xs, self.ys))
-        return True
+        return gain
+
+
+class _MentorChains:
+    """Windows grown from one mentor: its participants, then participants who could
+    have it, the unmatched first (each group in random order), each matched one
+    followed by the participants of the mentor it has now, until the window is full.
+
+    The sweeps free neighbours; these free participants that could trade mentors, the
+    hours packing where the LP and the plans part (section 3b of docs/solver.md).
+    Measured on L from the same LP plan, windows only, chains against sweeps alone:
+    +1,415 / +1,502 against +1,163 in 5 s, +1,771 / +1,772 against +1,285 in 20 s.
+    Tried and worse: candidates in random order only (+1,268 / +1,572), also freeing
+    the participants at an unmatched candidate's best placement (+1,293 / +1,609),
+    only mentors that an unmatched participant could have (+1,336 / +1,721).
+    """
+
+    def __init__(self, pr: Pairs, seed: int = 0):
+        self.pr = pr
+        self.rng = np.random.default_rng(seed)
+        n_m = len(pr.cap_hours)
+        self.by_mentor = np.argsort(pr.y_mentor, kind="stable")
+        self.ptr = np.searchsorted(pr.y_mentor[self.by_mentor], np.arange(n_m + 1))
+        # Mentors that at least two participants could have: one alone trades nothing.
+        self.mentors = np.flatnonzero(np.diff(self.ptr) >= 2)
+        self.queue: list[int] = []
+
+    def _next_mentor(self) -> int:
+        if not self.queue:
+            self.queue = self.rng.permutation(self.mentors).tolist()
+        return self.queue.pop()
+
+    def grow(self, plan: dict, m: int, size: int) -> np.ndarray:
+        """Mentor ``m``'s window against ``plan`` as it stands."""
+        pr = self.pr
+        having: dict[int, list[int]] = {}
+        for i, (_, yi, _) in plan.items():
+            having.setdefault(int(pr.y_mentor[yi]), []).append(i)
+        part = list(having.get(m, []))
+        seen = set(part)
+        could = self.rng.permutation(pr.y_item[self.by_mentor[self.ptr[m]:self.ptr[m + 1]]])
+        for i in sorted(could.tolist(), key=lambda i: i in plan):
+            if len(part) >= size:
+                break
+            if i in seen:
+                continue
+            part.append(i)
+            seen.add(i)
+            if i in plan:
+                for j in having[int(pr.y_mentor[plan[i][1]])]:
+                    if j not in seen:
+                        part.append(j)
+                        seen.add(j)
+        return np.array(part[:size], dtype=np.int64)
+
+    def windows(self, plan: dict, size: int, count: int):
+        for _ in range(count if len(self.mentors) else 0):
+            yield self.grow(plan, self._next_mentor(), size)
+
+
+class _Sweeps:
+    """The windows of :func:`_sweeps`' orders in turn, each order also shifted by half a
+    window so that edges move; ``take`` hands out the next ones, across orders."""
+
+    def __init__(self, orders: list[np.ndarray], size: int):
+        self.cuts = [(order, shift) for order in orders for shift in (0, size // 2)]
+        self.size, self.k, self.lo = size, 0, None
+
+    def take(self, count: int):
+        for _ in range(count):
+            order, shift = self.cuts[self.k % len(self.cuts)]
+            if self.lo is None:
+                self.lo = -shift
+            part = order[max(0, self.lo):self.lo + self.size]
+            self.lo += self.size
+            if self.lo >= len(order):
+                self.k, self.lo = self.k + 1, None
+            if len(part):
+                yield part
+
+    def round(self, n_items: int) -> int:
+        """Windows in a whole round of every order and shift."""
+        return len(self.cuts) * (-(-n_items // self.size) + 1)
 
 
 def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
@@ -485,49 +584,69 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     """Re-solve windows of related participants exactly with CP-SAT, the rest held fixed.
 
     Every accepted window is at least as good, so the plan only improves; the bound
-    is not touched. Windows are cut from the orders of :func:`_sweeps`, each pass
-    shifted by half a window so that edges move. When a whole round of passes improves
-    nothing, the windows double (up to ``WINDOW_MAX``; measured on L with 60 s: windows
-    of 25 stall after 30 s at 0.36 %, growing ones reach 0.29 %), and the search ends
-    when the largest size stalls too. (Solving two windows that share no placement or
-    mentor in two threads was tried: on L only a third of the windows found such a
-    partner and the windows per second did not change.)
+    is not touched. Two kinds of window: sweeps cut along the orders of :func:`_sweeps`
+    (:class:`_Sweeps`), chains grow from mentors (:class:`_MentorChains`). They run in
+    turns of ``TURN`` windows, each kind given time in proportion to what it gained per
+    second lately (at least ``FLOOR`` of it): from the LP's plan the sweeps gain most,
+    once they stall the chains. When a whole round of sweeps' worth of windows in a row
+    improves nothing, the windows double (up to ``WINDOW_MAX``; measured on L with
+    60 s: windows of 25 stall after 30 s at 0.36 %, growing ones reach 0.29 %), and
+    the search ends when the largest size stalls too. (Solving two windows that share
+    no placement or mentor in two threads was tried: on L only a third of the windows
+    found such a partner and the windows per second did not change.)
     """
     items = np.unique(pr.x_item)
     if len(items) == 0:
         return plan
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
+    chains = _MentorChains(pr) if MENTOR_CHAINS and len(items) > WINDOW else None
     size = WINDOW
-    passes = [(order, shift) for order in orders for shift in (0, size // 2)]
-    k = 0
+    sweeps = _Sweeps(orders, size)
+    rate: dict[str, float] = {}
+    spent = {"sweep": 0.0, "chain": 0.0}
     while time.monotonic() < deadline - 0.3:
-        if idle >= len(passes):
-            # A whole round of passes found nothing: a local optimum for this size.
+        if idle >= sweeps.round(len(items)):
+            # A whole round found nothing: a local optimum for this size.
             if size >= WINDOW_MAX or size >= len(items):
                 break
-            size, idle, k = min(2 * size, WINDOW_MAX), 0, 0
-            passes = [(order, shift) for order in orders for shift in (0, size // 2)]
-        order, shift = passes[k % len(passes)]
-        k += 1
-        improved = False
-        for lo_ in range(-shift, len(order), size):
+            size, idle = min(2 * size, WINDOW_MAX), 0
+            sweeps = _Sweeps(orders, size)
+        kind = _next_kind(rate, spent) if chains is not None else "sweep"
+        windows = sweeps.take(TURN) if kind == "sweep" else chains.windows(plan, size, TURN)
+        t_turn, gain = time.monotonic(), 0.0
+        for part in windows:
             left = deadline - time.monotonic()
             if left < 0.3:
                 break
-            part = order[max(0, lo_):lo_ + size]
-            if len(part) == 0:
-                continue
             win = _Window(pr, part, plan)
             win.solve(min(left, WINDOW_SECONDS))
             done += 1
-            if win.apply(plan):
-                improved, gained = True, gained + 1
-        idle = 0 if improved else idle + 1
+            g = win.apply(plan)
+            gained += g > 0
+            gain += g
+            idle = 0 if g > 0 else idle + 1
+        took = max(1e-3, time.monotonic() - t_turn)
+        spent[kind] += took
+        new = gain / took
+        rate[kind] = new if kind not in rate else (1 - RATE_MEMORY) * new + RATE_MEMORY * rate[kind]
+    stats["window_seconds"] = {k: round(v, 3) for k, v in spent.items()}
     stats["window_size"] = size
     stats["windows"] = done
     stats["windows_improved"] = gained
     return plan
+
+
+def _next_kind(rate: dict[str, float], spent: dict[str, float]) -> str:
+    """The kind of window whose time is furthest behind its share: each kind's share of
+    the time is its recent gain per second over both kinds' (at least ``FLOOR``); each
+    kind is tried once first."""
+    for kind in ("sweep", "chain"):
+        if kind not in rate:
+            return kind
+    total = rate["sweep"] + rate["chain"]
+    share = {k: max(FLOOR, rate[k] / total) if total > 0 else 0.5 for k in rate}
+    return min(spent, key=lambda k: spent[k] / share[k])
 
 
 class _KnapsackSteps:

@@ -675,3 +675,120 @@ def test_a_window_sees_what_the_rest_of_the_plan_leaves(data, draw):
         merged = {i: m for i, m in plan.items() if i not in inside}
         merged.update(widen(got, xs, ys))
         assert _plan_breaks(prob, pr, merged) == []
+
+
+_S_BUILT = {}
+
+
+def _bench_s(seed):
+    """A bench S instance (60 / 40 / 35), its pairs and the greedy plan, built once."""
+    if seed not in _S_BUILT:
+        from bench.generate import generate
+
+        prob = parse_problem(generate("S", seed))
+        pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+        _S_BUILT[seed] = (prob, pr, greedy(prob, pr))
+    return _S_BUILT[seed]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(1, 3), st.data())
+def test_a_mentor_chain_frees_who_could_trade_that_mentor(seed, draw):
+    """A chain window holds the mentor's own participants first, then participants who
+    could have it (the unmatched before the matched), each matched one followed by the
+    participants of its present mentor; it stops only when full or when every candidate
+    is in. Fails if the chain skips the mentor's own participants, follows the wrong
+    mentor, puts matched candidates first or stops early."""
+    from matcher.compact import _MentorChains
+
+    prob, pr, plan = _bench_s(seed)
+    chains = _MentorChains(pr, seed=draw.draw(st.integers(0, 2**16), label="rng"))
+    m = draw.draw(st.sampled_from(sorted(set(pr.y_mentor.tolist()))), label="mentor")
+    size = draw.draw(st.integers(1, 30), label="size")
+    part = chains.grow(plan, m, size).tolist()
+
+    assert len(part) == len(set(part)) and len(part) <= size
+    mentor_of = {i: int(pr.y_mentor[yi]) for i, (_, yi, _) in plan.items()}
+    own = [i for i in plan if mentor_of[i] == m]
+    could = set(pr.y_item[pr.y_mentor == m].tolist())
+    if len(own) >= size:
+        assert len(part) == size and set(part) <= set(own)
+        return
+    assert set(part[:len(own)]) == set(own)
+    # After the mentor's own: candidates, each followed by its present mentor's people.
+    followers, seen_matched = set(), False
+    for i in part[len(own):]:
+        if i in followers:
+            continue
+        assert i in could
+        if i in plan:
+            seen_matched = True
+            followers |= {j for j in plan if mentor_of[j] == mentor_of[i]} - {i}
+        else:
+            assert not seen_matched, "an unmatched candidate after a matched one"
+    if len(part) < size:
+        assert could <= set(part)
+
+
+def test_mentor_chains_find_trades_on_bench_s():
+    """On bench S instances the chains both follow mentors and meet unmatched
+    candidates (so the properties above are exercised, not vacuous)."""
+    from matcher.compact import _MentorChains
+
+    followed = unmatched = 0
+    for seed in (1, 2, 3):
+        _, pr, plan = _bench_s(seed)
+        chains = _MentorChains(pr)
+        for m in chains.mentors.tolist():
+            part = chains.grow(plan, m, 25).tolist()
+            could = set(pr.y_item[pr.y_mentor == m].tolist())
+            followed += any(i not in could for i in part)
+            unmatched += any(i not in plan for i in part)
+    assert followed > 0 and unmatched > 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(0.0, 1000.0), st.floats(0.0, 1000.0))
+def test_window_kinds_share_time_by_their_gain_per_second(r_sweep, r_chain):
+    """Each kind is tried once first; then, at steady rates, each kind's share of the
+    time follows its share of the gain per second, never below FLOOR (fails if the rule
+    favours the slower kind or starves one)."""
+    from matcher.compact import FLOOR, _next_kind
+
+    rate, spent = {}, {"sweep": 0.0, "chain": 0.0}
+    assert _next_kind(rate, spent) == "sweep"
+    rate["sweep"] = r_sweep
+    assert _next_kind(rate, spent) == "chain"
+    rate["chain"] = r_chain
+    for _ in range(2000):
+        spent[_next_kind(rate, spent)] += 0.01
+    total = r_sweep + r_chain
+    for kind, r in rate.items():
+        want = 0.5 if total == 0 else r / total
+        want = max(FLOOR, want) / sum(max(FLOOR, v / total) if total else 0.5
+                                      for v in rate.values())
+        assert spent[kind] / sum(spent.values()) == pytest.approx(want, abs=0.01)
+
+
+@pytest.mark.parametrize("n,size", [(1, 1), (7, 3), (80, 25), (100, 25)])
+def test_sweep_windows_cover_every_order_whole_and_shifted(n, size):
+    """A round of sweep windows cuts each order into consecutive windows twice, once
+    from its start and once shifted by half a window, and ``round`` counts at least
+    that many windows."""
+    from matcher.compact import _Sweeps
+
+    orders = [np.arange(n), np.arange(n)[::-1]]
+    sw = _Sweeps(orders, size)
+    got = list(sw.take(sw.round(n)))
+    assert all(0 < len(w) <= size for w in got)
+    per_cut, k = [], 0
+    for order in orders:
+        for shift in (0, size // 2):
+            cut = []
+            while sum(len(w) for w in cut) < n:
+                cut.append(got[k])
+                k += 1
+            assert np.concatenate(cut).tolist() == order.tolist()
+            assert len(cut[0]) == (size - shift if shift and n > size - shift else min(n, size))
+            per_cut.append(len(cut))
+    assert sum(per_cut) <= sw.round(n)
