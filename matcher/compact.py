@@ -504,11 +504,12 @@ class _MentorChains:
 
     The sweeps free neighbours; these free participants that could trade mentors, the
     hours packing where the LP and the plans part (section 3b of docs/solver.md).
-    Measured on L from the same LP plan, windows only, chains against sweeps alone:
-    +1,415 / +1,502 against +1,163 in 5 s, +1,771 / +1,772 against +1,285 in 20 s.
-    Tried and worse: candidates in random order only (+1,268 / +1,572), also freeing
-    the participants at an unmatched candidate's best placement (+1,293 / +1,609),
-    only mentors that an unmatched participant could have (+1,336 / +1,721).
+    Measured on L from the same LP plan, windows only, chains taking every other turn
+    of half a sweep against sweeps alone: +1,415 / +1,502 against +1,163 in 5 s,
+    +1,771 / +1,772 against +1,285 in 20 s. Tried the same way and worse: candidates in
+    random order only (+1,268 / +1,572), also freeing the participants at an unmatched
+    candidate's best placement (+1,293 / +1,609), only mentors that an unmatched
+    participant could have (+1,336 / +1,721).
     """
 
     def __init__(self, pr: Pairs, seed: int = 0):
@@ -550,7 +551,7 @@ class _MentorChains:
         return np.array(part[:size], dtype=np.int64)
 
     def windows(self, plan: dict, size: int, count: int):
-        for _ in range(count if len(self.mentors) else 0):
+        for _ in range(count):
             yield self.grow(plan, self._next_mentor(), size)
 
 
@@ -601,6 +602,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
     chains = _MentorChains(pr) if MENTOR_CHAINS and len(items) > WINDOW else None
+    if chains is not None and not len(chains.mentors):
+        chains = None  # no mentor that two participants could have: nothing to trade
     size = WINDOW
     sweeps = _Sweeps(orders, size)
     rate: dict[str, float] = {}
