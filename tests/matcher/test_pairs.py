@@ -702,10 +702,10 @@ def test_a_mentor_chain_frees_who_could_trade_that_mentor(seed, draw):
     from matcher.compact import _MentorChains
 
     prob, pr, plan = _bench_s(seed)
-    chains = _MentorChains(pr, seed=draw.draw(st.integers(0, 2**16), label="rng"))
+    chains = _MentorChains(pr, plan, seed=draw.draw(st.integers(0, 2**16), label="rng"))
     m = draw.draw(st.sampled_from(sorted(set(pr.y_mentor.tolist()))), label="mentor")
     size = draw.draw(st.integers(1, 30), label="size")
-    part = chains.grow(plan, m, size).tolist()
+    part = chains.grow(m, size).tolist()
 
     assert len(part) == len(set(part)) and len(part) <= size
     mentor_of = {i: int(pr.y_mentor[yi]) for i, (_, yi, _) in plan.items()}
@@ -738,9 +738,9 @@ def test_mentor_chains_find_trades_on_bench_s():
     followed = unmatched = 0
     for seed in (1, 2, 3):
         _, pr, plan = _bench_s(seed)
-        chains = _MentorChains(pr)
+        chains = _MentorChains(pr, plan)
         for m in chains.mentors.tolist():
-            part = chains.grow(plan, m, 25).tolist()
+            part = chains.grow(m, 25).tolist()
             could = set(pr.y_item[pr.y_mentor == m].tolist())
             followed += any(i not in could for i in part)
             unmatched += any(i not in plan for i in part)
@@ -792,3 +792,22 @@ def test_sweep_windows_cover_every_order_whole_and_shifted(n, size):
             assert len(cut[0]) == (size - shift if shift and n > size - shift else min(n, size))
             per_cut.append(len(cut))
     assert sum(per_cut) <= sw.round(n)
+
+
+def test_mentor_chains_follow_the_plan_as_windows_change_it():
+    """After ``moved``, a chain sees the changed plan exactly as a chain built on it
+    (fails if ``moved`` misses a participant that left or gained a match)."""
+    from matcher.compact import _MentorChains
+
+    _, pr, plan = _bench_s(1)
+    chains = _MentorChains(pr, plan, seed=7)
+    changed = dict(plan)
+    gone = sorted(changed)[::3]
+    for i in gone:
+        del changed[i]
+    chains.moved(changed, gone)
+    fresh = _MentorChains(pr, changed, seed=7)
+    assert np.array_equal(chains.mentor_of, fresh.mentor_of)
+    assert (chains.mentor_of[gone] == -1).all()
+    for m in fresh.mentors.tolist():
+        assert chains.grow(m, 25).tolist() == fresh.grow(m, 25).tolist()
