@@ -72,6 +72,13 @@ MENTOR_CHAINS = os.environ.get("MATCHER_MENTOR_CHAINS", "1") == "1"
 TURN = 20
 RATE_MEMORY = 0.5
 FLOOR = 0.15
+# Chains start from the mentors the plan packs worst at the knapsack's prices, with
+# their best patterns (_PatternGuide); 0 grows them from mentors in random order.
+PATTERN_GUIDE = os.environ.get("MATCHER_PATTERN_GUIDE", "1") == "1"
+# A mentor's loss below this (points of the objective) counts as packed well.
+LOSS_MIN = 0.01
+# Turns of random chains before the guide is asked again when it had no mentor new.
+GUIDE_WAIT = 5
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
@@ -512,8 +519,10 @@ class _MentorChains:
     participant could have (+1,336 / +1,721).
     """
 
-    def __init__(self, pr: Pairs, plan: dict, seed: int = 0):
+    def __init__(self, pr: Pairs, plan: dict, seed: int = 0,
+                 guide: _PatternGuide | None = None):
         self.pr = pr
+        self.guide = guide
         self.rng = np.random.default_rng(seed)
         n_m = len(pr.cap_hours)
         self.by_mentor = np.argsort(pr.y_mentor, kind="stable")
@@ -521,6 +530,10 @@ class _MentorChains:
         # Mentors that at least two participants could have: one alone trades nothing.
         self.mentors = np.flatnonzero(np.diff(self.ptr) >= 2)
         self.queue: list[int] = []
+        self.pending: list[tuple[int, list[int]]] = []
+        self.tried: set[tuple] = set()
+        self.wait = 0
+        self.guided = 0  # windows grown from the guide's mentors
         # Each participant's mentor in the plan (-1: unmatched), kept by moved(): read
         # from the whole plan per window it took 4.5 ms on XL, a sixth of a window.
         self.mentor_of = np.full(pr.n_items, -1, dtype=np.int64)
@@ -537,14 +550,30 @@ class _MentorChains:
             self.queue = self.rng.permutation(self.mentors).tolist()
         return self.queue.pop()
 
-    def grow(self, m: int, size: int) -> np.ndarray:
-        """Mentor ``m``'s window against the plan as :meth:`moved` last saw it."""
+    def _guided(self, plan: dict) -> list[tuple[int, list[int]]]:
+        """The guide's mentors, worst packed first, with their best patterns; each
+        (mentor, pattern, the mentor's participants now) only once: a window that
+        found nothing there finds nothing again while all three stay the same."""
+        mentor_of = self.mentor_of
+        order = np.argsort(mentor_of, kind="stable")
+        ptr = np.searchsorted(mentor_of[order], np.arange(len(self.ptr)))
+        fresh = []
+        for m, first in self.guide.worst(self.pr, plan):
+            key = (m, tuple(sorted(first)), tuple(sorted(order[ptr[m]:ptr[m + 1]].tolist())))
+            if key not in self.tried:
+                self.tried.add(key)
+                fresh.append((m, first))
+        return fresh
+
+    def grow(self, m: int, size: int, first: list[int] = ()) -> np.ndarray:
+        """Mentor ``m``'s window against the plan as :meth:`moved` last saw it; the
+        participants ``first`` go before the other candidates."""
         pr, mentor_of = self.pr, self.mentor_of
         part = np.flatnonzero(mentor_of == m).tolist()
         seen = set(part)
         could = self.rng.permutation(pr.y_item[self.by_mentor[self.ptr[m]:self.ptr[m + 1]]])
         could = could[np.argsort(mentor_of[could] >= 0, kind="stable")]  # unmatched first
-        for i in could.tolist():
+        for i in list(first) + could.tolist():
             if len(part) >= size:
                 break
             if i in seen:
@@ -558,9 +587,74 @@ class _MentorChains:
                         seen.add(j)
         return np.array(part[:size], dtype=np.int64)
 
-    def windows(self, size: int, count: int):
+    def windows(self, size: int, count: int, plan: dict):
+        """``count`` windows: the guide's mentors first (asked again once they are
+        used up, or GUIDE_WAIT turns after it had none new), then mentors in random
+        order."""
+        if self.guide is not None and not self.pending:
+            if self.wait > 0:
+                self.wait -= 1
+            else:
+                self.pending = self._guided(plan)[::-1]
+                self.wait = 0 if self.pending else GUIDE_WAIT
         for _ in range(count):
-            yield self.grow(self._next_mentor(), size)
+            if self.pending:
+                m, first = self.pending.pop()
+                self.guided += 1
+                yield self.grow(m, size, first)
+            else:
+                yield self.grow(self._next_mentor(), size)
+
+
+class _PatternGuide:
+    """The mentors the plan packs worst at the knapsack bound's prices, and whom they
+    would rather have.
+
+    At prices (pi, sigma) of :class:`matcher.knapsack.MentorKnapsacks` each mentor's best
+    pattern is worth at least its participants in the plan; the bound minus the plan is
+    the sum of these losses plus what unmatched participants and idle slots are priced
+    at, and the losses are most of it (on L after 60 s, 767 of 898 points in 162
+    mentors; section 4 of docs/solver.md). A chain from such a mentor takes its best
+    pattern's participants first. The prices are read from the knapsack steps as they
+    run (in a thread beside the windows), so the patterns follow the bound.
+    """
+
+    def __init__(self, kn: MentorKnapsacks):
+        self.kn = kn
+
+    def losses(self, pr: Pairs, plan: dict) -> tuple[np.ndarray, np.ndarray] | None:
+        """Per mentor its best pattern's value minus what its part of ``plan`` (in
+        ``pr``'s ids; ``pr`` has the knapsacks' participants and mentors) is worth at
+        the best prices so far, and the y ids (of the knapsacks' model) of every best
+        pattern's members; None before the first prices."""
+        prices = self.kn.best_prices
+        if prices is None:
+            return None
+        pi, sigma = prices
+        val, ys, _, _ = self.kn.patterns(pi, sigma)
+        have = np.zeros(len(val))
+        if plan:
+            who = np.fromiter(plan, dtype=np.int64, count=len(plan))
+            x, y, h = np.array(list(plan.values()), dtype=np.int64).T
+            worth = (pr.x_val[x] - sigma[pr.x_place[x]] + pr.y_val[y] + pr.coef[who] * h
+                     - pi[who])
+            have = np.bincount(pr.y_mentor[y], weights=worth, minlength=len(val))
+        return val - have, ys
+
+    def worst(self, pr: Pairs, plan: dict) -> list[tuple[int, list[int]]]:
+        """(mentor, its best pattern's participants) for every mentor that loses more
+        than LOSS_MIN (:meth:`losses`), the largest loss first."""
+        got = self.losses(pr, plan)
+        if got is None:
+            return []
+        loss, ys = got
+        full = self.kn.pr
+        worst = np.flatnonzero(loss > LOSS_MIN)
+        worst = worst[np.argsort(-loss[worst], kind="stable")]
+        by = np.argsort(full.y_mentor[ys], kind="stable")
+        members = full.y_item[ys[by]]
+        ptr = np.searchsorted(full.y_mentor[ys[by]], np.arange(len(loss) + 1))
+        return [(m, members[ptr[m]:ptr[m + 1]].tolist()) for m in worst.tolist()]
 
 
 class _Sweeps:
@@ -589,7 +683,7 @@ class _Sweeps:
 
 
 def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
-                    stats: dict) -> dict:
+                    stats: dict, guide: _PatternGuide | None = None) -> dict:
     """Re-solve windows of related participants exactly with CP-SAT, the rest held fixed.
 
     Every accepted window is at least as good, so the plan only improves; the bound
@@ -609,7 +703,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         return plan
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
-    chains = _MentorChains(pr, plan) if MENTOR_CHAINS and len(items) > WINDOW else None
+    chains = (_MentorChains(pr, plan, guide=guide) if MENTOR_CHAINS and len(items) > WINDOW
+              else None)
     if chains is not None and not len(chains.mentors):
         chains = None  # no mentor that two participants could have: nothing to trade
     size = WINDOW
@@ -624,7 +719,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
             size, idle = min(2 * size, WINDOW_MAX), 0
             sweeps = _Sweeps(orders, size)
         kind = _next_kind(rate, spent) if chains is not None else "sweep"
-        windows = sweeps.take(TURN) if kind == "sweep" else chains.windows(size, TURN)
+        windows = sweeps.take(TURN) if kind == "sweep" else chains.windows(size, TURN, plan)
         t_turn, gain = time.monotonic(), 0.0
         for part in windows:
             left = deadline - time.monotonic()
@@ -647,6 +742,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     stats["window_size"] = size
     stats["windows"] = done
     stats["windows_improved"] = gained
+    if chains is not None and chains.guide is not None:
+        stats["windows_guided"] = chains.guided
     return plan
 
 
@@ -767,8 +864,9 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
             sub, xs, ys = prune(pr, cg, PRUNE_SHARE * start_value / len(start), start)
             stats.update(window_x_pairs=int(len(xs)), window_y_pairs=int(len(ys)))
         cg = None  # its master and columns are not needed any more
-        chosen = widen(improve_windows(problem, sub, narrow(start, xs, ys), deadline, stats),
-                       xs, ys)
+        guide = _PatternGuide(knap.kn) if knap is not None and PATTERN_GUIDE else None
+        chosen = widen(improve_windows(problem, sub, narrow(start, xs, ys), deadline, stats,
+                                       guide), xs, ys)
         if plan_value(pr, chosen) < start_value:
             chosen = start
     elif len(pr.x_item):

@@ -198,6 +198,9 @@ class MentorKnapsacks:
         self.cap_count = np.minimum(np.maximum(pr.cap_count, 0),
                                     self.cap_hours // min_lo).astype(np.int64)
         self.n_m = len(pr.cap_hours)
+        # The best prices so far, set as run() finds them (one assignment: another
+        # thread may read it at any time, see matcher.compact._PatternGuide).
+        self.best_prices: tuple[np.ndarray, np.ndarray] | None = None
 
     def patterns(self, pi: np.ndarray, sigma: np.ndarray) -> tuple:
         """Each mentor's best pattern at prices (pi, sigma) >= 0: (value per mentor, and
@@ -244,6 +247,7 @@ class MentorKnapsacks:
             first = min(first, value) if steps == 1 else first
             if value < best - 1e-9 * abs(value):
                 best, best_at, stall = value, (pi, sigma), 0
+                self.best_prices = best_at
             else:
                 stall += 1
             if time.monotonic() >= deadline:

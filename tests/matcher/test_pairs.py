@@ -811,3 +811,153 @@ def test_mentor_chains_follow_the_plan_as_windows_change_it():
     assert (chains.mentor_of[gone] == -1).all()
     for m in fresh.mentors.tolist():
         assert chains.grow(m, 25).tolist() == fresh.grow(m, 25).tolist()
+
+
+def _guide_on(seed, rng):
+    """A pattern guide over bench S instance ``seed`` at random prices, its pairs and the
+    greedy plan."""
+    from matcher.compact import _PatternGuide
+    from matcher.knapsack import MentorKnapsacks
+
+    _, pr, plan = _bench_s(seed)
+    kn = MentorKnapsacks(pr)
+    kn.best_prices = (rng.uniform(0, 40, pr.n_items), rng.uniform(0, 40, len(pr.slots)))
+    return _PatternGuide(kn), pr, plan
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 3), st.integers(0, 2**31), st.floats(0.2, 1.0))
+def test_pattern_losses_add_up_to_the_bound_less_the_plan(seed, rng_seed, share):
+    """At any prices the knapsacks' Lagrangian value less the plan's value is exactly
+    the mentors' losses plus the prices of unmatched participants and idle slots, every
+    loss is >= 0, and a pruned sub-model (the windows' ids) gives the same losses (fails
+    if a match's worth misses its hours, a price, or reads ids of the wrong model)."""
+    from matcher.compact import narrow, subset
+
+    rng = np.random.default_rng(rng_seed)
+    guide, pr, plan = _guide_on(seed, rng)
+    pi, sigma = guide.kn.best_prices
+    loss, _ = guide.losses(pr, plan)
+    assert loss.min() >= -1e-9
+    used = np.bincount([pr.x_place[xi] for xi, _, _ in plan.values()],
+                       minlength=len(pr.slots))
+    idle = sum(pi[i] for i in range(pr.n_items) if i not in plan)
+    gap = guide.kn.evaluate(pi, sigma)[0] - plan_value(pr, plan)
+    assert loss.sum() + idle + sigma @ (pr.slots - used) == pytest.approx(gap, abs=1e-6)
+
+    keep_x, keep_y = rng.random(len(pr.x_item)) < share, rng.random(len(pr.y_item)) < share
+    for xi, yi, _ in plan.values():
+        keep_x[xi] = keep_y[yi] = True
+    xs, ys = np.flatnonzero(keep_x), np.flatnonzero(keep_y)
+    sub = subset(pr, xs, ys, pr.slots, pr.cap_hours, pr.cap_count)
+    assert guide.losses(sub, narrow(plan, xs, ys))[0] == pytest.approx(loss, abs=1e-9)
+
+
+def test_the_guide_lists_the_mentors_that_lose_with_their_best_patterns():
+    """``worst`` holds exactly the mentors losing more than LOSS_MIN, largest loss first,
+    each with its best pattern's participants (on the bench S instances at random
+    prices some mentors do lose, so this is not vacuous)."""
+    from matcher.compact import LOSS_MIN
+
+    listed = 0
+    for seed in (1, 2, 3):
+        guide, pr, plan = _guide_on(seed, np.random.default_rng(seed))
+        loss, ys = guide.losses(pr, plan)
+        worst = guide.worst(pr, plan)
+        mentors = [m for m, _ in worst]
+        assert set(mentors) == set(np.flatnonzero(loss > LOSS_MIN).tolist())
+        assert all(loss[a] >= loss[b] for a, b in itertools.pairwise(mentors))
+        for m, first in worst:
+            assert sorted(first) == sorted(pr.y_item[ys[pr.y_mentor[ys] == m]].tolist())
+        listed += len(worst)
+    assert listed > 0
+
+
+class _FixedGuide:
+    """A guide that always names the same mentors and patterns, and counts its calls."""
+
+    def __init__(self, worst):
+        self.list, self.calls = worst, 0
+
+    def worst(self, pr, plan):
+        self.calls += 1
+        return list(self.list)
+
+
+def test_guided_chains_take_the_guides_mentors_first_and_each_only_once():
+    """A turn's chains start with the guide's mentors, pattern members right after the
+    mentor's own participants; the same (mentor, pattern, participants) is not grown
+    again; with nothing new the guide rests GUIDE_WAIT turns; once a window moves a
+    mentor's participants, that mentor is new again (fails if a failed window is
+    retried for ever, or a changed one never)."""
+    from matcher.compact import GUIDE_WAIT, _MentorChains
+
+    _, pr, plan = _bench_s(1)
+    mentor_of = {i: int(pr.y_mentor[yi]) for i, (_, yi, _) in plan.items()}
+    m1, m2 = sorted(set(mentor_of.values()))[:2]
+    first = [i for i in range(pr.n_items) if mentor_of.get(i) not in (m1, None)][:2]
+    guide = _FixedGuide([(m1, first), (m2, [])])
+    chains = _MentorChains(pr, plan, seed=3, guide=guide)
+    got = list(chains.windows(25, 3, plan))
+    own = sorted(i for i, m in mentor_of.items() if m == m1)
+    assert sorted(got[0][:len(own)].tolist()) == own
+    assert got[0][len(own)] == first[0] and first[1] in got[0].tolist()
+    own2 = {i for i, m in mentor_of.items() if m == m2}
+    assert set(got[1][:len(own2)].tolist()) == own2
+    assert chains.guided == 2 and guide.calls == 1
+    for _ in range(GUIDE_WAIT + 1):
+        list(chains.windows(25, 2, plan))
+        assert chains.guided == 2 and guide.calls == 2  # nothing new, then resting
+    list(chains.windows(25, 2, plan))
+    assert guide.calls == 3 and chains.guided == 2
+    changed = dict(plan)
+    gone = [i for i, m in mentor_of.items() if m == m1][:1]
+    del changed[gone[0]]
+    chains.moved(changed, gone)
+    for _ in range(GUIDE_WAIT + 1):
+        list(chains.windows(25, 1, changed))
+    assert chains.guided == 3  # m1 has other participants now: grown again
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(1, 3), st.data())
+def test_a_guided_chain_takes_the_pattern_before_other_candidates(seed, draw):
+    """With pattern members given, a chain holds the mentor's own participants, then
+    each pattern member with the participants of its present mentor, and only then
+    other candidates (fails if the pattern is ignored or put after the candidates)."""
+    from matcher.compact import _MentorChains
+
+    prob, pr, plan = _bench_s(seed)
+    chains = _MentorChains(pr, plan, seed=draw.draw(st.integers(0, 2**16), label="rng"))
+    m = draw.draw(st.sampled_from(sorted(set(pr.y_mentor.tolist()))), label="mentor")
+    first = draw.draw(st.lists(st.sampled_from(range(pr.n_items)), unique=True,
+                               max_size=6), label="pattern")
+    part = chains.grow(m, 1000, first).tolist()
+    mentor_of = {i: int(pr.y_mentor[yi]) for i, (_, yi, _) in plan.items()}
+    own = [i for i in plan if mentor_of[i] == m]
+    assert set(part[:len(own)]) == set(own) and set(first) <= set(part)
+    allowed = set(own)
+    last = max((part.index(i) for i in first), default=len(own) - 1)
+    for i in part[len(own):last + 1]:
+        assert i in first or i in allowed, "a candidate before the pattern's end"
+        if i in first and i in plan:
+            allowed |= {j for j in plan if mentor_of[j] == mentor_of[i]}
+
+
+def test_guided_windows_keep_the_plan_valid_and_never_worse():
+    """Windows with the guide (knapsack prices from a few steps) on bench S: guided
+    windows are grown, and the plan stays valid and at least as good as its start."""
+    import matcher.compact as compact
+    from matcher.knapsack import MentorKnapsacks
+
+    for seed in (1, 2):
+        prob, pr, plan = _bench_s(seed)
+        kn = MentorKnapsacks(pr)
+        start = plan_value(pr, plan)
+        kn.run(np.zeros(pr.n_items), np.zeros(len(pr.slots)), time.monotonic() + 0.3, start)
+        stats = {}
+        got = compact.improve_windows(prob, pr, dict(plan), time.monotonic() + 1.5, stats,
+                                      compact._PatternGuide(kn))
+        assert _plan_breaks(prob, pr, got) == []
+        assert plan_value(pr, got) >= start - 1e-9
+        assert stats["windows_guided"] > 0
