@@ -587,23 +587,33 @@ class _MentorChains:
                         seen.add(j)
         return np.array(part[:size], dtype=np.int64)
 
-    def windows(self, size: int, count: int, plan: dict):
-        """``count`` windows: the guide's mentors first (asked again once they are
-        used up, or GUIDE_WAIT turns after it had none new), then mentors in random
-        order."""
-        if self.guide is not None and not self.pending:
+    def windows(self, size: int, count: int):
+        """``count`` windows from mentors in random order."""
+        for _ in range(count):
+            yield self.grow(self._next_mentor(), size)
+
+    def ready(self, plan: dict) -> bool:
+        """Whether the guide has mentors to grow; it is asked again once they are used
+        up, or after GUIDE_WAIT calls when it had none new."""
+        if self.guide is None:
+            return False
+        if not self.pending:
             if self.wait > 0:
                 self.wait -= 1
             else:
                 self.pending = self._guided(plan)[::-1]
                 self.wait = 0 if self.pending else GUIDE_WAIT
+        return bool(self.pending)
+
+    def guided_windows(self, size: int, count: int):
+        """Up to ``count`` windows from the guide's mentors (see :meth:`ready`), worst
+        packed first, each with its best pattern's participants first."""
         for _ in range(count):
-            if self.pending:
-                m, first = self.pending.pop()
-                self.guided += 1
-                yield self.grow(m, size, first)
-            else:
-                yield self.grow(self._next_mentor(), size)
+            if not self.pending:
+                return
+            m, first = self.pending.pop()
+            self.guided += 1
+            yield self.grow(m, size, first)
 
 
 class _PatternGuide:
@@ -710,7 +720,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     size = WINDOW
     sweeps = _Sweeps(orders, size)
     rate: dict[str, float] = {}
-    spent = {"sweep": 0.0, "chain": 0.0}
+    spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
     while time.monotonic() < deadline - 0.3:
         if idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
@@ -718,8 +728,12 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                 break
             size, idle = min(2 * size, WINDOW_MAX), 0
             sweeps = _Sweeps(orders, size)
-        kind = _next_kind(rate, spent) if chains is not None else "sweep"
-        windows = sweeps.take(TURN) if kind == "sweep" else chains.windows(size, TURN, plan)
+        kinds = ["sweep"]
+        if chains is not None:
+            kinds += ["chain", "pattern"] if chains.ready(plan) else ["chain"]
+        kind = _next_kind(rate, spent, kinds)
+        windows = (sweeps.take(TURN) if kind == "sweep" else chains.windows(size, TURN)
+                   if kind == "chain" else chains.guided_windows(size, TURN))
         t_turn, gain = time.monotonic(), 0.0
         for part in windows:
             left = deadline - time.monotonic()
@@ -747,16 +761,18 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     return plan
 
 
-def _next_kind(rate: dict[str, float], spent: dict[str, float]) -> str:
-    """The kind of window whose time is furthest behind its share: each kind's share of
-    the time is its recent gain per second over both kinds' (at least ``FLOOR``); each
-    kind is tried once first."""
-    for kind in ("sweep", "chain"):
+def _next_kind(rate: dict[str, float], spent: dict[str, float],
+               kinds: list[str] | None = None) -> str:
+    """Of ``kinds`` (default: every kind in ``spent``), the kind of window whose time is
+    furthest behind its share: each kind's share of the time is its recent gain per
+    second over all of theirs (at least ``FLOOR``); each kind is tried once first."""
+    kinds = list(spent) if kinds is None else kinds
+    for kind in kinds:
         if kind not in rate:
             return kind
-    total = rate["sweep"] + rate["chain"]
-    share = {k: max(FLOOR, rate[k] / total) if total > 0 else 0.5 for k in rate}
-    return min(spent, key=lambda k: spent[k] / share[k])
+    total = sum(rate[k] for k in kinds)
+    share = {k: max(FLOOR, rate[k] / total) if total > 0 else 1.0 for k in kinds}
+    return min(kinds, key=lambda k: spent[k] / share[k])
 
 
 class _KnapsackSteps:

@@ -748,26 +748,36 @@ def test_mentor_chains_find_trades_on_bench_s():
 
 
 @settings(max_examples=50, deadline=None)
-@given(st.floats(0.0, 1000.0), st.floats(0.0, 1000.0))
-def test_window_kinds_share_time_by_their_gain_per_second(r_sweep, r_chain):
+@given(st.lists(st.floats(0.0, 1000.0), min_size=2, max_size=3))
+def test_window_kinds_share_time_by_their_gain_per_second(rates):
     """Each kind is tried once first; then, at steady rates, each kind's share of the
     time follows its share of the gain per second, never below FLOOR (fails if the rule
     favours the slower kind or starves one)."""
     from matcher.compact import FLOOR, _next_kind
 
-    rate, spent = {}, {"sweep": 0.0, "chain": 0.0}
-    assert _next_kind(rate, spent) == "sweep"
-    rate["sweep"] = r_sweep
-    assert _next_kind(rate, spent) == "chain"
-    rate["chain"] = r_chain
-    for _ in range(2000):
+    kinds = ["sweep", "chain", "pattern"][:len(rates)]
+    rate, spent = {}, dict.fromkeys(kinds, 0.0)
+    for kind, r in zip(kinds, rates, strict=True):
+        assert _next_kind(rate, spent) == kind
+        rate[kind] = r
+    for _ in range(3000):
         spent[_next_kind(rate, spent)] += 0.01
-    total = r_sweep + r_chain
+    total = sum(rates)
     for kind, r in rate.items():
-        want = 0.5 if total == 0 else r / total
-        want = max(FLOOR, want) / sum(max(FLOOR, v / total) if total else 0.5
-                                      for v in rate.values())
+        want = 1.0 if total == 0 else max(FLOOR, r / total)
+        want /= sum(1.0 if total == 0 else max(FLOOR, v / total) for v in rates)
         assert spent[kind] / sum(spent.values()) == pytest.approx(want, abs=0.01)
+
+
+def test_a_kind_left_out_gets_no_turn():
+    """Only the kinds offered are chosen (the pattern kind is left out while the guide
+    has no mentor), however far behind its share it is."""
+    from matcher.compact import _next_kind
+
+    rate = {"sweep": 1.0, "chain": 1.0, "pattern": 50.0}
+    spent = {"sweep": 5.0, "chain": 5.0, "pattern": 0.0}
+    assert _next_kind(rate, spent) == "pattern"
+    assert _next_kind(rate, spent, ["sweep", "chain"]) in ("sweep", "chain")
 
 
 @pytest.mark.parametrize("n,size", [(1, 1), (7, 3), (80, 25), (100, 25)])
@@ -884,9 +894,9 @@ class _FixedGuide:
         return list(self.list)
 
 
-def test_guided_chains_take_the_guides_mentors_first_and_each_only_once():
-    """A turn's chains start with the guide's mentors, pattern members right after the
-    mentor's own participants; the same (mentor, pattern, participants) is not grown
+def test_guided_chains_take_the_guides_mentors_worst_first_and_each_only_once():
+    """Guided windows grow the guide's mentors in its order, pattern members right after
+    the mentor's own participants; the same (mentor, pattern, participants) is not grown
     again; with nothing new the guide rests GUIDE_WAIT turns; once a window moves a
     mentor's participants, that mentor is new again (fails if a failed window is
     retried for ever, or a changed one never)."""
@@ -898,7 +908,9 @@ def test_guided_chains_take_the_guides_mentors_first_and_each_only_once():
     first = [i for i in range(pr.n_items) if mentor_of.get(i) not in (m1, None)][:2]
     guide = _FixedGuide([(m1, first), (m2, [])])
     chains = _MentorChains(pr, plan, seed=3, guide=guide)
-    got = list(chains.windows(25, 3, plan))
+    assert chains.ready(plan)
+    got = list(chains.guided_windows(25, 3))
+    assert len(got) == 2 and not chains.pending  # only what the guide named
     own = sorted(i for i, m in mentor_of.items() if m == m1)
     assert sorted(got[0][:len(own)].tolist()) == own
     assert got[0][len(own)] == first[0] and first[1] in got[0].tolist()
@@ -906,17 +918,32 @@ def test_guided_chains_take_the_guides_mentors_first_and_each_only_once():
     assert set(got[1][:len(own2)].tolist()) == own2
     assert chains.guided == 2 and guide.calls == 1
     for _ in range(GUIDE_WAIT + 1):
-        list(chains.windows(25, 2, plan))
-        assert chains.guided == 2 and guide.calls == 2  # nothing new, then resting
-    list(chains.windows(25, 2, plan))
-    assert guide.calls == 3 and chains.guided == 2
+        assert not chains.ready(plan)  # nothing new, then resting
+        assert guide.calls == 2
+    assert not chains.ready(plan) and guide.calls == 3
     changed = dict(plan)
     gone = [i for i, m in mentor_of.items() if m == m1][:1]
     del changed[gone[0]]
     chains.moved(changed, gone)
-    for _ in range(GUIDE_WAIT + 1):
-        list(chains.windows(25, 1, changed))
-    assert chains.guided == 3  # m1 has other participants now: grown again
+    for _ in range(GUIDE_WAIT):
+        assert not chains.ready(changed)
+    assert chains.ready(changed)  # m1 has other participants now: grown again
+    assert [w[0] for w in chains.pending] == [m1]
+
+
+def test_random_chains_and_guided_kind_only_when_the_guide_has_mentors():
+    """improve_windows offers the pattern kind only while the guide has mentors: with a
+    guide that never names one, no guided window is grown and the plan still improves
+    by the other kinds."""
+    import matcher.compact as compact
+
+    prob, pr, plan = _bench_s(2)
+    guide = _FixedGuide([])
+    stats = {}
+    got = compact.improve_windows(prob, pr, dict(plan), time.monotonic() + 1.0, stats, guide)
+    assert stats["windows_guided"] == 0 and guide.calls >= 1
+    assert stats["window_seconds"]["pattern"] == 0.0
+    assert plan_value(pr, got) >= plan_value(pr, plan)
 
 
 @settings(max_examples=100, deadline=None)
