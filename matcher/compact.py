@@ -15,6 +15,7 @@ handed back is a valid bound of the true float objective.
 
 from __future__ import annotations
 
+import collections
 import json
 import math
 import os
@@ -58,6 +59,13 @@ WINDOW = 25
 # Once windows of one size improve nothing in a whole round, they double, up to this.
 WINDOW_MAX = 100
 WINDOW_SECONDS = 2.0
+# A window's CP-SAT run is stopped after WINDOW_CAP times the median of the last
+# CAP_SAMPLE runs (once CAP_SAMPLE/4 are in; at least CAP_FLOOR seconds): a few windows
+# take 100-650 ms where the median takes 8 ms, and stopped early they still hand back
+# the best they found. 0 keeps WINDOW_SECONDS only.
+WINDOW_CAP = float(os.environ.get("MATCHER_WINDOW_CAP", "5"))
+CAP_SAMPLE = 100
+CAP_FLOOR = 0.005
 # Windows grown from mentors (_MentorChains) take turns with the sweeps, TURN windows at
 # a time, each kind's time in proportion to its recent gain per second (an average that
 # keeps RATE_MEMORY of the past at each turn), at least FLOOR of it.
@@ -729,6 +737,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     sweeps = _Sweeps(orders, size)
     rate: dict[str, float] = {}
     spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
+    cap = _WindowCap()
     while time.monotonic() < deadline - 0.3:
         if idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
@@ -736,6 +745,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                 break
             size, idle = min(2 * size, WINDOW_MAX), 0
             sweeps = _Sweeps(orders, size)
+            cap = _WindowCap()  # larger windows take longer
         kinds = ["sweep"]
         if chains is not None:
             kinds += ["chain", "pattern"] if chains.ready(plan) else ["chain"]
@@ -748,7 +758,9 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
             if left < 0.3:
                 break
             win = _Window(pr, part, plan)
-            win.solve(min(left, WINDOW_SECONDS))
+            t_win = time.monotonic()
+            win.solve(min(left, cap.seconds()))
+            cap.took(time.monotonic() - t_win)
             done += 1
             g = win.apply(plan)
             if g > 0 and chains is not None:
@@ -767,6 +779,23 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     if chains is not None and chains.guide is not None:
         stats["windows_guided"] = chains.guided
     return plan
+
+
+class _WindowCap:
+    """Seconds a window's CP-SAT run may take: WINDOW_CAP times the median of the
+    last CAP_SAMPLE runs, within [CAP_FLOOR, WINDOW_SECONDS] (WINDOW_SECONDS until
+    CAP_SAMPLE // 4 runs are in, or with WINDOW_CAP 0)."""
+
+    def __init__(self):
+        self.recent: collections.deque[float] = collections.deque(maxlen=CAP_SAMPLE)
+
+    def seconds(self) -> float:
+        if WINDOW_CAP <= 0 or len(self.recent) < CAP_SAMPLE // 4:
+            return WINDOW_SECONDS
+        return min(WINDOW_SECONDS, max(CAP_FLOOR, WINDOW_CAP * float(np.median(self.recent))))
+
+    def took(self, seconds: float) -> None:
+        self.recent.append(seconds)
 
 
 def _next_kind(rate: dict[str, float], spent: dict[str, float],

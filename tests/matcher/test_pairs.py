@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_properties import brute_force, problems  # noqa: E402 (rootdir-less pytest import)
 
@@ -988,3 +988,31 @@ def test_guided_windows_keep_the_plan_valid_and_never_worse():
         assert _plan_breaks(prob, pr, got) == []
         assert plan_value(pr, got) >= start - 1e-9
         assert stats["windows_guided"] > 0
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0.0, 3.0), min_size=30, max_size=250),
+       st.sampled_from([0.0, 2.0, 5.0]))
+@example([0.3] * 150 + [0.01] * 100, 5.0)
+def test_a_window_may_take_a_multiple_of_the_recent_median(durations, factor):
+    """Until a quarter of the sample is in (or with the factor 0) a window gets
+    WINDOW_SECONDS; then the factor times the median of the last CAP_SAMPLE runs,
+    within [CAP_FLOOR, WINDOW_SECONDS] (fails if the cap reads all runs instead of the
+    recent ones, starts too early or leaves its bounds)."""
+    import matcher.compact as compact
+
+    saved = compact.WINDOW_CAP
+    compact.WINDOW_CAP = factor
+    try:
+        cap = compact._WindowCap()
+        for k, d in enumerate(durations):
+            recent = durations[max(0, k - compact.CAP_SAMPLE):k]
+            if factor == 0 or len(recent) < compact.CAP_SAMPLE // 4:
+                want = compact.WINDOW_SECONDS
+            else:
+                want = min(compact.WINDOW_SECONDS,
+                           max(compact.CAP_FLOOR, factor * float(np.median(recent))))
+            assert cap.seconds() == pytest.approx(want)
+            cap.took(d)
+    finally:
+        compact.WINDOW_CAP = saved
