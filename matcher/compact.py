@@ -568,22 +568,23 @@ class _MentorChains:
         """The guide's mentors, worst packed first, with their best patterns; each
         (mentor, pattern, the mentor's participants now) only once: a window that
         found nothing there finds nothing again while all three stay the same."""
-        mentor_of = self.mentor_of
-        order = np.argsort(mentor_of, kind="stable")
-        ptr = np.searchsorted(mentor_of[order], np.arange(len(self.ptr)))
         fresh = []
         for m, first in self.guide.worst(self.pr, plan):
-            key = (m, tuple(sorted(first)), tuple(sorted(order[ptr[m]:ptr[m + 1]].tolist())))
+            key = (m, tuple(sorted(first)), tuple(self.members(m).tolist()))
             if key not in self.tried:
                 self.tried.add(key)
                 fresh.append((m, first))
         return fresh
 
+    def members(self, m: int) -> np.ndarray:
+        """Mentor ``m``'s participants in the plan as :meth:`moved` last saw it, sorted."""
+        return np.flatnonzero(self.mentor_of == m)
+
     def grow(self, m: int, size: int, first: list[int] = ()) -> np.ndarray:
         """Mentor ``m``'s window against the plan as :meth:`moved` last saw it; the
         participants ``first`` go before the other candidates."""
         pr, mentor_of = self.pr, self.mentor_of
-        part = np.flatnonzero(mentor_of == m).tolist()
+        part = self.members(m).tolist()
         seen = set(part)
         could = self.rng.permutation(pr.y_item[self.by_mentor[self.ptr[m]:self.ptr[m + 1]]])
         could = could[np.argsort(mentor_of[could] >= 0, kind="stable")]  # unmatched first
@@ -595,7 +596,7 @@ class _MentorChains:
             part.append(i)
             seen.add(i)
             if mentor_of[i] >= 0:
-                for j in np.flatnonzero(mentor_of == mentor_of[i]).tolist():
+                for j in self.members(mentor_of[i]).tolist():
                     if j not in seen:
                         part.append(j)
                         seen.add(j)
@@ -671,13 +672,12 @@ class _PatternGuide:
         got = self.losses(pr, plan)
         if got is None:
             return []
-        loss, ys = got
+        loss, ys = got  # ys come grouped by mentor (MentorKnapsacks.patterns)
         full = self.kn.pr
         worst = np.flatnonzero(loss > LOSS_MIN)
         worst = worst[np.argsort(-loss[worst], kind="stable")]
-        by = np.argsort(full.y_mentor[ys], kind="stable")
-        members = full.y_item[ys[by]]
-        ptr = np.searchsorted(full.y_mentor[ys[by]], np.arange(len(loss) + 1))
+        members = full.y_item[ys]
+        ptr = np.searchsorted(full.y_mentor[ys], np.arange(len(loss) + 1))
         return [(m, members[ptr[m]:ptr[m + 1]].tolist()) for m in worst.tolist()]
 
 

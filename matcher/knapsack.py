@@ -204,7 +204,7 @@ class MentorKnapsacks:
 
     def patterns(self, pi: np.ndarray, sigma: np.ndarray) -> tuple:
         """Each mentor's best pattern at prices (pi, sigma) >= 0: (value per mentor, and
-        per member its y id, x id and hours)."""
+        per member its y id, x id and hours; members in mentor order)."""
         pr = self.pr
         patterns, placements, _ = _compiled()
         best, arg = placements(self.y_start, self.t_x, pr.x_val, pr.x_place,
