@@ -1,0 +1,103 @@
+"""Window variants from the same start: how docs/solver.md section 4 compares them.
+
+    python -m bench.windows --size L --seeds 1,3,4,5 --seconds 5 --arms full,no-guide,no-cap
+
+A 10 s `matcher solve` on L depends mostly on the LP's rounded start, which varies with
+timing, so two solves say little about a change to the windows. This builds one
+instance's pairs, runs the mentor prices, the LP and the knapsack steps once
+(matcher.compact._large_bound, then 3 s more of knapsack steps), and then runs
+``improve_windows`` for ``--seconds`` from that same plan and the same prices in each
+arm, one after the other in this process. It prints each arm's gain over the start and
+its window counts; every plan is checked against the contract's rules.
+
+Arms: ``full`` (as `matcher solve`), ``no-guide`` (no chains from the knapsack's
+prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+
+from bench.generate import generate
+from matcher import compact
+from matcher.mentorlag import plan_value
+from matcher.pairs import build_pairs
+from matcher.schema import parse_problem
+
+ARMS = ("full", "no-guide", "no-cap")
+
+
+def _free_pairs(problem):
+    """The pairs of the participants without a pin, the pins' use taken off."""
+    slots = np.array([pl.slots for pl in problem.placements], dtype=np.int64)
+    hours = np.array([m.capacity_hours for m in problem.mentors], dtype=np.int64)
+    count = np.array([m.max_participants for m in problem.mentors], dtype=np.int64)
+    for p in problem.participants:
+        if p.pinned:
+            slots[problem.l_index[p.pinned.placement]] -= 1
+            hours[problem.m_index[p.pinned.mentor]] -= p.pinned.hours
+            count[problem.m_index[p.pinned.mentor]] -= 1
+    free = [i for i, p in enumerate(problem.participants) if not p.pinned]
+    return build_pairs(problem, free, slots, hours, count)
+
+
+def _broken(pr, plan) -> int:
+    """Capacity rows the plan breaks (windows must never break one)."""
+    got = np.array(list(plan.values()), dtype=np.int64).reshape(-1, 3)
+    mentor = pr.y_mentor[got[:, 1]]
+    n_m = len(pr.cap_hours)
+    return int((np.bincount(pr.x_place[got[:, 0]], minlength=len(pr.slots)) > pr.slots).sum()
+               + (np.bincount(mentor, minlength=n_m) > pr.cap_count).sum()
+               + (np.bincount(mentor, weights=got[:, 2], minlength=n_m) > pr.cap_hours).sum())
+
+
+def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
+    problem = parse_problem(generate(size, seed))
+    pr = _free_pairs(problem)
+    saved = compact.KNAP_THREAD, compact.WINDOW_CAP
+    compact.KNAP_THREAD = False  # the steps run now, not beside the windows
+    try:
+        start = compact.greedy(problem, pr)
+        t0 = time.monotonic()
+        start, _, cg, knap = compact._large_bound(pr, t0 + 6.5, 1, start, compact.upper(pr),
+                                                  {}, t0)
+        value = plan_value(pr, start)
+        kb = knap.kn.run(knap.pi, knap.sigma, time.monotonic() + 3.0, value)
+        print(f"{size} seed {seed}: start {value:,.1f}, knapsack bound {kb.bound:,.1f}")
+        sub, xs, ys = compact.prune(pr, cg, compact.PRUNE_SHARE * value / len(start), start)
+        first = compact.narrow(start, xs, ys)
+        for arm in arms:
+            compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
+            guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
+            stats: dict = {}
+            plan = compact.improve_windows(problem, sub, dict(first),
+                                           time.monotonic() + seconds, stats, guide)
+            print(f"  {arm:9s} +{plan_value(sub, plan) - value:,.0f} in {seconds:g} s, "
+                  f"{stats['windows']} windows ({stats['windows_improved']} better), "
+                  f"seconds by kind {stats['window_seconds']}, "
+                  f"broken capacity rows {_broken(sub, plan)}")
+    finally:
+        compact.KNAP_THREAD, compact.WINDOW_CAP = saved
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--size", default="L")
+    ap.add_argument("--seeds", default="1")
+    ap.add_argument("--seconds", type=float, default=5.0)
+    ap.add_argument("--arms", default=",".join(ARMS))
+    args = ap.parse_args(argv)
+    arms = args.arms.split(",")
+    unknown = sorted(set(arms) - set(ARMS))
+    if unknown:
+        ap.error(f"--arms: unknown {', '.join(unknown)} (choose from {', '.join(ARMS)})")
+    for seed in (int(s) for s in args.seeds.split(",")):
+        run(args.size, seed, args.seconds, arms)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
