@@ -58,6 +58,7 @@ KNAP_THREAD = os.environ.get("MATCHER_KNAP_THREAD", "1") == "1"
 WINDOW = 25
 # Once windows of one size improve nothing in a whole round, they double, up to this.
 WINDOW_MAX = 100
+WINDOW_CYCLE = os.environ.get("MATCHER_WINDOW_CYCLE", "1") == "1"
 WINDOW_SECONDS = 2.0
 # A window's CP-SAT run is stopped after WINDOW_CAP times the median of the last
 # CAP_SAMPLE runs (once CAP_SAMPLE/4 are in; at least CAP_FLOOR seconds): a few windows
@@ -719,8 +720,9 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     second lately (at least ``FLOOR`` of it): from the LP's plan the sweeps gain most,
     once they stall the chains. When a whole round of sweeps' worth of windows in a row
     improves nothing, the windows double (up to ``WINDOW_MAX``; measured on L with
-    60 s: windows of 25 stall after 30 s at 0.36 %, growing ones reach 0.29 %), and
-    the search ends when the largest size stalls too. (Solving two windows that share
+    60 s: windows of 25 stall after 30 s at 0.36 %, growing ones reach 0.29 %); when
+    the largest size stalls too, the sizes start over or the search ends
+    (:class:`_Sizes`). (Solving two windows that share
     no placement or mentor in two threads was tried: on L only a third of the windows
     found such a partner and the windows per second did not change.)
     """
@@ -738,12 +740,13 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     rate: dict[str, float] = {}
     spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
     cap = _WindowCap()
+    sizes = _Sizes(len(items))
     while time.monotonic() < deadline - 0.3:
         if idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
-            if size >= WINDOW_MAX or size >= len(items):
+            size, idle = sizes.stalled(gained), 0
+            if size is None:
                 break
-            size, idle = min(2 * size, WINDOW_MAX), 0
             sweeps = _Sweeps(orders, size)
             cap = _WindowCap()  # larger windows take longer
         kinds = ["sweep"]
@@ -773,12 +776,38 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         new = gain / took
         rate[kind] = new if kind not in rate else (1 - RATE_MEMORY) * new + RATE_MEMORY * rate[kind]
     stats["window_seconds"] = {k: round(v, 3) for k, v in spent.items()}
-    stats["window_size"] = size
+    stats["window_size"] = sizes.size
+    stats["window_cycles"] = sizes.cycles
     stats["windows"] = done
     stats["windows_improved"] = gained
     if chains is not None and chains.guide is not None:
         stats["windows_guided"] = chains.guided
     return plan
+
+
+class _Sizes:
+    """The window size: WINDOW, doubled each time windows of one size stall, up to
+    WINDOW_MAX (or every item). When the largest stalls, the sizes start over if windows
+    improved the plan since the smallest last stalled (larger windows moved it, so small
+    ones may find moves again; on L3, 150 s of windows from one start, +13 where the
+    windows would have ended at 125 s), and the search ends if not (``None``)."""
+
+    def __init__(self, n_items: int):
+        self.n_items, self.size, self.cycles = n_items, WINDOW, 0
+        self.small_stalled: int | None = None  # windows improved when the smallest stalled
+
+    def stalled(self, gained: int) -> int | None:
+        """The next size after a whole round at this one found nothing, ``gained``
+        windows having improved the plan so far; ``None`` to stop."""
+        if self.size <= WINDOW:
+            self.small_stalled = gained
+        if self.size >= WINDOW_MAX or self.size >= self.n_items:
+            if not WINDOW_CYCLE or self.size <= WINDOW or gained == self.small_stalled:
+                return None
+            self.size, self.cycles = WINDOW, self.cycles + 1
+        else:
+            self.size = min(2 * self.size, WINDOW_MAX)
+        return self.size
 
 
 class _WindowCap:
@@ -820,13 +849,16 @@ class _KnapsackSteps:
                  target: float):
         self.kn, self.pi, self.sigma, self.target = kn, pi, sigma, target
         self.threaded = False
+        # Set when the windows are done before the deadline: the steps then end as soon
+        # as the bound stops moving instead of at the deadline.
+        self.settle = threading.Event()
         self._thread: threading.Thread | None = None
         self._out = None
         self._error: BaseException | None = None
 
     def run(self, deadline: float) -> None:
         try:
-            self._out = self.kn.run(self.pi, self.sigma, deadline, self.target)
+            self._out = self.kn.run(self.pi, self.sigma, deadline, self.target, self.settle)
         except BaseException as exc:  # handed to the caller by result()
             self._error = exc
 
@@ -837,7 +869,9 @@ class _KnapsackSteps:
         self._thread.start()
 
     def result(self):
-        """The bound found (None if it never ran); waits for the thread."""
+        """The bound found (None if it never ran); waits for the thread, which from now
+        on only runs while its bound still moves."""
+        self.settle.set()
         if self._thread is not None:
             self._thread.join()
         if self._error is not None:

@@ -37,6 +37,7 @@ section 3b has the figures.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -53,6 +54,10 @@ from .pairs import Pairs
 STEP0 = 0.5
 STALL = 5
 DEFLECT = 0.3
+# Once asked to settle (the windows are done before the deadline), the steps end after
+# SETTLE_STEPS steps without a better bound by more than SETTLE_GAIN of it.
+SETTLE_STEPS = 20
+SETTLE_GAIN = 1e-6
 
 
 def _kernel():
@@ -232,25 +237,33 @@ class MentorKnapsacks:
         return value, g_pi, g_sigma
 
     def run(self, pi: np.ndarray, sigma: np.ndarray, deadline: float,
-            target: float) -> KnapsackBound:
+            target: float, settle: threading.Event | None = None) -> KnapsackBound:
         """Subgradient steps from prices (pi, sigma) aimed at ``target`` (the best plan's
-        value) until ``deadline``; the best bound found."""
+        value) until ``deadline``, or, once ``settle`` is set, until the bound has
+        stopped moving (SETTLE_STEPS steps without SETTLE_GAIN); the best bound found."""
         t0 = time.monotonic()
         pi = np.maximum(np.asarray(pi, dtype=float), 0.0)
         sigma = np.maximum(np.asarray(sigma, dtype=float), 0.0)
         best, best_at = math.inf, (pi, sigma)
         d_pi, d_sigma = np.zeros_like(pi), np.zeros_like(sigma)
         theta, stall, steps, first = STEP0, 0, 0, math.inf
+        moved = 0  # the last step that made the bound better by SETTLE_GAIN
+        settled = False
         while True:
             value, g_pi, g_sigma = self.evaluate(pi, sigma)
             steps += 1
             first = min(first, value) if steps == 1 else first
             if value < best - 1e-9 * abs(value):
+                if value < best - SETTLE_GAIN * abs(value):
+                    moved = steps
                 best, best_at, stall = value, (pi, sigma), 0
                 self.best_prices = best_at
             else:
                 stall += 1
             if time.monotonic() >= deadline:
+                break
+            if settle is not None and settle.is_set() and steps - moved >= SETTLE_STEPS:
+                settled = True
                 break
             if stall >= STALL:
                 # Shorter steps from where the steps are (going back to the best prices
@@ -266,5 +279,5 @@ class MentorKnapsacks:
             sigma = np.maximum(sigma - step * d_sigma, 0.0)
         margin = 1e-9 * abs(best) + 1e-6
         stats = {"knap_steps": steps, "knap_first": round(first, 6),
-                 "knap_seconds": round(time.monotonic() - t0, 3)}
+                 "knap_seconds": round(time.monotonic() - t0, 3), "knap_settled": settled}
         return KnapsackBound(best + margin, best_at[0], best_at[1], stats)

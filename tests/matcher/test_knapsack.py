@@ -2,6 +2,7 @@
 its bound against proved optima, and its gain over the LP where the LP shares mentors."""
 
 import itertools
+import threading
 import time
 
 import numpy as np
@@ -110,6 +111,30 @@ def test_item_prices_make_a_dual_solution_of_the_lp(seed):
     dual = pi.sum() + sigma @ pr.slots + mu @ pr.cap_count + nu @ pr.cap_hours
     assert dual == pytest.approx(cg.x_value, rel=1e-6)
     assert cg._reduced(pi, sigma, mu, nu)[0].max() <= 1e-9
+
+
+def test_steps_asked_to_settle_end_once_the_bound_stops_moving():
+    """Asked to settle (the windows are done early), the steps end before the deadline,
+    only after SETTLE_STEPS steps without a better bound, with the bound the same
+    steps reach by the deadline (the steps do not depend on the clock). Fails if the
+    request is ignored (the run goes to the 30 s deadline), or if the steps end without
+    waiting for the bound to stop moving."""
+    from matcher import knapsack
+
+    prob, pr, cg, _ = m_exact_lp(0)
+    pi, sigma = cg.item_prices()
+    kn = MentorKnapsacks(pr)
+    target = plan_value(pr, greedy(prob, pr))
+    kn.evaluate(pi, sigma)  # the programmes loaded before the clock starts
+    full = kn.run(pi, sigma, time.monotonic() + 2.0, target)
+    assert not full.stats["knap_settled"]
+    settle = threading.Event()
+    settle.set()
+    got = kn.run(pi, sigma, time.monotonic() + 30.0, target, settle)
+    assert got.stats["knap_settled"]
+    assert knapsack.SETTLE_STEPS < got.stats["knap_steps"] < full.stats["knap_steps"]
+    assert got.bound == pytest.approx(full.bound, rel=knapsack.SETTLE_GAIN * 10)
+    assert got.bound < got.stats["knap_first"]
 
 
 def test_knapsack_bound_refuses_a_truncated_model():

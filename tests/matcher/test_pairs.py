@@ -1016,3 +1016,50 @@ def test_a_window_may_take_a_multiple_of_the_recent_median(durations, factor):
             cap.took(d)
     finally:
         compact.WINDOW_CAP = saved
+
+
+def test_window_sizes_double_then_start_over_only_while_larger_ones_moved_the_plan(
+        monkeypatch):
+    """Sizes double from WINDOW to WINDOW_MAX as each stalls; when the largest stalls,
+    they start over if any window improved the plan since the smallest last stalled,
+    and end (None) if none did, or at once without WINDOW_CYCLE (fails if the sizes
+    never start over, start over after a cycle that found nothing, or ignore the
+    item count)."""
+    import matcher.compact as compact
+
+    monkeypatch.setattr(compact, "WINDOW_CYCLE", True)
+    sizes = compact._Sizes(1000)
+    assert sizes.size == compact.WINDOW == 25 and compact.WINDOW_MAX == 100
+    # gained: windows that improved the plan so far, when each size stalls
+    assert [sizes.stalled(g) for g in (7, 9, 9)] == [50, 100, 25]  # 50 moved the plan
+    assert sizes.cycles == 1
+    assert [sizes.stalled(g) for g in (12, 12, 12)] == [50, 100, None]  # 50, 100 did not
+    sizes = compact._Sizes(1000)
+    assert [sizes.stalled(g) for g in (7, 7, 7)] == [50, 100, None]  # only 25 moved it
+    sizes = compact._Sizes(1000)
+    assert [sizes.stalled(g) for g in (7, 7, 8, 8, 8, 8)] == [50, 100, 25, 50, 100, None]
+    sizes = compact._Sizes(40)  # every item fits in a window of 50: the largest size
+    assert [sizes.stalled(g) for g in (3, 4, 4, 4)] == [50, 25, 50, None]
+    assert compact._Sizes(20).stalled(5) is None  # one window holds every item
+    monkeypatch.setattr(compact, "WINDOW_CYCLE", False)
+    sizes = compact._Sizes(1000)
+    assert [sizes.stalled(g) for g in (1, 2, 3)] == [50, 100, None]
+
+
+def test_a_solve_whose_windows_are_done_returns_before_its_time_limit(monkeypatch):
+    """On bench S through the large-model path with two workers, the windows run out of
+    moves long before a 60 s limit; the knapsack thread is then asked to settle, so the
+    solve returns with a settled, valid bound instead of waiting for the deadline
+    (fails, after 60 s, if the request to settle is not passed on)."""
+    import matcher.compact as compact
+    from bench.generate import generate
+    from matcher import solve_dict, validate
+
+    monkeypatch.setattr(compact, "PRICES_FROM", 0)
+    monkeypatch.setattr(compact, "WHOLE_MODEL_PAIRS", 0)
+    data = generate("S", 1)
+    result = solve_dict(data, time_limit=60.0, num_workers=2)
+    assert validate(data, result) == []
+    stats = result["stats"]
+    assert stats["cp_sat"] == "windows" and stats["knap_thread"] and stats["knap_settled"]
+    assert result["objective"] <= result["bound"]
