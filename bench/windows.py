@@ -11,7 +11,9 @@ arm, one after the other in this process. It prints each arm's gain over the sta
 its window counts; every plan is checked against the contract's rules.
 
 Arms: ``full`` (as `matcher solve`), ``no-guide`` (no chains from the knapsack's
-prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS).
+prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
+``no-cycle`` (the windows end when the largest size stalls instead of starting the
+sizes over; differs only once they stall, after a minute or more on L).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 
-ARMS = ("full", "no-guide", "no-cap")
+ARMS = ("full", "no-guide", "no-cap", "no-cycle")
 
 
 def _free_pairs(problem):
@@ -57,7 +59,7 @@ def _broken(pr, plan) -> int:
 def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
-    saved = compact.KNAP_THREAD, compact.WINDOW_CAP
+    saved = compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     try:
         start = compact.greedy(problem, pr)
@@ -71,16 +73,20 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
         first = compact.narrow(start, xs, ys)
         for arm in arms:
             compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
+            compact.WINDOW_CYCLE = arm != "no-cycle" and saved[2]
             guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
             stats: dict = {}
+            t_arm = time.monotonic()
             plan = compact.improve_windows(problem, sub, dict(first),
-                                           time.monotonic() + seconds, stats, guide)
-            print(f"  {arm:9s} +{plan_value(sub, plan) - value:,.0f} in {seconds:g} s, "
-                  f"{stats['windows']} windows ({stats['windows_improved']} better), "
+                                           t_arm + seconds, stats, guide)
+            print(f"  {arm:9s} +{plan_value(sub, plan) - value:,.0f} in {seconds:g} s "
+                  f"(ended after {time.monotonic() - t_arm:.1f} s), "
+                  f"{stats['windows']} windows ({stats['windows_improved']} better, "
+                  f"sizes started over {stats['window_cycles']} times), "
                   f"seconds by kind {stats['window_seconds']}, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
-        compact.KNAP_THREAD, compact.WINDOW_CAP = saved
+        compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE = saved
 
 
 def main(argv: list[str] | None = None) -> int:

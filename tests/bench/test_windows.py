@@ -10,8 +10,8 @@ from bench import windows
 def test_every_arm_improves_from_the_same_start_without_breaking_a_capacity(capsys):
     assert windows.main(["--size", "S", "--seeds", "1", "--seconds", "1.5"]) == 0
     out = capsys.readouterr().out
-    rows = re.findall(r"^  (\S+) +\+(-?[\d,]+) in .*?(\d+) windows .*broken capacity rows (\d+)$",
-                      out, flags=re.M)
+    rows = re.findall(r"^  (\S+) +\+(-?[\d,]+) in .*? s\), (\d+) windows "
+                      r".*broken capacity rows (\d+)$", out, flags=re.M)
     assert [r[0] for r in rows] == list(windows.ARMS)
     for _, gain, count, broken in rows:
         assert int(gain.replace(",", "")) >= 0 and int(count) > 0 and broken == "0"
