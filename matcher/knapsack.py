@@ -206,6 +206,7 @@ class MentorKnapsacks:
         # The best prices so far, set as run() finds them (one assignment: another
         # thread may read it at any time, see matcher.compact._PatternGuide).
         self.best_prices: tuple[np.ndarray, np.ndarray] | None = None
+        self.best_bound = math.inf  # the proved bound at those prices, float margin added
 
     def patterns(self, pi: np.ndarray, sigma: np.ndarray) -> tuple:
         """Each mentor's best pattern at prices (pi, sigma) >= 0: (value per mentor, and
@@ -258,6 +259,7 @@ class MentorKnapsacks:
                     moved = steps
                 best, best_at, stall = value, (pi, sigma), 0
                 self.best_prices = best_at
+                self.best_bound = _with_margin(best)
             else:
                 stall += 1
             if time.monotonic() >= deadline:
@@ -277,7 +279,11 @@ class MentorKnapsacks:
             step = theta * (value - target) / norm
             pi = np.maximum(pi - step * d_pi, 0.0)
             sigma = np.maximum(sigma - step * d_sigma, 0.0)
-        margin = 1e-9 * abs(best) + 1e-6
         stats = {"knap_steps": steps, "knap_first": round(first, 6),
                  "knap_seconds": round(time.monotonic() - t0, 3), "knap_settled": settled}
-        return KnapsackBound(best + margin, best_at[0], best_at[1], stats)
+        return KnapsackBound(_with_margin(best), best_at[0], best_at[1], stats)
+
+
+def _with_margin(value: float) -> float:
+    """A Lagrangian value as a proved bound: with a margin for float error."""
+    return value + 1e-9 * abs(value) + 1e-6

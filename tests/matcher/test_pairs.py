@@ -1047,10 +1047,11 @@ def test_window_sizes_double_then_start_over_only_while_larger_ones_moved_the_pl
 
 
 def test_a_solve_whose_windows_are_done_returns_before_its_time_limit(monkeypatch):
-    """On bench S through the large-model path with two workers, the windows run out of
-    moves long before a 60 s limit; the knapsack thread is then asked to settle, so the
-    solve returns with a settled, valid bound instead of waiting for the deadline
-    (fails, after 60 s, if the request to settle is not passed on)."""
+    """On bench S through the large-model path with two workers, the windows are done
+    long before a 60 s limit (out of moves, or the plan within STOP_GAP of the bound);
+    the knapsack thread is then asked to settle, so the solve returns with a settled,
+    valid bound instead of waiting for the deadline (fails, after 60 s, if the request
+    to settle is not passed on)."""
     import matcher.compact as compact
     from bench.generate import generate
     from matcher import solve_dict, validate
@@ -1062,4 +1063,38 @@ def test_a_solve_whose_windows_are_done_returns_before_its_time_limit(monkeypatc
     assert validate(data, result) == []
     stats = result["stats"]
     assert stats["cp_sat"] == "windows" and stats["knap_thread"] and stats["knap_settled"]
+    assert stats["windows_ended"] in ("gap", "stalled")
     assert result["objective"] <= result["bound"]
+
+
+def test_windows_end_once_the_plan_is_within_the_stop_gap_of_the_bound():
+    """The windows stop as soon as the plan is within STOP_GAP of the best bound known:
+    at once when the start is that close, after improving it when the bound allows more,
+    and never with no bound (fails if the bound is not read, or read only between
+    turns: a turn is 20 windows)."""
+    import matcher.compact as compact
+
+    prob, pr, plan = _bench_s(1)
+    start = plan_value(pr, plan)
+    stats = {}
+    got = compact.improve_windows(prob, pr, dict(plan), time.monotonic() + 5.0, stats,
+                                  bound=lambda: start * (1 + compact.STOP_GAP / 2))
+    assert stats["windows_ended"] == "gap" and stats["windows"] == 0 and got == plan
+    # The optimum of bench S 1 is above the start: the windows find it, then stop.
+    stats = {}
+    best = plan_value(pr, compact.improve_windows(prob, pr, dict(plan),
+                                                  time.monotonic() + 5.0, stats))
+    assert best > start and stats["windows_ended"] == "stalled"
+    calls = []
+
+    def bound():
+        calls.append(1)
+        return best
+
+    stats = {}
+    got = compact.improve_windows(prob, pr, dict(plan), time.monotonic() + 5.0, stats,
+                                  bound=bound)
+    assert stats["windows_ended"] == "gap"
+    assert plan_value(pr, got) >= best * (1 - compact.STOP_GAP) - 1e-9
+    assert len(calls) >= stats["windows"] + 1  # read before every window
+    assert _plan_breaks(prob, pr, got) == []
