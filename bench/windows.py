@@ -13,7 +13,8 @@ its window counts; every plan is checked against the contract's rules.
 Arms: ``full`` (as `matcher solve`), ``no-guide`` (no chains from the knapsack's
 prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
-sizes over; differs only once they stall, after a minute or more on L).
+sizes over; differs only once they stall, after a minute or more on L),
+``no-unmatched`` (the guide names only mentors, not unmatched participants).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 
-ARMS = ("full", "no-guide", "no-cap", "no-cycle")
+ARMS = ("full", "no-guide", "no-cap", "no-cycle", "no-unmatched")
 
 
 def _free_pairs(problem):
@@ -59,7 +60,8 @@ def _broken(pr, plan) -> int:
 def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
-    saved = compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE
+    saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
+             compact.UNMATCHED_GUIDE)
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     try:
         start = compact.greedy(problem, pr)
@@ -74,6 +76,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
         for arm in arms:
             compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
             compact.WINDOW_CYCLE = arm != "no-cycle" and saved[2]
+            compact.UNMATCHED_GUIDE = arm != "no-unmatched" and saved[3]
             guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
             stats: dict = {}
             t_arm = time.monotonic()
@@ -86,7 +89,8 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
                   f"seconds by kind {stats['window_seconds']}, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
-        compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE = saved
+        (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
+         compact.UNMATCHED_GUIDE) = saved
 
 
 def main(argv: list[str] | None = None) -> int:

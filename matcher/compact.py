@@ -94,6 +94,8 @@ FLOOR = 0.15
 PATTERN_GUIDE = os.environ.get("MATCHER_PATTERN_GUIDE", "1") == "1"
 # A mentor's loss below this (points of the objective) counts as packed well.
 LOSS_MIN = 0.01
+# The guide also names unmatched participants the bound prices (see _PatternGuide.worst).
+UNMATCHED_GUIDE = os.environ.get("MATCHER_UNMATCHED_GUIDE", "1") == "1"
 # Turns before the guide is asked again when it had no mentor new.
 GUIDE_WAIT = 5
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
@@ -673,18 +675,44 @@ class _PatternGuide:
         return val - have, ys
 
     def worst(self, pr: Pairs, plan: dict) -> list[tuple[int, list[int]]]:
-        """(mentor, its best pattern's participants) for every mentor that loses more
-        than LOSS_MIN (:meth:`losses`), the largest loss first."""
+        """(mentor, participants to take first), the largest part of the gap first: for
+        every mentor that loses more than LOSS_MIN (:meth:`losses`) its best pattern's
+        participants, and, with UNMATCHED_GUIDE, for every unmatched participant priced
+        above LOSS_MIN that participant, with the mentor of its best option in ``pr``."""
         got = self.losses(pr, plan)
         if got is None:
             return []
         loss, ys = got  # ys come grouped by mentor (MentorKnapsacks.patterns)
         full = self.kn.pr
         worst = np.flatnonzero(loss > LOSS_MIN)
-        worst = worst[np.argsort(-loss[worst], kind="stable")]
         members = full.y_item[ys]
         ptr = np.searchsorted(full.y_mentor[ys], np.arange(len(loss) + 1))
-        return [(m, members[ptr[m]:ptr[m + 1]].tolist()) for m in worst.tolist()]
+        entries = [(float(loss[m]), m, members[ptr[m]:ptr[m + 1]].tolist())
+                   for m in worst.tolist()]
+        if UNMATCHED_GUIDE:
+            entries += self._unmatched(pr, plan)
+        entries.sort(key=lambda e: -e[0])
+        return [(m, first) for _, m, first in entries]
+
+    def _unmatched(self, pr: Pairs, plan: dict) -> list[tuple[float, int, list[int]]]:
+        """(price, mentor, [participant]) for each unmatched participant the bound prices
+        above LOSS_MIN: its price is its share of the gap, and the mentor is that of its
+        best option in ``pr`` (mentor part, hours at most, best placement)."""
+        pi = self.kn.best_prices[0]
+        free = pi > LOSS_MIN
+        if plan:
+            free[np.fromiter(plan, dtype=np.int64, count=len(plan))] = False
+        if not free.any() or not len(pr.y_item):
+            return []
+        best_x = np.full(pr.n_items, -np.inf)
+        np.maximum.at(best_x, pr.x_item, pr.x_val)
+        item = pr.y_item
+        worth = pr.y_val + pr.coef[item] * pr.hi[item] + best_x[item]
+        ys = np.flatnonzero(free[item])
+        ys = ys[np.lexsort((-worth[ys], item[ys]))]  # by participant, best option first
+        firsts = ys[np.r_[True, item[ys][1:] != item[ys][:-1]]] if len(ys) else ys
+        return [(float(pi[i]), int(pr.y_mentor[y]), [int(i)])
+                for i, y in zip(item[firsts].tolist(), firsts.tolist(), strict=True)]
 
 
 class _Sweeps:

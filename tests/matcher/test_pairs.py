@@ -864,24 +864,45 @@ def test_pattern_losses_add_up_to_the_bound_less_the_plan(seed, rng_seed, share)
 
 
 def test_the_guide_lists_the_mentors_that_lose_with_their_best_patterns():
-    """``worst`` holds exactly the mentors losing more than LOSS_MIN, largest loss first,
-    each with its best pattern's participants (on the bench S instances at random
-    prices some mentors do lose, so this is not vacuous)."""
-    from matcher.compact import LOSS_MIN
+    """``worst`` holds exactly the mentors losing more than LOSS_MIN, each with its best
+    pattern's participants, and the unmatched participants priced above LOSS_MIN, each
+    with the mentor of its best option; the largest part of the gap (loss or price)
+    first (on the bench S instances at random prices both kinds occur, so this is not
+    vacuous; fails if either kind is missing, mixed up or out of order)."""
+    import dataclasses
 
-    listed = 0
+    from matcher.compact import LOSS_MIN, _PatternGuide
+    from matcher.knapsack import MentorKnapsacks
+
+    listed = unmatched = 0
     for seed in (1, 2, 3):
-        guide, pr, plan = _guide_on(seed, np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        _, pr, plan = _bench_s(seed)
+        # Mentor parts of different worth (bench S has none), so the best option counts.
+        pr = dataclasses.replace(pr, y_val=rng.uniform(0, 5, len(pr.y_val)))
+        kn = MentorKnapsacks(pr)
+        kn.best_prices = (rng.uniform(0, 40, pr.n_items), rng.uniform(0, 40, len(pr.slots)))
+        guide = _PatternGuide(kn)
         loss, ys = guide.losses(pr, plan)
-        worst = guide.worst(pr, plan)
-        mentors = [m for m, _ in worst]
-        assert set(mentors) == set(np.flatnonzero(loss > LOSS_MIN).tolist())
-        assert all(loss[a] >= loss[b] for a, b in itertools.pairwise(mentors))
-        for m, first in worst:
-            assert sorted(first) == sorted(pr.y_item[ys[pr.y_mentor[ys] == m]].tolist())
+        pi = guide.kn.best_prices[0]
+        part = {}  # (mentor, first) -> its part of the gap
+        for m in np.flatnonzero(loss > LOSS_MIN).tolist():
+            first = tuple(sorted(pr.y_item[ys[pr.y_mentor[ys] == m]].tolist()))
+            part[(m, first)] = loss[m]
+        for i in range(pr.n_items):
+            mine = np.flatnonzero(pr.y_item == i)
+            if i in plan or pi[i] <= LOSS_MIN or not len(mine):
+                continue
+            best_x = pr.x_val[pr.x_item == i].max()
+            worth = [pr.y_val[y] + pr.coef[i] * pr.hi[i] + best_x for y in mine]
+            m = int(pr.y_mentor[mine[int(np.argmax(worth))]])
+            part[(m, (i,))] = max(part.get((m, (i,)), 0.0), pi[i])
+            unmatched += 1
+        worst = [(m, tuple(sorted(first))) for m, first in guide.worst(pr, plan)]
+        assert sorted(worst) == sorted(part)
+        assert all(part[a] >= part[b] for a, b in itertools.pairwise(worst))
         listed += len(worst)
-    assert listed > 0
-
+    assert listed > unmatched > 0
 
 class _FixedGuide:
     """A guide that always names the same mentors and patterns, and counts its calls."""
