@@ -838,8 +838,9 @@ class _Sizes:
     """The window size: WINDOW, doubled each time windows of one size stall, up to
     WINDOW_MAX (or every item). When the largest stalls, the sizes start over if windows
     improved the plan since the smallest last stalled (larger windows moved it, so small
-    ones may find moves again; on L3, 150 s of windows from one start, +13 where the
-    windows would have ended at 125 s), and the search ends if not (``None``)."""
+    ones may find moves again; 150 s of windows from one start, L1 +2,049 and L5 +2,756
+    against +1,699 and +2,514 when the windows ended at the first stall, after 60 s and
+    37 s), and the search ends if not (``None``)."""
 
     def __init__(self, n_items: int):
         self.n_items, self.size, self.cycles = n_items, WINDOW, 0
