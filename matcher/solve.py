@@ -16,6 +16,8 @@ from .pairs import build_pairs
 from .schema import Participant, Problem, collect_problem
 
 RESULT_FORMAT = "mentor-match-result/1"
+# The least share of the combinations' part of the reasons' reserve (reasons_reserve).
+RESERVE_FLOOR = 0.1
 
 
 def tolerance(value: float) -> float:
@@ -128,6 +130,25 @@ def _infeasible(problem: Problem, conflicts: list[dict], seconds: float) -> Resu
                   [Unmatched(p.id, why) for p in problem.participants], conflicts=conflicts)
 
 
+def reasons_reserve(time_limit: float, n_participants: int, n_free: int, raw_triples: int,
+                    slots: int, mentor_places: int) -> float:
+    """Seconds kept back from the search for the reasons, which come after it.
+
+    Their cost grows with the participants and, for each unmatched one, with the
+    (placement, mentor) combinations in its reach. Measured: L 0.17 s (reserve 0.63 s),
+    XL 1.9 s idle and 4.3 s on a loaded machine (reserve 5.7 s), where a third of the
+    participants cannot be matched for want of slots or mentors. The combinations'
+    part is scaled by three times the share that cannot be matched (``n_free`` against
+    the free ``slots`` and ``mentor_places``), at least a tenth: the demo region's
+    large caseload (453 participants, 13.2 M combinations, room for all) spent 0.02 s
+    on its reasons and kept back 1.56 s of a 10 s limit before.
+    """
+    short = max(0, n_free - min(slots, mentor_places)) / max(1, n_free)
+    share = min(1.0, max(RESERVE_FLOOR, 3 * short))
+    return min(0.02 * time_limit + 1e-4 * n_participants + 1e-7 * raw_triples * share,
+               0.4 * time_limit)
+
+
 def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> Result:
     """Solve a parsed problem.
 
@@ -169,11 +190,9 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
             - usage.count)
     pairs = build_pairs(problem, free, *caps)
     t_built = time.monotonic()
-    # Reasons for every participant come after the search; their cost grows with the
-    # participants and the (placement, mentor) combinations in reach. Measured: L 0.17 s
-    # (reserve 0.63 s), XL 1.9 s idle and 4.3 s on a loaded machine (reserve 5.7 s).
-    reserve = min(0.02 * time_limit + 1e-4 * len(problem.participants)
-                  + 1e-7 * pairs.raw_triples, 0.4 * time_limit)
+    reserve = reasons_reserve(time_limit, len(problem.participants), len(free),
+                              pairs.raw_triples, int(np.maximum(caps[0], 0).sum()),
+                              int(np.maximum(caps[2], 0).sum()))
     plan = optimize_pairs(problem, pairs, t0 + time_limit - reserve, num_workers)
     for i, (xi, yi, h) in plan.chosen.items():
         li, mj = int(pairs.x_place[xi]), int(pairs.y_mentor[yi])
