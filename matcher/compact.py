@@ -57,6 +57,12 @@ KNAP_THREAD = os.environ.get("MATCHER_KNAP_THREAD", "1") == "1"
 # Participants per window when the whole model is too big for CP-SAT (measured on L:
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
+# Where participants have many options (more than DENSE_PAIRS placement and mentor pairs
+# each in the windows' model) windows start smaller, down to WINDOW_MIN: on the demo
+# region's large caseload (125 pairs a participant; L has 11.5, XL 21) 4 s of windows
+# from one start gained +399 with 25, +448 with 15, +487 with 10.
+DENSE_PAIRS = 25
+WINDOW_MIN = 10
 # Once windows of one size improve nothing in a whole round, they double, up to this.
 WINDOW_MAX = 100
 WINDOW_CYCLE = os.environ.get("MATCHER_WINDOW_CYCLE", "1") == "1"
@@ -767,16 +773,17 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         return plan
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
-    chains = (_MentorChains(pr, plan, guide=guide) if MENTOR_CHAINS and len(items) > WINDOW
+    base = window_size(pr, len(items))
+    chains = (_MentorChains(pr, plan, guide=guide) if MENTOR_CHAINS and len(items) > base
               else None)
     if chains is not None and not len(chains.mentors):
         chains = None  # no mentor that two participants could have: nothing to trade
-    size = WINDOW
+    size = base
     sweeps = _Sweeps(orders, size)
     rate: dict[str, float] = {}
     spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
     cap = _WindowCap()
-    sizes = _Sizes(len(items))
+    sizes = _Sizes(len(items), base)
     value = plan_value(pr, plan)
     ended = "deadline"
 
@@ -834,27 +841,34 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     return plan
 
 
-class _Sizes:
-    """The window size: WINDOW, doubled each time windows of one size stall, up to
-    WINDOW_MAX (or every item). When the largest stalls, the sizes start over if windows
-    improved the plan since the smallest last stalled (larger windows moved it, so small
-    ones may find moves again; 150 s of windows from one start, L1 +2,049 and L5 +2,756
-    against +1,699 and +2,514 when the windows ended at the first stall, after 60 s and
-    37 s), and the search ends if not (``None``)."""
+def window_size(pr: Pairs, n_items: int) -> int:
+    """Participants in a window at first: WINDOW, or fewer (at least WINDOW_MIN) where
+    the participants have more than DENSE_PAIRS pairs each in ``pr``."""
+    per = (len(pr.x_item) + len(pr.y_item)) / max(1, n_items)
+    return int(min(WINDOW, max(WINDOW_MIN, round(WINDOW * DENSE_PAIRS / max(per, 1e-9)))))
 
-    def __init__(self, n_items: int):
-        self.n_items, self.size, self.cycles = n_items, WINDOW, 0
+
+class _Sizes:
+    """The window size: ``base`` (:func:`window_size`), doubled each time windows of one
+    size stall, up to WINDOW_MAX (or every item). When the largest stalls, the sizes
+    start over if windows improved the plan since the smallest last stalled (larger
+    windows moved it, so small ones may find moves again; 150 s of windows from one
+    start, L1 +2,049 and L5 +2,756 against +1,699 and +2,514 when the windows ended at
+    the first stall, after 60 s and 37 s), and the search ends if not (``None``)."""
+
+    def __init__(self, n_items: int, base: int = WINDOW):
+        self.n_items, self.base, self.size, self.cycles = n_items, base, base, 0
         self.small_stalled: int | None = None  # windows improved when the smallest stalled
 
     def stalled(self, gained: int) -> int | None:
         """The next size after a whole round at this one found nothing, ``gained``
         windows having improved the plan so far; ``None`` to stop."""
-        if self.size <= WINDOW:
+        if self.size <= self.base:
             self.small_stalled = gained
         if self.size >= WINDOW_MAX or self.size >= self.n_items:
-            if not WINDOW_CYCLE or self.size <= WINDOW or gained == self.small_stalled:
+            if not WINDOW_CYCLE or self.size <= self.base or gained == self.small_stalled:
                 return None
-            self.size, self.cycles = WINDOW, self.cycles + 1
+            self.size, self.cycles = self.base, self.cycles + 1
         else:
             self.size = min(2 * self.size, WINDOW_MAX)
         return self.size

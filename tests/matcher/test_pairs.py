@@ -1062,9 +1062,34 @@ def test_window_sizes_double_then_start_over_only_while_larger_ones_moved_the_pl
     sizes = compact._Sizes(40)  # every item fits in a window of 50: the largest size
     assert [sizes.stalled(g) for g in (3, 4, 4, 4)] == [50, 25, 50, None]
     assert compact._Sizes(20).stalled(5) is None  # one window holds every item
+    sizes = compact._Sizes(1000, base=10)  # dense models start smaller, and start over there
+    assert [sizes.stalled(g) for g in (1, 2, 2, 3, 4, 5)] == [20, 40, 80, 100, 10, 20]
     monkeypatch.setattr(compact, "WINDOW_CYCLE", False)
     sizes = compact._Sizes(1000)
     assert [sizes.stalled(g) for g in (1, 2, 3)] == [50, 100, None]
+
+
+def test_windows_start_smaller_where_participants_have_many_options():
+    """WINDOW participants a window while each has at most about DENSE_PAIRS pairs (L has
+    11.5 in the windows' model, XL 21), fewer where they have more, never below
+    WINDOW_MIN (fails if density is ignored, inverted or unbounded)."""
+    import dataclasses
+
+    import matcher.compact as compact
+
+    _, pr, _ = _bench_s(1)
+
+    def sized(per, n=100):
+        k = int(per * n)
+        x = np.zeros(k // 2, dtype=np.int64)
+        y = np.zeros(k - k // 2, dtype=np.int64)
+        return compact.window_size(dataclasses.replace(pr, x_item=x, y_item=y), n)
+
+    assert compact.WINDOW == 25 and compact.DENSE_PAIRS == 25 and compact.WINDOW_MIN == 10
+    assert sized(11.5) == sized(21) == sized(25) == 25
+    assert sized(40) == 16  # 25 * 25 / 40
+    assert sized(50) == 12
+    assert sized(125) == sized(1000) == 10
 
 
 def test_a_solve_whose_windows_are_done_returns_before_its_time_limit(monkeypatch):
