@@ -58,10 +58,11 @@ KNAP_THREAD = os.environ.get("MATCHER_KNAP_THREAD", "1") == "1"
 # windows of 20-30 improve most per second; 60 and more spend the time in presolve).
 WINDOW = 25
 # Where participants have many options (more than DENSE_PAIRS placement and mentor pairs
-# each in the windows' model) windows start smaller, down to WINDOW_MIN: on the demo
-# region's large caseload (125 pairs a participant; L has 11.5, XL 21) 4 s of windows
-# from one start gained +399 with 25, +448 with 15, +487 with 10.
-DENSE_PAIRS = 25
+# each, of those with any, in the windows' model) windows start smaller, down to
+# WINDOW_MIN: on the demo region's large caseload (125 pairs a participant; L has 17,
+# XL about 29) 4 s of windows from one start gained +399 with 25, +448 with 15, +487
+# with 10.
+DENSE_PAIRS = 40
 WINDOW_MIN = 10
 # Once windows of one size improve nothing in a whole round, they double, up to this.
 WINDOW_MAX = 100

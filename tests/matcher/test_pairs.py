@@ -1071,7 +1071,7 @@ def test_window_sizes_double_then_start_over_only_while_larger_ones_moved_the_pl
 
 def test_windows_start_smaller_where_participants_have_many_options():
     """WINDOW participants a window while each has at most about DENSE_PAIRS pairs (L has
-    11.5 in the windows' model, XL 21), fewer where they have more, never below
+    17 in the windows' model, XL about 29), fewer where they have more, never below
     WINDOW_MIN (fails if density is ignored, inverted or unbounded)."""
     import dataclasses
 
@@ -1085,10 +1085,10 @@ def test_windows_start_smaller_where_participants_have_many_options():
         y = np.zeros(k - k // 2, dtype=np.int64)
         return compact.window_size(dataclasses.replace(pr, x_item=x, y_item=y), n)
 
-    assert compact.WINDOW == 25 and compact.DENSE_PAIRS == 25 and compact.WINDOW_MIN == 10
-    assert sized(11.5) == sized(21) == sized(25) == 25
-    assert sized(40) == 16  # 25 * 25 / 40
-    assert sized(50) == 12
+    assert compact.WINDOW == 25 and compact.DENSE_PAIRS == 40 and compact.WINDOW_MIN == 10
+    assert sized(17) == sized(29) == sized(40) == 25
+    assert sized(50) == 20  # 25 * 40 / 50
+    assert sized(80) == 12
     assert sized(125) == sized(1000) == 10
 
 
