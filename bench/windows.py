@@ -29,22 +29,16 @@ from matcher import compact
 from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
+from matcher.solve import pins_and_free
 
 ARMS = ("full", "no-guide", "no-cap", "no-cycle", "no-unmatched")
 
 
 def _free_pairs(problem):
-    """The pairs of the participants without a pin, the pins' use taken off."""
-    slots = np.array([pl.slots for pl in problem.placements], dtype=np.int64)
-    hours = np.array([m.capacity_hours for m in problem.mentors], dtype=np.int64)
-    count = np.array([m.max_participants for m in problem.mentors], dtype=np.int64)
-    for p in problem.participants:
-        if p.pinned:
-            slots[problem.l_index[p.pinned.placement]] -= 1
-            hours[problem.m_index[p.pinned.mentor]] -= p.pinned.hours
-            count[problem.m_index[p.pinned.mentor]] -= 1
-    free = [i for i, p in enumerate(problem.participants) if not p.pinned]
-    return build_pairs(problem, free, slots, hours, count)
+    """The pairs of the participants without a pin, the pins' use taken off (as in
+    ``matcher.solve``)."""
+    _, _, free, caps = pins_and_free(problem)
+    return build_pairs(problem, free, *caps)
 
 
 def _broken(pr, plan) -> int:

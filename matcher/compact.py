@@ -774,17 +774,15 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         return plan
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
-    base = window_size(pr, len(items))
-    chains = (_MentorChains(pr, plan, guide=guide) if MENTOR_CHAINS and len(items) > base
-              else None)
+    sizes = _Sizes(len(items), window_size(pr, len(items)))
+    chains = (_MentorChains(pr, plan, guide=guide)
+              if MENTOR_CHAINS and len(items) > sizes.base else None)
     if chains is not None and not len(chains.mentors):
         chains = None  # no mentor that two participants could have: nothing to trade
-    size = base
-    sweeps = _Sweeps(orders, size)
+    sweeps = _Sweeps(orders, sizes.size)
     rate: dict[str, float] = {}
     spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
     cap = _WindowCap()
-    sizes = _Sizes(len(items), base)
     value = plan_value(pr, plan)
     ended = "deadline"
 
@@ -798,18 +796,19 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
             break
         if idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
-            size, idle = sizes.stalled(gained), 0
-            if size is None:
+            if sizes.stalled(gained) is None:
                 ended = "stalled"
                 break
-            sweeps = _Sweeps(orders, size)
+            idle = 0
+            sweeps = _Sweeps(orders, sizes.size)
             cap = _WindowCap()  # larger windows take longer
         kinds = ["sweep"]
         if chains is not None:
             kinds += ["chain", "pattern"] if chains.ready(plan) else ["chain"]
         kind = _next_kind(rate, spent, kinds)
-        windows = (sweeps.take(TURN) if kind == "sweep" else chains.windows(size, TURN)
-                   if kind == "chain" else chains.guided_windows(size, TURN))
+        windows = (sweeps.take(TURN) if kind == "sweep"
+                   else chains.windows(sizes.size, TURN) if kind == "chain"
+                   else chains.guided_windows(sizes.size, TURN))
         t_turn, gain = time.monotonic(), 0.0
         for part in windows:
             left = deadline - time.monotonic()

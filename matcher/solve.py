@@ -149,6 +149,28 @@ def reasons_reserve(time_limit: float, n_participants: int, n_free: int, raw_tri
                0.4 * time_limit)
 
 
+def pins_and_free(problem: Problem) -> tuple[dict, Usage, list[int], tuple]:
+    """The pinned matches (participant -> (placement, mentor, hours)), what they use, the
+    free participants, and the (slots, hours, participant counts) left for those."""
+    n_l, n_m = len(problem.placements), len(problem.mentors)
+    usage = Usage(np.zeros(n_l, dtype=np.int64), np.zeros(n_m, dtype=np.int64),
+                  np.zeros(n_m, dtype=np.int64))
+    chosen = {}
+    for i, p in enumerate(problem.participants):
+        if p.pinned:
+            li, mj = problem.l_index[p.pinned.placement], problem.m_index[p.pinned.mentor]
+            chosen[i] = (li, mj, p.pinned.hours)
+            usage.slots[li] += 1
+            usage.hours[mj] += p.pinned.hours
+            usage.count[mj] += 1
+    free = [i for i, p in enumerate(problem.participants) if not p.pinned]
+    caps = (np.array([pl.slots for pl in problem.placements], dtype=np.int64) - usage.slots,
+            np.array([m.capacity_hours for m in problem.mentors], dtype=np.int64) - usage.hours,
+            np.array([m.max_participants for m in problem.mentors], dtype=np.int64)
+            - usage.count)
+    return chosen, usage, free, caps
+
+
 def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> Result:
     """Solve a parsed problem.
 
@@ -171,23 +193,8 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
     conflicts = pin_conflicts(problem)
     if conflicts:
         return _infeasible(problem, conflicts, time.monotonic() - t0)
-    n_l, n_m = len(problem.placements), len(problem.mentors)
-    usage = Usage(np.zeros(n_l, dtype=np.int64), np.zeros(n_m, dtype=np.int64),
-                  np.zeros(n_m, dtype=np.int64))
-    chosen = {}
-    for i, p in enumerate(problem.participants):
-        if p.pinned:
-            li, mj = problem.l_index[p.pinned.placement], problem.m_index[p.pinned.mentor]
-            chosen[i] = (li, mj, p.pinned.hours)
-            usage.slots[li] += 1
-            usage.hours[mj] += p.pinned.hours
-            usage.count[mj] += 1
+    chosen, usage, free, caps = pins_and_free(problem)
     index = Index(problem)
-    free = [i for i, p in enumerate(problem.participants) if not p.pinned]
-    caps = (np.array([pl.slots for pl in problem.placements], dtype=np.int64) - usage.slots,
-            np.array([m.capacity_hours for m in problem.mentors], dtype=np.int64) - usage.hours,
-            np.array([m.max_participants for m in problem.mentors], dtype=np.int64)
-            - usage.count)
     pairs = build_pairs(problem, free, *caps)
     t_built = time.monotonic()
     reserve = reasons_reserve(time_limit, len(problem.participants), len(free),
