@@ -108,6 +108,12 @@ GUIDE_WAIT = 5
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
+# With two or more workers HiGHS' MIP runs beside CP-SAT on whole models
+# (matcher.highs.HighsBeside), from HIGHS_AFTER seconds on if CP-SAT has not finished
+# by then and at least HIGHS_MIN_SECONDS are left (its presolve and root take ~2 s on M).
+HIGHS_BESIDE = os.environ.get("MATCHER_HIGHS_BESIDE", "1") == "1"
+HIGHS_AFTER = float(os.environ.get("MATCHER_HIGHS_AFTER", "3.0"))
+HIGHS_MIN_SECONDS = 3.0
 # Below this many seconds left, CP-SAT is not started at all (its model alone takes longer).
 MIN_CP_SAT_SECONDS = 0.05
 # The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
@@ -344,8 +350,10 @@ class PairModel:
         hint.vars.extend(range(len(vals)))
         hint.values.extend(vals.tolist())
 
-    def solve(self, time_limit: float, workers: int, gap: float = 2e-7, window: bool = False):
-        """Run CP-SAT; return (plan or None, valid bound, proved)."""
+    def solve(self, time_limit: float, workers: int, gap: float = 2e-7, window: bool = False,
+              started: Callable | None = None):
+        """Run CP-SAT; return (plan or None, valid bound, proved). ``started`` is called
+        with the solver before it searches (to stop it from another thread)."""
         solver = cp_model.CpSolver()
         prm = solver.parameters
         prm.max_time_in_seconds = max(0.01, time_limit)
@@ -368,6 +376,8 @@ class PairModel:
                 getattr(prm, key).extend(val)
             else:
                 setattr(prm, key, val)
+        if started is not None:
+            started(solver)
         status = solver.solve(self.model)
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if not found:
@@ -979,6 +989,40 @@ def _large_bound(pr: Pairs, deadline: float, workers: int, start: dict, bound: f
     return start, bound, cg, knap
 
 
+def _whole(pr: Pairs, model: PairModel, start: dict, deadline: float, workers: int,
+           stats: dict) -> tuple:
+    """CP-SAT on the whole model and, with two or more workers, HiGHS beside it
+    (matcher.highs.HighsBeside): (the better plan or None, the lower bound, proved)."""
+    beside = None
+    if (workers >= 2 and HIGHS_BESIDE
+            and deadline - time.monotonic() >= HIGHS_AFTER + HIGHS_MIN_SECONDS):
+        from .highs import HighsBeside  # not imported by solves that never need it
+
+        beside = HighsBeside(pr, start, deadline, HIGHS_AFTER)
+    plan, bound, proved = model.solve(deadline - time.monotonic(), workers,
+                                      started=beside.cp_started if beside else None)
+    if beside is None:
+        return plan, bound, proved
+    got = beside.finish()
+    stats["highs_beside"] = {"started": beside.started, "seconds": round(beside.seconds, 3)}
+    if beside.error:
+        stats["highs_beside"]["error"] = beside.error
+    if got is None:
+        return plan, bound, proved
+    h_plan, h_bound, h_proved = got
+    value = plan_value(pr, plan) if plan is not None else -math.inf
+    h_value = plan_value(pr, h_plan) if h_plan is not None else -math.inf
+    stats["highs_beside"].update(value=round(h_value, 6), bound=round(h_bound, 6),
+                                 proved=h_proved)
+    if h_value > value:
+        plan, value = h_plan, h_value
+    bound = min(bound, h_bound)
+    # Either proof holds for the better plan; so does a plan within CP-SAT's gap limit
+    # of the lower bound.
+    proved = proved or h_proved or value >= bound - 2e-7 * abs(bound)
+    return plan, bound, proved
+
+
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
     """Greedy start; for large models mentor prices (bound and start), the LP (bound and
     start) and the mentor-knapsack bound; then CP-SAT.
@@ -1029,7 +1073,7 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         model = PairModel(pr)
         model.hint(start)
         stats["model_seconds"] = round(time.monotonic() - t0, 3)
-        plan, b, proved = model.solve(deadline - time.monotonic(), workers)
+        plan, b, proved = _whole(pr, model, start, deadline, workers, stats)
         stats["scale"] = model.scale
         if not pr.truncated:  # a bound of the truncated model says nothing of the whole
             bound = min(bound, b)
