@@ -108,12 +108,13 @@ GUIDE_WAIT = 5
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
-# With two or more workers HiGHS' MIP runs beside CP-SAT on whole models
-# (matcher.highs.HighsBeside), from HIGHS_AFTER seconds on if CP-SAT has not finished
-# by then and at least HIGHS_MIN_SECONDS are left (its presolve and root take ~2 s on M).
-HIGHS_BESIDE = os.environ.get("MATCHER_HIGHS_BESIDE", "1") == "1"
-HIGHS_AFTER = float(os.environ.get("MATCHER_HIGHS_AFTER", "3.0"))
-HIGHS_MIN_SECONDS = 3.0
+# Whole models with two or more workers: the LP's plan and windows beside CP-SAT
+# (_WindowsBeside) when more than BESIDE_MIN_SECONDS are left; the LP gets at most
+# BESIDE_LP_SECONDS and BESIDE_LP_SHARE of the time.
+BESIDE = os.environ.get("MATCHER_BESIDE", "windows") == "windows"
+BESIDE_MIN_SECONDS = 1.0
+BESIDE_LP_SECONDS = 2.0
+BESIDE_LP_SHARE = 0.3
 # Below this many seconds left, CP-SAT is not started at all (its model alone takes longer).
 MIN_CP_SAT_SECONDS = 0.05
 # The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
@@ -759,7 +760,9 @@ class _Sweeps:
 
 def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                     stats: dict, guide: _PatternGuide | None = None,
-                    bound: Callable[[], float] | None = None) -> dict:
+                    bound: Callable[[], float] | None = None,
+                    stop: threading.Event | None = None,
+                    better: Callable[[dict, float], None] | None = None) -> dict:
     """Re-solve windows of related participants exactly with CP-SAT, the rest held fixed.
 
     Every accepted window is at least as good, so the plan only improves; the bound
@@ -774,7 +777,9 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     60 s: windows of 25 stall after 30 s at 0.36 %, growing ones reach 0.29 %); when
     the largest size stalls too, the sizes start over or the search ends
     (:class:`_Sizes`). It also ends once the plan is within STOP_GAP of ``bound()``, the
-    best proved bound on ``pr``'s plans so far (``stats["windows_ended"]`` says why).
+    best proved bound on ``pr``'s plans so far, or when ``stop`` is set
+    (``stats["windows_ended"]`` says why). ``better(plan, value)`` hears of every
+    improvement.
     (Solving two windows that share no placement or mentor in two threads was tried: on
     L only a third of the windows found such a partner and the windows per second did
     not change.)
@@ -804,6 +809,9 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         if close():
             ended = "gap"
             break
+        if stop is not None and stop.is_set():
+            ended = "stopped"
+            break
         if idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
             if sizes.stalled(gained) is None:
@@ -822,7 +830,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         t_turn, gain = time.monotonic(), 0.0
         for part in windows:
             left = deadline - time.monotonic()
-            if left < 0.3 or close():
+            if left < 0.3 or close() or (stop is not None and stop.is_set()):
                 break
             win = _Window(pr, part, plan)
             t_win = time.monotonic()
@@ -835,6 +843,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
             gained += g > 0
             gain += g
             value += g
+            if g > 0 and better is not None:
+                better(plan, value)
             idle = 0 if g > 0 else idle + 1
         took = max(1e-3, time.monotonic() - t_turn)
         spent[kind] += took
@@ -954,7 +964,7 @@ class _KnapsackSteps:
 
 
 def _large_bound(pr: Pairs, deadline: float, workers: int, start: dict, bound: float,
-                 stats: dict, t0: float) -> tuple:
+                 stats: dict, t0: float, knapsack: bool = True) -> tuple:
     """A large model's bound and start: mentor prices (matcher.mentorlag), the LP by
     column generation (matcher.colgen), and the mentor-knapsack bound
     (matcher.knapsack), which runs now or, with two workers, in a thread beside the
@@ -978,7 +988,7 @@ def _large_bound(pr: Pairs, deadline: float, workers: int, start: dict, bound: f
     stats.update(lp.stats, lp_bound=round(lp.bound, 6), lp_value=round(lp.value, 6),
                  lp_end_seconds=round(time.monotonic() - t0, 3))
     knap = None
-    if cg.duals is not None and not pr.truncated:
+    if knapsack and cg.duals is not None and not pr.truncated:
         # The LP shares participants between mentors to fill their hours; keeping
         # each mentor whole closes part of that gap.
         knap = _KnapsackSteps(MentorKnapsacks(pr), *cg.item_prices(), start_value)
@@ -989,38 +999,110 @@ def _large_bound(pr: Pairs, deadline: float, workers: int, start: dict, bound: f
     return start, bound, cg, knap
 
 
-def _whole(pr: Pairs, model: PairModel, start: dict, deadline: float, workers: int,
-           stats: dict) -> tuple:
-    """CP-SAT on the whole model and, with two or more workers, HiGHS beside it
-    (matcher.highs.HighsBeside): (the better plan or None, the lower bound, proved)."""
-    beside = None
-    if (workers >= 2 and HIGHS_BESIDE
-            and deadline - time.monotonic() >= HIGHS_AFTER + HIGHS_MIN_SECONDS):
-        from .highs import HighsBeside  # not imported by solves that never need it
+class _WindowsBeside:
+    """The LP's plan and windows on the whole model, in a thread beside CP-SAT.
 
-        beside = HighsBeside(pr, start, deadline, HIGHS_AFTER)
-    plan, bound, proved = model.solve(deadline - time.monotonic(), workers,
-                                      started=beside.cp_started if beside else None)
-    if beside is None:
+    CP-SAT's one LP worker proves most whole models quickly but can be slow to find
+    plans: bench M seed 6, 10 s, its plan 15 % below its bound (which is 0.1 % above
+    the optimum). Beside it, the mentor prices and the LP by column generation
+    (:func:`_large_bound`, about 0.6 s on M) round into a plan within 1 % of the
+    optimum, and windows (:func:`improve_windows`) improve it. CP-SAT's bound, read as
+    it moves, ends the windows once they are within STOP_GAP of it; CP-SAT is stopped
+    once a plan from here meets its bound (a proof: the plan keeps every rule, the
+    bound is proved). The LP's bound is proved too and joins CP-SAT's.
+    """
+
+    def __init__(self, problem: Problem, pr: Pairs, model: PairModel, start: dict,
+                 deadline: float):
+        self.pr, self.model = pr, model
+        self.plan, self.value = dict(start), plan_value(pr, start)
+        self.cp_bound = math.inf
+        self.lp_bound = math.inf
+        self.stop = threading.Event()
+        self.stats: dict = {}
+        self.error: str | None = None
+        self._solver = None
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(
+            target=self._run, args=(problem, dict(start), deadline), name="windows-beside",
+            daemon=True)
+        self._thread.start()
+
+    def _run(self, problem: Problem, start: dict, deadline: float) -> None:
+        try:
+            t0 = time.monotonic()
+            lp_end = t0 + min(BESIDE_LP_SECONDS, BESIDE_LP_SHARE * (deadline - t0))
+            plan, bound, _, _ = _large_bound(self.pr, lp_end, 1, start, math.inf,
+                                             self.stats, t0, knapsack=False)
+            with self._lock:
+                self.lp_bound = bound
+            self._better(plan, plan_value(self.pr, plan))
+            if not self.stop.is_set():
+                improve_windows(problem, self.pr, dict(plan), deadline, self.stats,
+                                bound=lambda: min(self.cp_bound, self.lp_bound),
+                                stop=self.stop, better=self._better)
+        except Exception as exc:  # CP-SAT's result stands; the stats say why
+            self.error = type(exc).__name__
+
+    def _met(self) -> bool:
+        b = min(self.cp_bound, self.lp_bound)
+        return self.value >= b - 2e-7 * abs(b)
+
+    def _better(self, plan: dict, value: float) -> None:
+        with self._lock:
+            if value <= self.value:
+                return
+            self.plan, self.value = dict(plan), value
+            if self._solver is not None and self._met():
+                self._solver.stop_search()
+
+    def cp_started(self, solver) -> None:
+        """Called with CP-SAT's solver before it searches."""
+        model = self.model
+
+        def bound(b: float) -> None:
+            with self._lock:
+                self.cp_bound = min(self.cp_bound, -b / model.scale + model.margin)
+                if self._met():
+                    solver.stop_search()
+
+        solver.best_bound_callback = bound
+        with self._lock:
+            self._solver = solver
+            if self._met():
+                solver.parameters.max_time_in_seconds = 0.001
+
+    def finish(self) -> tuple[dict, float, float]:
+        """CP-SAT has finished: stop here too; (the best plan from here, its value, the
+        LP's bound or inf)."""
+        self.stop.set()
+        self._thread.join()
+        return self.plan, self.value, self.lp_bound
+
+
+def _whole(problem: Problem, pr: Pairs, model: PairModel, start: dict, deadline: float,
+           workers: int, stats: dict) -> tuple:
+    """CP-SAT on the whole model and, with two or more workers and the time for it,
+    :class:`_WindowsBeside` on the second core: (the better plan or None, the lower
+    bound, proved)."""
+    if workers >= 2 and BESIDE and deadline - time.monotonic() > BESIDE_MIN_SECONDS:
+        beside = _WindowsBeside(problem, pr, model, start, deadline)
+        plan, bound, proved = model.solve(deadline - time.monotonic(), workers,
+                                          started=beside.cp_started)
+        w_plan, w_value, lp_bound = beside.finish()
+        stats["beside"] = {k: beside.stats[k] for k in (
+            "lp_end_seconds", "lp_value", "lp_bound", "windows", "windows_improved",
+            "windows_ended") if k in beside.stats}
+        stats["beside"]["value"] = round(w_value, 6)
+        if beside.error:
+            stats["beside"]["error"] = beside.error
+        value = plan_value(pr, plan) if plan is not None else -math.inf
+        bound = min(bound, beside.cp_bound, lp_bound)
+        if w_value > value:
+            plan, value = w_plan, w_value
+        proved = proved or value >= bound - 2e-7 * abs(bound)
         return plan, bound, proved
-    got = beside.finish()
-    stats["highs_beside"] = {"started": beside.started, "seconds": round(beside.seconds, 3)}
-    if beside.error:
-        stats["highs_beside"]["error"] = beside.error
-    if got is None:
-        return plan, bound, proved
-    h_plan, h_bound, h_proved = got
-    value = plan_value(pr, plan) if plan is not None else -math.inf
-    h_value = plan_value(pr, h_plan) if h_plan is not None else -math.inf
-    stats["highs_beside"].update(value=round(h_value, 6), bound=round(h_bound, 6),
-                                 proved=h_proved)
-    if h_value > value:
-        plan, value = h_plan, h_value
-    bound = min(bound, h_bound)
-    # Either proof holds for the better plan; so does a plan within CP-SAT's gap limit
-    # of the lower bound.
-    proved = proved or h_proved or value >= bound - 2e-7 * abs(bound)
-    return plan, bound, proved
+    return model.solve(deadline - time.monotonic(), workers)
 
 
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
@@ -1028,8 +1110,10 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     start) and the mentor-knapsack bound; then CP-SAT.
 
     CP-SAT runs on the whole model when it is small enough to be proved in time
-    (up to ``WHOLE_MODEL_PAIRS``), otherwise on windows of nearby participants.
-    ``proved`` only when CP-SAT proved the whole, untruncated model optimal.
+    (up to ``WHOLE_MODEL_PAIRS``; with two or more workers the LP's plan and windows
+    run beside it, :class:`_WindowsBeside`), otherwise on windows of nearby
+    participants. ``proved`` only when the plan is proved optimal for the whole,
+    untruncated model (by CP-SAT, or by meeting CP-SAT's or the LP's bound).
     """
     t0 = time.monotonic()
     start = greedy(problem, pr)
@@ -1073,7 +1157,7 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         model = PairModel(pr)
         model.hint(start)
         stats["model_seconds"] = round(time.monotonic() - t0, 3)
-        plan, b, proved = _whole(pr, model, start, deadline, workers, stats)
+        plan, b, proved = _whole(problem, pr, model, start, deadline, workers, stats)
         stats["scale"] = model.scale
         if not pr.truncated:  # a bound of the truncated model says nothing of the whole
             bound = min(bound, b)
