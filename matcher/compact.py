@@ -110,7 +110,8 @@ GUIDE_WAIT = 5
 WHOLE_MODEL_PAIRS = 20_000
 # Whole models with two or more workers: the LP's plan and windows beside CP-SAT
 # (_WindowsBeside) when more than BESIDE_MIN_SECONDS are left; the LP gets at most
-# BESIDE_LP_SECONDS and BESIDE_LP_SHARE of the time.
+# BESIDE_LP_SECONDS and BESIDE_LP_SHARE of the time. MATCHER_BESIDE=none switches it
+# off (bench/beside.py compares the two).
 BESIDE = os.environ.get("MATCHER_BESIDE", "windows") == "windows"
 BESIDE_MIN_SECONDS = 1.0
 BESIDE_LP_SECONDS = 2.0
