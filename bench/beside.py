@@ -7,7 +7,7 @@ models: CP-SAT searches them in one piece) and solves each with ``MATCHER_BESIDE
 to each arm (``none``: CP-SAT alone; ``windows``: the LP's plan and windows in a thread
 beside it, matcher.compact._WindowsBeside), one process a solve, the arms rotating
 which goes first. Prints a markdown table per time limit (status, seconds, gap per arm)
-and the medians over the seeds. Every result is checked by ``matcher validate``.
+and the medians over the seeds. Every result is checked by ``matcher.validate``.
 """
 
 from __future__ import annotations
@@ -16,27 +16,24 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.generate import generate
+from bench.run import run_once
+from matcher import validate
 
 
-def _solve(problem: Path, out: Path, limit: float, arm: str) -> dict:
-    env = dict(os.environ, MATCHER_BESIDE=arm)
-    t = time.monotonic()
-    subprocess.run([sys.executable, "-m", "matcher.cli", "solve", str(problem), "--out",
-                    str(out), "--time-limit", str(limit)], env=env, check=True)
-    wall = time.monotonic() - t
-    check = subprocess.run([sys.executable, "-m", "matcher.cli", "validate", str(problem),
-                            "--result", str(out)], capture_output=True, text=True)
-    r = json.loads(out.read_text())
+def _solve(data: dict, problem: Path, out: Path, limit: float, arm: str) -> dict:
+    """One solve in its own process (bench.run.run_once) with MATCHER_BESIDE=arm."""
+    os.environ["MATCHER_BESIDE"] = arm  # the child inherits it
+    rec = run_once("matcher", "match", problem, out, limit, 2)
+    if "result" not in rec:
+        raise SystemExit(f"{arm}: no result ({rec['stderr'].strip()[-200:]})")
+    r = rec["result"]
     gap = (r["bound"] - r["objective"]) / max(1.0, abs(r["bound"]))
-    return {"status": r["status"], "seconds": r["seconds"], "wall": wall, "gap": gap,
-            "valid": check.returncode == 0}
+    return {"status": r["status"], "seconds": r["seconds"], "wall": rec["wall"], "gap": gap,
+            "valid": validate(data, r) == []}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,10 +51,12 @@ def main(argv: list[str] | None = None) -> int:
             print("|---:|" + "---|---:|---:|" * len(arms))
             rows = []
             for k, seed in enumerate(seeds):
+                data = generate("M", seed)
                 problem = Path(tmp, f"M{seed}.json")
-                problem.write_text(json.dumps(generate("M", seed)))
+                problem.write_text(json.dumps(data))
                 order = arms[k % len(arms):] + arms[:k % len(arms)]
-                got = {a: _solve(problem, Path(tmp, f"r-{a}.json"), limit, a) for a in order}
+                got = {a: _solve(data, problem, Path(tmp, f"r-{a}.json"), limit, a)
+                       for a in order}
                 if not all(g["valid"] for g in got.values()):
                     raise SystemExit(f"seed {seed}: a result breaks the contract")
                 print(f"| {seed} | " + " | ".join(

@@ -116,6 +116,9 @@ BESIDE = os.environ.get("MATCHER_BESIDE", "windows") == "windows"
 BESIDE_MIN_SECONDS = 1.0
 BESIDE_LP_SECONDS = 2.0
 BESIDE_LP_SHARE = 0.3
+# A plan within this share of a proved bound counts as proved optimal (CP-SAT's own
+# relative gap limit on whole models, and the beside thread's test of a plan).
+PROOF_GAP = 2e-7
 # Below this many seconds left, CP-SAT is not started at all (its model alone takes longer).
 MIN_CP_SAT_SECONDS = 0.05
 # The scaled objective stays below this: large coefficients hurt CP-SAT's LP.
@@ -352,8 +355,8 @@ class PairModel:
         hint.vars.extend(range(len(vals)))
         hint.values.extend(vals.tolist())
 
-    def solve(self, time_limit: float, workers: int, gap: float = 2e-7, window: bool = False,
-              started: Callable | None = None):
+    def solve(self, time_limit: float, workers: int, gap: float = PROOF_GAP,
+              window: bool = False, started: Callable | None = None):
         """Run CP-SAT; return (plan or None, valid bound, proved). ``started`` is called
         with the solver before it searches (to stop it from another thread)."""
         solver = cp_model.CpSolver()
@@ -1047,7 +1050,7 @@ class _WindowsBeside:
 
     def _met(self) -> bool:
         b = min(self.cp_bound, self.lp_bound)
-        return self.value >= b - 2e-7 * abs(b)
+        return self.value >= b - PROOF_GAP * abs(b)
 
     def _better(self, plan: dict, value: float) -> None:
         with self._lock:
@@ -1101,7 +1104,7 @@ def _whole(problem: Problem, pr: Pairs, model: PairModel, start: dict, deadline:
         bound = min(bound, beside.cp_bound, lp_bound)
         if w_value > value:
             plan, value = w_plan, w_value
-        proved = proved or value >= bound - 2e-7 * abs(bound)
+        proved = proved or value >= bound - PROOF_GAP * abs(bound)
         return plan, bound, proved
     return model.solve(deadline - time.monotonic(), workers)
 
