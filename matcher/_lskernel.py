@@ -1,0 +1,262 @@
+"""The compiled kernel of :mod:`matcher.localsearch` (numba; imported on first use).
+
+State: ``cur[p]`` is participant p's triple (-1: unmatched). Each placement and mentor
+keeps its participants in a fixed block of ``slots`` / ``max_participants`` cells
+(``ptr``/``mem``, -1 for an empty cell); ``mval[m]`` is the hours part of mentor m's
+value. A move is up to two participants, ``moved[j]`` going to the triple ``to[j]``.
+"""
+
+import numba
+import numpy as np
+
+EPS = 1e-7
+jit = numba.njit(cache=True, nogil=True)
+
+
+@jit
+def _blocks(cap):
+    ptr = np.zeros(len(cap) + 1, dtype=np.int64)
+    for k in range(len(cap)):
+        ptr[k + 1] = ptr[k] + max(cap[k], 0)
+    return ptr, np.full(ptr[-1], -1, dtype=np.int64)
+
+
+@jit
+def _put(ptr, mem, k, i):
+    for s in range(ptr[k], ptr[k + 1]):
+        if mem[s] < 0:
+            mem[s] = i
+            return
+
+
+@jit
+def _take(ptr, mem, k, i):
+    for s in range(ptr[k], ptr[k + 1]):
+        if mem[s] == i:
+            mem[s] = -1
+
+
+@jit
+def _mentor_value(m, m_ptr, m_mem, moved, dest, n_moved, lo, hi, coef, cap_count,
+                  cap_hours, buf):
+    """The hours part of mentor ``m``'s value once the ``n_moved`` items ``moved`` go to
+    the mentors ``dest`` (-1: out of the plan): every participant at ``hours_min``, the
+    spare hours by hourly value (optimal with the participants fixed). -inf when it
+    breaks the mentor's participant count or hours."""
+    k = 0
+    for s in range(m_ptr[m], m_ptr[m + 1]):
+        q = m_mem[s]
+        if q < 0:
+            continue
+        gone = False
+        for j in range(n_moved):
+            if moved[j] == q:
+                gone = True
+        if not gone:
+            buf[k] = q
+            k += 1
+    for j in range(n_moved):
+        if dest[j] == m:
+            buf[k] = moved[j]
+            k += 1
+    if k > cap_count[m]:
+        return -np.inf
+    used = 0
+    val = 0.0
+    for j in range(k):
+        used += lo[buf[j]]
+        val += coef[buf[j]] * lo[buf[j]]
+    spare = cap_hours[m] - used
+    if spare < 0:
+        return -np.inf
+    for a in range(1, k):  # insertion sort by hourly value: a mentor has a few
+        q = buf[a]
+        b = a - 1
+        while b >= 0 and coef[buf[b]] < coef[q]:
+            buf[b + 1] = buf[b]
+            b -= 1
+        buf[b + 1] = q
+    for j in range(k):
+        q = buf[j]
+        if spare <= 0 or coef[q] <= 0:
+            break
+        add = min(hi[q] - lo[q], spare)
+        val += coef[q] * add
+        spare -= add
+    return val
+
+
+@jit
+def _mentors_delta(cur, t_m, moved, to, n_moved, m_ptr, m_mem, mval, lo, hi, coef,
+                   cap_count, cap_hours, buf, ms, dest):
+    """What the move does to the hours part of every mentor it touches; -inf when it
+    breaks one's capacities."""
+    n = 0
+    for j in range(n_moved):
+        dest[j] = t_m[to[j]] if to[j] >= 0 else -1
+        t_old = cur[moved[j]]
+        for c in (t_m[t_old] if t_old >= 0 else -1, dest[j]):
+            if c < 0:
+                continue
+            dup = False
+            for a in range(n):
+                if ms[a] == c:
+                    dup = True
+            if not dup:
+                ms[n] = c
+                n += 1
+    d = 0.0
+    for a in range(n):
+        nv = _mentor_value(ms[a], m_ptr, m_mem, moved, dest, n_moved, lo, hi, coef,
+                           cap_count, cap_hours, buf)
+        if nv == -np.inf:
+            return -np.inf
+        d += nv - mval[ms[a]]
+    return d
+
+
+@jit
+def _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots, m_ptr, m_mem, mval, lo,
+           hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
+    """p takes triple ``t`` (worth ``d`` more), q leaves its triple for its best other
+    with room then, or the plan. Returns the better of that and ``best`` (``out`` set
+    when that is better)."""
+    t0, tq0 = cur[p], cur[q]
+    l0 = t_l[t0] if t0 >= 0 else -1
+    m0 = t_m[t0] if t0 >= 0 else -1
+    li, m, mq = t_l[t], t_m[t], t_m[tq0]
+    # p moved and q out: the mentors of both, before q's new mentor.
+    moved[0], moved[1] = p, q
+    to[0], to[1] = t, -1
+    base = _mentors_delta(cur, t_m, moved, to, 2, m_ptr, m_mem, mval, lo, hi, coef,
+                          cap_count, cap_hours, buf, ms, dest)
+    if base == -np.inf:
+        return best  # q leaving does not make room
+    g = d - t_v[tq0] + base
+    if g > best:
+        best = g
+        out[0], out[1], out[2] = t, q, -1
+    last_m2, dm2 = -2, 0.0
+    for tq in range(t_ptr[q], t_ptr[q + 1]):
+        if tq == tq0:
+            continue
+        l2, m2 = t_l[tq], t_m[tq]
+        o = occ[l2] - (l2 == l0) + (l2 == li) - (l2 == t_l[tq0])  # once both moved
+        if o >= slots[l2]:
+            continue
+        if m2 != last_m2:
+            last_m2 = m2
+            to[1] = tq
+            if m2 == m0 or m2 == m or m2 == mq:
+                dm2 = _mentors_delta(cur, t_m, moved, to, 2, m_ptr, m_mem, mval, lo, hi,
+                                     coef, cap_count, cap_hours, buf, ms, dest)
+            else:  # q joins a mentor the rest of the move leaves alone
+                dest[0], dest[1] = -1, m2
+                nv = _mentor_value(m2, m_ptr, m_mem, moved, dest, 2, lo, hi, coef,
+                                   cap_count, cap_hours, buf)
+                dm2 = base + nv - mval[m2]
+        g = d + t_v[tq] - t_v[tq0] + dm2
+        if g > best:
+            best = g
+            out[0], out[1], out[2] = t, q, tq
+    return best
+
+
+@jit
+def _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem, mval,
+              lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
+    """The best move of participant ``p``: another triple with room (or out of the plan),
+    or a triple whose full placement or mentor one other participant q leaves, q taking
+    its best triple with room then (or leaving the plan). ``out`` gets (p's triple, q,
+    q's triple); returns the gain (at most EPS when nothing gains).
+
+    A participant's triples come grouped by mentor, so what a mentor's hours part does
+    is computed once per mentor, not per triple."""
+    t0 = cur[p]
+    l0 = t_l[t0] if t0 >= 0 else -1
+    best = EPS
+    moved[0] = p
+    last_m, dm = -2, 0.0
+    for t in range(t_ptr[p] - 1, t_ptr[p + 1]):
+        if t == t0 or (t < t_ptr[p] and t0 < 0):
+            continue
+        if t < t_ptr[p]:
+            t = -1
+        li = t_l[t] if t >= 0 else -1
+        m = t_m[t] if t >= 0 else -1
+        d = (t_v[t] if t >= 0 else 0.0) - (t_v[t0] if t0 >= 0 else 0.0)
+        to[0] = t
+        if m != last_m:
+            last_m = m
+            dm = _mentors_delta(cur, t_m, moved, to, 1, m_ptr, m_mem, mval, lo, hi, coef,
+                                cap_count, cap_hours, buf, ms, dest)
+        l_full = li >= 0 and li != l0 and occ[li] >= slots[li]
+        if not l_full and dm > -np.inf:
+            if d + dm > best:
+                best = d + dm
+                out[0], out[1], out[2] = t, -1, -1
+            continue
+        # One q at the full placement (and with m, if m is full too), or with m.
+        ptr, mem, k = (l_ptr, l_mem, li) if l_full else (m_ptr, m_mem, m)
+        for s in range(ptr[k], ptr[k + 1]):
+            q = mem[s]
+            if q >= 0 and q != p and (dm > -np.inf or t_m[cur[q]] == m):
+                best = _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots,
+                              m_ptr, m_mem, mval, lo, hi, coef, cap_count, cap_hours, buf,
+                              ms, moved, to, dest, out)
+    return best
+
+
+@jit
+def search(t_ptr, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur, order):
+    """One pass over ``order``: each participant makes its best move (:func:`_best_for`)
+    if it gains. ``cur`` is changed in place; returns the gain."""
+    l_ptr, l_mem = _blocks(slots)
+    m_ptr, m_mem = _blocks(cap_count)
+    occ = np.zeros(len(slots), dtype=np.int64)
+    for p in range(len(cur)):
+        if cur[p] >= 0:
+            _put(l_ptr, l_mem, t_l[cur[p]], p)
+            _put(m_ptr, m_mem, t_m[cur[p]], p)
+            occ[t_l[cur[p]]] += 1
+    buf = np.empty(max(1, int(cap_count.max()) + 2), dtype=np.int64)
+    moved = np.empty(2, dtype=np.int64)
+    to = np.empty(2, dtype=np.int64)
+    dest = np.empty(2, dtype=np.int64)
+    ms = np.empty(4, dtype=np.int64)
+    out = np.empty(3, dtype=np.int64)
+    mval = np.empty(len(cap_count))
+    for m in range(len(cap_count)):
+        mval[m] = _mentor_value(m, m_ptr, m_mem, moved, dest, 0, lo, hi, coef, cap_count,
+                                cap_hours, buf)
+    total = 0.0
+    for p in order:
+        g = _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem,
+                      mval, lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out)
+        if g <= EPS:
+            continue
+        total += g
+        moved[0], moved[1] = p, out[1]
+        to[0], to[1] = out[0], out[2]
+        n = 1 if out[1] < 0 else 2
+        n_ms = 0
+        for j in range(n):
+            t_old = cur[moved[j]]
+            if t_old >= 0:
+                _take(l_ptr, l_mem, t_l[t_old], moved[j])
+                _take(m_ptr, m_mem, t_m[t_old], moved[j])
+                occ[t_l[t_old]] -= 1
+                ms[n_ms] = t_m[t_old]
+                n_ms += 1
+        for j in range(n):
+            cur[moved[j]] = to[j]
+            if to[j] >= 0:
+                _put(l_ptr, l_mem, t_l[to[j]], moved[j])
+                _put(m_ptr, m_mem, t_m[to[j]], moved[j])
+                occ[t_l[to[j]]] += 1
+                ms[n_ms] = t_m[to[j]]
+                n_ms += 1
+        for a in range(n_ms):
+            mval[ms[a]] = _mentor_value(ms[a], m_ptr, m_mem, moved, dest, 0, lo, hi, coef,
+                                        cap_count, cap_hours, buf)
+    return total
