@@ -10,8 +10,10 @@ instance's pairs, runs the mentor prices, the LP and the knapsack steps once
 arm, one after the other in this process. It prints each arm's gain over the start and
 its window counts; every plan is checked against the contract's rules.
 
-Arms: ``full`` (as `matcher solve`), ``no-guide`` (no chains from the knapsack's
-prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
+Arms: ``full`` (as `matcher solve`: the compiled moves from each of the LP's roundings,
+the best of them, then windows), ``no-moves`` (windows from the LP's plan),
+``moves-best`` (the moves from the LP's best rounding only), ``no-guide`` (no chains
+from the knapsack's prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
 sizes over; differs only once they stall, after a minute or more on L),
 ``no-unmatched`` (the guide names only mentors, not unmatched participants).
@@ -26,12 +28,13 @@ import numpy as np
 
 from bench.generate import generate
 from matcher import compact
+from matcher.localsearch import LocalSearch, sub_triples
 from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 from matcher.solve import pins_and_free
 
-ARMS = ("full", "no-guide", "no-cap", "no-cycle", "no-unmatched")
+ARMS = ("full", "no-moves", "moves-best", "no-guide", "no-cap", "no-cycle", "no-unmatched")
 
 
 def _free_pairs(problem):
@@ -65,8 +68,10 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
         value = plan_value(pr, start)
         kb = knap.kn.run(knap.pi, knap.sigma, time.monotonic() + 3.0, value)
         print(f"{size} seed {seed}: start {value:,.1f}, knapsack bound {kb.bound:,.1f}")
-        sub, xs, ys = compact.prune(pr, cg, compact.PRUNE_SHARE * value / len(start), start)
-        first = compact.narrow(start, xs, ys)
+        starts = [start] + [p for p in cg.roundings if p is not start and p]
+        sub, xs, ys = compact.prune(pr, cg, compact.PRUNE_SHARE * value / len(start), *starts)
+        moves = LocalSearch(sub, *sub_triples(pr, xs, ys))
+        moves.improve(compact.narrow(start, xs, ys))  # compile or load the kernel first
         for arm in arms:
             compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
             compact.WINDOW_CYCLE = arm != "no-cycle" and saved[2]
@@ -74,13 +79,21 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
             stats: dict = {}
             t_arm = time.monotonic()
-            plan = compact.improve_windows(problem, sub, dict(first),
-                                           t_arm + seconds, stats, guide)
+            plan = compact.narrow(start, xs, ys)
+            moves.rng = np.random.default_rng(0)  # the same moves in every arm
+            if arm != "no-moves":
+                plan = compact._moves_first(
+                    sub, [compact.narrow(p, xs, ys)
+                          for p in (starts[:1] if arm == "moves-best" else starts)],
+                    moves, t_arm + seconds, stats)
+            plan = compact.improve_windows(problem, sub, plan, t_arm + seconds, stats, guide)
             print(f"  {arm:9s} +{plan_value(sub, plan) - value:,.0f} in {seconds:g} s "
                   f"(ended after {time.monotonic() - t_arm:.1f} s), "
                   f"{stats['windows']} windows ({stats['windows_improved']} better, "
                   f"sizes started over {stats['window_cycles']} times), "
                   f"seconds by kind {stats['window_seconds']}, "
+                  f"moves {stats.get('moves_seconds', 0):.2f} s from "
+                  f"{stats.get('moves_starts', 0)} starts, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
         (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,

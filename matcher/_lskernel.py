@@ -116,8 +116,8 @@ def _mentors_delta(cur, t_m, moved, to, n_moved, m_ptr, m_mem, mval, lo, hi, coe
 
 
 @jit
-def _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots, m_ptr, m_mem, mval, lo,
-           hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
+def _eject(p, t, q, d, best, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, m_ptr, m_mem, mval,
+           lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
     """p takes triple ``t`` (worth ``d`` more), q leaves its triple for its best other
     with room then, or the plan. Returns the better of that and ``best`` (``out`` set
     when that is better)."""
@@ -136,25 +136,26 @@ def _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots, m_ptr, m_mem
     if g > best:
         best = g
         out[0], out[1], out[2] = t, q, -1
-    last_m2, dm2 = -2, 0.0
-    for tq in range(t_ptr[q], t_ptr[q + 1]):
+    # q's triples come best first: none after one that cannot beat ``best`` even with
+    # all of q's hours added to its new mentor's (others there can only lose hours).
+    top = d - t_v[tq0] + base + max(coef[q], 0.0) * hi[q]
+    for tq in range(t_ptr[q], t_end[q]):
+        if top + t_v[tq] <= best:
+            break
         if tq == tq0:
             continue
         l2, m2 = t_l[tq], t_m[tq]
         o = occ[l2] - (l2 == l0) + (l2 == li) - (l2 == t_l[tq0])  # once both moved
         if o >= slots[l2]:
             continue
-        if m2 != last_m2:
-            last_m2 = m2
-            to[1] = tq
-            if m2 == m0 or m2 == m or m2 == mq:
-                dm2 = _mentors_delta(cur, t_m, moved, to, 2, m_ptr, m_mem, mval, lo, hi,
-                                     coef, cap_count, cap_hours, buf, ms, dest)
-            else:  # q joins a mentor the rest of the move leaves alone
-                dest[0], dest[1] = -1, m2
-                nv = _mentor_value(m2, m_ptr, m_mem, moved, dest, 2, lo, hi, coef,
-                                   cap_count, cap_hours, buf)
-                dm2 = base + nv - mval[m2]
+        to[1] = tq
+        if m2 == m0 or m2 == m or m2 == mq:
+            dm2 = _mentors_delta(cur, t_m, moved, to, 2, m_ptr, m_mem, mval, lo, hi, coef,
+                                 cap_count, cap_hours, buf, ms, dest)
+        else:  # q joins a mentor the rest of the move leaves alone
+            dest[0], dest[1] = -1, m2
+            dm2 = base + _mentor_value(m2, m_ptr, m_mem, moved, dest, 2, lo, hi, coef,
+                                       cap_count, cap_hours, buf) - mval[m2]
         g = d + t_v[tq] - t_v[tq0] + dm2
         if g > best:
             best = g
@@ -163,8 +164,8 @@ def _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots, m_ptr, m_mem
 
 
 @jit
-def _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem, mval,
-              lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
+def _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem,
+              mval, lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out):
     """The best move of participant ``p``: another triple with room (or out of the plan),
     or a triple whose full placement or mentor one other participant q leaves, q taking
     its best triple with room then (or leaving the plan). ``out`` gets (p's triple, q,
@@ -177,7 +178,7 @@ def _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_m
     best = EPS
     moved[0] = p
     last_m, dm = -2, 0.0
-    for t in range(t_ptr[p] - 1, t_ptr[p + 1]):
+    for t in range(t_ptr[p] - 1, t_end[p]):
         if t == t0 or (t < t_ptr[p] and t0 < 0):
             continue
         if t < t_ptr[p]:
@@ -201,14 +202,14 @@ def _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_m
         for s in range(ptr[k], ptr[k + 1]):
             q = mem[s]
             if q >= 0 and q != p and (dm > -np.inf or t_m[cur[q]] == m):
-                best = _eject(p, t, q, d, best, cur, t_ptr, t_l, t_m, t_v, occ, slots,
+                best = _eject(p, t, q, d, best, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots,
                               m_ptr, m_mem, mval, lo, hi, coef, cap_count, cap_hours, buf,
                               ms, moved, to, dest, out)
     return best
 
 
 @jit
-def search(t_ptr, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur, order):
+def search(t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur, order):
     """One pass over ``order``: each participant makes its best move (:func:`_best_for`)
     if it gains. ``cur`` is changed in place; returns the gain."""
     l_ptr, l_mem = _blocks(slots)
@@ -231,7 +232,7 @@ def search(t_ptr, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur,
                                 cap_hours, buf)
     total = 0.0
     for p in order:
-        g = _best_for(p, cur, t_ptr, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem,
+        g = _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem,
                       mval, lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out)
         if g <= EPS:
             continue

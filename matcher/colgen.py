@@ -21,7 +21,8 @@ safe, and at the LP optimum both meet.
 The LP solution is then rounded into a plan: the LP's triples in some order, each
 taken when its participant is free and its placement and mentor still have room at
 ``hours_min``; then ``fill`` and ``top_up`` as in the repair. Three orders are tried
-and the best plan kept (:func:`round_lp`). (On L the heaviest-first order gave 424.8 k
+(:func:`round_lp`): the best of them is the LP's plan, and the compiled moves of
+:mod:`matcher.localsearch` start from each. (On L the heaviest-first order gave 424.8 k
 where repairing the flow at the same duals gave 420.1 k.)
 """
 
@@ -99,6 +100,7 @@ class ColumnGeneration:
         self.x = np.zeros(0)  # the last finished LP solution, per column
         self.x_value = None
         self.duals = None  # (pi, sigma, mu, nu) of the last master solved
+        self.roundings: list[dict] = []  # the plans the finished LP rounds into
         self.h = None
         self._warm: tuple[np.ndarray, np.ndarray] | None = None  # PDLP (x, y)
         if master == "ipm":
@@ -343,7 +345,8 @@ class ColumnGeneration:
                     continue
                 converged = finished and self.master == "ipm"
                 break
-        plan = round_lp(pr, self.mp, *self.columns()) if len(self.x) else dict(start or {})
+        self.roundings = round_lp(pr, self.mp, *self.columns()) if len(self.x) else []
+        plan = max(self.roundings, key=lambda p: plan_value(pr, p), default=dict(start or {}))
         value = plan_value(pr, plan)
         start_value = plan_value(pr, start) if start else -math.inf
         if start_value > value:
@@ -376,26 +379,21 @@ def _quiet_highs(highspy):
 
 
 def round_lp(pr: Pairs, mp: MentorPrices, col_t: np.ndarray, col_hi: np.ndarray,
-             x: np.ndarray) -> dict[int, tuple[int, int, int]]:
-    """A feasible plan from the LP solution (see the module docstring): the best of
+             x: np.ndarray) -> list[dict[int, tuple[int, int, int]]]:
+    """Feasible plans from the LP solution (see the module docstring), one for each of
     three orders of taking the LP's triples. Measured on L, three LP solutions: by LP
     weight alone 423.5 / 424.6 / 423.2 k; by weight times value 424.6 / 425.1 / 424.6 k;
     the triples the LP holds at one half or more first, each group by value, 424.6 /
-    425.2 / 424.0 k."""
+    425.2 / 424.0 k. The best of them is not always the best start for what follows
+    (:func:`matcher.compact._moves_first`), so all three are returned."""
     used = x > 1e-6
     t, at = np.unique(col_t[used], return_inverse=True)
     mass = np.bincount(at, weights=x[used])  # both hours ends of a triple together
     xs, ys = mp.tx[t].astype(np.int64), mp.ty[t].astype(np.int64)
     value = pr.x_val[xs] + pr.y_val[ys]
-    best: dict[int, tuple[int, int, int]] = {}
-    best_value = -math.inf
-    for order in (np.lexsort((-value, -mass)), np.argsort(-mass * value, kind="stable"),
-                  np.lexsort((-value, -(mass >= 0.5).astype(np.int8)))):
-        plan = _round(pr, mp, t, xs, ys, order)
-        got = plan_value(pr, plan)
-        if got > best_value:
-            best, best_value = plan, got
-    return best
+    return [_round(pr, mp, t, xs, ys, order)
+            for order in (np.lexsort((-value, -mass)), np.argsort(-mass * value, kind="stable"),
+                          np.lexsort((-value, -(mass >= 0.5).astype(np.int8))))]
 
 
 def _round(pr: Pairs, mp: MentorPrices, t: np.ndarray, xs: np.ndarray, ys: np.ndarray,

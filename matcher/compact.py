@@ -112,6 +112,11 @@ GUIDE_WAIT = 5
 # +1,949 / +1,884 / +1,559; the moves again in turns whenever windows changed the plan
 # +1,714 / +1,886 / +1,786 / +1,643. MATCHER_MOVES=0 leaves them out.
 MOVES = os.environ.get("MATCHER_MOVES", "1") == "1"
+# The moves start from each of the LP's roundings while they have used less than this
+# share of the time left (on L 0.1-0.4 s each, on XL 4-8 s: XL takes the best only).
+# The best rounding is not always the best after the moves (L seeds 1/4/5: another one
+# ended 105 / 223 / 351 higher).
+MOVES_SHARE = 0.15
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
@@ -462,9 +467,9 @@ def subset(pr: Pairs, xs: np.ndarray, ys: np.ndarray, slots: np.ndarray, hours: 
 
 
 def prune(pr: Pairs, cg: ColumnGeneration, delta: float,
-          plan: dict[int, tuple[int, int, int]]) -> tuple:
+          *plans: dict[int, tuple[int, int, int]]) -> tuple:
     """The model without the pairs whose best triple has an LP reduced cost below
-    ``-delta`` (the pairs of ``plan`` are kept), for the windows.
+    ``-delta`` (the pairs of ``plans`` are kept), for the windows.
 
     An optimal plan rarely uses a pair the LP prices that far below zero, and windows of
     the smaller model are built and solved faster (measured from the same LP plan, 5 s of
@@ -475,8 +480,9 @@ def prune(pr: Pairs, cg: ColumnGeneration, delta: float,
     """
     rc_x, rc_y = cg.pair_reduced_costs()
     keep_x, keep_y = rc_x >= -delta, rc_y >= -delta
-    for xi, yi, _ in plan.values():
-        keep_x[xi] = keep_y[yi] = True
+    for plan in plans:
+        for xi, yi, _ in plan.values():
+            keep_x[xi] = keep_y[yi] = True
     xs, ys = np.flatnonzero(keep_x), np.flatnonzero(keep_y)
     return subset(pr, xs, ys, pr.slots, pr.cap_hours, pr.cap_count), xs, ys
 
@@ -773,8 +779,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                     stats: dict, guide: _PatternGuide | None = None,
                     bound: Callable[[], float] | None = None,
                     stop: threading.Event | None = None,
-                    better: Callable[[dict, float], None] | None = None,
-                    moves: LocalSearch | None = None) -> dict:
+                    better: Callable[[dict, float], None] | None = None) -> dict:
     """Re-solve windows of related participants exactly with CP-SAT, the rest held fixed.
 
     Every accepted window is at least as good, so the plan only improves; the bound
@@ -791,9 +796,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     (:class:`_Sizes`). It also ends once the plan is within STOP_GAP of ``bound()``, the
     best proved bound on ``pr``'s plans so far, or when ``stop`` is set
     (``stats["windows_ended"]`` says why). ``better(plan, value)`` hears of every
-    improvement. With ``moves``, the compiled moves of :mod:`matcher.localsearch` take
-    the easy gains first (on L from the LP's plan: +1.1-1.3 k in 0.2-0.9 s, where the
-    windows need 4 s).
+    improvement.
     (Solving two windows that share no placement or mentor in two threads was tried: on
     L only a third of the windows found such a partner and the windows per second did
     not change.)
@@ -801,7 +804,6 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     items = np.unique(pr.x_item)
     if len(items) == 0:
         return plan
-    plan = _moves_first(pr, plan, moves, deadline, stats, better)
     done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
     sizes = _Sizes(len(items), window_size(pr, len(items)))
@@ -876,21 +878,26 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     return plan
 
 
-def _moves_first(pr: Pairs, plan: dict, moves: LocalSearch | None, deadline: float,
-                 stats: dict, better: Callable[[dict, float], None] | None) -> dict:
-    """``plan`` after the compiled moves (:mod:`matcher.localsearch`), at least as good
-    (``plan`` itself without ``moves``)."""
-    if moves is None:
-        return plan
-    t_moves = time.monotonic()
-    before = plan_value(pr, plan)
-    plan, _, passes = moves.improve(plan, deadline - 0.3)
-    gain = plan_value(pr, plan) - before
-    stats.update(moves_gain=round(gain, 6), moves_passes=passes,
-                 moves_seconds=round(time.monotonic() - t_moves, 3))
-    if gain > 1e-9 and better is not None:
-        better(plan, before + gain)
-    return plan
+def _moves_first(pr: Pairs, plans: list[dict], moves: LocalSearch, deadline: float,
+                 stats: dict) -> dict:
+    """The best of ``plans`` after the compiled moves (:mod:`matcher.localsearch`): the
+    most valuable first, each other only while the moves have used less than
+    MOVES_SHARE of the time left. At least as good as the best of ``plans``."""
+    t0 = time.monotonic()
+    plans = sorted(plans, key=lambda p: -plan_value(pr, p))
+    first = plan_value(pr, plans[0])
+    best, best_value, tried, passes = plans[0], first, 0, 0
+    for plan in plans:
+        if tried and time.monotonic() - t0 > MOVES_SHARE * (deadline - t0):
+            break
+        got, _, n = moves.improve(plan, deadline - 0.3)
+        tried, passes = tried + 1, passes + n
+        value = plan_value(pr, got)
+        if value > best_value:
+            best, best_value = got, value
+    stats.update(moves_gain=round(best_value - first, 6), moves_starts=tried,
+                 moves_passes=passes, moves_seconds=round(time.monotonic() - t0, 3))
+    return best
 
 
 def window_size(pr: Pairs, n_items: int) -> int:
@@ -1064,18 +1071,20 @@ class _WindowsBeside:
         try:
             t0 = time.monotonic()
             lp_end = t0 + min(BESIDE_LP_SECONDS, BESIDE_LP_SHARE * (deadline - t0))
-            plan, bound, _, _ = _large_bound(self.pr, lp_end, 1, start, math.inf,
-                                             self.stats, t0, knapsack=False)
+            plan, bound, cg, _ = _large_bound(self.pr, lp_end, 1, start, math.inf,
+                                              self.stats, t0, knapsack=False)
             with self._lock:
                 self.lp_bound = bound
             self._better(plan, plan_value(self.pr, plan))
             if not self.stop.is_set():
-                moves = None
                 if MOVES and len(self.pr.t_x):
                     moves = LocalSearch(self.pr, self.pr.t_x, self.pr.t_y)
+                    others = [p for p in cg.roundings if p and p is not plan]
+                    plan = _moves_first(self.pr, [plan, *others], moves, deadline, self.stats)
+                    self._better(plan, plan_value(self.pr, plan))
                 improve_windows(problem, self.pr, dict(plan), deadline, self.stats,
                                 bound=lambda: min(self.cp_bound, self.lp_bound),
-                                stop=self.stop, better=self._better, moves=moves)
+                                stop=self.stop, better=self._better)
         except Exception as exc:  # CP-SAT's result stands; the stats say why
             self.error = type(exc).__name__
 
@@ -1174,8 +1183,11 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         stats["cp_sat"] = "skipped"
     elif len(pr.x_item) and not whole:
         sub, xs, ys = pr, np.arange(len(pr.x_item)), np.arange(len(pr.y_item))
+        # The starts for the moves: the best plan so far and the LP's other roundings.
+        starts = [start] + [p for p in (cg.roundings if cg is not None else [])
+                            if p is not start and p]
         if cg is not None and start:
-            sub, xs, ys = prune(pr, cg, PRUNE_SHARE * start_value / len(start), start)
+            sub, xs, ys = prune(pr, cg, PRUNE_SHARE * start_value / len(start), *starts)
             stats.update(window_x_pairs=int(len(xs)), window_y_pairs=int(len(ys)))
         cg = None  # its master and columns are not needed any more
         guide = _PatternGuide(knap.kn) if knap is not None and PATTERN_GUIDE else None
@@ -1184,13 +1196,13 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         def best_bound() -> float:
             return min(known, knap.kn.best_bound) if knap is not None else known
 
-        moves = None
-        if MOVES and len(pr.t_x):
-            t_moves = time.monotonic()
+        first = narrow(start, xs, ys)
+        if MOVES and len(pr.t_x) and starts:
             moves = LocalSearch(sub, *sub_triples(pr, xs, ys))
-            stats["moves_setup_seconds"] = round(time.monotonic() - t_moves, 3)
-        chosen = widen(improve_windows(problem, sub, narrow(start, xs, ys), deadline, stats,
-                                       guide, best_bound, moves=moves), xs, ys)
+            first = _moves_first(sub, [narrow(p, xs, ys) for p in starts], moves, deadline,
+                                 stats)
+        chosen = widen(improve_windows(problem, sub, first, deadline, stats, guide,
+                                       best_bound), xs, ys)
         if plan_value(pr, chosen) < start_value:
             chosen = start
     elif len(pr.x_item):

@@ -17,6 +17,7 @@ is taken only when it gains, so the plan only improves.
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -26,6 +27,7 @@ from .pairs import Pairs
 # Participants per call of the compiled search, between which the deadline is checked
 # (a pass over L's 2,000 takes about 0.15 s).
 CHUNK = 500
+TOP = int(os.environ.get("MATCHER_MOVES_TOP", "1000000000"))
 
 
 def sub_triples(pr: Pairs, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -46,13 +48,18 @@ class LocalSearch:
     def __init__(self, pr: Pairs, tx: np.ndarray, ty: np.ndarray):
         self.pr = pr
         item = pr.x_item[tx]
-        order = np.lexsort((tx, ty, item))  # each participant's grouped by mentor pair
+        value = pr.x_val[tx] + pr.y_val[ty]
+        order = np.lexsort((ty, tx, -value, item))  # each participant's best first
         self.tx, self.ty = tx[order].astype(np.int64), ty[order].astype(np.int64)
         self.t_ptr = np.searchsorted(item[order], np.arange(pr.n_items + 1)).astype(np.int64)
+        self.t_end = np.minimum(self.t_ptr[:-1] + TOP, self.t_ptr[1:])
         self.t_l = pr.x_place[self.tx].astype(np.int64)
         self.t_m = pr.y_mentor[self.ty].astype(np.int64)
-        self.t_v = (pr.x_val[self.tx] + pr.y_val[self.ty]).astype(float)
-        self.key = self.ty * len(pr.x_item) + self.tx  # sorted within each participant
+        self.t_v = value[order].astype(float)
+        # To find a plan's triple: the keys (participant, x id, y id) in order.
+        key = (self.tx * len(pr.y_item) + self.ty)
+        self.by_key = np.lexsort((key, item[order]))
+        self.key = key[self.by_key]
         self.lo = pr.lo.astype(np.int64)
         self.hi = pr.hi.astype(np.int64)
         self.coef = pr.coef.astype(float)
@@ -71,11 +78,11 @@ class LocalSearch:
         cur = np.full(pr.n_items, -1, dtype=np.int64)
         for i, (xi, yi, _) in plan.items():
             a, b = self.t_ptr[i], self.t_ptr[i + 1]
-            key = yi * len(pr.x_item) + xi
+            key = xi * len(pr.y_item) + yi
             k = a + int(np.searchsorted(self.key[a:b], key))
             if k >= b or self.key[k] != key:
                 raise ValueError(f"item {i}: its pairs are not an allowed triple")
-            cur[i] = k
+            cur[i] = self.by_key[k]
         items = np.flatnonzero(np.diff(self.t_ptr) > 0)
         order = items[self.rng.permutation(len(items))]
         caps = (pr.slots.astype(np.int64), pr.cap_count.astype(np.int64),
@@ -87,8 +94,9 @@ class LocalSearch:
             for a in range(0, len(order), CHUNK):
                 if time.monotonic() >= deadline:
                     break
-                got += _lskernel.search(self.t_ptr, self.t_l, self.t_m, self.t_v, self.lo,
-                                        self.hi, self.coef, *caps, cur, order[a:a + CHUNK])
+                got += _lskernel.search(self.t_ptr, self.t_end, self.t_l, self.t_m, self.t_v,
+                                        self.lo, self.hi, self.coef, *caps, cur,
+                                        order[a:a + CHUNK])
             gain += got
             if got <= _lskernel.EPS:
                 break
