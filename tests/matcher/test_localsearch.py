@@ -212,3 +212,40 @@ def test_a_plan_outside_the_triples_is_refused():
     yi = int(np.flatnonzero(pr.y_item != i)[0])  # another participant's mentor pair
     with pytest.raises(ValueError, match="not an allowed triple"):
         _search(pr).improve({i: (0, yi, int(pr.lo[i]))})
+
+
+class _ScriptedMoves:
+    """Stands in for LocalSearch: each start turns into the plan given for it."""
+
+    def __init__(self, after, seconds=0.0):
+        self.after, self.seconds, self.starts = after, seconds, []
+
+    def improve(self, plan, deadline):
+        import time
+
+        time.sleep(self.seconds)
+        self.starts.append(plan)
+        return self.after[id(plan)], 0.0, 1
+
+
+def test_the_moves_keep_the_best_plan_after_them_not_the_best_start():
+    import time
+
+    prob, pr = _pairs(generate(40, 12, 14, seed=1))
+    full = greedy(prob, pr)
+    worth = sorted(full, key=lambda i: plan_value(pr, {i: full[i]}))
+    good = {i: full[i] for i in worth[1:]}  # all but the least valuable match
+    poor = {i: full[i] for i in worth[:1]}  # that one only
+    assert plan_value(pr, full) > plan_value(pr, good) > plan_value(pr, poor) > 0
+    # The better start ends lower after its moves than the poorer one does.
+    low, high = dict(poor), dict(full)
+    moves = _ScriptedMoves({id(good): low, id(poor): high})
+    stats = {}
+    best = compact._moves_first(pr, [poor, good], moves, time.monotonic() + 10, stats)
+    assert moves.starts == [good, poor]  # the most valuable start first
+    assert best is high and stats["moves_starts"] == 2
+    # Once the moves have used MOVES_SHARE of the time, the other starts are left out,
+    # and a start the moves made worse is kept as it was.
+    moves = _ScriptedMoves({id(good): low, id(poor): high}, seconds=0.05)
+    best = compact._moves_first(pr, [poor, good], moves, time.monotonic() + 0.2, stats)
+    assert moves.starts == [good] and best is good and stats["moves_starts"] == 1
