@@ -111,3 +111,15 @@ class LocalSearch:
             pr.y_mentor[got[:, 1]], weights=got[:, 2], minlength=len(pr.cap_hours)).astype(np.int64)
         top_up(pr, out, hours)
         return out, float(gain), int(passes)
+
+
+def warm() -> None:
+    """Compile the kernel now, or load it from numba's disk cache (about 5 s the first
+    time on a machine, 0.3 s after): the worker calls this before it forks its jobs,
+    so that no solve spends its time limit on it."""
+    from . import _lskernel
+
+    one = np.ones(1, dtype=np.int64)
+    zero = np.zeros(1, dtype=np.int64)
+    _lskernel.search(np.array([0, 1], dtype=np.int64), one, zero, zero, np.ones(1), one, one,
+                     np.zeros(1), one, one, one, np.full(1, -1, dtype=np.int64), zero)

@@ -249,3 +249,30 @@ def test_the_moves_keep_the_best_plan_after_them_not_the_best_start():
     moves = _ScriptedMoves({id(good): low, id(poor): high}, seconds=0.05)
     best = compact._moves_first(pr, [poor, good], moves, time.monotonic() + 0.2, stats)
     assert moves.starts == [good] and best is good and stats["moves_starts"] == 1
+
+
+def test_warm_compiles_the_kernel_for_the_types_a_solve_uses():
+    # In a fresh interpreter, so that no other test has compiled anything yet.
+    import subprocess
+    import sys
+
+    code = """
+import sys
+sys.path.insert(0, "tests/matcher")
+from generate import generate
+from matcher import _lskernel
+from matcher.compact import greedy
+from matcher.localsearch import LocalSearch, warm
+from matcher.pairs import build_pairs
+from matcher.schema import parse_problem
+from test_pairs import _caps
+warm()
+print(len(_lskernel.search.signatures))
+prob = parse_problem(generate(40, 12, 14, seed=1))
+pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
+LocalSearch(pr, pr.t_x.astype("int64"), pr.t_y.astype("int64")).improve(greedy(prob, pr))
+print(len(_lskernel.search.signatures))
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
+    assert out.stdout.split() == ["1", "1"]  # the solve found warm's compiled kernel
