@@ -79,14 +79,11 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
             stats: dict = {}
             t_arm = time.monotonic()
-            plan = compact.narrow(start, xs, ys)
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
-            if arm != "no-moves":
-                plan = compact._moves_first(
-                    sub, [compact.narrow(p, xs, ys)
-                          for p in (starts[:1] if arm == "moves-best" else starts)],
-                    moves, t_arm + seconds, stats)
-            plan = compact.improve_windows(problem, sub, plan, t_arm + seconds, stats, guide)
+            plan = compact.moves_and_windows(
+                problem, sub, [compact.narrow(p, xs, ys)
+                               for p in (starts[:1] if arm == "moves-best" else starts)],
+                None if arm == "no-moves" else moves, t_arm + seconds, stats, guide)
             print(f"  {arm:9s} +{plan_value(sub, plan) - value:,.0f} in {seconds:g} s "
                   f"(ended after {time.monotonic() - t_arm:.1f} s), "
                   f"{stats['windows']} windows ({stats['windows_improved']} better, "

@@ -878,6 +878,16 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     return plan
 
 
+def moves_and_windows(problem: Problem, pr: Pairs, starts: list[dict],
+                      moves: LocalSearch | None, deadline: float, stats: dict,
+                      guide: _PatternGuide | None = None,
+                      bound: Callable[[], float] | None = None) -> dict:
+    """The compiled moves from each of ``starts`` (:func:`_moves_first`), then windows
+    from the best; without ``moves``, windows from the first of ``starts``."""
+    plan = starts[0] if moves is None else _moves_first(pr, starts, moves, deadline, stats)
+    return improve_windows(problem, pr, plan, deadline, stats, guide, bound)
+
+
 def _moves_first(pr: Pairs, plans: list[dict], moves: LocalSearch, deadline: float,
                  stats: dict) -> dict:
     """The best of ``plans`` after the compiled moves (:mod:`matcher.localsearch`): the
@@ -1196,13 +1206,10 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         def best_bound() -> float:
             return min(known, knap.kn.best_bound) if knap is not None else known
 
-        first = narrow(start, xs, ys)
-        if MOVES and len(pr.t_x) and starts:
-            moves = LocalSearch(sub, *sub_triples(pr, xs, ys))
-            first = _moves_first(sub, [narrow(p, xs, ys) for p in starts], moves, deadline,
-                                 stats)
-        chosen = widen(improve_windows(problem, sub, first, deadline, stats, guide,
-                                       best_bound), xs, ys)
+        moves = (LocalSearch(sub, *sub_triples(pr, xs, ys))
+                 if MOVES and len(pr.t_x) and starts else None)
+        chosen = widen(moves_and_windows(problem, sub, [narrow(p, xs, ys) for p in starts],
+                                         moves, deadline, stats, guide, best_bound), xs, ys)
         if plan_value(pr, chosen) < start_value:
             chosen = start
     elif len(pr.x_item):
