@@ -12,7 +12,8 @@ its window counts; every plan is checked against the contract's rules.
 
 Arms: ``full`` (as `matcher solve`: the compiled moves from each of the LP's roundings,
 the best of them, then windows), ``no-moves`` (windows from the LP's plan),
-``moves-best`` (the moves from the LP's best rounding only), ``no-guide`` (no chains
+``moves-best`` (the moves from the LP's best rounding only), ``no-ruin`` (no ruin and
+recreate beside the windows), ``no-guide`` (no chains
 from the knapsack's prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
 sizes over; differs only once they stall, after a minute or more on L),
@@ -28,13 +29,14 @@ import numpy as np
 
 from bench.generate import generate
 from matcher import compact
-from matcher.localsearch import LocalSearch, sub_triples
+from matcher.localsearch import LocalSearch, sub_triples, warm
 from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 from matcher.solve import pins_and_free
 
-ARMS = ("full", "no-moves", "moves-best", "no-guide", "no-cap", "no-cycle", "no-unmatched")
+ARMS = ("full", "no-moves", "moves-best", "no-ruin", "no-guide", "no-cap", "no-cycle",
+        "no-unmatched")
 
 
 def _free_pairs(problem):
@@ -58,7 +60,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
     saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-             compact.UNMATCHED_GUIDE)
+             compact.UNMATCHED_GUIDE, compact.RUIN)
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     try:
         start = compact.greedy(problem, pr)
@@ -71,7 +73,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
         starts = [start] + [p for p in cg.roundings if p is not start and p]
         sub, xs, ys = compact.prune(pr, cg, compact.PRUNE_SHARE * value / len(start), *starts)
         moves = LocalSearch(sub, *sub_triples(pr, xs, ys))
-        moves.improve(compact.narrow(start, xs, ys))  # compile or load the kernel first
+        warm()  # compile or load the kernels first
         for arm in arms:
             compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
             compact.WINDOW_CYCLE = arm != "no-cycle" and saved[2]
@@ -80,6 +82,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             stats: dict = {}
             t_arm = time.monotonic()
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
+            compact.RUIN = arm not in ("no-ruin", "no-moves") and saved[4]
             plan = compact.moves_and_windows(
                 problem, sub, [compact.narrow(p, xs, ys)
                                for p in (starts[:1] if arm == "moves-best" else starts)],
@@ -91,10 +94,11 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
                   f"seconds by kind {stats['window_seconds']}, "
                   f"moves {stats.get('moves_seconds', 0):.2f} s from "
                   f"{stats.get('moves_starts', 0)} starts, "
+                  f"ruin {stats.get('ruin_kept', 0)} of {stats.get('ruin_tries', 0)} kept, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
         (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-         compact.UNMATCHED_GUIDE) = saved
+         compact.UNMATCHED_GUIDE, compact.RUIN) = saved
 
 
 def main(argv: list[str] | None = None) -> int:

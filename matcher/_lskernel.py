@@ -209,9 +209,8 @@ def _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_p
 
 
 @jit
-def search(t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur, order):
-    """One pass over ``order``: each participant makes its best move (:func:`_best_for`)
-    if it gains. ``cur`` is changed in place; returns the gain."""
+def _build(cur, t_l, t_m, lo, hi, coef, slots, cap_count, cap_hours):
+    """The blocks, placement use, hours parts and a buffer for the plan ``cur``."""
     l_ptr, l_mem = _blocks(slots)
     m_ptr, m_mem = _blocks(cap_count)
     occ = np.zeros(len(slots), dtype=np.int64)
@@ -221,43 +220,196 @@ def search(t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hour
             _put(m_ptr, m_mem, t_m[cur[p]], p)
             occ[t_l[cur[p]]] += 1
     buf = np.empty(max(1, int(cap_count.max()) + 2), dtype=np.int64)
+    none = np.empty(0, dtype=np.int64)
+    mval = np.empty(len(cap_count))
+    for m in range(len(cap_count)):
+        mval[m] = _mentor_value(m, m_ptr, m_mem, none, none, 0, lo, hi, coef, cap_count,
+                                cap_hours, buf)
+    return l_ptr, l_mem, m_ptr, m_mem, occ, mval, buf
+
+
+@jit
+def _move(moved, to, n, cur, t_l, t_m, t_v, occ, l_ptr, l_mem, m_ptr, m_mem, mval, lo, hi,
+          coef, cap_count, cap_hours, buf, ms):
+    """Participants ``moved[:n]`` to the triples ``to[:n]`` (-1: out of the plan), all
+    taken out before any goes in; the hours parts of their mentors refreshed. Returns
+    the change of the plan's value."""
+    d = 0.0
+    n_ms = 0
+    for j in range(n):
+        t_old = cur[moved[j]]
+        if t_old >= 0:
+            _take(l_ptr, l_mem, t_l[t_old], moved[j])
+            _take(m_ptr, m_mem, t_m[t_old], moved[j])
+            occ[t_l[t_old]] -= 1
+            ms[n_ms] = t_m[t_old]
+            n_ms += 1
+            d -= t_v[t_old]
+    for j in range(n):
+        cur[moved[j]] = to[j]
+        if to[j] >= 0:
+            _put(l_ptr, l_mem, t_l[to[j]], moved[j])
+            _put(m_ptr, m_mem, t_m[to[j]], moved[j])
+            occ[t_l[to[j]]] += 1
+            ms[n_ms] = t_m[to[j]]
+            n_ms += 1
+            d += t_v[to[j]]
+    for a in range(n_ms):
+        seen = False
+        for b in range(a):
+            if ms[b] == ms[a]:
+                seen = True
+        if not seen:
+            nv = _mentor_value(ms[a], m_ptr, m_mem, moved, moved, 0, lo, hi, coef,
+                               cap_count, cap_hours, buf)
+            d += nv - mval[ms[a]]
+            mval[ms[a]] = nv
+    return d
+
+
+@jit
+def _pass(order, cur, t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours,
+          l_ptr, l_mem, m_ptr, m_mem, occ, mval, buf, log_p, log_t, log_n, n_log):
+    """Each participant of ``order`` makes its best move (:func:`_best_for`) if it
+    gains; every participant moved is written to the log from ``n_log`` on, while it
+    has room: ``log_p`` who, ``log_t`` its triple before, ``log_n`` 2 and 1 for the two
+    of a move of two, 1 for a move of one. Returns (gain, log end)."""
     moved = np.empty(2, dtype=np.int64)
     to = np.empty(2, dtype=np.int64)
     dest = np.empty(2, dtype=np.int64)
     ms = np.empty(4, dtype=np.int64)
     out = np.empty(3, dtype=np.int64)
-    mval = np.empty(len(cap_count))
-    for m in range(len(cap_count)):
-        mval[m] = _mentor_value(m, m_ptr, m_mem, moved, dest, 0, lo, hi, coef, cap_count,
-                                cap_hours, buf)
     total = 0.0
     for p in order:
-        g = _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr, m_mem,
-                      mval, lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to, dest, out)
+        g = _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_ptr,
+                      m_mem, mval, lo, hi, coef, cap_count, cap_hours, buf, ms, moved, to,
+                      dest, out)
         if g <= EPS:
             continue
-        total += g
         moved[0], moved[1] = p, out[1]
         to[0], to[1] = out[0], out[2]
         n = 1 if out[1] < 0 else 2
-        n_ms = 0
         for j in range(n):
-            t_old = cur[moved[j]]
-            if t_old >= 0:
-                _take(l_ptr, l_mem, t_l[t_old], moved[j])
-                _take(m_ptr, m_mem, t_m[t_old], moved[j])
-                occ[t_l[t_old]] -= 1
-                ms[n_ms] = t_m[t_old]
-                n_ms += 1
-        for j in range(n):
-            cur[moved[j]] = to[j]
-            if to[j] >= 0:
-                _put(l_ptr, l_mem, t_l[to[j]], moved[j])
-                _put(m_ptr, m_mem, t_m[to[j]], moved[j])
-                occ[t_l[to[j]]] += 1
-                ms[n_ms] = t_m[to[j]]
-                n_ms += 1
-        for a in range(n_ms):
-            mval[ms[a]] = _mentor_value(ms[a], m_ptr, m_mem, moved, dest, 0, lo, hi, coef,
-                                        cap_count, cap_hours, buf)
+            if n_log < len(log_p):
+                log_p[n_log], log_t[n_log], log_n[n_log] = moved[j], cur[moved[j]], n - j
+            n_log += 1
+        total += _move(moved, to, n, cur, t_l, t_m, t_v, occ, l_ptr, l_mem, m_ptr, m_mem,
+                       mval, lo, hi, coef, cap_count, cap_hours, buf, ms)
+    return total, n_log
+
+
+@jit
+def search(t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur, order):
+    """One pass over ``order``: each participant makes its best move (:func:`_best_for`)
+    if it gains. ``cur`` is changed in place; returns the gain."""
+    l_ptr, l_mem, m_ptr, m_mem, occ, mval, buf = _build(cur, t_l, t_m, lo, hi, coef, slots,
+                                                        cap_count, cap_hours)
+    none = np.empty(0, dtype=np.int64)
+    return _pass(order, cur, t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count,
+                 cap_hours, l_ptr, l_mem, m_ptr, m_mem, occ, mval, buf, none, none, none,
+                 0)[0]
+
+
+@jit
+def value_of(cur, t_m, t_v, lo, hi, coef, cap_count, cap_hours):
+    """The plan's value, each mentor's hours handed out best."""
+    m_ptr, m_mem = _blocks(cap_count)
+    total = 0.0
+    for p in range(len(cur)):
+        if cur[p] >= 0:
+            _put(m_ptr, m_mem, t_m[cur[p]], p)
+            total += t_v[cur[p]]
+    buf = np.empty(max(1, int(cap_count.max()) + 2), dtype=np.int64)
+    none = np.empty(0, dtype=np.int64)
+    for m in range(len(cap_count)):
+        total += _mentor_value(m, m_ptr, m_mem, none, none, 0, lo, hi, coef, cap_count,
+                               cap_hours, buf)
     return total
+
+
+@jit
+def _add_mentor(part, k, size, in_part, m_ptr, m_mem, m):
+    """Mentor ``m``'s participants into ``part`` (from ``k`` on, up to ``size``)."""
+    for s in range(m_ptr[m], m_ptr[m + 1]):
+        q = m_mem[s]
+        if k < size and q >= 0 and not in_part[q]:
+            part[k] = q
+            in_part[q] = True
+            k += 1
+    return k
+
+
+@jit
+def _ruin_set(m, cur, t_m, m_ptr, m_mem, cand_ptr, cand, size, part, in_part):
+    """Mentor ``m``'s participants, then those who could have it (the unmatched first,
+    each group in random order), each matched one followed by its mentor's participants:
+    as :class:`matcher.compact._MentorChains` grows a window. Returns how many."""
+    k = _add_mentor(part, 0, size, in_part, m_ptr, m_mem, m)
+    cs = np.random.permutation(cand[cand_ptr[m]:cand_ptr[m + 1]])
+    for matched in (False, True):
+        for q in cs:
+            if k >= size:
+                return k
+            if in_part[q] or (cur[q] >= 0) != matched:
+                continue
+            part[k] = q
+            in_part[q] = True
+            k += 1
+            if matched:
+                k = _add_mentor(part, k, size, in_part, m_ptr, m_mem, t_m[cur[q]])
+    return k
+
+
+@jit
+def ruin_recreate(t_ptr, t_end, t_l, t_m, t_v, lo, hi, coef, slots, cap_count, cap_hours, cur,
+                  cand_ptr, cand, mentors, size, iterations, seed):
+    """``iterations`` times: take the participants of a random mentor's chain out of the
+    plan (:func:`_ruin_set`), let them back in by moves (up to three passes of the
+    moves over them), and keep the result if it is worth more, else undo it. ``cur``
+    is changed in place; returns (gain, plans kept)."""
+    np.random.seed(seed)
+    l_ptr, l_mem, m_ptr, m_mem, occ, mval, buf = _build(cur, t_l, t_m, lo, hi, coef, slots,
+                                                        cap_count, cap_hours)
+    part = np.empty(size, dtype=np.int64)
+    in_part = np.zeros(len(cur), dtype=np.bool_)
+    # At most ``size`` taken out and two moved per participant and pass: 7 * size.
+    log_p = np.empty(8 * size, dtype=np.int64)
+    log_t = np.empty(8 * size, dtype=np.int64)
+    log_n = np.empty(8 * size, dtype=np.int64)
+    two = np.empty(2, dtype=np.int64)
+    back = np.empty(2, dtype=np.int64)
+    ms = np.empty(4, dtype=np.int64)
+    gain, kept = 0.0, 0
+    for _ in range(iterations):
+        k = _ruin_set(mentors[np.random.randint(len(mentors))], cur, t_m, m_ptr, m_mem,
+                      cand_ptr, cand, size, part, in_part)
+        d, n_log = 0.0, 0
+        for j in range(k):
+            in_part[part[j]] = False
+            if cur[part[j]] >= 0:
+                log_p[n_log], log_t[n_log], log_n[n_log] = part[j], cur[part[j]], 1
+                n_log += 1
+                two[0], back[0] = part[j], -1
+                d += _move(two, back, 1, cur, t_l, t_m, t_v, occ, l_ptr, l_mem, m_ptr, m_mem,
+                           mval, lo, hi, coef, cap_count, cap_hours, buf, ms)
+        for _ in range(3):
+            g, n_log = _pass(np.random.permutation(part[:k]), cur, t_ptr, t_end, t_l, t_m,
+                             t_v, lo, hi, coef, slots, cap_count, cap_hours, l_ptr, l_mem,
+                             m_ptr, m_mem, occ, mval, buf, log_p, log_t, log_n, n_log)
+            d += g
+            if g <= EPS:
+                break
+        if d > EPS:
+            gain += d
+            kept += 1
+            continue
+        # Undo, last move first; the two of a move of two go back together.
+        j = n_log - 1
+        while j >= 0:
+            n = 2 if log_n[j] == 1 and j > 0 and log_n[j - 1] == 2 else 1
+            for a in range(n):
+                two[a], back[a] = log_p[j - n + 1 + a], log_t[j - n + 1 + a]
+            _move(two, back, n, cur, t_l, t_m, t_v, occ, l_ptr, l_mem, m_ptr, m_mem, mval,
+                  lo, hi, coef, cap_count, cap_hours, buf, ms)
+            j -= n
+    return gain, kept

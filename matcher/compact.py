@@ -117,6 +117,10 @@ MOVES = os.environ.get("MATCHER_MOVES", "1") == "1"
 # The best rounding is not always the best after the moves (L seeds 1/4/5: another one
 # ended 105 / 223 / 351 higher).
 MOVES_SHARE = 0.15
+# Ruin and recreate (LocalSearch.ruin) as a fourth kind of turn beside the windows,
+# RUIN_TURN seconds a turn; MATCHER_RUIN=0 leaves it out.
+RUIN = os.environ.get("MATCHER_RUIN", "1") == "1"
+RUIN_TURN = 0.2
 # Measured: CP-SAT proves M (1.4k pairs) but does not get past presolve of L (71k
 # pairs) in 10 s on a loaded 2-core machine; bigger models are improved by windows.
 WHOLE_MODEL_PAIRS = 20_000
@@ -779,7 +783,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                     stats: dict, guide: _PatternGuide | None = None,
                     bound: Callable[[], float] | None = None,
                     stop: threading.Event | None = None,
-                    better: Callable[[dict, float], None] | None = None) -> dict:
+                    better: Callable[[dict, float], None] | None = None,
+                    moves: LocalSearch | None = None) -> dict:
     """Re-solve windows of related participants exactly with CP-SAT, the rest held fixed.
 
     Every accepted window is at least as good, so the plan only improves; the bound
@@ -796,7 +801,8 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     (:class:`_Sizes`). It also ends once the plan is within STOP_GAP of ``bound()``, the
     best proved bound on ``pr``'s plans so far, or when ``stop`` is set
     (``stats["windows_ended"]`` says why). ``better(plan, value)`` hears of every
-    improvement.
+    improvement. With ``moves`` (:mod:`matcher.localsearch`), ruin and recreate takes
+    turns with the windows as a fourth kind (``LocalSearch.ruin``).
     (Solving two windows that share no placement or mentor in two threads was tried: on
     L only a third of the windows found such a partner and the windows per second did
     not change.)
@@ -804,7 +810,6 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     items = np.unique(pr.x_item)
     if len(items) == 0:
         return plan
-    done, gained, idle = 0, 0, 0
     orders = _sweeps(problem, pr, items, plan)
     sizes = _Sizes(len(items), window_size(pr, len(items)))
     chains = (_MentorChains(pr, plan, guide=guide)
@@ -813,14 +818,14 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         chains = None  # no mentor that two participants could have: nothing to trade
     sweeps = _Sweeps(orders, sizes.size)
     rate: dict[str, float] = {}
-    spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0}
+    spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0, "ruin": 0.0}
     cap = _WindowCap()
-    value = plan_value(pr, plan)
+    prog = _Progress(plan_value(pr, plan))
     ended = "deadline"
 
     def close() -> bool:
         """Whether the plan is within STOP_GAP of the best bound known."""
-        return bound is not None and value >= bound() * (1 - STOP_GAP) - 1e-9
+        return bound is not None and prog.value >= bound() * (1 - STOP_GAP) - 1e-9
 
     while time.monotonic() < deadline - 0.3:
         if close():
@@ -829,40 +834,30 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
         if stop is not None and stop.is_set():
             ended = "stopped"
             break
-        if idle >= sweeps.round(len(items)):
+        if prog.idle >= sweeps.round(len(items)):
             # A whole round found nothing: a local optimum for this size.
-            if sizes.stalled(gained) is None:
+            if sizes.stalled(prog.gained) is None:
                 ended = "stalled"
                 break
-            idle = 0
+            prog.idle = 0
             sweeps = _Sweeps(orders, sizes.size)
             cap = _WindowCap()  # larger windows take longer
         kinds = ["sweep"]
         if chains is not None:
             kinds += ["chain", "pattern"] if chains.ready(plan) else ["chain"]
+        if moves is not None:
+            kinds.append("ruin")
         kind = _next_kind(rate, spent, kinds)
-        windows = (sweeps.take(TURN) if kind == "sweep"
-                   else chains.windows(sizes.size, TURN) if kind == "chain"
-                   else chains.guided_windows(sizes.size, TURN))
-        t_turn, gain = time.monotonic(), 0.0
-        for part in windows:
-            left = deadline - time.monotonic()
-            if left < 0.3 or close() or (stop is not None and stop.is_set()):
-                break
-            win = _Window(pr, part, plan)
-            t_win = time.monotonic()
-            win.solve(min(left, cap.seconds()))
-            cap.took(time.monotonic() - t_win)
-            done += 1
-            g = win.apply(plan)
-            if g > 0 and chains is not None:
-                chains.moved(plan, win.inside)
-            gained += g > 0
-            gain += g
-            value += g
-            if g > 0 and better is not None:
-                better(plan, value)
-            idle = 0 if g > 0 else idle + 1
+        t_turn = time.monotonic()
+        if kind == "ruin":
+            gain = _ruin_turn(pr, plan, moves, min(deadline - 0.3, t_turn + RUIN_TURN),
+                              chains, prog, stats, better)
+        else:
+            gain = _window_turn(pr, plan, (
+                sweeps.take(TURN) if kind == "sweep"
+                else chains.windows(sizes.size, TURN) if kind == "chain"
+                else chains.guided_windows(sizes.size, TURN)), deadline, cap, chains, prog,
+                close, stop, better)
         took = max(1e-3, time.monotonic() - t_turn)
         spent[kind] += took
         new = gain / took
@@ -871,11 +866,67 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     stats["windows_ended"] = ended
     stats["window_size"] = sizes.size
     stats["window_cycles"] = sizes.cycles
-    stats["windows"] = done
-    stats["windows_improved"] = gained
+    stats["windows"] = prog.done
+    stats["windows_improved"] = prog.gained
     if chains is not None and chains.guide is not None:
         stats["windows_guided"] = chains.guided
     return plan
+
+
+class _Progress:
+    """The windows' count, those that improved, those in a row that did not, and the
+    plan's value."""
+
+    def __init__(self, value: float):
+        self.done, self.gained, self.idle, self.value = 0, 0, 0, value
+
+
+def _window_turn(pr: Pairs, plan: dict, windows, deadline: float, cap: _WindowCap,
+                 chains: _MentorChains | None, prog: _Progress, close: Callable[[], bool],
+                 stop: threading.Event | None,
+                 better: Callable[[dict, float], None] | None) -> float:
+    """Each of ``windows`` solved and taken into ``plan`` when better; the gain."""
+    gain = 0.0
+    for part in windows:
+        left = deadline - time.monotonic()
+        if left < 0.3 or close() or (stop is not None and stop.is_set()):
+            break
+        win = _Window(pr, part, plan)
+        t_win = time.monotonic()
+        win.solve(min(left, cap.seconds()))
+        cap.took(time.monotonic() - t_win)
+        prog.done += 1
+        g = win.apply(plan)
+        if g > 0 and chains is not None:
+            chains.moved(plan, win.inside)
+        prog.gained += g > 0
+        gain += g
+        prog.value += g
+        if g > 0 and better is not None:
+            better(plan, prog.value)
+        prog.idle = 0 if g > 0 else prog.idle + 1
+    return gain
+
+
+def _ruin_turn(pr: Pairs, plan: dict, moves: LocalSearch, until: float,
+               chains: _MentorChains | None, prog: _Progress, stats: dict,
+               better: Callable[[dict, float], None] | None) -> float:
+    """Ruin and recreate (``LocalSearch.ruin``) on ``plan`` until ``until``; the gain."""
+    new, _, tries, kept = moves.ruin(plan, until)
+    stats["ruin_tries"] = stats.get("ruin_tries", 0) + tries
+    stats["ruin_kept"] = stats.get("ruin_kept", 0) + kept
+    gain = plan_value(pr, new) - prog.value if kept else 0.0
+    if gain <= 1e-9:
+        return 0.0
+    changed = [i for i in set(plan) | set(new) if plan.get(i) != new.get(i)]
+    plan.clear()
+    plan.update(new)
+    prog.value += gain
+    if chains is not None:
+        chains.moved(plan, changed)
+    if better is not None:
+        better(plan, prog.value)
+    return gain
 
 
 def moves_and_windows(problem: Problem, pr: Pairs, starts: list[dict],
@@ -885,7 +936,8 @@ def moves_and_windows(problem: Problem, pr: Pairs, starts: list[dict],
     """The compiled moves from each of ``starts`` (:func:`_moves_first`), then windows
     from the best; without ``moves``, windows from the first of ``starts``."""
     plan = starts[0] if moves is None else _moves_first(pr, starts, moves, deadline, stats)
-    return improve_windows(problem, pr, plan, deadline, stats, guide, bound)
+    return improve_windows(problem, pr, plan, deadline, stats, guide, bound,
+                           moves=moves if RUIN else None)
 
 
 def _moves_first(pr: Pairs, plans: list[dict], moves: LocalSearch, deadline: float,

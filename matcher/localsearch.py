@@ -32,6 +32,10 @@ CHUNK = 500
 # triples +7.8-8.2 k in 8.8-12.9 s, 300 +7.6-7.9 k in 3.8-4.0 s, 100 +7.3-7.5 k in 2 s;
 # on L (at most a few hundred each) 300 changes nothing and 100 loses 250 of +1.3 k.
 TOP = int(os.environ.get("MATCHER_MOVES_TOP", "300"))
+# Ruin and recreate: participants taken out at a time, and tries per call of the kernel
+# (between which the deadline is checked).
+RUIN_SIZE = int(os.environ.get("MATCHER_RUIN_SIZE", "10"))
+RUIN_BATCH = 20
 
 
 def sub_triples(pr: Pairs, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -68,6 +72,7 @@ class LocalSearch:
         self.hi = pr.hi.astype(np.int64)
         self.coef = pr.coef.astype(float)
         self.rng = np.random.default_rng(0)
+        self._cand = None  # per mentor the participants who could have it (for ruin)
 
     def improve(self, plan: dict[int, tuple[int, int, int]],
                 deadline: float = math.inf) -> tuple[dict, float, int]:
@@ -76,21 +81,11 @@ class LocalSearch:
         (checked after every CHUNK participants). Returns (plan, the gain the moves
         made, passes over the participants)."""
         from . import _lskernel
-        from .mentorlag import top_up
 
-        pr = self.pr
-        cur = np.full(pr.n_items, -1, dtype=np.int64)
-        for i, (xi, yi, _) in plan.items():
-            a, b = self.t_ptr[i], self.t_ptr[i + 1]
-            key = xi * len(pr.y_item) + yi
-            k = a + int(np.searchsorted(self.key[a:b], key))
-            if k >= b or self.key[k] != key:
-                raise ValueError(f"item {i}: its pairs are not an allowed triple")
-            cur[i] = self.by_key[k]
+        cur = self._cur(plan)
         items = np.flatnonzero(np.diff(self.t_ptr) > 0)
         order = items[self.rng.permutation(len(items))]
-        caps = (pr.slots.astype(np.int64), pr.cap_count.astype(np.int64),
-                pr.cap_hours.astype(np.int64))
+        caps = self._caps()
         gain, passes = 0.0, 0
         while time.monotonic() < deadline:
             passes += 1
@@ -104,13 +99,70 @@ class LocalSearch:
             gain += got
             if got <= _lskernel.EPS:
                 break
+        return self._plan(cur), float(gain), int(passes)
+
+    def ruin(self, plan: dict[int, tuple[int, int, int]], deadline: float,
+             size: int = RUIN_SIZE) -> tuple[dict, float, int, int]:
+        """Ruin and recreate until ``deadline``: a random mentor's chain of ``size``
+        participants (its own, then those who could have it, each followed by its
+        mentor's) out of the plan, back in by moves, kept when the plan is worth more.
+        Returns (plan, gain, tries, plans kept)."""
+        from . import _lskernel
+
+        if self._cand is None:
+            self._cand = self._candidates()
+        cand_ptr, cand, mentors = self._cand
+        cur = self._cur(plan)
+        gain, tries, kept = 0.0, 0, 0
+        if len(mentors) == 0:
+            return plan, gain, tries, kept
+        while time.monotonic() < deadline:
+            g, k = _lskernel.ruin_recreate(
+                self.t_ptr, self.t_end, self.t_l, self.t_m, self.t_v, self.lo, self.hi,
+                self.coef, *self._caps(), cur, cand_ptr, cand, mentors, size, RUIN_BATCH,
+                int(self.rng.integers(2**31)))
+            gain, tries, kept = gain + g, tries + RUIN_BATCH, kept + k
+        return (self._plan(cur) if kept else plan), gain, tries, kept
+
+    def _candidates(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per mentor (CSR) the participants with a triple with it; the mentors that
+        two or more could have."""
+        n_m = len(self.pr.cap_count)
+        item = np.repeat(np.arange(self.pr.n_items), np.diff(self.t_ptr))
+        keys = np.unique(self.t_m * self.pr.n_items + item)
+        ptr = np.searchsorted(keys // self.pr.n_items, np.arange(n_m + 1)).astype(np.int64)
+        return ptr, (keys % self.pr.n_items).astype(np.int64), np.flatnonzero(np.diff(ptr) >= 2)
+
+    def _caps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        pr = self.pr
+        return (pr.slots.astype(np.int64), pr.cap_count.astype(np.int64),
+                pr.cap_hours.astype(np.int64))
+
+    def _cur(self, plan: dict[int, tuple[int, int, int]]) -> np.ndarray:
+        """Each participant's triple in ``plan`` (-1: unmatched)."""
+        pr = self.pr
+        cur = np.full(pr.n_items, -1, dtype=np.int64)
+        for i, (xi, yi, _) in plan.items():
+            a, b = self.t_ptr[i], self.t_ptr[i + 1]
+            key = xi * len(pr.y_item) + yi
+            k = a + int(np.searchsorted(self.key[a:b], key))
+            if k >= b or self.key[k] != key:
+                raise ValueError(f"item {i}: its pairs are not an allowed triple")
+            cur[i] = self.by_key[k]
+        return cur
+
+    def _plan(self, cur: np.ndarray) -> dict[int, tuple[int, int, int]]:
+        """The plan of ``cur``, each mentor's hours handed out best."""
+        from .mentorlag import top_up
+
+        pr = self.pr
         out = {int(i): (int(self.tx[cur[i]]), int(self.ty[cur[i]]), int(self.lo[i]))
                for i in np.flatnonzero(cur >= 0)}
         got = np.array(list(out.values()), dtype=np.int64).reshape(-1, 3)
         hours = pr.cap_hours.astype(np.int64) - np.bincount(
             pr.y_mentor[got[:, 1]], weights=got[:, 2], minlength=len(pr.cap_hours)).astype(np.int64)
         top_up(pr, out, hours)
-        return out, float(gain), int(passes)
+        return out
 
 
 def warm() -> None:
@@ -121,5 +173,8 @@ def warm() -> None:
 
     one = np.ones(1, dtype=np.int64)
     zero = np.zeros(1, dtype=np.int64)
-    _lskernel.search(np.array([0, 1], dtype=np.int64), one, zero, zero, np.ones(1), one, one,
-                     np.zeros(1), one, one, one, np.full(1, -1, dtype=np.int64), zero)
+    arrays = (np.array([0, 1], dtype=np.int64), one, zero, zero, np.ones(1), one, one,
+              np.zeros(1), one, one, one)
+    _lskernel.search(*arrays, np.full(1, -1, dtype=np.int64), zero)
+    _lskernel.ruin_recreate(*arrays, np.full(1, -1, dtype=np.int64),
+                            np.array([0, 1], dtype=np.int64), zero, zero, 1, 1, 0)

@@ -267,12 +267,42 @@ from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 from test_pairs import _caps
 warm()
-print(len(_lskernel.search.signatures))
+print(len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures))
 prob = parse_problem(generate(40, 12, 14, seed=1))
 pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
-LocalSearch(pr, pr.t_x.astype("int64"), pr.t_y.astype("int64")).improve(greedy(prob, pr))
-print(len(_lskernel.search.signatures))
+ls = LocalSearch(pr, pr.t_x.astype("int64"), pr.t_y.astype("int64"))
+plan = ls.improve(greedy(prob, pr))[0]
+ls.ruin(plan, __import__("time").monotonic() + 0.05)
+print(len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures))
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
-    assert out.stdout.split() == ["1", "1"]  # the solve found warm's compiled kernel
+    assert out.stdout.split() == ["1", "1", "1", "1"]  # the solve found warm's kernels
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_ruin_and_recreate_keeps_every_rule_and_its_gain_is_the_plans(seed):
+    import time
+
+    prob, pr = _pairs(generate(120, 15, 25, seed=seed))
+    ls = _search(pr)
+    start, _, _ = ls.improve(greedy(prob, pr))  # no single move gains any more
+    got, gain, tries, kept = ls.ruin(dict(start), time.monotonic() + 0.3)
+    assert tries > 0 and _plan_breaks(prob, pr, got) == []
+    # Every try that is not kept is undone exactly: the plan is worth what it was plus
+    # the gains of the tries kept, each mentor's hours handed out best.
+    assert plan_value(pr, got) == pytest.approx(plan_value(pr, start) + gain, abs=1e-6)
+    assert gain >= 0 and (gain > 0) == (kept > 0)
+
+
+def test_ruin_and_recreate_finds_what_the_moves_cannot():
+    import time
+
+    gains = []
+    for seed in (1, 2, 3):  # participants compete for slots and mentors here
+        prob, pr = _pairs(generate(300, 40, 60, seed=seed))
+        ls = _search(pr)
+        start, _, _ = ls.improve(greedy(prob, pr))
+        got, gain, _, _ = ls.ruin(dict(start), time.monotonic() + 0.3)
+        gains.append(plan_value(pr, got) - plan_value(pr, start))
+    assert all(g > 1e-6 for g in gains), gains
