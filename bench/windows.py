@@ -13,7 +13,8 @@ its window counts; every plan is checked against the contract's rules.
 Arms: ``full`` (as `matcher solve`: the compiled moves from each of the LP's roundings,
 the best of them, then windows), ``no-moves`` (windows from the LP's plan),
 ``moves-best`` (the moves from the LP's best rounding only), ``no-ruin`` (no ruin and
-recreate beside the windows), ``no-guide`` (no chains
+recreate beside the windows), ``ruin-N`` (as ``full`` with N participants taken out at
+a time instead of RUIN_SIZE), ``no-guide`` (no chains
 from the knapsack's prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
 sizes over; differs only once they stall, after a minute or more on L),
@@ -28,7 +29,7 @@ import time
 import numpy as np
 
 from bench.generate import generate
-from matcher import compact
+from matcher import compact, localsearch
 from matcher.localsearch import LocalSearch, sub_triples, warm
 from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
@@ -62,6 +63,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
              compact.UNMATCHED_GUIDE, compact.RUIN)
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
+    ruin_size = localsearch.RUIN_SIZE
     try:
         start = compact.greedy(problem, pr)
         t0 = time.monotonic()
@@ -82,6 +84,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             stats: dict = {}
             t_arm = time.monotonic()
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
+            localsearch.RUIN_SIZE = int(arm[5:]) if arm.startswith("ruin-") else ruin_size
             compact.RUIN = arm not in ("no-ruin", "no-moves") and saved[4]
             plan = compact.moves_and_windows(
                 problem, sub, [compact.narrow(p, xs, ys)
@@ -99,6 +102,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     finally:
         (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
          compact.UNMATCHED_GUIDE, compact.RUIN) = saved
+        localsearch.RUIN_SIZE = ruin_size
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -109,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--arms", default=",".join(ARMS))
     args = ap.parse_args(argv)
     arms = args.arms.split(",")
-    unknown = sorted(set(arms) - set(ARMS))
+    unknown = sorted(a for a in set(arms) - set(ARMS)
+                     if not (a.startswith("ruin-") and a[5:].isdigit()))
     if unknown:
         ap.error(f"--arms: unknown {', '.join(unknown)} (choose from {', '.join(ARMS)})")
     for seed in (int(s) for s in args.seeds.split(",")):

@@ -45,7 +45,12 @@ PRICES_FROM = 5000
 # start plan's value per match (matcher.compact.prune; about 3 points on L and XL).
 PRUNE_SHARE = float(os.environ.get("MATCHER_PRUNE_SHARE", "0.01"))
 LP_MASTER = os.environ.get("MATCHER_LP_MASTER", "pdlp")
-SUB_SHARE = float(os.environ.get("MATCHER_SUB_SHARE", "0.2"))
+# SUB_SHARE 0.1 since the compiled moves and ruin and recreate (2026-12-06; before, 0.2):
+# L 10 s, three runs each, alternating: L1 gap 0.110 / 0.130 / 0.121 % against
+# 0.120 / 0.141 / 0.139 % with 0.2, L3 0.110 / 0.102 / 0.151 % against
+# 0.124 / 0.121 / 0.219 %; 0.05 was no better (L1 0.115 / 0.107 / 0.099 %,
+# L3 0.144 / 0.145 / 0.174 %); XL 60 s 0.283 % against 0.277 %.
+SUB_SHARE = float(os.environ.get("MATCHER_SUB_SHARE", "0.1"))
 LP_SHARE = float(os.environ.get("MATCHER_LP_SHARE", "0.75"))
 # After the LP, this share of the time tightens the bound with each mentor's participants
 # and hours as an exact knapsack (matcher.knapsack), from the LP's duals.

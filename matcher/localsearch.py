@@ -102,12 +102,14 @@ class LocalSearch:
         return self._plan(cur), float(gain), int(passes)
 
     def ruin(self, plan: dict[int, tuple[int, int, int]], deadline: float,
-             size: int = RUIN_SIZE) -> tuple[dict, float, int, int]:
+             size: int | None = None) -> tuple[dict, float, int, int]:
         """Ruin and recreate until ``deadline``: a random mentor's chain of ``size``
         participants (its own, then those who could have it, each followed by its
         mentor's) out of the plan, back in by moves, kept when the plan is worth more.
-        Returns (plan, gain, tries, plans kept)."""
+        Returns (plan, gain, tries, plans kept). ``size`` defaults to RUIN_SIZE."""
         from . import _lskernel
+
+        size = RUIN_SIZE if size is None else size
 
         if self._cand is None:
             self._cand = self._candidates()
