@@ -9,6 +9,10 @@ compiled code, with each mentor's hours handed out again exactly after each move
 hours of a mentor's participants, with its participants fixed, are a greedy fill by
 hourly value; :func:`matcher.mentorlag.top_up`).
 
+:meth:`LocalSearch.ruin` goes further once no such move gains: it takes a chain of a few
+participants around a random mentor out of the plan, lets them back in by the same
+moves, and keeps the result only if it is worth more (docs/solver.md section 4b).
+
 Only allowed triples (participant, placement, mentor) are used, so the plan stays
 within every rule; capacities are checked on every move, so it stays feasible; a move
 is taken only when it gains, so the plan only improves.
