@@ -1144,6 +1144,7 @@ class _WindowsBeside:
                 self.lp_bound = bound
             self._better(plan, plan_value(self.pr, plan))
             if not self.stop.is_set():
+                moves = None
                 if MOVES and len(self.pr.t_x):
                     moves = LocalSearch(self.pr, self.pr.t_x, self.pr.t_y)
                     others = [p for p in cg.roundings if p and p is not plan]
@@ -1151,7 +1152,8 @@ class _WindowsBeside:
                     self._better(plan, plan_value(self.pr, plan))
                 improve_windows(problem, self.pr, dict(plan), deadline, self.stats,
                                 bound=lambda: min(self.cp_bound, self.lp_bound),
-                                stop=self.stop, better=self._better)
+                                stop=self.stop, better=self._better,
+                                moves=moves if RUIN else None)
         except Exception as exc:  # CP-SAT's result stands; the stats say why
             self.error = type(exc).__name__
 
