@@ -106,7 +106,8 @@ class LocalSearch:
         return self._plan(cur), float(gain), int(passes)
 
     def ruin(self, plan: dict[int, tuple[int, int, int]], deadline: float,
-             size: int | None = None) -> tuple[dict, float, int, int]:
+             size: int | None = None,
+             focus: np.ndarray | None = None) -> tuple[dict, float, int, int]:
         """Ruin and recreate until ``deadline``: a random mentor's chain of ``size``
         participants (its own, then those who could have it, each followed by its
         mentor's) out of the plan, back in by moves, kept when the plan is worth more.
@@ -118,6 +119,11 @@ class LocalSearch:
         if self._cand is None:
             self._cand = self._candidates()
         cand_ptr, cand, mentors = self._cand
+        if focus is not None and len(focus):
+            # Half the tries from the mentors in focus.
+            focus = focus[np.diff(cand_ptr)[focus] >= 2]
+            if len(focus):
+                mentors = np.concatenate([mentors, np.resize(focus, len(mentors))])
         cur = self._cur(plan)
         gain, tries, kept = 0.0, 0, 0
         if len(mentors) == 0:

@@ -281,13 +281,16 @@ print(len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures))
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_ruin_and_recreate_keeps_every_rule_and_its_gain_is_the_plans(seed):
+@pytest.mark.parametrize("focus", [False, True])
+def test_ruin_and_recreate_keeps_every_rule_and_its_gain_is_the_plans(seed, focus):
     import time
 
     prob, pr = _pairs(generate(120, 15, 25, seed=seed))
     ls = _search(pr)
     start, _, _ = ls.improve(greedy(prob, pr))  # no single move gains any more
-    got, gain, tries, kept = ls.ruin(dict(start), time.monotonic() + 0.3)
+    # With a focus: half the tries from these mentors (one no two could have is left out).
+    mentors = np.unique(pr.y_mentor)[:3] if focus else None
+    got, gain, tries, kept = ls.ruin(dict(start), time.monotonic() + 0.3, focus=mentors)
     assert tries > 0 and _plan_breaks(prob, pr, got) == []
     # Every try that is not kept is undone exactly: the plan is worth what it was plus
     # the gains of the tries kept, each mentor's hours handed out best.
