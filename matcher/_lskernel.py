@@ -37,6 +37,15 @@ def _take(ptr, mem, k, i):
 
 
 @jit
+def _has(arr, n, x):
+    """Whether ``x`` is among ``arr[:n]``."""
+    for j in range(n):
+        if arr[j] == x:
+            return True
+    return False
+
+
+@jit
 def _mentor_value(m, m_ptr, m_mem, moved, dest, n_moved, lo, hi, coef, cap_count,
                   cap_hours, buf):
     """The hours part of mentor ``m``'s value once the ``n_moved`` items ``moved`` go to
@@ -48,11 +57,7 @@ def _mentor_value(m, m_ptr, m_mem, moved, dest, n_moved, lo, hi, coef, cap_count
         q = m_mem[s]
         if q < 0:
             continue
-        gone = False
-        for j in range(n_moved):
-            if moved[j] == q:
-                gone = True
-        if not gone:
+        if not _has(moved, n_moved, q):
             buf[k] = q
             k += 1
     for j in range(n_moved):
@@ -96,13 +101,7 @@ def _mentors_delta(cur, t_m, moved, to, n_moved, m_ptr, m_mem, mval, lo, hi, coe
         dest[j] = t_m[to[j]] if to[j] >= 0 else -1
         t_old = cur[moved[j]]
         for c in (t_m[t_old] if t_old >= 0 else -1, dest[j]):
-            if c < 0:
-                continue
-            dup = False
-            for a in range(n):
-                if ms[a] == c:
-                    dup = True
-            if not dup:
+            if c >= 0 and not _has(ms, n, c):
                 ms[n] = c
                 n += 1
     d = 0.0
@@ -255,11 +254,7 @@ def _move(moved, to, n, cur, t_l, t_m, t_v, occ, l_ptr, l_mem, m_ptr, m_mem, mva
             n_ms += 1
             d += t_v[to[j]]
     for a in range(n_ms):
-        seen = False
-        for b in range(a):
-            if ms[b] == ms[a]:
-                seen = True
-        if not seen:
+        if not _has(ms, a, ms[a]):
             nv = _mentor_value(ms[a], m_ptr, m_mem, moved, moved, 0, lo, hi, coef,
                                cap_count, cap_hours, buf)
             d += nv - mval[ms[a]]
