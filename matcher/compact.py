@@ -123,9 +123,12 @@ MOVES = os.environ.get("MATCHER_MOVES", "1") == "1"
 # ended 105 / 223 / 351 higher).
 MOVES_SHARE = 0.15
 # Ruin and recreate (LocalSearch.ruin) as a fourth kind of turn beside the windows,
-# RUIN_TURN seconds a turn; MATCHER_RUIN=0 leaves it out.
+# RUIN_TURN seconds a turn; MATCHER_RUIN=0 leaves it out. Turns of 0.5 s against 0.2 s
+# (fewer conversions between the plan and the kernel's arrays, about 15 ms each on L),
+# same start, 5 s, L seeds 1/3/4/5, two runs each: +137 / +5, +45 / -24, +57 / +79,
+# +27 / +134.
 RUIN = os.environ.get("MATCHER_RUIN", "1") == "1"
-RUIN_TURN = 0.2
+RUIN_TURN = 0.5
 # With the knapsack guide (_PatternGuide), half the tries start at its RUIN_FOCUS worst
 # mentors. Same start, 5 s, L seeds 1/3/4/5, two runs each, against uniform tries:
 # 50 +152 / -29, +105 / -5, +317 / +115, +97 / +4; 150 +56 / +77, +65 / +83,
