@@ -170,8 +170,8 @@ def _best_for(p, cur, t_ptr, t_end, t_l, t_m, t_v, occ, slots, l_ptr, l_mem, m_p
     its best triple with room then (or leaving the plan). ``out`` gets (p's triple, q,
     q's triple); returns the gain (at most EPS when nothing gains).
 
-    A participant's triples come grouped by mentor, so what a mentor's hours part does
-    is computed once per mentor, not per triple."""
+    A participant's triples come best first; what the mentor's hours part does is kept
+    from the triple before when it has the same mentor."""
     t0 = cur[p]
     l0 = t_l[t0] if t0 >= 0 else -1
     best = EPS

@@ -949,11 +949,19 @@ def _ruin_turn(pr: Pairs, plan: dict, moves: LocalSearch, until: float,
 def moves_and_windows(problem: Problem, pr: Pairs, starts: list[dict],
                       moves: LocalSearch | None, deadline: float, stats: dict,
                       guide: _PatternGuide | None = None,
-                      bound: Callable[[], float] | None = None) -> dict:
-    """The compiled moves from each of ``starts`` (:func:`_moves_first`), then windows
-    from the best; without ``moves``, windows from the first of ``starts``."""
-    plan = starts[0] if moves is None else _moves_first(pr, starts, moves, deadline, stats)
-    return improve_windows(problem, pr, plan, deadline, stats, guide, bound,
+                      bound: Callable[[], float] | None = None,
+                      stop: threading.Event | None = None,
+                      better: Callable[[dict, float], None] | None = None) -> dict:
+    """The compiled moves from each of ``starts`` (:func:`_moves_first`; ``better`` hears
+    of their plan), then windows from the best (:func:`improve_windows`, with ruin and
+    recreate unless RUIN is off); without ``moves``, windows from the first of
+    ``starts``."""
+    plan = starts[0]
+    if moves is not None:
+        plan = _moves_first(pr, starts, moves, deadline, stats)
+        if better is not None:
+            better(plan, plan_value(pr, plan))
+    return improve_windows(problem, pr, plan, deadline, stats, guide, bound, stop, better,
                            moves=moves if RUIN else None)
 
 
@@ -1156,16 +1164,12 @@ class _WindowsBeside:
                 self.lp_bound = bound
             self._better(plan, plan_value(self.pr, plan))
             if not self.stop.is_set():
-                moves = None
-                if MOVES and len(self.pr.t_x):
-                    moves = LocalSearch(self.pr, self.pr.t_x, self.pr.t_y)
-                    others = [p for p in cg.roundings if p and p is not plan]
-                    plan = _moves_first(self.pr, [plan, *others], moves, deadline, self.stats)
-                    self._better(plan, plan_value(self.pr, plan))
-                improve_windows(problem, self.pr, dict(plan), deadline, self.stats,
-                                bound=lambda: min(self.cp_bound, self.lp_bound),
-                                stop=self.stop, better=self._better,
-                                moves=moves if RUIN else None)
+                moves = (LocalSearch(self.pr, self.pr.t_x, self.pr.t_y)
+                         if MOVES and len(self.pr.t_x) else None)
+                others = [p for p in cg.roundings if p and p is not plan]
+                moves_and_windows(problem, self.pr, [dict(plan), *others], moves, deadline,
+                                  self.stats, bound=lambda: min(self.cp_bound, self.lp_bound),
+                                  stop=self.stop, better=self._better)
         except Exception as exc:  # CP-SAT's result stands; the stats say why
             self.error = type(exc).__name__
 

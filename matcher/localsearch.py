@@ -75,6 +75,9 @@ class LocalSearch:
         self.lo = pr.lo.astype(np.int64)
         self.hi = pr.hi.astype(np.int64)
         self.coef = pr.coef.astype(float)
+        # Slots, participants and hours of the placements and mentors, as the kernel takes them.
+        self.caps = (pr.slots.astype(np.int64), pr.cap_count.astype(np.int64),
+                     pr.cap_hours.astype(np.int64))
         self.rng = np.random.default_rng(0)
         self._cand = None  # per mentor the participants who could have it (for ruin)
 
@@ -89,7 +92,6 @@ class LocalSearch:
         cur = self._cur(plan)
         items = np.flatnonzero(np.diff(self.t_ptr) > 0)
         order = items[self.rng.permutation(len(items))]
-        caps = self._caps()
         gain, passes = 0.0, 0
         while time.monotonic() < deadline:
             passes += 1
@@ -98,7 +100,7 @@ class LocalSearch:
                 if time.monotonic() >= deadline:
                     break
                 got += _lskernel.search(self.t_ptr, self.t_end, self.t_l, self.t_m, self.t_v,
-                                        self.lo, self.hi, self.coef, *caps, cur,
+                                        self.lo, self.hi, self.coef, *self.caps, cur,
                                         order[a:a + CHUNK])
             gain += got
             if got <= _lskernel.EPS:
@@ -131,7 +133,7 @@ class LocalSearch:
         while time.monotonic() < deadline:
             g, k = _lskernel.ruin_recreate(
                 self.t_ptr, self.t_end, self.t_l, self.t_m, self.t_v, self.lo, self.hi,
-                self.coef, *self._caps(), cur, cand_ptr, cand, mentors, size, RUIN_BATCH,
+                self.coef, *self.caps, cur, cand_ptr, cand, mentors, size, RUIN_BATCH,
                 int(self.rng.integers(2**31)))
             gain, tries, kept = gain + g, tries + RUIN_BATCH, kept + k
         return (self._plan(cur) if kept else plan), gain, tries, kept
@@ -144,11 +146,6 @@ class LocalSearch:
         keys = np.unique(self.t_m * self.pr.n_items + item)
         ptr = np.searchsorted(keys // self.pr.n_items, np.arange(n_m + 1)).astype(np.int64)
         return ptr, (keys % self.pr.n_items).astype(np.int64), np.flatnonzero(np.diff(ptr) >= 2)
-
-    def _caps(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        pr = self.pr
-        return (pr.slots.astype(np.int64), pr.cap_count.astype(np.int64),
-                pr.cap_hours.astype(np.int64))
 
     def _cur(self, plan: dict[int, tuple[int, int, int]]) -> np.ndarray:
         """Each participant's triple in ``plan`` (-1: unmatched)."""
