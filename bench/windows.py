@@ -14,7 +14,8 @@ Arms: ``full`` (as `matcher solve`: the compiled moves from each of the LP's rou
 the best of them, then windows), ``no-moves`` (windows from the LP's plan),
 ``moves-best`` (the moves from the LP's best rounding only), ``no-ruin`` (no ruin and
 recreate beside the windows), ``ruin-N`` (as ``full`` with N participants taken out at
-a time instead of RUIN_SIZE), ``no-guide`` (no chains
+a time instead of RUIN_SIZE), ``window-N`` (as ``full`` with windows of N participants
+at first instead of WINDOW), ``no-guide`` (no chains
 from the knapsack's prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
 sizes over; differs only once they stall, after a minute or more on L),
@@ -61,7 +62,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
     saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-             compact.UNMATCHED_GUIDE, compact.RUIN)
+             compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW)
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     ruin_size = localsearch.RUIN_SIZE
     try:
@@ -85,6 +86,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             t_arm = time.monotonic()
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
             localsearch.RUIN_SIZE = int(arm[5:]) if arm.startswith("ruin-") else ruin_size
+            compact.WINDOW = int(arm[7:]) if arm.startswith("window-") else saved[5]
             compact.RUIN = arm not in ("no-ruin", "no-moves") and saved[4]
             plan = compact.moves_and_windows(
                 problem, sub, [compact.narrow(p, xs, ys)
@@ -101,7 +103,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
         (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-         compact.UNMATCHED_GUIDE, compact.RUIN) = saved
+         compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW) = saved
         localsearch.RUIN_SIZE = ruin_size
 
 
@@ -114,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     arms = args.arms.split(",")
     unknown = sorted(a for a in set(arms) - set(ARMS)
-                     if not (a.startswith("ruin-") and a[5:].isdigit()))
+                     if not (a.startswith("ruin-") and a[5:].isdigit())
+                     and not (a.startswith("window-") and a[7:].isdigit()))
     if unknown:
         ap.error(f"--arms: unknown {', '.join(unknown)} (choose from {', '.join(ARMS)})")
     for seed in (int(s) for s in args.seeds.split(",")):
