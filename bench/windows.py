@@ -25,6 +25,7 @@ sizes over; differs only once they stall, after a minute or more on L),
 from __future__ import annotations
 
 import argparse
+import re
 import time
 
 import numpy as np
@@ -116,8 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     arms = args.arms.split(",")
     unknown = sorted(a for a in set(arms) - set(ARMS)
-                     if not (a.startswith("ruin-") and a[5:].isdigit())
-                     and not (a.startswith("window-") and a[7:].isdigit()))
+                     if not re.fullmatch(r"(ruin|window)-\d+", a))
     if unknown:
         ap.error(f"--arms: unknown {', '.join(unknown)} (choose from {', '.join(ARMS)})")
     for seed in (int(s) for s in args.seeds.split(",")):

@@ -46,11 +46,18 @@ def _write(result: dict, out: str | None) -> None:
         print(text)
 
 
-def _run(args: argparse.Namespace, solver) -> int:
+def _run(args: argparse.Namespace, solver, warm_first: bool = False) -> int:
     data, errors = _load(args.file)
     if errors:
         print(*errors, sep="\n", file=sys.stderr)
         return 2
+    if warm_first:
+        # Load the compiled moves before the clock starts, as the worker does before it
+        # forks its jobs. Loaded inside a solve, beside CP-SAT on a whole model, they
+        # held up its proof: bench M seed 1, 1.44-1.51 s against 0.95-1.13 s warm.
+        from .localsearch import warm
+
+        warm()
     result = solver(data, time_limit=args.time_limit, num_workers=args.workers)
     _write(result, args.out)
     if result["status"] == "INVALID":
@@ -105,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``matcher`` command."""
     args = build_parser().parse_args(argv)
     if args.command == "solve":
-        return _run(args, solve_dict)
+        return _run(args, solve_dict, warm_first=True)
     if args.command == "cover":
         return _run(args, cover_dict)
     return _validate(args)

@@ -34,3 +34,22 @@ def test_solve_help_points_to_the_spec(capsys):
     with pytest.raises(SystemExit):
         main(["solve", "--help"])
     assert "docs/matching-model.md" in capsys.readouterr().out
+
+
+def test_solve_loads_the_compiled_moves_before_the_solve_and_cover_does_not(
+        tmp_path, tiny, monkeypatch):
+    from matcher import cli, localsearch
+
+    calls = []
+    monkeypatch.setattr(localsearch, "warm", lambda: calls.append("warm"))
+    real = cli.solve_dict
+    monkeypatch.setattr(cli, "solve_dict",
+                        lambda *a, **k: calls.append("solve") or real(*a, **k))
+    src, out = tmp_path / "p.json", tmp_path / "r.json"
+    src.write_text(json.dumps(tiny))
+    assert main(["solve", str(src), "--out", str(out), "--time-limit", "2"]) == 0
+    assert calls == ["warm", "solve"]
+    # A file that cannot be read is reported before anything is loaded.
+    calls.clear()
+    assert main(["solve", str(tmp_path / "missing.json")]) == 2
+    assert calls == []
