@@ -52,10 +52,10 @@ def _run(args: argparse.Namespace, solver, warm_first: bool = False) -> int:
         print(*errors, sep="\n", file=sys.stderr)
         return 2
     if warm_first:
-        # Load the compiled moves before the clock starts, as the worker does before it
-        # forks its jobs. Loaded inside a solve, beside CP-SAT on a whole model, they
-        # held up its proof: bench M seed 1, 1.44-1.51 s against 0.95-1.13 s warm.
-        from .localsearch import warm
+        # Load the compiled kernels before the clock starts, as the worker does before it
+        # forks its jobs. Loaded inside a solve, beside CP-SAT on a whole model, the
+        # moves held up its proof: bench M seed 1, 1.44-1.51 s against 0.95-1.13 s warm.
+        from .solve import warm
 
         warm()
     result = solver(data, time_limit=args.time_limit, num_workers=args.workers)

@@ -79,6 +79,19 @@ def _compiled():
 _KERNELS = None
 
 
+def warm() -> None:
+    """Compile the kernels now, or load them from numba's disk cache (about 1.9 s the
+    first time on a machine, 0.1-0.2 s after), for the array types a solve passes: one
+    mentor pair with one triple. See :func:`matcher.solve.warm`."""
+    patterns, placements, group = _compiled()
+    one32 = np.zeros(1, dtype=np.int32)
+    y_start, t_x = group(one32, one32, 1)
+    placements(y_start, t_x, np.ones(1), np.zeros(1, dtype=np.int64), np.zeros(1))
+    two = np.full(1, 2, dtype=np.int64)
+    patterns(np.array([0, 1], dtype=np.int64), np.ones(1), two, two + 1, np.ones(1),
+             np.full(1, 10, dtype=np.int64), two, 2, 10, 1)
+
+
 def _group(t_y, t_x, n_y):
     """The x ids of the triples grouped by y id (stable), and where each group starts:
     a counting sort, so that nothing of 8 bytes per triple is made (XL has 19 M)."""

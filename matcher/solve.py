@@ -149,6 +149,18 @@ def reasons_reserve(time_limit: float, n_participants: int, n_free: int, raw_tri
                0.4 * time_limit)
 
 
+def warm() -> None:
+    """Compile every numba kernel a solve uses, or load it from numba's disk cache: the
+    compiled moves (:func:`matcher.localsearch.warm`) and the knapsack bound's
+    (:func:`matcher.knapsack.warm`). The worker calls this before it forks its jobs and
+    ``matcher solve`` before its clock starts, so that no solve spends its time limit on
+    them."""
+    from . import knapsack, localsearch
+
+    localsearch.warm()
+    knapsack.warm()
+
+
 def pins_and_free(problem: Problem) -> tuple[dict, Usage, list[int], tuple]:
     """The pinned matches (participant -> (placement, mentor, hours)), what they use, the
     free participants, and the (slots, hours, participant counts) left for those."""

@@ -21,7 +21,7 @@ import ortools.sat.python.cp_model  # noqa: F401  (preload before forking)
 from rq import Worker
 
 import matcher  # noqa: F401
-from matcher.localsearch import warm
+from matcher.solve import warm
 from web.config import QUEUE_NAMES
 from web.redis_conn import get_redis
 from workers.app import get_app
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
                          f"choose from {', '.join(QUEUE_NAMES)}")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     app = get_app()
-    warm()  # the compiled moves, once for every job this worker forks
+    warm()  # the compiled kernels, once for every job this worker forks
     while True:
         with app.app_context():
             conn = get_redis()

@@ -36,12 +36,15 @@ def test_solve_help_points_to_the_spec(capsys):
     assert "docs/matching-model.md" in capsys.readouterr().out
 
 
-def test_solve_loads_the_compiled_moves_before_the_solve_and_cover_does_not(
-        tmp_path, tiny, monkeypatch):
-    from matcher import cli, localsearch
+def test_solve_loads_the_compiled_kernels_before_the_solve(tmp_path, tiny, monkeypatch):
+    import importlib
+
+    from matcher import cli
+
+    solve = importlib.import_module("matcher.solve")  # the module, not the function
 
     calls = []
-    monkeypatch.setattr(localsearch, "warm", lambda: calls.append("warm"))
+    monkeypatch.setattr(solve, "warm", lambda: calls.append("warm"))
     real = cli.solve_dict
     monkeypatch.setattr(cli, "solve_dict",
                         lambda *a, **k: calls.append("solve") or real(*a, **k))

@@ -251,7 +251,7 @@ def test_the_moves_keep_the_best_plan_after_them_not_the_best_start():
     assert moves.starts == [good] and best is good and stats["moves_starts"] == 1
 
 
-def test_warm_compiles_the_kernel_for_the_types_a_solve_uses():
+def test_warm_compiles_the_kernels_for_the_types_a_solve_uses():
     # In a fresh interpreter, so that no other test has compiled anything yet.
     import subprocess
     import sys
@@ -259,25 +259,33 @@ def test_warm_compiles_the_kernel_for_the_types_a_solve_uses():
     code = """
 import sys
 sys.path.insert(0, "tests/matcher")
+import numpy as np
 from generate import generate
-from matcher import _lskernel
+from matcher import _lskernel, knapsack
 from matcher.compact import greedy
-from matcher.localsearch import LocalSearch, warm
+from matcher.localsearch import LocalSearch
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
+from matcher.solve import warm
 from test_pairs import _caps
+def counts():
+    return [len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures)] + [
+        len(k.signatures) for k in knapsack._compiled()]
 warm()
-print(len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures))
+print(*counts())
 prob = parse_problem(generate(40, 12, 14, seed=1))
 pr = build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
 ls = LocalSearch(pr, pr.t_x.astype("int64"), pr.t_y.astype("int64"))
 plan = ls.improve(greedy(prob, pr))[0]
 ls.ruin(plan, __import__("time").monotonic() + 0.05)
-print(len(_lskernel.search.signatures), len(_lskernel.ruin_recreate.signatures))
+kn = knapsack.MentorKnapsacks(pr)
+kn.evaluate(np.ones(pr.n_items), np.ones(len(pr.slots)))
+print(*counts())
 """
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, cwd=str(__import__("pathlib").Path(__file__).parents[2]))
-    assert out.stdout.split() == ["1", "1", "1", "1"]  # the solve found warm's kernels
+    # The solve found warm's kernels: no kernel was compiled again for other types.
+    assert out.stdout.split() == ["1"] * 5 + ["1"] * 5
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
