@@ -32,11 +32,11 @@ import numpy as np
 
 from bench.generate import generate
 from matcher import compact, localsearch
-from matcher.localsearch import LocalSearch, sub_triples, warm
+from matcher.localsearch import LocalSearch, sub_triples
 from matcher.mentorlag import plan_value
 from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
-from matcher.solve import pins_and_free
+from matcher.solve import pins_and_free, warm
 
 ARMS = ("full", "no-moves", "moves-best", "no-ruin", "no-guide", "no-cap", "no-cycle",
         "no-unmatched")
