@@ -5,6 +5,8 @@ origins, no framing) and the usual hardening headers; pages are never cached bec
 nearly every page shows special-category data. Login: Flask-Limiter counts POST /login
 per client IP and per e-mail address in Redis (the app's REDIS_URL, or the embedded
 server's unix socket), so a slow password guesser and a spread-out one are both stopped.
+Text with a NUL character (0x00) is refused before any view sees it: PostgreSQL cannot
+store or compare it, and the driver's error was a 500.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, flash, render_template, request
+from flask import Flask, abort, current_app, flash, render_template, request
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -100,6 +102,47 @@ def _too_many_requests(error):
     return message, 429
 
 
+def _nul_in_json(value, path: str = "") -> list[str]:
+    """The fields of a decoded JSON body whose name or text holds a NUL character."""
+    if isinstance(value, str):
+        return [path] if "\x00" in value else []
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            name = f"{path}.{key}" if path else str(key)
+            out += ([name] if "\x00" in str(key) else []) + _nul_in_json(item, name)
+        return out
+    if isinstance(value, list):
+        return [f for i, item in enumerate(value) for f in _nul_in_json(item, f"{path}[{i}]")]
+    return []
+
+
+def nul_fields() -> list[str]:
+    """The query, form and JSON fields of this request whose name or text holds a NUL
+    character (0x00)."""
+    bad = [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        bad += [k for k, v in request.form.items(multi=True) if "\x00" in k or "\x00" in v]
+    if request.is_json:
+        bad += _nul_in_json(request.get_json(silent=True))
+    return bad
+
+
+def _refuse_nul():
+    """A request with a NUL character in a field: 422 naming the fields on the API, 400 on
+    pages (a browser's form cannot send one). Nothing is stored."""
+    bad = nul_fields()
+    if not bad:
+        return None
+    if request.path.startswith("/api/"):
+        from web.api.errors import problem
+
+        return problem(422, "Unprocessable Entity", "Text must not contain NUL characters.",
+                       [{"field": f, "message": "must not contain NUL (0x00) characters"}
+                        for f in dict.fromkeys(bad)])
+    abort(400)
+
+
 def init_app(app: Flask) -> None:
     """Bind headers, cookie settings and the login limiter to the app."""
     app.config.setdefault("LOGIN_RATE_LIMIT", "10/minute")
@@ -127,5 +170,6 @@ def init_app(app: Flask) -> None:
         view = app.view_functions[endpoint]
         view = limiter.limit(login_limit, methods=["POST"], key_func=email_key)(view)
         app.view_functions[endpoint] = limiter.limit(login_limit, methods=["POST"])(view)
+    app.before_request(_refuse_nul)
     app.after_request(_set_headers)
     app.register_error_handler(429, _too_many_requests)

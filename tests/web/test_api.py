@@ -222,3 +222,31 @@ def test_huge_ids_are_404_not_500(client, world, auth):
         assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "participants[0]"
     auth.login(world["users"]["consultant"])
     assert client.get(f"/participants/{2**64}").status_code == 404
+
+
+def _problem_fields(r):
+    assert r.content_type == "application/problem+json", r.get_data(as_text=True)
+    return [e["field"] for e in r.get_json().get("errors", [])]
+
+
+def test_status_filters_take_only_known_statuses(client, world):
+    # A NUL byte reached PostgreSQL and answered 500 (found by the schema property test).
+    for path in ("/api/v1/participants", "/api/v1/proposals"):
+        for bad in ("lost", "%00", "waiting%00"):
+            r = call(client, world, "consultant", "get", f"{path}?status={bad}")
+            assert r.status_code == 422 and _problem_fields(r) == ["status"], (path, bad)
+    assert call(client, world, "consultant", "get",
+                "/api/v1/proposals?status=proposed").status_code == 200
+
+
+def test_text_with_a_nul_character_is_refused_and_stores_nothing(client, db, world):
+    runs = db.session.query(SolveRun).count()
+    r = call(client, world, "consultant", "post", "/api/v1/runs",
+             json={"participants": [world["p"].id], "weights": {"match\u0000": 1},
+                   "note": ["ok", "a\u0000b"]})
+    assert r.status_code == 422
+    assert sorted(_problem_fields(r)) == ["note[1]", "weights.match\u0000"]
+    assert db.session.query(SolveRun).count() == runs
+    # Pages: a browser's form cannot send one, so a plain 400 (it was a 500 on PostgreSQL).
+    assert client.post("/login", data={"email": "a\u0000@b.dk", "password": "x"}).status_code == 400
+    assert client.get("/login?next=%00").status_code == 400

@@ -15,10 +15,11 @@ from web.api.auth import api_roles
 from web.api.schemas import (
     AbsenceSchema,
     DecisionSchema,
-    ListArgs,
     MentorSchema,
+    ParticipantListArgs,
     ParticipantSchema,
     PlacementSchema,
+    ProposalListArgs,
     ProposalSchema,
     ReturnSchema,
     RunRequestSchema,
@@ -90,7 +91,7 @@ def _apply_town(obj, data):
 
 @participants_bp.route("/participants")
 @api_roles("consultant", "admin")
-@participants_bp.arguments(ListArgs, location="query")
+@participants_bp.arguments(ParticipantListArgs, location="query")
 @participants_bp.response(200, ParticipantSchema(many=True))
 @participants_bp.paginate()
 def list_participants(args, pagination_parameters):
@@ -259,7 +260,7 @@ def get_run(run_id):
 
 @proposals_bp.route("/proposals")
 @api_roles("consultant", "mentor", "admin")
-@proposals_bp.arguments(ListArgs, location="query")
+@proposals_bp.arguments(ProposalListArgs, location="query")
 @proposals_bp.response(200, ProposalSchema(many=True))
 @proposals_bp.paginate()
 def list_proposals(args, pagination_parameters):

@@ -13,6 +13,8 @@ from web.hours.forms import hours_error
 from web.models.base import MAX_ID, WEEKDAYS
 from web.models.cover import MENTOR_REASONS
 from web.models.hours import TASKS, TIMESHEET_STATUSES
+from web.models.people import PARTICIPANT_STATUSES
+from web.models.runs import ProposalStatus
 
 
 def IdField(**kw) -> ma.fields.Integer:  # noqa: N802 (reads like the field class it returns)
@@ -184,8 +186,13 @@ class ProblemSchema(ma.Schema):
     errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
 
 
-class ListArgs(ma.Schema):
-    status = ma.fields.String(load_default=None)
+class ParticipantListArgs(ma.Schema):
+    status = ma.fields.String(load_default=None, validate=validate.OneOf(PARTICIPANT_STATUSES))
+
+
+class ProposalListArgs(ma.Schema):
+    status = ma.fields.String(load_default=None,
+                              validate=validate.OneOf([s.value for s in ProposalStatus]))
 
 
 # --- absences and timesheets ------------------------------------------------------------------
