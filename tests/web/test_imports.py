@@ -96,6 +96,16 @@ def test_missing_column_and_empty_file(client, db, consultant):
     assert r.status_code == 400 and "Filen har ingen datalinjer." in r.get_data(as_text=True)
 
 
+def test_a_file_with_a_nul_character_is_refused_with_its_line(client, db, consultant):
+    # A NUL in a cell reached PostgreSQL (which cannot hold one) through the consultant's
+    # e-mail lookup and the stored file.
+    r = upload(client, GOOD.replace("IMP-2", "IMP-\x002"))
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert "<tr><td>3</td>" in html and "Filen indeholder et NUL-tegn (0x00)" in html
+    assert count(db, Participant) == 0 and count(db, PendingImport) == 0
+
+
 def test_windows_1252_and_comma_separated_files_are_read(client, db, consultant):
     text = HEADER.replace(";", ",") + 'IMP-3,4,8,1,mon,kitchen,,,"Aarhus",10\n'
     assert upload(client, text).status_code == 302

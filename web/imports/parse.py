@@ -76,6 +76,12 @@ def split_list(value: str) -> list[str]:
 def parse(kind: str, text: str) -> Parsed:
     """Check every line of the file; the result holds either rows to store or errors."""
     out = Parsed(kind)
+    if "\x00" in text:
+        # Not a text file (PostgreSQL cannot hold the character either): nothing is read.
+        line = text[:text.index("\x00")].count("\n") + 1
+        out.errors.append(LineError(line, "", str(_l(
+            "The file contains a NUL character (0x00); save it again as CSV text."))))
+        return out
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
