@@ -117,7 +117,7 @@ def _nul_in_json(value, path: str = "") -> list[str]:
     return []
 
 
-def nul_fields() -> list[str]:
+def _nul_fields() -> list[str]:
     """The query, form and JSON fields of this request whose name or text holds a NUL
     character (0x00)."""
     bad = [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
@@ -131,7 +131,7 @@ def nul_fields() -> list[str]:
 def _refuse_nul():
     """A request with a NUL character in a field: 422 naming the fields on the API, 400 on
     pages (a browser's form cannot send one). Nothing is stored."""
-    bad = nul_fields()
+    bad = _nul_fields()
     if not bad:
         return None
     if request.path.startswith("/api/"):
