@@ -45,18 +45,34 @@ import numpy as np
 
 from .pairs import Pairs
 
-# Deflected subgradient steps (0.3 of the last direction kept), Polyak-sized towards the
-# best plan's value times a factor that halves after STALL steps without a better bound.
-# Measured on L from the same LP duals (LP 442,227; the best prices, found offline by
-# column generation over patterns, give 441,790), bound after 0.5 / 1 / 2 s: factor 1.0
-# and 10 steps 442,075 / 441,909 / 441,828; 0.5 and 5 441,957 / 441,873 / 441,828;
-# 0.1 and 5 441,971 / 441,922 / 441,840; 0.2 and 20 442,033 / 441,980 / 441,954.
-STEP0 = 0.5
-STALL = 5
+# Deflected subgradient steps (DEFLECT of the last direction kept), Polyak-sized towards
+# the best plan's value times a factor that halves after a number of steps without a
+# better bound and, in a long run, grows by GROW (up to STEP_MAX) after GROW_AFTER better
+# bounds in a row. How fast the factor should shrink depends on how many steps the time
+# allows, which the first step's time tells (LONG_STEPS or more: a long run):
+# - long runs (L, 200-650 steps in 6 s): factor 1.0, halved after 15 steps, growing.
+#   Measured from the same LP duals against the exact bound of the mentor patterns
+#   (column generation over patterns to convergence, 20 s and more), after 6 s on L seeds
+#   1 / 3 / 4 / 5 the steps stopped 18-23 / 21-29 / 57-73 / 15-21 above it, against
+#   37-43 / 118-136 / 82-91 / 79-83 with the short runs' schedule; on seeds 3 and 5 that
+#   factor had shrunk to nothing after 2 s;
+# - short runs (XL: 35-70 steps): factor 0.5, halved after 5 steps, never growing. On XL
+#   seed 1 growth was ahead after 67 steps (848 above 2.21 M against 1,146) but behind
+#   after 35 (1,646 against 1,357), and a 60 s XL solve gets 35-40 steps; starting at 1.0
+#   or halving after 8 steps was behind at both.
+# docs/solver.md section 3b has the figures.
+LONG_STEPS = 150
+STEP0 = {"long": 1.0, "short": 0.5}
+STALL = {"long": 15, "short": 5}
+GROW_AFTER = {"long": 3, "short": 0}  # 0: never grows
+GROW = 1.5
+STEP_MAX = 2.0
 DEFLECT = 0.3
 # Once asked to settle (the windows are done before the deadline), the steps end after
-# SETTLE_STEPS steps without a better bound by more than SETTLE_GAIN of it.
-SETTLE_STEPS = 20
+# three times the run's stall count of steps without a better bound by more than
+# SETTLE_GAIN of it, so that the factor has halved twice and the steps still found nothing
+# (after 20 steps, bench M seed 0 settled at 47,618 where the same steps reach 47,558).
+SETTLE_STALLS = 3
 SETTLE_GAIN = 1e-6
 
 
@@ -254,33 +270,45 @@ class MentorKnapsacks:
             target: float, settle: threading.Event | None = None) -> KnapsackBound:
         """Subgradient steps from prices (pi, sigma) aimed at ``target`` (the best plan's
         value) until ``deadline``, or, once ``settle`` is set, until the bound has
-        stopped moving (SETTLE_STEPS steps without SETTLE_GAIN); the best bound found."""
+        stopped moving (SETTLE_STALLS times the stall count of steps without
+        SETTLE_GAIN); the best bound found. The step sizes follow the steps the time
+        allows (see STEP0)."""
         t0 = time.monotonic()
         pi = np.maximum(np.asarray(pi, dtype=float), 0.0)
         sigma = np.maximum(np.asarray(sigma, dtype=float), 0.0)
         best, best_at = math.inf, (pi, sigma)
         d_pi, d_sigma = np.zeros_like(pi), np.zeros_like(sigma)
-        theta, stall, steps, first = STEP0, 0, 0, math.inf
+        theta, stall_n, stall, steps, first = None, None, 0, 0, math.inf
+        better = 0  # better bounds in a row
         moved = 0  # the last step that made the bound better by SETTLE_GAIN
         settled = False
         while True:
             value, g_pi, g_sigma = self.evaluate(pi, sigma)
             steps += 1
-            first = min(first, value) if steps == 1 else first
+            if theta is None:
+                first = value
+                now = time.monotonic()
+                regime = ("long" if deadline - now >= LONG_STEPS * max(now - t0, 1e-9)
+                          else "short")
+                theta, stall_n, grow_after = STEP0[regime], STALL[regime], GROW_AFTER[regime]
             if value < best - 1e-9 * abs(value):
                 if value < best - SETTLE_GAIN * abs(value):
                     moved = steps
                 best, best_at, stall = value, (pi, sigma), 0
                 self.best_prices = best_at
                 self.best_bound = _with_margin(best)
+                better += 1
+                if better == grow_after:
+                    theta, better = min(STEP_MAX, theta * GROW), 0
             else:
-                stall += 1
+                stall, better = stall + 1, 0
             if time.monotonic() >= deadline:
                 break
-            if settle is not None and settle.is_set() and steps - moved >= SETTLE_STEPS:
+            if (settle is not None and settle.is_set()
+                    and steps - moved >= SETTLE_STALLS * stall_n):
                 settled = True
                 break
-            if stall >= STALL:
+            if stall >= stall_n:
                 # Shorter steps from where the steps are (going back to the best prices
                 # instead stalled for good on M: the first step from there went up).
                 theta, stall = theta / 2, 0
@@ -293,7 +321,8 @@ class MentorKnapsacks:
             pi = np.maximum(pi - step * d_pi, 0.0)
             sigma = np.maximum(sigma - step * d_sigma, 0.0)
         stats = {"knap_steps": steps, "knap_first": round(first, 6),
-                 "knap_seconds": round(time.monotonic() - t0, 3), "knap_settled": settled}
+                 "knap_seconds": round(time.monotonic() - t0, 3), "knap_settled": settled,
+                 "knap_run": regime}
         return KnapsackBound(_with_margin(best), best_at[0], best_at[1], stats)
 
 

@@ -115,7 +115,7 @@ def test_item_prices_make_a_dual_solution_of_the_lp(seed):
 
 def test_steps_asked_to_settle_end_once_the_bound_stops_moving():
     """Asked to settle (the windows are done early), the steps end before the deadline,
-    only after SETTLE_STEPS steps without a better bound, with the bound the same
+    only after SETTLE_STALLS stall counts of steps without a better bound, with the bound the same
     steps reach by the deadline (the steps do not depend on the clock). Fails if the
     request is ignored (the run goes to the 30 s deadline), or if the steps end without
     waiting for the bound to stop moving."""
@@ -133,9 +133,36 @@ def test_steps_asked_to_settle_end_once_the_bound_stops_moving():
     got = kn.run(pi, sigma, time.monotonic() + 30.0, target, settle)
     assert got.stats["knap_settled"]
     assert kn.best_bound == got.bound  # published as found, for the windows to stop at
-    assert knapsack.SETTLE_STEPS < got.stats["knap_steps"] < full.stats["knap_steps"]
+    waited = knapsack.SETTLE_STALLS * knapsack.STALL[got.stats["knap_run"]]
+    assert waited < got.stats["knap_steps"] < full.stats["knap_steps"]
     assert got.bound == pytest.approx(full.bound, rel=knapsack.SETTLE_GAIN * 10)
     assert got.bound < got.stats["knap_first"]
+
+
+def test_step_sizes_follow_the_steps_the_time_allows(monkeypatch):
+    """A run with time for LONG_STEPS steps or more starts with the long run's factor and
+    halves it slowly; a run with time for fewer (XL: about 70 steps) the short run's.
+    Fails if one schedule is used whatever the time."""
+    from matcher import knapsack
+
+    prob, pr, cg, _ = m_exact_lp(0)
+    pi, sigma = cg.item_prices()
+    kn = MentorKnapsacks(pr)
+    target = plan_value(pr, greedy(prob, pr))
+    kn.evaluate(pi, sigma)  # the programmes loaded before the clock starts
+    assert kn.run(pi, sigma, time.monotonic() + 1.0, target).stats["knap_run"] == "long"
+    evaluate = kn.evaluate
+
+    def slow(p, s):  # a step as slow as XL's, relative to the time given
+        time.sleep(0.02)
+        return evaluate(p, s)
+
+    monkeypatch.setattr(kn, "evaluate", slow)
+    short = kn.run(pi, sigma, time.monotonic() + 0.5, target)
+    assert short.stats["knap_run"] == "short"
+    assert short.stats["knap_steps"] < knapsack.LONG_STEPS
+    assert knapsack.STEP0["short"] < knapsack.STEP0["long"]
+    assert knapsack.STALL["short"] < knapsack.STALL["long"]
 
 
 def test_knapsack_bound_refuses_a_truncated_model():
