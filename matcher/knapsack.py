@@ -49,7 +49,10 @@ from .pairs import Pairs
 # the best plan's value times a factor that halves after a number of steps without a
 # better bound and, in a long run, grows by GROW (up to STEP_MAX) after GROW_AFTER better
 # bounds in a row. How fast the factor should shrink depends on how many steps the time
-# allows, which the first step's time tells (LONG_STEPS or more: a long run):
+# allows (LONG_STEPS or more: a long run). The fastest of the first DECIDE_AFTER steps
+# tells: the first steps beside the windows can be slowed down by the windows' start
+# (on L1 once 0.5-0.7 s each, against 0.03-0.05 s after), and until then the steps
+# follow the short runs' schedule:
 # - long runs (L, 200-650 steps in 6 s): factor 1.0, halved after 15 steps, growing.
 #   Measured from the same LP duals against the exact bound of the mentor patterns
 #   (column generation over patterns to convergence, 20 s and more), after 6 s on L seeds
@@ -62,6 +65,7 @@ from .pairs import Pairs
 #   or halving after 8 steps was behind at both.
 # docs/solver.md section 3b has the figures.
 LONG_STEPS = 150
+DECIDE_AFTER = 3
 STEP0 = {"long": 1.0, "short": 0.5}
 STALL = {"long": 15, "short": 5}
 GROW_AFTER = {"long": 3, "short": 0}  # 0: never grows
@@ -69,10 +73,12 @@ GROW = 1.5
 STEP_MAX = 2.0
 DEFLECT = 0.3
 # Once asked to settle (the windows are done before the deadline), the steps end after
-# three times the run's stall count of steps without a better bound by more than
-# SETTLE_GAIN of it, so that the factor has halved twice and the steps still found nothing
-# (after 20 steps, bench M seed 0 settled at 47,618 where the same steps reach 47,558).
-SETTLE_STALLS = 3
+# SETTLE_STALLS times the run's stall count of steps without a better bound by more than
+# SETTLE_GAIN of it: the factor has halved four times and the steps still found nothing.
+# With growth the bound can sit still a long while and move after: bench M seed 0
+# settled at 47,618 after 20 steps, and after 45 (three halvings), where the same steps
+# reach 47,559.
+SETTLE_STALLS = 4
 SETTLE_GAIN = 1e-6
 
 
@@ -278,19 +284,23 @@ class MentorKnapsacks:
         sigma = np.maximum(np.asarray(sigma, dtype=float), 0.0)
         best, best_at = math.inf, (pi, sigma)
         d_pi, d_sigma = np.zeros_like(pi), np.zeros_like(sigma)
-        theta, stall_n, stall, steps, first = None, None, 0, 0, math.inf
+        regime = "short"  # until DECIDE_AFTER steps have been timed
+        theta, stall_n, grow_after = STEP0[regime], STALL[regime], GROW_AFTER[regime]
+        stall, steps, first, fastest = 0, 0, math.inf, math.inf
         better = 0  # better bounds in a row
         moved = 0  # the last step that made the bound better by SETTLE_GAIN
         settled = False
         while True:
+            t_step = time.monotonic()
             value, g_pi, g_sigma = self.evaluate(pi, sigma)
             steps += 1
-            if theta is None:
-                first = value
-                now = time.monotonic()
-                regime = ("long" if deadline - now >= LONG_STEPS * max(now - t0, 1e-9)
-                          else "short")
+            now = time.monotonic()
+            fastest = min(fastest, now - t_step)
+            first = value if steps == 1 else first
+            if steps == DECIDE_AFTER and deadline - now >= (LONG_STEPS - steps) * fastest:
+                regime = "long"
                 theta, stall_n, grow_after = STEP0[regime], STALL[regime], GROW_AFTER[regime]
+                stall = 0
             if value < best - 1e-9 * abs(value):
                 if value < best - SETTLE_GAIN * abs(value):
                     moved = steps
