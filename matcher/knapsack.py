@@ -52,7 +52,9 @@ from .pairs import Pairs
 # allows (LONG_STEPS or more: a long run). The fastest of the first DECIDE_AFTER steps
 # tells: the first steps beside the windows can be slowed down by the windows' start
 # (on L1 once 0.5-0.7 s each, against 0.03-0.05 s after), and until then the steps
-# follow the short runs' schedule:
+# follow the short runs' schedule. LONG_STEPS is well below what L gets (a 10 s L1 solve
+# makes 126-220 steps; with 150, three of seven fell back to the short schedule) and
+# twice what XL gets:
 # - long runs (L, 200-650 steps in 6 s): factor 1.0, halved after 15 steps, growing.
 #   Measured from the same LP duals against the exact bound of the mentor patterns
 #   (column generation over patterns to convergence, 20 s and more), after 6 s on L seeds
@@ -64,7 +66,7 @@ from .pairs import Pairs
 #   after 35 (1,646 against 1,357), and a 60 s XL solve gets 35-40 steps; starting at 1.0
 #   or halving after 8 steps was behind at both.
 # docs/solver.md section 3b has the figures.
-LONG_STEPS = 150
+LONG_STEPS = 100
 DECIDE_AFTER = 3
 STEP0 = {"long": 1.0, "short": 0.5}
 STALL = {"long": 15, "short": 5}
