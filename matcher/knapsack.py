@@ -68,9 +68,16 @@ from .pairs import Pairs
 # docs/solver.md section 3b has the figures.
 LONG_STEPS = 100
 DECIDE_AFTER = 3
-STEP0 = {"long": 1.0, "short": 0.5}
-STALL = {"long": 15, "short": 5}
-GROW_AFTER = {"long": 3, "short": 0}  # 0: never grows
+
+
+@dataclass(frozen=True)
+class Schedule:
+    step0: float  # the first factor
+    stall: int  # steps without a better bound before it halves
+    grow_after: int  # better bounds in a row before it grows (0: never)
+
+
+SCHEDULES = {"long": Schedule(1.0, 15, 3), "short": Schedule(0.5, 5, 0)}
 GROW = 1.5
 STEP_MAX = 2.0
 DEFLECT = 0.3
@@ -280,14 +287,15 @@ class MentorKnapsacks:
         value) until ``deadline``, or, once ``settle`` is set, until the bound has
         stopped moving (SETTLE_STALLS times the stall count of steps without
         SETTLE_GAIN); the best bound found. The step sizes follow the steps the time
-        allows (see STEP0)."""
+        allows (see SCHEDULES)."""
         t0 = time.monotonic()
         pi = np.maximum(np.asarray(pi, dtype=float), 0.0)
         sigma = np.maximum(np.asarray(sigma, dtype=float), 0.0)
         best, best_at = math.inf, (pi, sigma)
         d_pi, d_sigma = np.zeros_like(pi), np.zeros_like(sigma)
         regime = "short"  # until DECIDE_AFTER steps have been timed
-        theta, stall_n, grow_after = STEP0[regime], STALL[regime], GROW_AFTER[regime]
+        sched = SCHEDULES[regime]
+        theta = sched.step0
         stall, steps, first, fastest = 0, 0, math.inf, math.inf
         better = 0  # better bounds in a row
         moved = 0  # the last step that made the bound better by SETTLE_GAIN
@@ -301,8 +309,8 @@ class MentorKnapsacks:
             first = value if steps == 1 else first
             if steps == DECIDE_AFTER and deadline - now >= (LONG_STEPS - steps) * fastest:
                 regime = "long"
-                theta, stall_n, grow_after = STEP0[regime], STALL[regime], GROW_AFTER[regime]
-                stall = 0
+                sched = SCHEDULES[regime]
+                theta, stall = sched.step0, 0
             if value < best - 1e-9 * abs(value):
                 if value < best - SETTLE_GAIN * abs(value):
                     moved = steps
@@ -310,17 +318,17 @@ class MentorKnapsacks:
                 self.best_prices = best_at
                 self.best_bound = _with_margin(best)
                 better += 1
-                if better == grow_after:
+                if better == sched.grow_after:
                     theta, better = min(STEP_MAX, theta * GROW), 0
             else:
                 stall, better = stall + 1, 0
             if time.monotonic() >= deadline:
                 break
             if (settle is not None and settle.is_set()
-                    and steps - moved >= SETTLE_STALLS * stall_n):
+                    and steps - moved >= SETTLE_STALLS * sched.stall):
                 settled = True
                 break
-            if stall >= stall_n:
+            if stall >= sched.stall:
                 # Shorter steps from where the steps are (going back to the best prices
                 # instead stalled for good on M: the first step from there went up).
                 theta, stall = theta / 2, 0

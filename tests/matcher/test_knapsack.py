@@ -133,7 +133,7 @@ def test_steps_asked_to_settle_end_once_the_bound_stops_moving():
     got = kn.run(pi, sigma, time.monotonic() + 30.0, target, settle)
     assert got.stats["knap_settled"]
     assert kn.best_bound == got.bound  # published as found, for the windows to stop at
-    waited = knapsack.SETTLE_STALLS * knapsack.STALL[got.stats["knap_run"]]
+    waited = knapsack.SETTLE_STALLS * knapsack.SCHEDULES[got.stats["knap_run"]].stall
     assert waited < got.stats["knap_steps"] < full.stats["knap_steps"]
     assert got.bound == pytest.approx(full.bound, rel=knapsack.SETTLE_GAIN * 10)
     assert got.bound < got.stats["knap_first"]
@@ -161,8 +161,8 @@ def test_step_sizes_follow_the_steps_the_time_allows(monkeypatch):
     short = kn.run(pi, sigma, time.monotonic() + 0.5, target)
     assert short.stats["knap_run"] == "short"
     assert short.stats["knap_steps"] < knapsack.LONG_STEPS
-    assert knapsack.STEP0["short"] < knapsack.STEP0["long"]
-    assert knapsack.STALL["short"] < knapsack.STALL["long"]
+    long, short = knapsack.SCHEDULES["long"], knapsack.SCHEDULES["short"]
+    assert short.step0 < long.step0 and short.stall < long.stall
 
 
 def test_knapsack_bound_refuses_a_truncated_model():
