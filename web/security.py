@@ -110,7 +110,7 @@ def _nul_in_json(value, path: str = "") -> list[str]:
         out = []
         for key, item in value.items():
             name = f"{path}.{key}" if path else str(key)
-            out += ([name] if "\x00" in str(key) else []) + _nul_in_json(item, name)
+            out += ([name] if "\x00" in key else []) + _nul_in_json(item, name)
         return out
     if isinstance(value, list):
         return [f for i, item in enumerate(value) for f in _nul_in_json(item, f"{path}[{i}]")]
@@ -120,9 +120,10 @@ def _nul_in_json(value, path: str = "") -> list[str]:
 def _nul_fields() -> list[str]:
     """The query, form and JSON fields of this request whose name or text holds a NUL
     character (0x00)."""
-    bad = [k for k, v in request.args.items(multi=True) if "\x00" in k or "\x00" in v]
+    fields = [request.args]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        bad += [k for k, v in request.form.items(multi=True) if "\x00" in k or "\x00" in v]
+        fields.append(request.form)
+    bad = [k for multi in fields for k, v in multi.items(multi=True) if "\x00" in k + v]
     if request.is_json:
         bad += _nul_in_json(request.get_json(silent=True))
     return bad
