@@ -72,7 +72,9 @@ def run_once(solver: str, kind: str, problem: Path, out: Path, time_limit: float
 
 
 def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> dict:
-    """Median wall/RSS over repeats, and the figures of the median-time run."""
+    """Median wall/RSS over repeats, and the figures of the median-time run; every run's
+    result is checked, and each run's gap is kept (``gaps``, in the order run) and named
+    in the note when they differ: a 10 s solve's plan varies from run to run."""
     ok = [r for r in runs if "result" in r]
     row = {"wall": statistics.median(r["wall"] for r in runs),
            "rss_mb": statistics.median(r["rss_mb"] for r in runs), "repeats": len(runs)}
@@ -84,20 +86,33 @@ def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> 
                f"exit {last['exit']}: {last['stderr'].strip().splitlines()[-1:]}")
         row.update(status="NO RESULT", note=why)
         return row
-    ok.sort(key=lambda r: r["wall"])
-    res = ok[len(ok) // 2]["result"]
+    gaps = [_gap(r["result"]) for r in ok]
+    errs = [e for r in ok for e in _check(problem, kind, r["result"])]
+    res = sorted(ok, key=lambda r: r["wall"])[len(ok) // 2]["result"]
+    notes = []
     if res.get("solution_found") is False:
-        row["note"] = f"no solution within {time_limit:g} s (pinned matches only)"
-    check = check_cover_result if kind == "cover" else check_result
-    errs = check(problem, res)
+        notes.append(f"no solution within {time_limit:g} s (pinned matches only)")
+    if max(gaps) - min(gaps) > 5e-7:
+        notes.append("gaps of the runs " + " / ".join(f"{g:.3%}" for g in gaps))
+    if notes:
+        row["note"] = "; ".join(notes)
+    row.update(status=res["status"], objective=res["objective"], bound=res["bound"],
+               gap=_gap(res), gaps=gaps, matched=len(res["matches"]),
+               solver_seconds=res.get("seconds"), violations=len(errs), errors=errs[:5])
+    return row
+
+
+def _gap(res: dict) -> float:
+    return (res["bound"] - res["objective"]) / max(1.0, abs(res["bound"]))
+
+
+def _check(problem: dict, kind: str, res: dict) -> list[str]:
+    """What ``res`` breaks: bench.rules' checks, and matcher.validate's where it exists."""
+    errs = (check_cover_result if kind == "cover" else check_result)(problem, res)
     validate = getattr(__import__("matcher"), "validate", None) if matcher_api(kind) else None
     if validate is not None and kind == "match":
         errs += validate(problem, res)
-    obj, bound = res["objective"], res["bound"]
-    row.update(status=res["status"], objective=obj, bound=bound,
-               gap=(bound - obj) / max(1.0, abs(bound)), matched=len(res["matches"]),
-               solver_seconds=res.get("seconds"), violations=len(errs), errors=errs[:5])
-    return row
+    return errs
 
 
 def bench_size(size: str, args, data: Path) -> list[dict]:
@@ -224,7 +239,8 @@ How these figures were made: `bench/run.py` generates one instance per size with
 **wall s** is the median wall time of the child process (start-up, JSON load, model
 build and solve); **solver s** is the time the solver itself reported; **peak RSS** is
 the child's max resident set (os.wait4 rusage), median. Objective, bound and matched
-count come from the median-time run. gap = (bound − objective) / max(1, |bound|). The
+count come from the median-time run; where the runs' gaps differ, the note lists each
+run's gap in the order run. gap = (bound − objective) / max(1, |bound|). The
 greedy's bound is the capacity-free bound (each participant's best score at hours_max),
 so its gap is an upper estimate. **mip** is HiGHS on one binary per allowed
 (participant, placement, mentor) triple; **mip-pair** is the same problem with binaries
@@ -232,7 +248,7 @@ per (participant, placement) and (participant, mentor) pair (exactly the same so
 far fewer columns; see bench/mip.py). Both are exact, their bound is HiGHS's dual
 bound (or the capacity-free one when lower), and both are capped at
 {args.time_limit:g} s including model building; a solve that ends without a solution is
-not repeated (**runs** says how many were made). **checks** = the result
+not repeated (**runs** says how many were made). **checks** = every run's result
 obeys every hard rule of sections 2 and 4 (bench/rules.py).
 
 Machine: {machine()}. Solver threads: {args.workers}. Time limit: {args.time_limit:g} s.
