@@ -92,6 +92,64 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                                  "for deltageren"),
 }
 
+# The same reasons when a count is one: "the only placement that fits is full", not "all 1
+# placements that fit are full". Keyed by the counts (``n``, ``places``, ``mentors``) that
+# are one.
+ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
+    "requirements": {("n",): (
+        "the only placement in reach requires what the participant lacks: {missing}",
+        "den eneste plads inden for rækkevidde kræver noget deltageren mangler: {missing}")},
+    "excluded_placements": {("n",): (
+        "the only placement that fits is excluded for this participant",
+        "den eneste plads der passer er fravalgt for deltageren")},
+    "no_common_day_placement": {("n",): (
+        "the only placement that fits is not open on {days}",
+        "den eneste plads der passer har ikke åbent {days}")},
+    "no_mentor_at_placements": {("n",): (
+        "no mentor with {skills} works at or reaches the only placement that fits",
+        "ingen mentor med {skills} arbejder på eller kan nå den eneste plads der passer")},
+    "no_mentor_near": {("n",): (
+        "no mentor works at or reaches the only placement that fits",
+        "ingen mentor arbejder på eller kan nå den eneste plads der passer")},
+    "no_common_day_mentor": {("n",): (
+        "no mentor for the only placement that fits shares a day with the participant "
+        "({days}) and the placement", "ingen mentor ved den eneste plads der passer har en "
+        "fælles dag med deltageren ({days}) og pladsen")},
+    "excluded_mentors": {("n",): (
+        "the only mentor that fits is excluded for this participant",
+        "den eneste mentor der passer er fravalgt for deltageren")},
+    "not_worth_travel": {("n",): (
+        "the only possible match costs more in travel than it scores",
+        "det eneste mulige match koster mere i transport end det giver")},
+    "placements_full": {("n",): (
+        "the only placement that fits is full", "den eneste plads der passer er fyldt op")},
+    "mentors_full": {("n",): (
+        "the only mentor with the {skills} skill within reach is at capacity",
+        "den eneste mentor med kompetencen {skills} inden for rækkevidde har ikke mere "
+        "kapacitet")},
+    "mentors_full_any": {("n",): (
+        "the only mentor within reach is at capacity",
+        "den eneste mentor inden for rækkevidde har ikke mere kapacitet")},
+    "capacity_mixed": {
+        ("places",): ("every option is taken: the only placement that fits is full and "
+                      "{mentors} mentors that fit are at capacity",
+                      "alle muligheder er optaget: den eneste plads der passer er fyldt op og "
+                      "{mentors} mentorer der passer har ikke mere kapacitet"),
+        ("mentors",): ("every option is taken: {places} placements that fit are full and "
+                       "the only mentor that fits is at capacity",
+                       "alle muligheder er optaget: {places} pladser der passer er fyldt op og "
+                       "den eneste mentor der passer har ikke mere kapacitet"),
+        ("places", "mentors"): ("every option is taken: the only placement that fits is "
+                                "full and the only mentor that fits is at capacity",
+                                "alle muligheder er optaget: den eneste plads der passer er "
+                                "fyldt op og den eneste mentor der passer har ikke mere "
+                                "kapacitet")},
+    "not_chosen": {("n",): (
+        "1 possible match was still open when the time limit ended",
+        "1 muligt match var stadig åbent, da tidsgrænsen udløb")},
+}
+COUNTS = ("n", "places", "mentors")
+
 _JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}
 
 
@@ -123,7 +181,8 @@ class Reason:
 
     def text(self, lang: str = "en") -> str:
         """Render in ``"en"`` or ``"da"``."""
-        template = TEMPLATES[self.code][0 if lang == "en" else 1]
+        ones = tuple(k for k in COUNTS if self.params.get(k) == 1)
+        template = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])[0 if lang == "en" else 1]
         return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
 
     def to_dict(self) -> dict:

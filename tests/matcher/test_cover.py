@@ -60,4 +60,5 @@ def test_no_common_day_is_explained(cover_problem):
     cover_problem["mentors"].append({**cover_problem["mentors"][0], "id": "m3", "employer": "e2",
                                      "days": ["sun"]})
     result = run(cover_problem)
-    assert result["unmatched"][0]["reasons"][0].startswith("no mentor for the 1 placements")
+    assert result["unmatched"][0]["reasons"][0].startswith(
+        "no mentor for the only placement that fits shares a day")

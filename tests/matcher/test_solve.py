@@ -50,7 +50,7 @@ def test_unmatched_reason_names_full_mentors():
     result = run(problem)
     assert result["unmatched"][0]["participant"] == "p1"
     assert result["unmatched"][0]["reasons"] == [
-        "all 1 mentors with the addiction skill within reach are at capacity"]
+        "the only mentor with the addiction skill within reach is at capacity"]
 
 
 def test_pinned_match_never_moves(tiny):

@@ -1,0 +1,62 @@
+"""Reasons in English and Danish (matcher.explain): a count of one reads as one."""
+
+import re
+import string
+
+import pytest
+
+from matcher.explain import COUNTS, ONE, TEMPLATES, Reason
+
+PLURAL_OF_ONE = re.compile(r"\b(all|alle|the|de) 1\b|\b1 (placements|mentors|pladser|mentorer"
+                           r"|possible matches|mulige match)\b")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _params(code: str, counts: dict) -> dict:
+    """Every field of ``code``'s templates: the counts given, the others a word."""
+    names = set().union(*(_fields(t) for t in TEMPLATES[code]))
+    return {name: counts.get(name, 3 if name in COUNTS else "kitchen") for name in names}
+
+
+@pytest.mark.parametrize("code", sorted(c for c in TEMPLATES
+                                        if set(COUNTS) & _fields(TEMPLATES[c][0])))
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_count_of_one_is_never_written_as_a_plural(code, lang):
+    for count in set(COUNTS) & _fields(TEMPLATES[code][0]):
+        text = Reason(code, _params(code, {count: 1})).text(lang)
+        assert not PLURAL_OF_ONE.search(text), text
+
+
+def test_the_singular_forms_take_the_plural_forms_fields():
+    for code, forms in ONE.items():
+        assert code in TEMPLATES
+        for ones, pair in forms.items():
+            assert set(ones) <= set(COUNTS)
+            for singular, plural in zip(pair, TEMPLATES[code], strict=True):
+                assert _fields(singular) <= _fields(plural), (code, ones)
+
+
+@pytest.mark.parametrize(("params", "en", "da"), [
+    ({"n": 1}, "the only placement that fits is full", "den eneste plads der passer er fyldt op"),
+    ({"n": 2}, "all 2 placements that fit are full", "alle 2 pladser der passer er fyldt op"),
+])
+def test_full_placements_in_both_languages(params, en, da):
+    reason = Reason("placements_full", params)
+    assert (reason.text("en"), reason.text("da")) == (en, da)
+
+
+@pytest.mark.parametrize(("places", "mentors", "en"), [
+    (1, 4, "every option is taken: the only placement that fits is full and 4 mentors that "
+           "fit are at capacity"),
+    (3, 1, "every option is taken: 3 placements that fit are full and the only mentor that "
+           "fits is at capacity"),
+    (1, 1, "every option is taken: the only placement that fits is full and the only mentor "
+           "that fits is at capacity"),
+    (2, 5, "every option is taken: 2 placements that fit are full and 5 mentors that fit are "
+           "at capacity"),
+])
+def test_mixed_capacity_counts_each_part(places, mentors, en):
+    assert Reason("capacity_mixed", {"places": places, "mentors": mentors}).text("en") == en
