@@ -135,3 +135,9 @@ def test_run_actions_on_someone_elses_run_are_404(client, db, make, world):
     for path in (f"/runs/{run.id}/approve-all", f"/runs/{run.id}/again"):
         assert client.post(path, data={"time_limit": "2"}).status_code == 404
     assert client.get(f"/runs/{run.id}/status").status_code == 404
+
+
+def test_the_requests_page_says_where_a_new_request_starts(client, consultant):
+    html = client.get("/runs/").get_data(as_text=True)
+    assert ('En ny anmodning starter under <a href="/participants/">Deltagere</a>: sæt '
+            'flueben ved dem, der skal have en plads og en mentor, og tryk Find forslag.') in html
