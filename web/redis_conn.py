@@ -49,12 +49,14 @@ def embedded_redis_url(instance_path: str | Path) -> str:
     return url
 
 
-def stop_embedded_redis(instance_path: str | Path) -> None:
-    """Shut the embedded server down (tests use this for their private instance)."""
+def stop_embedded_redis(instance_path: str | Path, save: bool = False) -> None:
+    """Shut the embedded server down: ``make run`` when it stops (``save``: the queue is
+    written to ``redis.rdb`` in the folder, and the next start loads it, so jobs still
+    queued are not lost), tests for their private instance (nothing saved)."""
     url = f"unix://{Path(instance_path).resolve() / 'redis.sock'}"
     if _answers(url):
         try:
-            redis.Redis.from_url(url).shutdown(nosave=True)
+            redis.Redis.from_url(url).shutdown(save=save, nosave=not save)
         except redis.exceptions.ConnectionError:
             pass  # shutdown closes the connection under us: that is success
 
