@@ -88,7 +88,8 @@ def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> 
         return row
     gaps = [_gap(r["result"]) for r in ok]
     errs = [e for r in ok for e in _check(problem, kind, r["result"])]
-    res = sorted(ok, key=lambda r: r["wall"])[len(ok) // 2]["result"]
+    mid = sorted(range(len(ok)), key=lambda i: ok[i]["wall"])[len(ok) // 2]
+    res = ok[mid]["result"]
     notes = []
     if res.get("solution_found") is False:
         notes.append(f"no solution within {time_limit:g} s (pinned matches only)")
@@ -97,7 +98,7 @@ def summarise(problem: dict, kind: str, runs: list[dict], time_limit: float) -> 
     if notes:
         row["note"] = "; ".join(notes)
     row.update(status=res["status"], objective=res["objective"], bound=res["bound"],
-               gap=_gap(res), gaps=gaps, matched=len(res["matches"]),
+               gap=gaps[mid], gaps=gaps, matched=len(res["matches"]),
                solver_seconds=res.get("seconds"), violations=len(errs), errors=errs[:5])
     return row
 

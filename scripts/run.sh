@@ -19,10 +19,11 @@ cat <<MSG
   Demo logins (password: demo): consultant@demo.dk, employer@demo.dk, mentor@demo.dk, admin@demo.dk
 
 MSG
+start=(honcho start web worker cover_worker cron)
 if [ -z "$embedded" ]; then
-  exec honcho start web worker cover_worker cron
+  exec "${start[@]}"
 fi
 # The embedded redis-server runs on its own (web and workers share it): stop it with the
 # service, its queue saved in instance/ for the next start.
 trap 'python -c "from web.redis_conn import stop_embedded_redis; stop_embedded_redis(\"instance\", save=True)"' EXIT
-honcho start web worker cover_worker cron
+"${start[@]}"
