@@ -29,6 +29,7 @@ from sqlalchemy import select
 
 from web.models import (
     ApiToken,
+    Exclusion,
     Outcome,
     PendingImport,
     Proposal,
@@ -87,6 +88,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "participants.close": CONSULTANT,
     "participants.reopen": CONSULTANT,
     "participants.match": CONSULTANT,
+    "participants.lift_exclusion": CONSULTANT,
     "runs.create": CONSULTANT,
     "runs.index": CONSULTANT,
     "runs.show": CONSULTANT,
@@ -244,6 +246,13 @@ class World:
         return self._assign(self.mentor)
 
     @cached_property
+    def exclusion(self) -> Exclusion:
+        """The colleague mentor declined the consultant's participant once."""
+        return self.make._add(
+            Exclusion(participant_id=self.participant.id, mentor_id=self.colleague.id)
+        )
+
+    @cached_property
     def timesheet(self) -> Timesheet:
         """The mentor's submitted week for the assignment, waiting for the consultant."""
         a = self.assignment
@@ -399,6 +408,7 @@ PARAMS = {
     "request_id": lambda w: w.cover_request.id,
     "answer": lambda w: "confirm",
     "sheet_id": lambda w: w.timesheet.id,
+    "exclusion_id": lambda w: w.exclusion.id,
     "outcome_id": lambda w: w.outcome.id,
     "key": lambda w: "waiting",
     "month": lambda w: "2026-01",
@@ -434,6 +444,7 @@ OWNED = frozenset(
         "request_id",
         "sheet_id",
         "outcome_id",
+        "exclusion_id",
         "token",
         "token_id",
     }

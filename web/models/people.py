@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
 from web.models.base import utcnow
+
+if TYPE_CHECKING:
+    from web.models.organisation import Placement
 
 PARTICIPANT_STATUSES = ("waiting", "proposed", "active", "paused", "closed")
 
@@ -106,3 +110,5 @@ class Exclusion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     participant: Mapped[Participant] = relationship(back_populates="exclusions")
+    mentor: Mapped[Mentor | None] = relationship()
+    placement: Mapped[Placement | None] = relationship()

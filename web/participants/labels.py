@@ -12,7 +12,7 @@ EVENTS = {
     "match_requested": _l("Matching requested"), "proposed": _l("Proposed by the matcher"),
     "approved": _l("Proposal approved"), "rejected": _l("Proposal rejected"),
     "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed by mentor: assignment active"),
-    "ended": _l("Assignment ended"),
+    "ended": _l("Assignment ended"), "exclusion_lifted": _l("Exclusion lifted"),
 }
 
 REASONS = {

@@ -1,16 +1,17 @@
 """The consultant's caseload: list, create, edit, pause/close/reopen, case page."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.access import own_participant_or_404, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.geo import towns
-from web.models import CaseEvent, Participant, Proposal
+from web.models import CaseEvent, Exclusion, Mentor, Participant, Proposal
 from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
@@ -138,8 +139,52 @@ def show(participant_id: int):
         .options(*proposal_details())
     ).all()
     proposals = {h.id: h for h in history}
-    return render_template("participants/show.html", p=p, history=history, events=timeline(p),
-                           proposals=proposals, button=EmptyForm(), labels=labels)
+    events = timeline(p)
+    return render_template("participants/show.html", p=p, history=history, events=events,
+                           proposals=proposals, button=EmptyForm(), labels=labels,
+                           exclusions=exclusions(p, history), mentor_names=_lifted_names(events))
+
+
+def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
+    """The participant's exclusions, oldest first, each with the reason its mentor gave
+    when declining (``history``: the participant's proposals, newest first)."""
+    declined = {}
+    for h in reversed(history):
+        if h.status == "declined":
+            declined[h.mentor_id] = h.decision_reason
+    rows = db.session.scalars(
+        db.select(Exclusion).where(Exclusion.participant_id == p.id)
+        .order_by(Exclusion.created_at, Exclusion.id)
+        .options(selectinload(Exclusion.mentor), selectinload(Exclusion.placement))).all()
+    return [{"exclusion": ex, "reason": declined.get(ex.mentor_id) if ex.mentor_id else None}
+            for ex in rows]
+
+
+def _lifted_names(events: list[dict]) -> dict[int, str]:
+    """Names of the mentors whose exclusions the timeline shows lifted."""
+    ids = {e["detail"].get("mentor") for e in events if e["kind"] == "exclusion_lifted"}
+    ids.discard(None)
+    if not ids:
+        return {}
+    rows = db.session.execute(db.select(Mentor.id, Mentor.name).where(Mentor.id.in_(ids)))
+    return dict(rows.all())
+
+
+@bp.post("/<int:participant_id>/exclusions/<int:exclusion_id>/lift")
+@role_required("consultant", "admin")
+def lift_exclusion(participant_id: int, exclusion_id: int):
+    """Lift an exclusion: the mentor or placement can be proposed for this participant again."""
+    p = own_participant_or_404(participant_id)
+    ex = db.session.get(Exclusion, exclusion_id)
+    if ex is None or ex.participant_id != p.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        name = ex.mentor.name if ex.mentor is not None else ex.placement.title
+        service.lift_exclusion(ex, current_user)
+        db.session.commit()
+        flash(_("%(name)s can be proposed for %(code)s again.", name=name, code=p.code),
+              "success")
+    return redirect(url_for("participants.show", participant_id=p.id))
 
 
 def _transition(participant_id: int, action, message: str, question: str | None = None):

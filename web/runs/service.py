@@ -92,6 +92,13 @@ def decline(proposal: Proposal, user: User, reason: str) -> None:
               mentor=proposal.mentor_id, reason=reason)
 
 
+def lift_exclusion(exclusion: Exclusion, user: User) -> None:
+    """The consultant lifts an exclusion: its mentor or placement can be proposed again."""
+    log_event(exclusion.participant_id, user, "exclusion_lifted", mentor=exclusion.mentor_id,
+              placement=exclusion.placement_id)
+    db.session.delete(exclusion)
+
+
 def _lock_for_confirm() -> None:
     """On SQLite, take the database write lock before reading capacity (BEGIN IMMEDIATE).
 
