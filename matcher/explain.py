@@ -150,6 +150,66 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
 }
 COUNTS = ("n", "places", "mentors")
 
+# What a consultant can do about each reason a participant was left unmatched, in the
+# words of the pages (the participant's page, the request's weights). Same placeholders
+# as the reason itself.
+HELP: dict[str, tuple[str, str]] = {
+    "infeasible": ("end or change one of the conflicting confirmed matches",
+                   "afslut eller ændr et af de bekræftede match der er i konflikt"),
+    "no_area_anywhere": ("add another wished work area, or ask employers for a placement "
+                         "in {areas}", "tilføj et andet ønsket arbejdsområde, eller spørg "
+                         "arbejdsgivere om en plads inden for {areas}"),
+    "no_placement_in_reach": ("let the participant travel further than {km} km, or add "
+                              "another wished work area", "lad deltageren rejse længere end "
+                              "{km} km, eller tilføj et andet ønsket arbejdsområde"),
+    "no_placement_near": ("let the participant travel further than {km} km",
+                          "lad deltageren rejse længere end {km} km"),
+    "requirements": ("help the participant meet the requirement, or look for placements "
+                     "without it", "hjælp deltageren med at opfylde kravet, eller find "
+                     "pladser uden det"),
+    "excluded_placements": ("the exclusions are on the participant's page, where they can "
+                            "be lifted", "fravalgene står på deltagerens side, hvor de kan "
+                            "ophæves"),
+    "no_common_day_placement": ("ask whether the participant can come on other days",
+                                "spørg om deltageren kan komme andre dage"),
+    "no_mentor_skills": ("find a mentor or support person skilled in {skills}",
+                         "find en mentor eller støtteperson med kompetence i {skills}"),
+    "no_mentor_at_placements": ("find a mentor skilled in {skills} near these placements, or "
+                                "ask the employer for a colleague mentor", "find en mentor "
+                                "med kompetence i {skills} tæt på pladserne, eller spørg "
+                                "arbejdsgiveren om en kollegamentor"),
+    "no_mentor_near": ("ask the employer for a colleague mentor, or find an external support "
+                       "person near the placements", "spørg arbejdsgiveren om en "
+                       "kollegamentor, eller find en ekstern støtteperson tæt på pladserne"),
+    "no_common_day_mentor": ("ask whether the participant can come on other days, or find a "
+                             "mentor free on one of their days", "spørg om deltageren kan "
+                             "komme andre dage, eller find en mentor der kan på en af "
+                             "deltagerens dage"),
+    "excluded_mentors": ("the exclusions are on the participant's page, where they can be "
+                         "lifted", "fravalgene står på deltagerens side, hvor de kan ophæves"),
+    "not_worth_travel": ("lower the weight of travel distance under Weights, or look for "
+                         "placements nearer the participant", "sænk vægten for "
+                         "rejseafstand under Vægte, eller find pladser tættere på deltageren"),
+    "placements_full": ("run again when a place is free, or ask the employer for more places",
+                        "kør igen når en plads bliver ledig, eller spørg arbejdsgiveren om "
+                        "flere pladser"),
+    "mentors_full": ("ask a mentor skilled in {skills} to take more hours or participants, "
+                     "or find another", "spørg en mentor med kompetence i {skills} om at tage "
+                     "flere timer eller deltagere, eller find en ny"),
+    "mentors_full_any": ("ask a mentor within reach to take more hours or participants, or "
+                         "find another", "spørg en mentor inden for rækkevidde om at tage "
+                         "flere timer eller deltagere, eller find en ny"),
+    "capacity_mixed": ("run again when a place or mentor is free, or ask employers and "
+                       "mentors for more", "kør igen når en plads eller mentor bliver ledig, "
+                       "eller spørg arbejdsgivere og mentorer om mere"),
+    "not_chosen": ("run again with a longer time limit",
+                   "kør igen med en længere tidsgrænse"),
+    "cover_hours_low": ("assign at least {min} hours", "tildel mindst {min} timer"),
+    "cover_placement_excluded": ("the exclusions are on the participant's page, where they "
+                                 "can be lifted", "fravalgene står på deltagerens side, hvor "
+                                 "de kan ophæves"),
+}
+
 _JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}
 
 
@@ -183,6 +243,14 @@ class Reason:
         """Render in ``"en"`` or ``"da"``."""
         ones = tuple(k for k in COUNTS if self.params.get(k) == 1)
         template = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])[0 if lang == "en" else 1]
+        return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
+
+    def help(self, lang: str = "en") -> str | None:
+        """What a consultant can do about it, in ``"en"`` or ``"da"`` (None when the reason
+        is not one a participant is left unmatched for)."""
+        if self.code not in HELP:
+            return None
+        template = HELP[self.code][0 if lang == "en" else 1]
         return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
 
     def to_dict(self) -> dict:

@@ -5,7 +5,7 @@ import string
 
 import pytest
 
-from matcher.explain import COUNTS, ONE, TEMPLATES, Reason
+from matcher.explain import COUNTS, HELP, ONE, TEMPLATES, Reason
 
 PLURAL_OF_ONE = re.compile(r"\b(all|alle|the|de) 1\b|\b1 (placements|mentors|pladser|mentorer"
                            r"|possible matches|mulige match)\b")
@@ -60,3 +60,32 @@ def test_full_placements_in_both_languages(params, en, da):
 ])
 def test_mixed_capacity_counts_each_part(places, mentors, en):
     assert Reason("capacity_mixed", {"places": places, "mentors": mentors}).text("en") == en
+
+
+# Reasons given for a match (or a cover assignment), not for leaving someone out.
+MATCH_CODES = {"pinned", "area_wish", "any_area", "keeps_mentor", "keeps_placement",
+               "mentor_skills", "colleague_mentor", "external_mentor", "travel", "hours_capped",
+               "hours_short", "hours_unweighted", "known_substitute", "cover_hours"}
+
+
+def test_every_reason_for_leaving_someone_out_says_what_would_help():
+    assert set(TEMPLATES) - MATCH_CODES - set(HELP) == set()
+    assert set(HELP) <= set(TEMPLATES) - MATCH_CODES
+
+
+@pytest.mark.parametrize("code", sorted(HELP))
+def test_what_would_help_takes_only_the_reasons_fields(code):
+    for helps, says in zip(HELP[code], TEMPLATES[code], strict=True):
+        assert _fields(helps) <= _fields(says), code
+    reason = Reason(code, _params(code, {}))
+    en, da = reason.help("en"), reason.help("da")
+    assert en and da and en != da
+
+
+def test_what_would_help_in_both_languages():
+    reason = Reason("no_placement_in_reach", {"km": 10.0, "areas": ["cafe", "kitchen"]})
+    assert reason.help("en") == ("let the participant travel further than 10 km, or add "
+                                 "another wished work area")
+    assert reason.help("da") == ("lad deltageren rejse længere end 10 km, eller tilføj et "
+                                 "andet ønsket arbejdsområde")
+    assert Reason("pinned").help("da") is None

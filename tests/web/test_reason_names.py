@@ -1,4 +1,5 @@
-"""Reasons keep ids in storage and show names on the page."""
+"""Reasons keep ids in storage and show names on the page; an unmatched participant's
+reasons say what would help."""
 
 from web.models import Proposal, SolveRun
 from web.runs.reasons import names_for, reason_text
@@ -33,3 +34,28 @@ def test_run_page_shows_mentor_names_in_reasons(client, db, make, auth):
     auth.login(consultant)
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert "beholder mentor Mette Larsen" in html and f"m{m.id}<" not in html
+
+
+def test_unmatched_reasons_say_what_would_help(client, db, make, auth):
+    consultant = make.user("consultant")
+    auth.login(consultant)
+    p = make.participant(consultant=consultant, code="NONE-1")
+    run = SolveRun(requested_by_id=consultant.id, scope=[p.id], status="done", phase="done",
+                   progress=100, matched_count=0, solver_status="OPTIMAL", objective=0, bound=0,
+                   seconds=0.1, unmatched=[{"participant_id": p.id, "reasons": [
+                       {"en": "no placement within 10 km offers cafe",
+                        "da": "ingen plads inden for 10 km tilbyder café",
+                        "code": "no_placement_in_reach",
+                        "params": {"km": 10.0, "areas": ["cafe"]}},
+                       {"en": "all 2 mentors that fit are excluded for this participant",
+                        "da": "alle 2 mentorer der passer er fravalgt for deltageren",
+                        "code": "excluded_mentors", "params": {"n": 2}}]}])
+    db.session.add(run)
+    db.session.commit()
+    html = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert ("Lad deltageren rejse længere end 10 km, eller tilføj et andet ønsket "
+            "arbejdsområde") in html
+    assert "Fravalgene står på deltagerens side, hvor de kan ophæves" in html
+    client.post("/lang/en", data={"next": "/"})
+    html = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert "Let the participant travel further than 10 km, or add another wished work area" in html

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from matcher.explain import Reason
 from web.extensions import db
 from web.models import Mentor, Placement
 
@@ -38,3 +39,13 @@ def reason_text(reason: dict, lang: str, names: dict[str, str]) -> str:
     """The reason in ``lang`` with record ids replaced by names (unknown ids stay as they are)."""
     text = reason.get(lang) or reason.get("en", "")
     return RECORD_ID.sub(lambda m: names.get(m.group(0), m.group(0)), text)
+
+
+def reason_help(reason: dict, lang: str) -> str | None:
+    """What a consultant can do about an unmatched participant's reason, in ``lang``,
+    starting with a capital (None when there is nothing to suggest)."""
+    code = reason.get("code")
+    if not code:
+        return None
+    text = Reason(code, reason.get("params") or {}).help(lang)
+    return text[:1].upper() + text[1:] if text else None

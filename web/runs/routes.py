@@ -15,7 +15,7 @@ from web.participants.forms import WEIGHT_LABELS, RunAgainForm
 from web.participants.routes import render_index, request_form
 from web.runs import service
 from web.runs.forms import ApproveForm, ReasonForm
-from web.runs.reasons import names_for, reason_text
+from web.runs.reasons import names_for, reason_help, reason_text
 from web.runs.service import TransitionError
 from workers.queue import enqueue_solve
 
@@ -80,6 +80,7 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
         participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
         again=again, again_codes=[participants[i].code for i in again if i in participants],
         elapsed=elapsed(run), weight_labels=WEIGHT_LABELS, reason_text=reason_text,
+        reason_help=reason_help,
         names=names_for([p.reasons for p in run.proposals] + [u["reasons"] for u in run.unmatched]),
     ), status
 
