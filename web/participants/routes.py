@@ -11,7 +11,7 @@ from web.access import own_participant_or_404, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.geo import towns
-from web.models import CaseEvent, Exclusion, Mentor, Participant, Proposal
+from web.models import CaseEvent, Exclusion, Mentor, Participant, Proposal, ProposalStatus
 from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
@@ -150,7 +150,7 @@ def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
     when declining (``history``: the participant's proposals, newest first)."""
     declined = {}
     for h in reversed(history):
-        if h.status == "declined":
+        if h.status == ProposalStatus.DECLINED:
             declined[h.mentor_id] = h.decision_reason
     rows = db.session.scalars(
         db.select(Exclusion).where(Exclusion.participant_id == p.id)
