@@ -104,3 +104,65 @@ def test_lifting_needs_the_form_token(app, client, db, make, consultant):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert db.session.scalar(db.select(Exclusion).where(Exclusion.id == ex.id)) is not None
+
+
+def rejected(client, db, make, p, reason, title="Café Kornet: køkken"):
+    """``p`` proposed at a placement in a run of the logged-in consultant, who rejects it."""
+    employer = make.employer()
+    placement = make.placement(employer, title=title)
+    run = service.create_run(p.consultant, [p.id], time_limit=1)
+    prop = Proposal(run_id=run.id, participant_id=p.id, placement_id=placement.id,
+                    mentor_id=make.mentor(employer).id, hours=6)
+    db.session.add(prop)
+    db.session.commit()
+    r = client.post(f"/runs/proposals/{prop.id}/reject", data={"reason": reason},
+                    follow_redirects=True)
+    return placement, r.get_data(as_text=True)
+
+
+def excluded_placements(consultant, p):
+    run = service.create_run(consultant, [p.id], time_limit=1)
+    return next(q for q in build_problem(run)["participants"]
+                if q["id"] == f"p{p.id}")["excluded_placements"]
+
+
+@pytest.mark.parametrize("reason", ["poor_fit", "participant_said_no"])
+def test_a_placement_rejected_as_wrong_is_not_proposed_again(client, db, make, consultant,
+                                                            reason):
+    p = make.participant(consultant=consultant, code="REJ-1")
+    placement, html = rejected(client, db, make, p, reason)
+    assert ("Forslaget er afvist. Café Kornet: køkken foreslås ikke til REJ-1 igen; det kan "
+            "ophæves på deltagerens side.") in html
+    assert excluded_placements(consultant, p) == [f"l{placement.id}"]
+    page = client.get(f"/participants/{p.id}").get_data(as_text=True)
+    label = {"poor_fit": "Passer dårligt til deltageren",
+             "participant_said_no": "Deltageren sagde nej"}[reason]
+    assert f"Forslag afvist: {label}" in page
+    ex = db.session.scalar(db.select(Exclusion).where(Exclusion.participant_id == p.id))
+    assert (ex.placement_id, ex.mentor_id, ex.reason) == (placement.id, None, "rejected")
+
+    r = client.post(f"/participants/{p.id}/exclusions/{ex.id}/lift", follow_redirects=True)
+    assert "Café Kornet: køkken kan foreslås til REJ-1 igen." in r.get_data(as_text=True)
+    assert excluded_placements(consultant, p) == []
+
+
+@pytest.mark.parametrize("reason", ["timing", "other"])
+def test_a_placement_rejected_for_another_reason_stays_open(client, db, make, consultant,
+                                                           reason):
+    p = make.participant(consultant=consultant)
+    _, html = rejected(client, db, make, p, reason)
+    assert "Forslaget er afvist." in html and "foreslås ikke" not in html
+    assert excluded_placements(consultant, p) == []
+    assert db.session.scalar(db.select(Exclusion)) is None
+
+
+def test_the_same_placement_rejected_twice_is_excluded_once(client, db, make, consultant):
+    p = make.participant(consultant=consultant)
+    placement, _ = rejected(client, db, make, p, "poor_fit")
+    prop = Proposal(run_id=service.create_run(consultant, [p.id], time_limit=1).id,
+                    participant_id=p.id, placement_id=placement.id,
+                    mentor_id=make.mentor(placement.employer).id, hours=6)
+    db.session.add(prop)
+    db.session.commit()
+    client.post(f"/runs/proposals/{prop.id}/reject", data={"reason": "participant_said_no"})
+    assert len(db.session.scalars(db.select(Exclusion)).all()) == 1

@@ -146,17 +146,21 @@ def show(participant_id: int):
 
 
 def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
-    """The participant's exclusions, oldest first, each with the reason its mentor gave
-    when declining (``history``: the participant's proposals, newest first)."""
-    declined = {}
+    """The participant's exclusions, oldest first, each with the reason given when its
+    mentor declined or its placement was rejected (``history``: the participant's
+    proposals, newest first)."""
+    why = {}
     for h in reversed(history):
         if h.status == ProposalStatus.DECLINED:
-            declined[h.mentor_id] = h.decision_reason
+            why["m", h.mentor_id] = h.decision_reason
+        elif h.status == ProposalStatus.REJECTED:
+            why["l", h.placement_id] = h.decision_reason
     rows = db.session.scalars(
         db.select(Exclusion).where(Exclusion.participant_id == p.id)
         .order_by(Exclusion.created_at, Exclusion.id)
         .options(selectinload(Exclusion.mentor), selectinload(Exclusion.placement))).all()
-    return [{"exclusion": ex, "reason": declined.get(ex.mentor_id) if ex.mentor_id else None}
+    return [{"exclusion": ex, "reason": why.get(("m", ex.mentor_id) if ex.mentor_id
+                                                else ("l", ex.placement_id))}
             for ex in rows]
 
 

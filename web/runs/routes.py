@@ -160,9 +160,15 @@ def reject(proposal_id: int):
     form = ReasonForm.reject()
     if form.validate_on_submit():
         try:
-            service.reject(proposal, current_user, form.reason.data)
+            excluded = service.reject(proposal, current_user, form.reason.data)
             db.session.commit()
-            flash(_("Proposal rejected."), "success")
+            if excluded:
+                flash(_("Proposal rejected. %(placement)s is not proposed for %(code)s again; "
+                        "the participant's page can lift that.",
+                        placement=proposal.placement.title, code=proposal.participant.code),
+                      "success")
+            else:
+                flash(_("Proposal rejected."), "success")
         except TransitionError as exc:
             db.session.rollback()
             flash(str(exc), "error")

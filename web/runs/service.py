@@ -70,14 +70,37 @@ def approve(proposal: Proposal, user: User) -> None:
     log_event(proposal.participant_id, user, "approved", proposal=proposal.id, run=proposal.run_id)
 
 
-def reject(proposal: Proposal, user: User, reason: str) -> None:
-    """Consultant rejects: the participant waits again."""
+# Rejections that say the placement is wrong for the participant: it is not proposed to them
+# again (until the consultant lifts the exclusion on the participant's page). A wrong time to
+# start, or another reason, leaves it open for a later run.
+EXCLUDING_REJECTIONS = frozenset({"poor_fit", "participant_said_no"})
+
+
+def reject(proposal: Proposal, user: User, reason: str) -> bool:
+    """Consultant rejects: the participant waits again, and for a reason in
+    EXCLUDING_REJECTIONS the placement is excluded for them. Returns whether it was."""
     if proposal.status not in OPEN_PROPOSAL:
         raise TransitionError(_("This proposal is no longer open."))
     _decide(proposal, user, ProposalStatus.REJECTED, reason)
     proposal.participant.status = "waiting"
     log_event(proposal.participant_id, user, "rejected", proposal=proposal.id,
               run=proposal.run_id, reason=reason)
+    if reason not in EXCLUDING_REJECTIONS:
+        return False
+    _exclude(proposal.participant_id, placement_id=proposal.placement_id, reason="rejected")
+    return True
+
+
+def _exclude(participant_id: int, *, mentor_id: int | None = None,
+             placement_id: int | None = None, reason: str) -> None:
+    """Exclude a mentor or placement for a participant, once."""
+    held = db.session.scalar(select(Exclusion.id).where(
+        Exclusion.participant_id == participant_id,
+        Exclusion.mentor_id.is_not_distinct_from(mentor_id),
+        Exclusion.placement_id.is_not_distinct_from(placement_id)))
+    if held is None:
+        db.session.add(Exclusion(participant_id=participant_id, mentor_id=mentor_id,
+                                 placement_id=placement_id, reason=reason))
 
 
 def decline(proposal: Proposal, user: User, reason: str) -> None:
@@ -86,8 +109,7 @@ def decline(proposal: Proposal, user: User, reason: str) -> None:
         raise TransitionError(_("This proposal is not waiting for your answer."))
     _decide(proposal, user, ProposalStatus.DECLINED, reason)
     proposal.participant.status = "waiting"
-    db.session.add(Exclusion(participant_id=proposal.participant_id, mentor_id=proposal.mentor_id,
-                             reason="declined"))
+    _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
     log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
               mentor=proposal.mentor_id, reason=reason)
 
