@@ -136,7 +136,7 @@ def test_case_page_shows_the_timeline_with_who_and_what(client, db, make, consul
     client.post(f"/participants/{p.id}/pause", data=YES)
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert 'class="timeline"' in html
-    for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert tidspunkt at starte",
+    for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert tidspunkt",
                  "På pause", consultant.name, "Foreslået af matcheren"):
         assert text in html, text
 

@@ -135,7 +135,7 @@ def test_a_placement_rejected_as_wrong_is_not_proposed_again(client, db, make, c
             "ophæves på deltagerens side.") in html
     assert excluded_placements(consultant, p) == [f"l{placement.id}"]
     page = client.get(f"/participants/{p.id}").get_data(as_text=True)
-    label = {"poor_fit": "Passer dårligt til deltageren",
+    label = {"poor_fit": "Pladsen passer ikke",
              "participant_said_no": "Deltageren sagde nej"}[reason]
     assert f"Forslag afvist: {label}" in page
     ex = db.session.scalar(db.select(Exclusion).where(Exclusion.participant_id == p.id))

@@ -5,7 +5,7 @@ from wtforms.validators import DataRequired
 from web.forms_common import Form, MultiCheckboxField, opts
 
 REJECT_REASONS = {
-    "poor_fit": _l("Poor fit for the participant"),
+    "poor_fit": _l("Placement does not fit"),
     "participant_said_no": _l("The participant said no"),
     "timing": _l("Wrong time to start"),
     "other": _l("Other"),
