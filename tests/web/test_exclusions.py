@@ -1,5 +1,7 @@
 """A consultant can see why a mentor is no longer proposed for a participant, and lift it."""
 
+import re
+
 import pytest
 
 from web.models import CaseEvent, Exclusion, Proposal, ProposalStatus
@@ -142,7 +144,9 @@ def test_a_placement_rejected_as_wrong_is_not_proposed_again(client, db, make, c
     assert (ex.placement_id, ex.mentor_id, ex.reason) == (placement.id, None, "rejected")
 
     r = client.post(f"/participants/{p.id}/exclusions/{ex.id}/lift", follow_redirects=True)
-    assert "Café Kornet: køkken kan foreslås til REJ-1 igen." in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert "Café Kornet: køkken kan foreslås til REJ-1 igen." in html
+    assert re.search(r"Fravalg ophævet</strong>\s*— Café Kornet: køkken", html)
     assert excluded_placements(consultant, p) == []
 
 

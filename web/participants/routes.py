@@ -11,7 +11,15 @@ from web.access import own_participant_or_404, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.geo import towns
-from web.models import CaseEvent, Exclusion, Mentor, Participant, Proposal, ProposalStatus
+from web.models import (
+    CaseEvent,
+    Exclusion,
+    Mentor,
+    Participant,
+    Placement,
+    Proposal,
+    ProposalStatus,
+)
 from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
@@ -140,9 +148,10 @@ def show(participant_id: int):
     ).all()
     proposals = {h.id: h for h in history}
     events = timeline(p)
+    _name_lifted(events)
     return render_template("participants/show.html", p=p, history=history, events=events,
                            proposals=proposals, button=EmptyForm(), labels=labels,
-                           exclusions=exclusions(p, history), mentor_names=_lifted_names(events))
+                           exclusions=exclusions(p, history))
 
 
 def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
@@ -153,7 +162,8 @@ def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
     for h in reversed(history):
         if h.status == ProposalStatus.DECLINED:
             why["m", h.mentor_id] = h.decision_reason
-        elif h.status == ProposalStatus.REJECTED:
+        elif (h.status == ProposalStatus.REJECTED
+              and h.decision_reason in service.EXCLUDING_REJECTIONS):
             why["l", h.placement_id] = h.decision_reason
     rows = db.session.scalars(
         db.select(Exclusion).where(Exclusion.participant_id == p.id)
@@ -164,14 +174,20 @@ def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
             for ex in rows]
 
 
-def _lifted_names(events: list[dict]) -> dict[int, str]:
-    """Names of the mentors whose exclusions the timeline shows lifted."""
-    ids = {e["detail"].get("mentor") for e in events if e["kind"] == "exclusion_lifted"}
-    ids.discard(None)
-    if not ids:
-        return {}
-    rows = db.session.execute(db.select(Mentor.id, Mentor.name).where(Mentor.id.in_(ids)))
-    return dict(rows.all())
+def _name_lifted(events: list[dict]) -> None:
+    """Give each lifted exclusion on the timeline the name of its mentor or placement
+    (``target``); two queries at most, however many there are."""
+    lifted = [e for e in events if e["kind"] == "exclusion_lifted"]
+    names = {}
+    for key, model, label in (("mentor", Mentor, Mentor.name),
+                              ("placement", Placement, Placement.title)):
+        ids = {e["detail"].get(key) for e in lifted} - {None}
+        if ids:
+            rows = db.session.execute(db.select(model.id, label).where(model.id.in_(ids)))
+            names |= {(key, i): name for i, name in rows}
+    for e in lifted:
+        e["target"] = names.get(("mentor", e["detail"].get("mentor"))) or names.get(
+            ("placement", e["detail"].get("placement")))
 
 
 @bp.post("/<int:participant_id>/exclusions/<int:exclusion_id>/lift")
