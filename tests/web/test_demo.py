@@ -1,0 +1,33 @@
+"""`flask demo load` (what `make run` loads into an empty database): the logins work and the
+consultant's caseload is a problem the matcher accepts and mostly matches."""
+
+import matcher
+from web.demo import DEMO_PASSWORD, DEMO_USERS
+from web.models import Participant, User
+from web.runs import service
+from workers.problem import build_problem
+
+
+def test_demo_load_gives_working_logins_and_a_caseload_the_matcher_matches(app, db):
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["demo", "load"])
+    assert out.exit_code == 0, out.output
+    assert ("Loaded demo data: 5 users, 20 employers, 40 placements, 35 mentors, "
+            "60 participants") in out.output
+    for email, _, role in DEMO_USERS:
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        assert user.role == role and user.check_password(DEMO_PASSWORD)
+
+    consultant = db.session.scalar(db.select(User).where(User.email == "consultant@demo.dk"))
+    mine = db.session.scalars(db.select(Participant.id).where(
+        Participant.consultant_id == consultant.id)).all()
+    problem = build_problem(service.create_run(consultant, list(mine), time_limit=5))
+    assert len(problem["participants"]) == 40
+    assert matcher.check_problem(problem) == []
+    result = matcher.solve_dict(problem, time_limit=5)
+    assert matcher.validate(problem, result) == []
+    # Realistic, not trivial: most get a proposal, and some are left with a reason.
+    assert 20 <= len(result["matches"]) < 40
+    assert all(u["reasons"] for u in result["unmatched"])
+
+    assert "not loaded" in runner.invoke(args=["demo", "load", "--if-empty"]).output
