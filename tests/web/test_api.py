@@ -147,13 +147,15 @@ def test_pagination_and_filter(client, make, world):
     assert r.status_code == 200 and r.get_json() == []
 
 
-def test_run_lifecycle_through_the_api(app, client, db, world):
+def test_run_lifecycle_through_the_api(app, client, db, world, make):
+    # Nobody offers construction: this one is left unmatched, with a reason.
+    builder = make.participant(world["users"]["consultant"], areas=["construction"])
     r = call(client, world, "consultant", "post", "/api/v1/runs",
              json={"time_limit": 2, "weights": {"travel_km": 2}})
     assert r.status_code == 202
     run_url = r.headers["Location"]
     run = db.session.scalar(db.select(SolveRun))
-    assert run.weights == {"travel_km": 2.0} and run.scope == [world["p"].id]
+    assert run.weights == {"travel_km": 2.0} and run.scope == [world["p"].id, builder.id]
     queued = Queue(queue_name("match"), connection=get_redis()).jobs
     assert [j.args for j in queued] == [(run.id,)]  # ids only
     run_solve(run.id)
@@ -161,6 +163,13 @@ def test_run_lifecycle_through_the_api(app, client, db, world):
     assert body["status"] == "done" and len(body["proposals"]) == 1
     pid = body["proposals"][0]["id"]
     assert body["proposals"][0]["reasons"][0]["da"]
+    # The unmatched participant's reasons say what would help, as the run page does.
+    [unmatched] = body["unmatched"]
+    assert unmatched["participant_id"] == builder.id
+    assert unmatched["reasons"][0]["help"] == {
+        "en": "Add another wished work area, or ask employers for a placement in construction",
+        "da": "Tilføj et andet ønsket arbejdsområde, eller spørg arbejdsgivere om en plads "
+              "inden for byggeri"}
     assert call(client, world, "mentor", "post",
                 f"/api/v1/proposals/{pid}/confirm").status_code == 409
     assert call(client, world, "consultant", "post",

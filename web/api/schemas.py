@@ -136,9 +136,21 @@ class ProposalSchema(ma.Schema):
     reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
 
 
+class UnmatchedReasonSchema(ReasonSchema):
+    help = ma.fields.Method("_help", metadata={
+        "description": "What would help, as the run page says it: {\"en\": ..., \"da\": ...}, "
+                       "or null when there is nothing to suggest"})
+
+    def _help(self, reason: dict) -> dict | None:
+        from web.runs.reasons import reason_help
+
+        en = reason_help(reason, "en")
+        return {"en": en, "da": reason_help(reason, "da")} if en else None
+
+
 class UnmatchedSchema(ma.Schema):
     participant_id = ma.fields.Integer()
-    reasons = ma.fields.List(ma.fields.Nested(ReasonSchema))
+    reasons = ma.fields.List(ma.fields.Nested(UnmatchedReasonSchema))
 
 
 class RunSchema(ma.Schema):
