@@ -2,7 +2,8 @@
 
 About 60 participants, 20 employers, 40 placements and 35 mentors around Aarhus;
 support hours 2–20 with most at 6–8 a week; most mentors are colleagues at the
-workplace, some are external support persons; some venues are drug-free.
+workplace, some are external support persons; some venues are drug-free. The second
+consultant's caseload has a few assignments already (:func:`_assignments`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import random
 
 from web.extensions import db
 from web.geo import haversine_km, towns
-from web.models import Employer, Mentor, Participant, Placement, User
+from web.models import Employer, Mentor, Participant, Placement, Proposal, User
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -137,5 +138,59 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
             town=t.label, lat=t.lat, lon=t.lon, max_travel_km=rng.choice([5, 10, 15, 20, 25, 30]),
         ))
     db.session.commit()
+    active = _assignments(users, employers[0])
     return {"users": len(DEMO_USERS), "employers": 20, "placements": 40, "mentors": 35,
-            "participants": 60}
+            "participants": 60, "active assignments": active}
+
+
+def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> int:
+    """Some of the second consultant's participants already have an assignment, so the
+    mentor's, the employer's, the hours and the overview pages have something to show.
+
+    They are the matcher's own proposals for that caseload (so every rule holds, and later
+    runs keep them as confirmed matches), approved by the consultant and confirmed by the
+    mentor: first those of the demo mentor login and at the demo employer login's company,
+    then the best of the rest. One of the demo mentor's stays approved, waiting for her
+    answer. Returns how many are active."""
+    import matcher
+    from web.runs import service
+    from workers.jobs import claim_run, store_result
+    from workers.problem import build_problem
+
+    consultant = users["consultant2@demo.dk"]
+    demo_mentor = users["mentor@demo.dk"]
+    run = service.create_run(consultant, [p.id for p in db.session.scalars(
+        db.select(Participant).where(Participant.consultant_id == consultant.id))],
+        time_limit=5)
+    result = matcher.solve_dict(build_problem(run), time_limit=5, num_workers=1)
+    store_result(run, result, claim_run(run.id))
+    db.session.refresh(run)
+
+    login = users["employer@demo.dk"]
+    if not any(prop.placement.employer_id == company.id for prop in run.proposals):
+        # The demo employer login belongs to a company with an assignment.
+        top = max((prop for prop in run.proposals if prop.mentor.user_id != demo_mentor.id),
+                  key=lambda prop: prop.score, default=None)
+        if top is not None:
+            cvr, company.cvr = company.cvr, None
+            db.session.flush()  # the number is unique: off the old company first
+            company = login.employer = top.placement.employer
+            company.cvr = cvr
+
+    def first(prop: Proposal) -> tuple:
+        return (prop.mentor.user_id != demo_mentor.id,
+                prop.placement.employer_id != company.id, -prop.score)
+
+    chosen = sorted(run.proposals, key=first)[:count]
+    waiting = next((prop for prop in chosen if prop.mentor.user_id == demo_mentor.id), None)
+    for prop in chosen:
+        service.approve(prop, consultant)
+    db.session.commit()
+    active = 0
+    for prop in chosen:
+        if prop is waiting:
+            continue
+        service.confirm(prop, prop.mentor.user or consultant)
+        db.session.commit()
+        active += 1
+    return active

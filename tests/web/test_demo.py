@@ -1,9 +1,10 @@
-"""`flask demo load` (what `make run` loads into an empty database): the logins work and the
-consultant's caseload is a problem the matcher accepts and mostly matches."""
+"""`flask demo load` (what `make run` loads into an empty database): the logins work, the
+mentor and employer logins have assignments to show, and the consultant's caseload is a
+problem the matcher accepts and mostly matches."""
 
 import matcher
 from web.demo import DEMO_PASSWORD, DEMO_USERS
-from web.models import Participant, User
+from web.models import Mentor, Participant, Placement, Proposal, ProposalStatus, User
 from web.runs import service
 from workers.problem import build_problem
 
@@ -17,6 +18,17 @@ def test_demo_load_gives_working_logins_and_a_caseload_the_matcher_matches(app, 
     for email, _, role in DEMO_USERS:
         user = db.session.scalar(db.select(User).where(User.email == email))
         assert user.role == role and user.check_password(DEMO_PASSWORD)
+
+    assert "7 active assignments" in out.output
+    mentor = db.session.scalar(db.select(Mentor).join(User).where(User.email == "mentor@demo.dk"))
+    theirs = {s: db.session.scalar(db.select(db.func.count()).select_from(Proposal).where(
+        Proposal.mentor_id == mentor.id, Proposal.status == s))
+        for s in (ProposalStatus.ACTIVE, ProposalStatus.APPROVED)}
+    assert theirs[ProposalStatus.ACTIVE] >= 1 and theirs[ProposalStatus.APPROVED] == 1
+    employer = db.session.scalar(db.select(User).where(User.email == "employer@demo.dk"))
+    assert db.session.scalar(db.select(db.func.count()).select_from(Proposal).join(Placement).where(
+        Placement.employer_id == employer.employer_id, Proposal.status == ProposalStatus.ACTIVE))
+    assert employer.employer.cvr == "10000009"
 
     consultant = db.session.scalar(db.select(User).where(User.email == "consultant@demo.dk"))
     mine = db.session.scalars(db.select(Participant.id).where(
