@@ -149,9 +149,10 @@ def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> i
 
     They are the matcher's own proposals for that caseload (so every rule holds, and later
     runs keep them as confirmed matches), approved by the consultant and confirmed by the
-    mentor: first those of the demo mentor login and at the demo employer login's company,
-    then the best of the rest. One of the demo mentor's stays approved, waiting for her
-    answer. Returns how many are active."""
+    mentor (by the consultant for a mentor without a login): first those of the demo
+    mentor login and at the demo employer login's company, then the best of the rest. One
+    of the demo mentor's stays approved, waiting for her answer. Returns how many are
+    active."""
     import matcher
     from web.runs import service
     from workers.jobs import claim_run, store_result
