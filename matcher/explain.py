@@ -153,6 +153,8 @@ COUNTS = ("n", "places", "mentors")
 # What a consultant can do about each reason a participant was left unmatched, in the
 # words of the pages (the participant's page, the request's weights). Same placeholders
 # as the reason itself.
+_SEE_EXCLUSIONS = ("the exclusions are on the participant's page, where they can be lifted",
+                   "fravalgene står på deltagerens side, hvor de kan ophæves")
 HELP: dict[str, tuple[str, str]] = {
     "infeasible": ("end or change one of the conflicting confirmed matches",
                    "afslut eller ændr et af de bekræftede match der er i konflikt"),
@@ -167,9 +169,7 @@ HELP: dict[str, tuple[str, str]] = {
     "requirements": ("help the participant meet the requirement, or look for placements "
                      "without it", "hjælp deltageren med at opfylde kravet, eller find "
                      "pladser uden det"),
-    "excluded_placements": ("the exclusions are on the participant's page, where they can "
-                            "be lifted", "fravalgene står på deltagerens side, hvor de kan "
-                            "ophæves"),
+    "excluded_placements": _SEE_EXCLUSIONS,
     "no_common_day_placement": ("ask whether the participant can come on other days",
                                 "spørg om deltageren kan komme andre dage"),
     "no_mentor_skills": ("find a mentor or support person skilled in {skills}",
@@ -185,8 +185,7 @@ HELP: dict[str, tuple[str, str]] = {
                              "mentor free on one of their days", "spørg om deltageren kan "
                              "komme andre dage, eller find en mentor der kan på en af "
                              "deltagerens dage"),
-    "excluded_mentors": ("the exclusions are on the participant's page, where they can be "
-                         "lifted", "fravalgene står på deltagerens side, hvor de kan ophæves"),
+    "excluded_mentors": _SEE_EXCLUSIONS,
     "not_worth_travel": ("lower the weight of travel distance under Weights, or look for "
                          "placements nearer the participant", "sænk vægten for "
                          "rejseafstand under Vægte, eller find pladser tættere på deltageren"),
@@ -205,9 +204,7 @@ HELP: dict[str, tuple[str, str]] = {
     "not_chosen": ("run again with a longer time limit",
                    "kør igen med en længere tidsgrænse"),
     "cover_hours_low": ("assign at least {min} hours", "tildel mindst {min} timer"),
-    "cover_placement_excluded": ("the exclusions are on the participant's page, where they "
-                                 "can be lifted", "fravalgene står på deltagerens side, hvor "
-                                 "de kan ophæves"),
+    "cover_placement_excluded": _SEE_EXCLUSIONS,
 }
 
 _JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}
@@ -242,15 +239,16 @@ class Reason:
     def text(self, lang: str = "en") -> str:
         """Render in ``"en"`` or ``"da"``."""
         ones = tuple(k for k in COUNTS if self.params.get(k) == 1)
-        template = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])[0 if lang == "en" else 1]
-        return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
+        return self._fill(ONE.get(self.code, {}).get(ones, TEMPLATES[self.code]), lang)
 
     def help(self, lang: str = "en") -> str | None:
         """What a consultant can do about it, in ``"en"`` or ``"da"`` (None when the reason
         is not one a participant is left unmatched for)."""
-        if self.code not in HELP:
-            return None
-        template = HELP[self.code][0 if lang == "en" else 1]
+        return self._fill(HELP[self.code], lang) if self.code in HELP else None
+
+    def _fill(self, pair: tuple[str, str], lang: str) -> str:
+        """The English or Danish template of ``pair`` with this reason's fields."""
+        template = pair[0 if lang == "en" else 1]
         return template.format(**{k: _fmt(k, v, lang) for k, v in self.params.items()})
 
     def to_dict(self) -> dict:

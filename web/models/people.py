@@ -112,3 +112,8 @@ class Exclusion(db.Model):
     participant: Mapped[Participant] = relationship(back_populates="exclusions")
     mentor: Mapped[Mentor | None] = relationship()
     placement: Mapped[Placement | None] = relationship()
+
+    @property
+    def target_name(self) -> str:
+        """The excluded mentor's name or placement's title."""
+        return self.mentor.name if self.mentor is not None else self.placement.title

@@ -199,7 +199,7 @@ def lift_exclusion(participant_id: int, exclusion_id: int):
     if ex is None or ex.participant_id != p.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        name = ex.mentor.name if ex.mentor is not None else ex.placement.title
+        name = ex.target_name
         service.lift_exclusion(ex, current_user)
         db.session.commit()
         flash(_("%(name)s can be proposed for %(code)s again.", name=name, code=p.code),
