@@ -32,7 +32,10 @@ def _pairs(n_p=120, n_l=40, n_m=50, seed=1):
     return prob, build_pairs(prob, list(range(len(prob.participants))), *_caps(prob))
 
 
-def test_a_plan_that_meets_cp_sats_bound_stops_cp_sat():
+def test_a_plan_that_meets_cp_sats_bound_stops_cp_sat(monkeypatch):
+    # Without the mentor patterns' bound, which on this model is the optimum itself and
+    # would prove the plan from beside on its own (the last test here).
+    monkeypatch.setattr(compact, "PATTERNS", False)
     prob, pr = _pairs()
     model = PairModel(pr)
     beside = _WindowsBeside(prob, pr, model, greedy(prob, pr), time.monotonic() + 3.0)
@@ -91,3 +94,32 @@ def test_beside_ends_with_the_solve_and_one_worker_runs_none():
     assert "beside" not in single["stats"]
     assert single["status"] == result["status"] == "OPTIMAL"
     assert single["objective"] == pytest.approx(result["objective"], rel=1e-6)
+
+
+def test_the_mentor_patterns_bound_proves_a_plan_from_beside(monkeypatch):
+    """CP-SAT replaced by one that finds no plan and reports no bound: on bench M seed 4
+    the mentor patterns' bound (PatternMaster, after the LP beside) is the optimum, and
+    the plan from beside that reaches it is OPTIMAL with no help from CP-SAT. Without
+    the patterns only the LP's bound, 0.25 % above, is left (MATCHER_PATTERNS=0)."""
+    from bench.generate import generate as bench_generate
+
+    data = bench_generate("M", 4)
+
+    def no_plan(self, time_limit, workers, gap=2e-7, window=False, started=None):
+        fake = _FakeSolver()
+        if started is not None:
+            started(fake)
+        fake.stopped.wait(time_limit)
+        return None, float("inf"), False
+
+    monkeypatch.setattr(compact.PairModel, "solve", no_plan)
+    result = solve_dict(data, time_limit=20.0, num_workers=2)
+    assert validate(data, result) == []
+    beside = result["stats"]["beside"]
+    assert beside["pattern_converged"] and beside["pattern_bound"] < beside["lp_bound"]
+    assert result["status"] == "OPTIMAL"
+    assert result["bound"] - result["objective"] <= 2e-7 * result["bound"]
+    monkeypatch.setattr(compact, "PATTERNS", False)
+    without = solve_dict(data, time_limit=3.0, num_workers=2)
+    assert without["status"] == "FEASIBLE" and "pattern_bound" not in without["stats"]["beside"]
+    assert without["bound"] > result["bound"] + 50.0

@@ -56,3 +56,23 @@ def test_solve_loads_the_compiled_kernels_before_the_solve(tmp_path, tiny, monke
     calls.clear()
     assert main(["solve", str(tmp_path / "missing.json")]) == 2
     assert calls == []
+
+
+def test_solve_to_stdout_is_the_result_alone(tmp_path):
+    """`matcher solve` without --out writes the result JSON to stdout and nothing else:
+    HiGHS (the mentor patterns' master beside CP-SAT) prints a banner there the first
+    time a process makes one (``matcher.solve.warm`` makes one before the clock), so
+    that one is made with stdout silenced."""
+    import subprocess
+    import sys
+
+    from generate import generate
+
+    data = generate(120, 40, 50, seed=1)
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(data))
+    run = subprocess.run([sys.executable, "-m", "matcher.cli", "solve", str(src),
+                          "--time-limit", "3", "--workers", "2"],
+                         capture_output=True, text=True, check=True)
+    result = json.loads(run.stdout)
+    assert validate(data, result) == []
