@@ -146,7 +146,8 @@ BESIDE_MIN_SECONDS = 1.0
 BESIDE_LP_SECONDS = 2.0
 BESIDE_LP_SHARE = 0.3
 # Beside CP-SAT, after the LP: the exact bound of the mentor patterns (PatternMaster) in
-# at most this share of the time left. On M it takes 0.07-0.86 s, and on bench seeds 1
+# at most this share of the time left, then the MIP over its columns in at most this
+# share of what is left then. On M the bound takes 0.07-0.86 s, and on bench seeds 1
 # and 4 it is the optimum, so a plan from beside that reaches it is proved optimal.
 PATTERNS = os.environ.get("MATCHER_PATTERNS", "1") == "1"
 PATTERN_SHARE = 0.25
@@ -1143,8 +1144,8 @@ class _WindowsBeside:
     bound is proved). The LP's bound is proved too and joins CP-SAT's, and so does the
     exact bound of the mentor patterns after it (:class:`PatternMaster`, PATTERNS),
     which on M is often the optimum: then the plan from here that reaches it is the
-    proof, without waiting for CP-SAT's bound (bench M seed 1: proved in 0.4-0.6 s
-    instead of 1.0-1.5 s).
+    proof, without waiting for CP-SAT's bound (bench M seed 4: proved in 0.61 s
+    instead of 1.8-2.5 s).
     """
 
     def __init__(self, problem: Problem, pr: Pairs, model: PairModel, start: dict,

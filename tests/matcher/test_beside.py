@@ -2,6 +2,7 @@
 the solve keeps the better plan, a plan that meets CP-SAT's bound stops CP-SAT, and the
 thread never outlives the solve."""
 
+import math
 import threading
 import time
 
@@ -25,6 +26,20 @@ class _FakeSolver:
 
     def stop_search(self):
         self.stopped.set()
+
+
+def _cp_sat_finding_nothing(most=math.inf):
+    """A stand-in for ``PairModel.solve``: it finds no plan and proves no bound, and
+    returns when the beside thread stops it, or after ``most`` seconds (or its limit)."""
+
+    def solve(self, time_limit, workers, gap=2e-7, window=False, started=None):
+        fake = _FakeSolver()
+        if started is not None:
+            started(fake)
+        fake.stopped.wait(min(time_limit, most))
+        return None, float("inf"), False
+
+    return solve
 
 
 def _pairs(n_p=120, n_l=40, n_m=50, seed=1):
@@ -66,14 +81,7 @@ def test_solve_keeps_the_plan_from_beside_when_cp_sat_finds_none(monkeypatch):
     greedy_only = solve_dict(data, time_limit=0.0, num_workers=2)
     assert greedy_only["stats"]["cp_sat"] == "skipped"
 
-    def no_plan(self, time_limit, workers, gap=2e-7, window=False, started=None):
-        fake = _FakeSolver()
-        if started is not None:
-            started(fake)
-        fake.stopped.wait(min(time_limit, 3.0))
-        return None, float("inf"), False
-
-    monkeypatch.setattr(compact.PairModel, "solve", no_plan)
+    monkeypatch.setattr(compact.PairModel, "solve", _cp_sat_finding_nothing(3.0))
     monkeypatch.setattr(compact, "BESIDE", True)
     result = solve_dict(data, time_limit=4.0, num_workers=2)
     assert validate(data, result) == []
@@ -104,15 +112,7 @@ def test_the_mentor_patterns_bound_proves_a_plan_from_beside(monkeypatch):
     from bench.generate import generate as bench_generate
 
     data = bench_generate("M", 4)
-
-    def no_plan(self, time_limit, workers, gap=2e-7, window=False, started=None):
-        fake = _FakeSolver()
-        if started is not None:
-            started(fake)
-        fake.stopped.wait(time_limit)
-        return None, float("inf"), False
-
-    monkeypatch.setattr(compact.PairModel, "solve", no_plan)
+    monkeypatch.setattr(compact.PairModel, "solve", _cp_sat_finding_nothing())
     result = solve_dict(data, time_limit=20.0, num_workers=2)
     assert validate(data, result) == []
     beside = result["stats"]["beside"]
