@@ -392,7 +392,11 @@ class PatternMaster:
                        np.zeros(0, np.int32), np.zeros(0))
         self._seen: set = set()
         self._members: list[np.ndarray] = []  # per column its (item, x id, y id, hours)
-        self.columns = 0
+
+    @property
+    def columns(self) -> int:
+        """Columns in the master."""
+        return len(self._members)
 
     def add(self, ys: np.ndarray, xs: np.ndarray, hours: np.ndarray) -> int:
         """Columns from matches (y id, x id, hours), one per mentor; the new ones."""
@@ -427,7 +431,6 @@ class PatternMaster:
             self.h.addCols(k, np.array(cost), np.zeros(k), np.full(k, self._inf), n_nz,
                            np.array(start, dtype=np.int32), np.concatenate(index),
                            np.concatenate(count))
-            self.columns += k
         return len(cost)
 
     def add_plan(self, plan: dict[int, tuple[int, int, int]]) -> int:
@@ -470,7 +473,7 @@ class PatternMaster:
         bench seeds."""
         import highspy
 
-        n = self.h.getNumCol()
+        n = self.columns
         if n == 0 or (stop is not None and stop.is_set()):
             return {}
         self.h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
