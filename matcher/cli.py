@@ -8,7 +8,7 @@ import sys
 
 from .cover import cover_dict
 from .schema import collect_cover, collect_problem
-from .solve import solve_dict
+from .solve import TIME_LIMIT_RULE, WORKERS_RULE, check_budget, solve_dict
 from .validate import validate, validate_cover
 
 SOLVE_HELP = """\
@@ -25,6 +25,26 @@ bound, seconds, matches (with score and reasons), unmatched (with reasons).
 Exit status: 0 when a result was written, 2 for a file that breaks a field rule.
 Full contract: docs/matching-model.md.
 """
+
+
+def _seconds(text: str) -> float:
+    """``--time-limit``: a finite number of seconds above 0."""
+    try:
+        value = float(text)
+        check_budget(value, 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{TIME_LIMIT_RULE}, got {text!r}") from None
+    return value
+
+
+def _workers(text: str) -> int:
+    """``--workers``: a whole number of at least 1."""
+    try:
+        value = int(text)
+        check_budget(1.0, value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{WORKERS_RULE}, got {text!r}") from None
+    return value
 
 
 def _load(path: str) -> tuple[object, list[str]]:
@@ -98,9 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("file", metavar=name.upper() + ".json")
         p.add_argument("--out", metavar="RESULT.json", help="result file (default: stdout)")
-        p.add_argument("--time-limit", type=float, default=limit, metavar="S",
+        p.add_argument("--time-limit", type=_seconds, default=limit, metavar="S",
                        help=f"seconds for the whole solve (default {limit:g})")
-        p.add_argument("--workers", type=int, default=2, metavar="N",
+        p.add_argument("--workers", type=_workers, default=2, metavar="N",
                        help="CP-SAT workers (default 2)")
     v = sub.add_parser("validate", help="check a problem or cover file (and a result)")
     v.add_argument("file", metavar="FILE")

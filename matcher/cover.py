@@ -11,7 +11,7 @@ from .explain import Reason
 from .geo import haversine_km
 from .optimize import optimize
 from .schema import CoverProblem, Mentor, Participant, Placement, collect_cover, day_names
-from .solve import Match, Result, Unmatched, invalid_result, tolerance
+from .solve import Match, Result, Unmatched, check_budget, invalid_result, tolerance
 
 
 def cover_score(p: Participant, pl: Placement, s: Mentor, known: frozenset[str], c: int) -> float:
@@ -93,7 +93,14 @@ def cover(cp: CoverProblem, time_limit: float = 5.0, num_workers: int = 2) -> Re
     Result
         One entry per participant to cover: a match with the substitute and
         cover hours, or unmatched with a reason. Never ``INFEASIBLE``.
+
+    Raises
+    ------
+    ValueError
+        For a time limit or worker count that is not one
+        (:func:`matcher.solve.check_budget`).
     """
+    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     prob = cp.problem
     todo = [a for a in cp.assignments if a.mentor in cp.absent]
@@ -170,8 +177,15 @@ def cover_dict(cover_problem: dict, *, time_limit: float = 5.0, num_workers: int
     -------
     dict
         The result (format ``mentor-match-result/1``); ``INVALID`` with
-        ``errors`` for bad input.
+        ``errors`` for a bad cover problem.
+
+    Raises
+    ------
+    ValueError
+        For a time limit or worker count that is not one
+        (:func:`matcher.solve.check_budget`), before the problem is read.
     """
+    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     parsed, errors = collect_cover(cover_problem)
     if errors:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 import time
 from dataclasses import dataclass, field
 
@@ -18,6 +20,9 @@ from .schema import Participant, Problem, collect_problem
 RESULT_FORMAT = "mentor-match-result/1"
 # The least share of the combinations' part of the reasons' reserve (reasons_reserve).
 RESERVE_FLOOR = 0.1
+# What a solve's budget must be (check_budget, and the command line's options).
+TIME_LIMIT_RULE = "must be a finite number of seconds above 0"
+WORKERS_RULE = "must be a whole number of at least 1"
 
 
 def tolerance(value: float) -> float:
@@ -130,6 +135,18 @@ def _infeasible(problem: Problem, conflicts: list[dict], seconds: float) -> Resu
                   [Unmatched(p.id, why) for p in problem.participants], conflicts=conflicts)
 
 
+def check_budget(time_limit: float, num_workers: int) -> None:
+    """Raise ``ValueError`` naming the argument when a solve's budget is not one: the time
+    limit must be a finite number of seconds above 0 (a negative, zero or NaN limit
+    would return the greedy plan at once, an infinite one a broken deadline), and the
+    workers a whole number of at least 1 (CP-SAT reads 0 as every core)."""
+    if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not (
+            math.isfinite(time_limit) and time_limit > 0):
+        raise ValueError(f"time_limit: {TIME_LIMIT_RULE}, got {time_limit!r}")
+    if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 1:
+        raise ValueError(f"num_workers: {WORKERS_RULE}, got {num_workers!r}")
+
+
 def reasons_reserve(time_limit: float, n_participants: int, n_free: int, raw_triples: int,
                     slots: int, mentor_places: int) -> float:
     """Seconds kept back from the search for the reasons, which come after it.
@@ -200,7 +217,13 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
     Result
         ``OPTIMAL`` only when the bound proves it, else ``FEASIBLE`` with a
         proved bound; ``INFEASIBLE`` when pins conflict.
+
+    Raises
+    ------
+    ValueError
+        For a time limit or worker count that is not one (:func:`check_budget`).
     """
+    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     conflicts = pin_conflicts(problem)
     if conflicts:
@@ -268,8 +291,15 @@ def solve_dict(problem: dict, *, time_limit: float = 10.0, num_workers: int = 2)
     -------
     dict
         The result; an ``INVALID`` result with ``errors`` when the problem
-        breaks field rules (this function does not raise for bad input).
+        breaks field rules (this function does not raise for a bad problem).
+
+    Raises
+    ------
+    ValueError
+        For a time limit or worker count that is not one (:func:`check_budget`),
+        before the problem is read.
     """
+    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     parsed, errors = collect_problem(problem)
     if errors:

@@ -1,4 +1,5 @@
-"""Production refuses to start without its three settings, and says which are missing."""
+"""Production refuses to start without its three settings, and says which are missing; any
+setting that is not a number where one is needed, or not a solver budget, is named at start."""
 
 from __future__ import annotations
 
@@ -42,6 +43,31 @@ def test_complete_production_settings(tmp_path):
     assert settings["SECRET_KEY"] == FULL["SECRET_KEY"]
     assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
     assert not (tmp_path / "secret_key").exists()  # production never writes its own secret
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SOLVE_TIME_LIMIT", "0", "SOLVE_TIME_LIMIT: must be a finite number of seconds above 0, "
+                              "got 0.0"),
+    ("COVER_TIME_LIMIT", "inf", "COVER_TIME_LIMIT: must be a finite number of seconds above "
+                                "0, got inf"),
+    ("SOLVER_WORKERS", "0", "SOLVER_WORKERS: must be a whole number of at least 1, got 0"),
+    ("SOLVER_WORKERS", "two", "SOLVER_WORKERS: must be a whole number, got 'two'"),
+    ("HOLD_DAYS", "", "HOLD_DAYS: must be a whole number, got ''"),
+    ("COVER_DEADLINE_HOURS", "4h", "COVER_DEADLINE_HOURS: must be a number, got '4h'"),
+])
+def test_a_wrong_number_is_named_at_start(tmp_path, name, value, message):
+    """Before, a wrong solver budget passed the start and failed every solve, and a
+    setting that is not a number stopped it with a bare ValueError."""
+    with pytest.raises(ConfigError) as err:
+        load_config(tmp_path, env={**FULL, name: value})
+    assert str(err.value) == message
+
+
+def test_the_solver_settings_are_read(tmp_path):
+    settings = load_config(tmp_path, env={**FULL, "SOLVE_TIME_LIMIT": "30",
+                                          "COVER_TIME_LIMIT": "2.5", "SOLVER_WORKERS": "1"})
+    assert (settings["SOLVE_TIME_LIMIT"], settings["COVER_TIME_LIMIT"],
+            settings["SOLVER_WORKERS"]) == (30.0, 2.5, 1)
 
 
 def _start(argv: list[str], tmp_path) -> subprocess.CompletedProcess:

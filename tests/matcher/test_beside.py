@@ -78,7 +78,7 @@ def test_solve_keeps_the_plan_from_beside_when_cp_sat_finds_none(monkeypatch):
     monkeypatch.setattr(compact, "BESIDE", False)
     reference = solve_dict(data, time_limit=30.0, num_workers=2)
     assert reference["status"] == "OPTIMAL"
-    greedy_only = solve_dict(data, time_limit=0.0, num_workers=2)
+    greedy_only = solve_dict(data, time_limit=1e-3, num_workers=2)
     assert greedy_only["stats"]["cp_sat"] == "skipped"
 
     monkeypatch.setattr(compact.PairModel, "solve", _cp_sat_finding_nothing(3.0))

@@ -76,3 +76,42 @@ def test_solve_to_stdout_is_the_result_alone(tmp_path):
                          capture_output=True, text=True, check=True)
     result = json.loads(run.stdout)
     assert validate(data, result) == []
+
+
+@pytest.mark.parametrize("command", ["solve", "cover"])
+@pytest.mark.parametrize(("option", "value", "rule"), [
+    ("--time-limit", "-1", "must be a finite number of seconds above 0"),
+    ("--time-limit", "0", "must be a finite number of seconds above 0"),
+    ("--time-limit", "nan", "must be a finite number of seconds above 0"),
+    ("--time-limit", "inf", "must be a finite number of seconds above 0"),
+    ("--time-limit", "ten", "must be a finite number of seconds above 0"),
+    ("--workers", "0", "must be a whole number of at least 1"),
+    ("--workers", "-2", "must be a whole number of at least 1"),
+    ("--workers", "1.5", "must be a whole number of at least 1"),
+])
+def test_a_budget_that_is_not_one_exits_2_naming_the_option(tmp_path, tiny, capsys, command,
+                                                            option, value, rule):
+    """Before, a negative, zero or NaN limit returned the greedy plan at once, an infinite
+    one a plan from a broken deadline, and 0 workers meant every core to CP-SAT."""
+    src, out = tmp_path / "p.json", tmp_path / "r.json"
+    src.write_text(json.dumps(tiny))
+    with pytest.raises(SystemExit) as exit_:
+        main([command, str(src), "--out", str(out), option, value])
+    assert exit_.value.code == 2
+    assert f"argument {option}: {rule}, got '{value}'" in capsys.readouterr().err
+    assert not out.exists()  # nothing solved, nothing written
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"time_limit": -1.0}, "time_limit: must be a finite number of seconds above 0, got -1.0"),
+    ({"time_limit": float("inf")}, "time_limit: must be a finite number"),
+    ({"time_limit": "10"}, "time_limit: must be a finite number"),
+    ({"num_workers": 0}, "num_workers: must be a whole number of at least 1, got 0"),
+    ({"num_workers": 2.0}, "num_workers: must be a whole number of at least 1"),
+])
+def test_the_library_refuses_a_budget_that_is_not_one(tiny, kwargs, message):
+    from matcher import cover_dict, solve_dict
+
+    for call in (solve_dict, cover_dict):
+        with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+            call(tiny, **kwargs)
