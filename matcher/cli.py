@@ -57,6 +57,18 @@ def _load(path: str) -> tuple[object, list[str]]:
         return None, [f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})"]
 
 
+def _cannot_write(out: str | None) -> list[str]:
+    """Why ``out`` cannot be written, asked of the file system before a solve spends its
+    time (opened to append: an existing file is kept as it is until the result is in)."""
+    if out:
+        try:
+            with open(out, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            return [f"{out}: cannot write ({exc.strerror})"]
+    return []
+
+
 def _write(result: dict, out: str | None) -> None:
     text = json.dumps(result, indent=1, ensure_ascii=False)
     if out:
@@ -68,6 +80,7 @@ def _write(result: dict, out: str | None) -> None:
 
 def _run(args: argparse.Namespace, solver, warm_first: bool = False) -> int:
     data, errors = _load(args.file)
+    errors = errors or _cannot_write(args.out)
     if errors:
         print(*errors, sep="\n", file=sys.stderr)
         return 2

@@ -143,7 +143,8 @@ def check_budget(time_limit: float, num_workers: int) -> None:
     if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not (
             math.isfinite(time_limit) and time_limit > 0):
         raise ValueError(f"time_limit: {TIME_LIMIT_RULE}, got {time_limit!r}")
-    if isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral) or num_workers < 1:
+    if (isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral)
+            or num_workers < 1):
         raise ValueError(f"num_workers: {WORKERS_RULE}, got {num_workers!r}")
 
 

@@ -115,3 +115,23 @@ def test_the_library_refuses_a_budget_that_is_not_one(tiny, kwargs, message):
     for call in (solve_dict, cover_dict):
         with pytest.raises(ValueError, match=message.replace("(", r"\(")):
             call(tiny, **kwargs)
+
+
+@pytest.mark.parametrize("command", ["solve", "cover"])
+def test_an_out_that_cannot_be_written_exits_2_before_solving(tmp_path, tiny, capsys,
+                                                              monkeypatch, command):
+    """Before, the solve ran its time and then ended in a traceback."""
+    import matcher.cli as cli
+
+    src = tmp_path / "p.json"
+    src.write_text(json.dumps(tiny))
+    solved = []
+    monkeypatch.setattr(cli, "solve_dict", lambda *a, **k: solved.append(1))
+    monkeypatch.setattr(cli, "cover_dict", lambda *a, **k: solved.append(1))
+    for out, why in ((tmp_path / "no" / "r.json", "No such file or directory"),
+                     (tmp_path, "Is a directory")):
+        assert main([command, str(src), "--out", str(out)]) == 2
+        assert capsys.readouterr().err == f"{out}: cannot write ({why})\n"
+    assert solved == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.json"]
+
