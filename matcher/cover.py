@@ -182,10 +182,8 @@ def cover_dict(cover_problem: dict, *, time_limit: float = 5.0, num_workers: int
     Raises
     ------
     ValueError
-        For a time limit or worker count that is not one
-        (:func:`matcher.solve.check_budget`), before the problem is read.
+        From :func:`cover`, for a time limit or worker count that is not one.
     """
-    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     parsed, errors = collect_cover(cover_problem)
     if errors:

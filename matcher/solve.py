@@ -297,10 +297,8 @@ def solve_dict(problem: dict, *, time_limit: float = 10.0, num_workers: int = 2)
     Raises
     ------
     ValueError
-        For a time limit or worker count that is not one (:func:`check_budget`),
-        before the problem is read.
+        From :func:`solve`, for a time limit or worker count that is not one.
     """
-    check_budget(time_limit, num_workers)
     t0 = time.monotonic()
     parsed, errors = collect_problem(problem)
     if errors:
