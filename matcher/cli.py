@@ -8,7 +8,7 @@ import sys
 
 from .cover import cover_dict
 from .schema import collect_cover, collect_problem
-from .solve import TIME_LIMIT_RULE, WORKERS_RULE, check_budget, solve_dict
+from .solve import TIME_LIMIT_RULE, WORKERS_RULE, is_time_limit, is_workers, solve_dict
 from .validate import validate, validate_cover
 
 SOLVE_HELP = """\
@@ -30,20 +30,22 @@ Full contract: docs/matching-model.md.
 def _seconds(text: str) -> float:
     """``--time-limit``: a finite number of seconds above 0."""
     try:
-        value = float(text)
-        check_budget(value, 1)
+        value: float | None = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{TIME_LIMIT_RULE}, got {text!r}") from None
+        value = None
+    if not is_time_limit(value):
+        raise argparse.ArgumentTypeError(f"{TIME_LIMIT_RULE}, got {text!r}")
     return value
 
 
 def _workers(text: str) -> int:
     """``--workers``: a whole number of at least 1."""
     try:
-        value = int(text)
-        check_budget(1.0, value)
+        value: int | None = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{WORKERS_RULE}, got {text!r}") from None
+        value = None
+    if not is_workers(value):
+        raise argparse.ArgumentTypeError(f"{WORKERS_RULE}, got {text!r}")
     return value
 
 

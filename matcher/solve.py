@@ -20,7 +20,8 @@ from .schema import Participant, Problem, collect_problem
 RESULT_FORMAT = "mentor-match-result/1"
 # The least share of the combinations' part of the reasons' reserve (reasons_reserve).
 RESERVE_FLOOR = 0.1
-# What a solve's budget must be (check_budget, and the command line's options).
+# What a solve's budget must be (is_time_limit, is_workers; check_budget, the command
+# line's options and the service's settings say it in these words).
 TIME_LIMIT_RULE = "must be a finite number of seconds above 0"
 WORKERS_RULE = "must be a whole number of at least 1"
 
@@ -135,16 +136,26 @@ def _infeasible(problem: Problem, conflicts: list[dict], seconds: float) -> Resu
                   [Unmatched(p.id, why) for p in problem.participants], conflicts=conflicts)
 
 
+def is_time_limit(value: object) -> bool:
+    """Whether ``value`` is a time limit a solve can keep: a finite number of seconds
+    above 0 (a negative, zero or NaN limit would return the greedy plan at once, an
+    infinite one a broken deadline)."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and math.isfinite(value) and value > 0)
+
+
+def is_workers(value: object) -> bool:
+    """Whether ``value`` is a worker count: a whole number of at least 1 (CP-SAT reads 0
+    as every core)."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= 1
+
+
 def check_budget(time_limit: float, num_workers: int) -> None:
-    """Raise ``ValueError`` naming the argument when a solve's budget is not one: the time
-    limit must be a finite number of seconds above 0 (a negative, zero or NaN limit
-    would return the greedy plan at once, an infinite one a broken deadline), and the
-    workers a whole number of at least 1 (CP-SAT reads 0 as every core)."""
-    if isinstance(time_limit, bool) or not isinstance(time_limit, numbers.Real) or not (
-            math.isfinite(time_limit) and time_limit > 0):
+    """Raise ``ValueError`` naming the argument when a solve's budget is not one
+    (:func:`is_time_limit`, :func:`is_workers`)."""
+    if not is_time_limit(time_limit):
         raise ValueError(f"time_limit: {TIME_LIMIT_RULE}, got {time_limit!r}")
-    if (isinstance(num_workers, bool) or not isinstance(num_workers, numbers.Integral)
-            or num_workers < 1):
+    if not is_workers(num_workers):
         raise ValueError(f"num_workers: {WORKERS_RULE}, got {num_workers!r}")
 
 

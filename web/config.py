@@ -35,18 +35,16 @@ def _number(env: dict[str, str], name: str, default: str, kind: type) -> int | f
 
 
 def _check_solver_budget(settings: dict) -> None:
-    """The solver's time limits and workers as :func:`matcher.solve.check_budget` takes
-    them, so that a wrong one stops the start instead of every solve."""
-    from matcher.solve import TIME_LIMIT_RULE, WORKERS_RULE, check_budget
+    """The solver's time limits and workers as a solve takes them
+    (:func:`matcher.solve.check_budget`), so that a wrong one stops the start instead of
+    every solve."""
+    from matcher.solve import TIME_LIMIT_RULE, WORKERS_RULE, is_time_limit, is_workers
 
-    for name, limit, workers, rule in (
-            ("SOLVE_TIME_LIMIT", settings["SOLVE_TIME_LIMIT"], 1, TIME_LIMIT_RULE),
-            ("COVER_TIME_LIMIT", settings["COVER_TIME_LIMIT"], 1, TIME_LIMIT_RULE),
-            ("SOLVER_WORKERS", 1.0, settings["SOLVER_WORKERS"], WORKERS_RULE)):
-        try:
-            check_budget(limit, workers)
-        except ValueError:
-            raise ConfigError(f"{name}: {rule}, got {settings[name]!r}") from None
+    for name, ok, rule in (("SOLVE_TIME_LIMIT", is_time_limit, TIME_LIMIT_RULE),
+                           ("COVER_TIME_LIMIT", is_time_limit, TIME_LIMIT_RULE),
+                           ("SOLVER_WORKERS", is_workers, WORKERS_RULE)):
+        if not ok(settings[name]):
+            raise ConfigError(f"{name}: {rule}, got {settings[name]!r}")
 
 
 def load_config(
