@@ -31,6 +31,12 @@ def tolerance(value: float) -> float:
     return 1e-6 * max(1.0, abs(value))
 
 
+def meets(bound: float, objective: float) -> bool:
+    """Whether a proved upper ``bound`` proves ``objective`` optimal: the two are equal
+    as the contract counts numbers (:func:`tolerance`)."""
+    return bound - objective <= tolerance(objective)
+
+
 def section3_score(problem: Problem, p: Participant, placement_id: str, mentor_id: str,
                    hours: int) -> float:
     """The section-3 score of one match, exactly as the contract writes it."""
@@ -264,27 +270,31 @@ def solve(problem: Problem, time_limit: float = 10.0, num_workers: int = 2) -> R
 
 
 def _assemble(problem: Problem, index: Index, chosen: dict, usage: Usage, plan) -> Result:
-    """Exact scores, objective, bound and reasons for a chosen set of matches."""
+    """Exact scores, objective, bound and reasons for a chosen set of matches.
+
+    OPTIMAL when the proved bound meets the objective (:func:`meets`), whichever part of
+    the search proved it: CP-SAT, or a plan from the windows that reached the LP's or
+    the mentor patterns' bound."""
+    scores = {i: section3_score(problem, problem.participants[i],
+                                problem.placements[li].id, problem.mentors[mj].id, h)
+              for i, (li, mj, h) in sorted(chosen.items())}
+    objective = sum(scores.values())
+    pinned_total = sum(s for i, s in scores.items() if problem.participants[i].pinned)
+    # The plan's bound covers the free participants; pins contribute exactly their scores.
+    bound = max(objective, pinned_total + plan.bound + 1e-9 * max(1.0, abs(objective)))
+    optimal = meets(bound, objective)
     matches, unmatched = [], []
-    objective = 0.0
-    pinned_total = 0.0
     for i, p in enumerate(problem.participants):
         if i in chosen:
             li, mj, h = chosen[i]
-            pl, m = problem.placements[li], problem.mentors[mj]
-            score = section3_score(problem, p, pl.id, m.id, h)
-            objective += score
-            if p.pinned:
-                pinned_total += score
-            why = match_reasons(problem, index, p, li, mj, h, usage, plan.proved)
-            matches.append(Match(p.id, pl.id, m.id, h, score, why))
+            why = match_reasons(problem, index, p, li, mj, h, usage, optimal)
+            matches.append(Match(p.id, problem.placements[li].id, problem.mentors[mj].id, h,
+                                 scores[i], why))
         else:
             unmatched.append(Unmatched(p.id, unmatched_reasons(problem, index, p, usage,
-                                                               plan.proved)))
-    # The plan's bound covers the free participants; pins contribute exactly their scores.
-    bound = max(objective, pinned_total + plan.bound + 1e-9 * max(1.0, abs(objective)))
-    status = "OPTIMAL" if plan.proved and bound - objective <= tolerance(objective) else "FEASIBLE"
-    return Result(status, objective, bound, 0.0, matches, unmatched)
+                                                               optimal)))
+    return Result("OPTIMAL" if optimal else "FEASIBLE", objective, bound, 0.0, matches,
+                  unmatched)
 
 
 def solve_dict(problem: dict, *, time_limit: float = 10.0, num_workers: int = 2) -> dict:

@@ -1,5 +1,7 @@
 """The worked example, statuses, pins, continuity and reasons."""
 
+import importlib
+
 import pytest
 
 from conftest import base_problem
@@ -92,3 +94,62 @@ def test_invalid_problem_returns_invalid_result(tiny):
     assert result["status"] == "INVALID"
     assert result["errors"] == ["p1.hours_min: must be an integer between 2 and 20",
                                 "m2.capacity_hours: must be an integer between 0 and 60"]
+
+
+def _two_apart():
+    """Two participants, each with a placement and a colleague mentor of its own: the best
+    plan takes each one's best match, and every bound the search proves meets it."""
+    problem = base_problem()
+    p, pl, m = problem["participants"][0], problem["placements"][0], problem["mentors"][0]
+    far = {"lat": 56.15, "lon": 10.2}
+    problem["participants"].append({**p, "id": "p2", "location": far})
+    problem["placements"].append({**pl, "id": "l2", "employer": "e2", "location": far})
+    problem["mentors"].append({**m, "id": "m2", "employer": "e2", "location": far})
+    return problem
+
+
+def test_a_plan_from_the_windows_that_meets_the_proved_bound_is_optimal(monkeypatch):
+    """Large models are searched by windows, which prove nothing themselves; the LP's and
+    the mentor patterns' bounds can. When the plan meets such a bound the result says
+    OPTIMAL (it said FEASIBLE with the bound equal to the objective)."""
+    import matcher.compact as compact
+
+    monkeypatch.setattr(compact, "PRICES_FROM", 0)
+    monkeypatch.setattr(compact, "WHOLE_MODEL_PAIRS", 0)
+    result = run(_two_apart())
+    assert result["stats"]["cp_sat"] == "windows"
+    assert len(result["matches"]) == 2
+    assert result["status"] == "OPTIMAL"
+    assert result["bound"] == pytest.approx(result["objective"], rel=1e-6)
+
+
+@pytest.mark.parametrize("proved,above,status", [
+    (False, 0.5, "OPTIMAL"),   # a proved bound within the contract's tolerance is a proof
+    (False, 0.0, "OPTIMAL"),
+    (False, 2.0, "FEASIBLE"),  # a bound two tolerances above proves nothing
+    (True, 2.0, "FEASIBLE"),   # nor does the search's word against its bound
+])
+def test_status_follows_the_proved_bound(monkeypatch, proved, above, status):
+    """The status is the contract's: OPTIMAL exactly when the bound is within 1e-6 x
+    max(1, |objective|) of the objective, whoever proved the bound."""
+    from matcher.schema import parse_problem
+
+    # matcher.solve is also the name of the package's solve function: import the module.
+    solve_mod = importlib.import_module("matcher.solve")
+    data = _two_apart()
+    data["participants"][0]["pinned"] = {"placement": "l1", "mentor": "m1", "hours": 8}
+    problem = parse_problem(data)
+    pinned = solve_mod.section3_score(problem, problem.participants[0], "l1", "m1", 8)
+    real = solve_mod.optimize_pairs
+
+    def stand_in(*args, **kw):
+        """The real search, with its proof and its bound (for the free participant) set."""
+        plan = real(*args, **kw)
+        plan.proved = proved
+        plan.bound = plan.value + above * solve_mod.tolerance(plan.value + pinned)
+        return plan
+
+    monkeypatch.setattr(solve_mod, "optimize_pairs", stand_in)
+    result = solve_mod.solve(problem, time_limit=5.0, num_workers=1).to_dict()
+    assert validate(data, result) == []
+    assert result["status"] == status
