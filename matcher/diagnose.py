@@ -62,8 +62,8 @@ def match_reasons(problem: Problem, index: Index, p: Participant, li: int, mj: i
     return out
 
 
-def unmatched_reasons(problem: Problem, index: Index, p: Participant, usage: Usage,
-                      proved: bool) -> list[Reason]:
+def unmatched_reasons(problem: Problem, index: Index, p: Participant,
+                      usage: Usage) -> list[Reason]:
     """The first rule, in a fixed order, that leaves ``p`` without any option."""
     places = problem.placements
     near = index.placements_near(p)
@@ -87,7 +87,7 @@ def unmatched_reasons(problem: Problem, index: Index, p: Participant, usage: Usa
     if not open_:
         return [Reason("no_common_day_placement", {"n": len(allowed),
                                                    "days": day_names(p.days)})]
-    return _mentor_stage(problem, index, p, open_, usage, proved)
+    return _mentor_stage(problem, index, p, open_, usage)
 
 
 class _Arrays:
@@ -114,8 +114,8 @@ def _arrays(problem: Problem, index: Index) -> _Arrays:
     return got
 
 
-def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list, usage: Usage,
-                  proved: bool) -> list[Reason]:
+def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list,
+                  usage: Usage) -> list[Reason]:
     """Mentor rules 3, 4, 7 and worth, over (placement, mentor) combinations as arrays."""
     from .pairs import _subset
 
@@ -158,7 +158,7 @@ def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list, u
     ok &= const + top > 0
     if not ok.any():
         return [Reason("not_worth_travel", {"n": n_triples})]
-    return _capacity_stage_arrays(problem, ar, p, L[ok], MJ[ok], usage, proved)
+    return _capacity_stage_arrays(problem, ar, p, L[ok], MJ[ok], usage)
 
 
 def _ranks(p: Participant, places, lis: np.ndarray, cnt: np.ndarray) -> np.ndarray:
@@ -167,7 +167,7 @@ def _ranks(p: Participant, places, lis: np.ndarray, cnt: np.ndarray) -> np.ndarr
 
 
 def _capacity_stage_arrays(problem: Problem, ar: _Arrays, p: Participant, L: np.ndarray,
-                           MJ: np.ndarray, usage: Usage, proved: bool) -> list[Reason]:
+                           MJ: np.ndarray, usage: Usage) -> list[Reason]:
     """Which capacity stood in the way, over the worthwhile combinations ``(L, MJ)``."""
     pl_full_t = usage.slots[L] >= ar.slots[L]
     m_full_t = (usage.count[MJ] >= ar.max_p[MJ]) | (usage.hours[MJ] + p.hours_min > ar.cap[MJ])

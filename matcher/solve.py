@@ -291,8 +291,7 @@ def _assemble(problem: Problem, index: Index, chosen: dict, usage: Usage, plan) 
             matches.append(Match(p.id, problem.placements[li].id, problem.mentors[mj].id, h,
                                  scores[i], why))
         else:
-            unmatched.append(Unmatched(p.id, unmatched_reasons(problem, index, p, usage,
-                                                               optimal)))
+            unmatched.append(Unmatched(p.id, unmatched_reasons(problem, index, p, usage)))
     return Result("OPTIMAL" if optimal else "FEASIBLE", objective, bound, 0.0, matches,
                   unmatched)
 
