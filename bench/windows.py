@@ -15,7 +15,8 @@ the best of them, then windows), ``no-moves`` (windows from the LP's plan),
 ``moves-best`` (the moves from the LP's best rounding only), ``no-ruin`` (no ruin and
 recreate beside the windows), ``ruin-N`` (as ``full`` with N participants taken out at
 a time instead of RUIN_SIZE), ``window-N`` (as ``full`` with windows of N participants
-at first instead of WINDOW), ``no-guide`` (no chains
+at first instead of WINDOW), ``floor-N`` (as ``full`` with each kind of turn given at
+least N % of the time instead of FLOOR), ``no-guide`` (no chains
 from the knapsack's prices), ``no-cap`` (no cap on a window's CP-SAT run, only WINDOW_SECONDS),
 ``no-cycle`` (the windows end when the largest size stalls instead of starting the
 sizes over; differs only once they stall, after a minute or more on L),
@@ -63,7 +64,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
     saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-             compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW)
+             compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW, compact.FLOOR)
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     ruin_size = localsearch.RUIN_SIZE
     try:
@@ -88,6 +89,7 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
             localsearch.RUIN_SIZE = int(arm[5:]) if arm.startswith("ruin-") else ruin_size
             compact.WINDOW = int(arm[7:]) if arm.startswith("window-") else saved[5]
+            compact.FLOOR = int(arm[6:]) / 100 if arm.startswith("floor-") else saved[6]
             compact.RUIN = arm not in ("no-ruin", "no-moves") and saved[4]
             plan = compact.moves_and_windows(
                 problem, sub, [compact.narrow(p, xs, ys)
@@ -98,13 +100,14 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
                   f"{stats['windows']} windows ({stats['windows_improved']} better, "
                   f"sizes started over {stats['window_cycles']} times), "
                   f"seconds by kind {stats['window_seconds']}, "
+                  f"gains by kind {stats['window_gains']}, "
                   f"moves {stats.get('moves_seconds', 0):.2f} s from "
                   f"{stats.get('moves_starts', 0)} starts, "
                   f"ruin {stats.get('ruin_kept', 0)} of {stats.get('ruin_tries', 0)} kept, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
         (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-         compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW) = saved
+         compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW, compact.FLOOR) = saved
         localsearch.RUIN_SIZE = ruin_size
 
 
@@ -117,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     arms = args.arms.split(",")
     unknown = sorted(a for a in set(arms) - set(ARMS)
-                     if not re.fullmatch(r"(ruin|window)-\d+", a))
+                     if not re.fullmatch(r"(ruin|window|floor)-\d+", a))
     if unknown:
         ap.error(f"--arms: unknown {', '.join(unknown)} (choose from {', '.join(ARMS)})")
     for seed in (int(s) for s in args.seeds.split(",")):

@@ -838,6 +838,7 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
     sweeps = _Sweeps(orders, sizes.size)
     rate: dict[str, float] = {}
     spent = {"sweep": 0.0, "chain": 0.0, "pattern": 0.0, "ruin": 0.0}
+    gained = dict.fromkeys(spent, 0.0)
     cap = _WindowCap()
     prog = _Progress(plan_value(pr, plan))
     ended = "deadline"
@@ -879,9 +880,11 @@ def improve_windows(problem: Problem, pr: Pairs, plan: dict, deadline: float,
                 close, stop, better)
         took = max(1e-3, time.monotonic() - t_turn)
         spent[kind] += took
+        gained[kind] += gain
         new = gain / took
         rate[kind] = new if kind not in rate else (1 - RATE_MEMORY) * new + RATE_MEMORY * rate[kind]
     stats["window_seconds"] = {k: round(v, 3) for k, v in spent.items()}
+    stats["window_gains"] = {k: round(v, 3) for k, v in gained.items()}
     stats["windows_ended"] = ended
     stats["window_size"] = sizes.size
     stats["window_cycles"] = sizes.cycles

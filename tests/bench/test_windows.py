@@ -24,25 +24,28 @@ def test_an_unknown_arm_is_named(capsys):
     assert "--arms: unknown bogus" in capsys.readouterr().err
 
 
-def test_size_arms_set_the_window_and_ruin_sizes_for_their_run_only(capsys, monkeypatch):
+def test_size_and_floor_arms_set_their_value_for_their_run_only(capsys, monkeypatch):
     from matcher import compact, localsearch
 
-    firsts, ruins = [], []
+    firsts, ruins, floors = [], [], []
     sizes = compact._Sizes
 
     class Recorded(sizes):
         def __init__(self, n_items, base=compact.WINDOW):
             firsts.append(base)
             ruins.append(localsearch.RUIN_SIZE)
+            floors.append(compact.FLOOR)
             super().__init__(n_items, base)
 
     monkeypatch.setattr(compact, "_Sizes", Recorded)
-    window, ruin = compact.WINDOW, localsearch.RUIN_SIZE
+    window, ruin, floor = compact.WINDOW, localsearch.RUIN_SIZE, compact.FLOOR
     assert windows.main(["--size", "S", "--seeds", "1", "--seconds", "0.6",
-                         "--arms", "window-12,ruin-4,full"]) == 0
-    assert "  window-12 +" in capsys.readouterr().out
-    assert firsts == [12, window, window] and ruins == [ruin, 4, ruin]
-    assert (compact.WINDOW, localsearch.RUIN_SIZE) == (window, ruin)
+                         "--arms", "window-12,ruin-4,floor-5,full"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^  window-12 \+", out, re.M) and re.search(r"^  floor-5 +\+", out, re.M)
+    assert firsts == [12, window, window, window] and ruins == [ruin, 4, ruin, ruin]
+    assert floors == [floor, floor, 0.05, floor]
+    assert (compact.WINDOW, localsearch.RUIN_SIZE, compact.FLOOR) == (window, ruin, floor)
 
 
 def test_a_size_arm_needs_a_number(capsys):

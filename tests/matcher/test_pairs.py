@@ -965,6 +965,10 @@ def test_random_chains_and_guided_kind_only_when_the_guide_has_mentors():
     assert stats["windows_guided"] == 0 and guide.calls >= 1
     assert stats["window_seconds"]["pattern"] == 0.0
     assert plan_value(pr, got) >= plan_value(pr, plan)
+    # Each kind's gain is counted, and together they are the plan's gain.
+    assert stats["window_gains"]["pattern"] == 0.0
+    assert sum(stats["window_gains"].values()) == pytest.approx(
+        plan_value(pr, got) - plan_value(pr, plan), abs=0.01)
 
 
 @settings(max_examples=100, deadline=None)
