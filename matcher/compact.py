@@ -175,7 +175,6 @@ class PairPlan:
     chosen: dict[int, tuple[int, int, int]]
     value: float
     bound: float
-    proved: bool
     stats: dict = field(default_factory=dict)
 
 
@@ -1256,11 +1255,11 @@ def _whole(problem: Problem, pr: Pairs, model: PairModel, start: dict, deadline:
            workers: int, stats: dict) -> tuple:
     """CP-SAT on the whole model and, with two or more workers and the time for it,
     :class:`_WindowsBeside` on the second core: (the better plan or None, the lower
-    bound, proved)."""
+    bound)."""
     if workers >= 2 and BESIDE and deadline - time.monotonic() > BESIDE_MIN_SECONDS:
         beside = _WindowsBeside(problem, pr, model, start, deadline)
-        plan, bound, proved = model.solve(deadline - time.monotonic(), workers,
-                                          started=beside.cp_started)
+        plan, bound, _ = model.solve(deadline - time.monotonic(), workers,
+                                     started=beside.cp_started)
         w_plan, w_value, lp_bound = beside.finish()
         stats["beside"] = {k: beside.stats[k] for k in (
             "lp_end_seconds", "lp_value", "lp_bound", "pattern_bound", "pattern_rounds",
@@ -1270,12 +1269,11 @@ def _whole(problem: Problem, pr: Pairs, model: PairModel, start: dict, deadline:
         if beside.error:
             stats["beside"]["error"] = beside.error
         value = plan_value(pr, plan) if plan is not None else -math.inf
-        bound = min(bound, beside.cp_bound, lp_bound)
         if w_value > value:
-            plan, value = w_plan, w_value
-        proved = proved or value >= bound - PROOF_GAP * abs(bound)
-        return plan, bound, proved
-    return model.solve(deadline - time.monotonic(), workers)
+            plan = w_plan
+        return plan, min(bound, beside.cp_bound, lp_bound)
+    plan, bound, _ = model.solve(deadline - time.monotonic(), workers)
+    return plan, bound
 
 
 def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -> PairPlan:
@@ -1285,8 +1283,8 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
     CP-SAT runs on the whole model when it is small enough to be proved in time
     (up to ``WHOLE_MODEL_PAIRS``; with two or more workers the LP's plan and windows
     run beside it, :class:`_WindowsBeside`), otherwise on windows of nearby
-    participants. ``proved`` only when the plan is proved optimal for the whole,
-    untruncated model (by CP-SAT, or by meeting CP-SAT's or the LP's bound).
+    participants. The bound is proved for the whole model, truncated or not: whether
+    it proves the plan optimal is the caller's test (:func:`matcher.solve.meets`).
     """
     t0 = time.monotonic()
     start = greedy(problem, pr)
@@ -1296,7 +1294,7 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
              "greedy_value": round(start_value, 6), "greedy_seconds": round(
                  time.monotonic() - t0, 3)}
     bound = pr.full_upper if pr.truncated else upper(pr)
-    chosen, proved = start, False
+    chosen = start
     stats["truncated"] = pr.truncated
     cg = None  # the LP, for pruning the windows' model
     knap = None  # the mentor-knapsack bound's steps
@@ -1335,17 +1333,14 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
         model = PairModel(pr)
         model.hint(start)
         stats["model_seconds"] = round(time.monotonic() - t0, 3)
-        plan, b, proved = _whole(problem, pr, model, start, deadline, workers, stats)
+        plan, b = _whole(problem, pr, model, start, deadline, workers, stats)
         stats["scale"] = model.scale
         if not pr.truncated:  # a bound of the truncated model says nothing of the whole
             bound = min(bound, b)
-        proved = proved and not pr.truncated
         if plan is not None and plan_value(pr, plan) >= start_value:
             chosen = plan
-    elif not len(pr.x_item):
-        proved = not pr.truncated
-        if proved:
-            bound = 0.0  # no worthwhile match exists: exactly 0, not 0 plus a margin
+    elif not pr.truncated:
+        bound = 0.0  # no worthwhile match exists: exactly 0, not 0 plus a margin
     if knap is not None:
         kb = knap.result()
         if kb is not None:
@@ -1353,4 +1348,4 @@ def optimize_pairs(problem: Problem, pr: Pairs, deadline: float, workers: int) -
             stats.update(kb.stats, knap_bound=round(kb.bound, 6), knap_thread=knap.threaded)
     value = plan_value(pr, chosen)
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
-    return PairPlan(chosen, value, max(bound, value), proved, stats)
+    return PairPlan(chosen, value, max(bound, value), stats)

@@ -25,7 +25,6 @@ class ModelOutcome:
 
     hours: dict[int, tuple[int, int]]  # item -> (option, hours)
     bound: float  # valid upper bound of the true value of this component
-    proved: bool  # the scaled model was solved to optimality
     found: bool  # CP-SAT found a solution at all
 
 
@@ -178,4 +177,4 @@ class AssignmentModel:
                     var = self.e.get((i, mj))
                     extra = solver.value(var) if var is not None else 0
                     out[i] = (int(t), self.base_hours(k) + int(extra))
-        return ModelOutcome(out, bound, status == cp_model.OPTIMAL, found)
+        return ModelOutcome(out, bound, found)

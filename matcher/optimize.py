@@ -32,7 +32,6 @@ class Plan:
     chosen: dict[int, tuple[int, int]]
     value: float
     bound: float
-    proved: bool
     stats: dict = field(default_factory=dict)
 
 
@@ -120,7 +119,7 @@ def optimize(opts: Options, n_items: int, deadline: float, workers: int) -> Plan
     t0 = time.monotonic()
     groups = components(opts, n_items)
     chosen: dict[int, tuple[int, int]] = {}
-    bound, proved = 0.0, True
+    bound = 0.0
     stats = {"options": int(len(opts.item)), "components": len(groups),
              "largest_component_options": int(len(groups[-1])) if groups else 0,
              "cp_sat_models": 0}
@@ -143,7 +142,7 @@ def optimize(opts: Options, n_items: int, deadline: float, workers: int) -> Plan
             stats["cp_sat_models"] += 1
         else:
             # Too big to build and search in the time left: keep the greedy answer.
-            out = ModelOutcome({}, math.inf, False, False)
+            out = ModelOutcome({}, math.inf, False)
             stats["skipped_models"] = stats.get("skipped_models", 0) + 1
         value = sum(option_value(opts, t, h) for t, h in out.hours.values()) if out.found else -1.0
         if out.found and value >= start_value:
@@ -153,8 +152,7 @@ def optimize(opts: Options, n_items: int, deadline: float, workers: int) -> Plan
             chosen.update(start)
             best = start_value
         bound += max(best, min(out.bound, lp, _upper(opts, sel)))
-        proved = proved and out.proved
     value = sum(option_value(opts, t, h) for t, h in chosen.values())
     stats["optimize_seconds"] = round(time.monotonic() - t0, 3)
     stats["scale"] = scale
-    return Plan(chosen, value, max(bound, value), proved, stats)
+    return Plan(chosen, value, max(bound, value), stats)
