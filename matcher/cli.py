@@ -27,26 +27,25 @@ Full contract: docs/matching-model.md.
 """
 
 
-def _seconds(text: str) -> float:
-    """``--time-limit``: a finite number of seconds above 0."""
-    try:
-        value: float | None = float(text)
-    except ValueError:
-        value = None
-    if not is_time_limit(value):
-        raise argparse.ArgumentTypeError(f"{TIME_LIMIT_RULE}, got {text!r}")
-    return value
+def _option(parse, ok, rule: str):
+    """An argparse type: the text read by ``parse`` (``float``, ``int``) and passing
+    ``ok``, else an error saying ``rule`` and what was given."""
+
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError:
+            value = None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"{rule}, got {text!r}")
+        return value
+
+    return convert
 
 
-def _workers(text: str) -> int:
-    """``--workers``: a whole number of at least 1."""
-    try:
-        value: int | None = int(text)
-    except ValueError:
-        value = None
-    if not is_workers(value):
-        raise argparse.ArgumentTypeError(f"{WORKERS_RULE}, got {text!r}")
-    return value
+# --time-limit: a finite number of seconds above 0; --workers: a whole number of at least 1.
+_seconds = _option(float, is_time_limit, TIME_LIMIT_RULE)
+_workers = _option(int, is_workers, WORKERS_RULE)
 
 
 def _load(path: str) -> tuple[object, list[str]]:
