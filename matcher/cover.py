@@ -11,7 +11,7 @@ from .explain import Reason
 from .geo import haversine_km
 from .optimize import optimize
 from .schema import CoverProblem, Mentor, Participant, Placement, collect_cover, day_names
-from .solve import Match, Result, Unmatched, check_budget, invalid_result, meets
+from .solve import Match, Result, Unmatched, check_budget, invalid_result, meets, reported_bound
 
 
 def cover_score(p: Participant, pl: Placement, s: Mentor, known: frozenset[str], c: int) -> float:
@@ -155,7 +155,7 @@ def cover(cp: CoverProblem, time_limit: float = 5.0, num_workers: int = 2) -> Re
             why = _diagnose(cp, p, pl, a.hours, (spare_hours, spare_count), used)
             unmatched.append(Unmatched(p.id, [why]))
     objective = sum(m.score for m in matches)
-    bound = max(objective, plan.bound + 1e-9 * max(1.0, abs(objective)))
+    bound = reported_bound(objective, plan.bound)
     status = "OPTIMAL" if meets(bound, objective) else "FEASIBLE"
     return Result(status, objective, bound, time.monotonic() - t0, matches, unmatched,
                   stats={**plan.stats, "to_cover": len(todo)})

@@ -31,6 +31,13 @@ def tolerance(value: float) -> float:
     return 1e-6 * max(1.0, abs(value))
 
 
+def reported_bound(objective: float, bound: float) -> float:
+    """The bound a result reports for a plan worth ``objective``: the search's proved
+    ``bound`` with a margin for the floating point of the exact rescoring, never below
+    the objective."""
+    return max(objective, bound + 1e-9 * max(1.0, abs(objective)))
+
+
 def meets(bound: float, objective: float) -> bool:
     """Whether a proved upper ``bound`` proves ``objective`` optimal: the two are equal
     as the contract counts numbers (:func:`tolerance`)."""
@@ -281,7 +288,7 @@ def _assemble(problem: Problem, index: Index, chosen: dict, usage: Usage, plan) 
     objective = sum(scores.values())
     pinned_total = sum(s for i, s in scores.items() if problem.participants[i].pinned)
     # The plan's bound covers the free participants; pins contribute exactly their scores.
-    bound = max(objective, pinned_total + plan.bound + 1e-9 * max(1.0, abs(objective)))
+    bound = reported_bound(objective, pinned_total + plan.bound)
     optimal = meets(bound, objective)
     matches, unmatched = [], []
     for i, p in enumerate(problem.participants):
