@@ -43,3 +43,9 @@ def healthz():
     """Liveness for load balancers: the database answers."""
     db.session.execute(db.text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Where browsers look for an icon when no page named one (a JSON answer, a file)."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
