@@ -70,6 +70,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "auth.logout": PUBLIC,
     "main.set_language": PUBLIC,
     "main.healthz": PUBLIC,
+    "main.favicon": PUBLIC,  # a redirect to the static icon
     "main.home": USERS,
     "invitations.accept": PUBLIC,  # the token is the credential
     "calendar.ics": PUBLIC,  # the secret token in the URL is the credential
