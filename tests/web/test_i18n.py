@@ -33,4 +33,3 @@ def test_every_coded_value_has_a_danish_word_in_the_matchers_reasons():
 
     codes = [*vocab.AREAS, *vocab.NEEDS, *vocab.ATTRIBUTES, *vocab.DAYS]
     assert [c for c in codes if c not in DANISH_TAGS] == []
-
