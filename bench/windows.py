@@ -39,6 +39,9 @@ from matcher.pairs import build_pairs
 from matcher.schema import parse_problem
 from matcher.solve import pins_and_free, warm
 
+# The matcher.compact settings the arms change, put back after the run.
+SETTINGS = ("KNAP_THREAD", "WINDOW_CAP", "WINDOW_CYCLE", "UNMATCHED_GUIDE", "RUIN", "WINDOW",
+            "FLOOR")
 ARMS = ("full", "no-moves", "moves-best", "no-ruin", "no-guide", "no-cap", "no-cycle",
         "no-unmatched")
 
@@ -63,8 +66,7 @@ def _broken(pr, plan) -> int:
 def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
     problem = parse_problem(generate(size, seed))
     pr = _free_pairs(problem)
-    saved = (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-             compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW, compact.FLOOR)
+    saved = {name: getattr(compact, name) for name in SETTINGS}
     compact.KNAP_THREAD = False  # the steps run now, not beside the windows
     ruin_size = localsearch.RUIN_SIZE
     try:
@@ -80,17 +82,17 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
         moves = LocalSearch(sub, *sub_triples(pr, xs, ys))
         warm()  # compile or load the kernels first
         for arm in arms:
-            compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved[1]
-            compact.WINDOW_CYCLE = arm != "no-cycle" and saved[2]
-            compact.UNMATCHED_GUIDE = arm != "no-unmatched" and saved[3]
+            compact.WINDOW_CAP = 0.0 if arm == "no-cap" else saved["WINDOW_CAP"]
+            compact.WINDOW_CYCLE = arm != "no-cycle" and saved["WINDOW_CYCLE"]
+            compact.UNMATCHED_GUIDE = arm != "no-unmatched" and saved["UNMATCHED_GUIDE"]
             guide = None if arm == "no-guide" else compact._PatternGuide(knap.kn)
             stats: dict = {}
             t_arm = time.monotonic()
             moves.rng = np.random.default_rng(0)  # the same moves in every arm
             localsearch.RUIN_SIZE = int(arm[5:]) if arm.startswith("ruin-") else ruin_size
-            compact.WINDOW = int(arm[7:]) if arm.startswith("window-") else saved[5]
-            compact.FLOOR = int(arm[6:]) / 100 if arm.startswith("floor-") else saved[6]
-            compact.RUIN = arm not in ("no-ruin", "no-moves") and saved[4]
+            compact.WINDOW = int(arm[7:]) if arm.startswith("window-") else saved["WINDOW"]
+            compact.FLOOR = int(arm[6:]) / 100 if arm.startswith("floor-") else saved["FLOOR"]
+            compact.RUIN = arm not in ("no-ruin", "no-moves") and saved["RUIN"]
             plan = compact.moves_and_windows(
                 problem, sub, [compact.narrow(p, xs, ys)
                                for p in (starts[:1] if arm == "moves-best" else starts)],
@@ -106,8 +108,8 @@ def run(size: str, seed: int, seconds: float, arms: list[str]) -> None:
                   f"ruin {stats.get('ruin_kept', 0)} of {stats.get('ruin_tries', 0)} kept, "
                   f"broken capacity rows {_broken(sub, plan)}")
     finally:
-        (compact.KNAP_THREAD, compact.WINDOW_CAP, compact.WINDOW_CYCLE,
-         compact.UNMATCHED_GUIDE, compact.RUIN, compact.WINDOW, compact.FLOOR) = saved
+        for name, value in saved.items():
+            setattr(compact, name, value)
         localsearch.RUIN_SIZE = ruin_size
 
 
