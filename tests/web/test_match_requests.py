@@ -75,15 +75,18 @@ def test_find_a_match_for_one_participant(client, db, world):
 def test_status_json_has_phase_text_and_elapsed_against_the_limit(client, db, consultant, world):
     run = service.create_run(consultant, [world[0].id], time_limit=7)
     s = client.get(f"/runs/{run.id}/status").get_json()
-    assert s["phase_text"] == "Venter på en ledig worker" or s["phase_text"]
+    assert s["phase_text"] == "Venter på en ledig beregning"
     assert s["elapsed"] == 0 and s["time_limit"] == 7 and s["finished"] is False
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh"' in html
     assert "0 af højst 7 sekunder" in html
+    assert '<span id="run-phase">Venter på en ledig beregning</span>' in html
     run_solve(run.id)
     db.session.expire_all()  # the job wrote through its own session
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in html
+    # Once done, the status says it; the phase ("Færdig" too) is not repeated beside it.
+    assert html.count(">Færdig<") == 1 and 'id="run-phase"' not in html
 
 
 def test_approve_all_then_reject_one_with_a_reason_then_run_again(client, db, consultant, world):
