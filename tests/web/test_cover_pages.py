@@ -51,6 +51,40 @@ def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, cli
     ]
 
 
+def test_absence_list_says_where_each_participants_cover_stands(db, auth, client, s):
+    from web.models.cover import NeedStatus
+
+    auth.login(s.mentor_user)
+    client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
+    needs = db.session.scalar(db.select(Absence)).needs
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "0 of 2 covered" in page and "2 being arranged" in page
+
+    needs[0].status, needs[1].status = NeedStatus.FILLED, NeedStatus.REQUESTED
+    db.session.commit()
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "1 of 2 covered" in page and "1 asked, waiting for an answer" in page
+    assert "being arranged" not in page and "no substitute" not in page
+
+    needs[1].status = NeedStatus.UNFILLED
+    db.session.commit()
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "1 of 2 covered" in page and "1 with no substitute found" in page
+
+    needs[1].status = NeedStatus.CANCELLED  # the assignment ended: no longer counted
+    db.session.commit()
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "1 of 1 covered" in page and "no substitute" not in page
+
+    client.post("/lang/da")
+    needs[1].status = NeedStatus.REQUESTED
+    db.session.commit()
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "1 spurgt, venter på svar" in page
+    # The form promises a search for cover, not cover found.
+    assert "Der søges vikar til alle mentorens deltagere." in page and "findes vikar" not in page
+
+
 @pytest.mark.parametrize(
     "data, message",
     [

@@ -65,6 +65,17 @@ class Absence(db.Model):
         back_populates="absence", order_by="CoverNeed.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def cover_counts(self) -> dict[str, int]:
+        """How many of the absence's open needs are in each state (withdrawn ones left out)."""
+        counts = dict.fromkeys(
+            (NeedStatus.FILLED, NeedStatus.REQUESTED, NeedStatus.SEARCHING, NeedStatus.UNFILLED), 0
+        )
+        for need in self.needs:
+            if need.status in counts:
+                counts[need.status] += 1
+        return counts
+
 
 class CoverNeed(db.Model):
     """One assignment left without its mentor by one absence: filled, or not yet."""
