@@ -27,7 +27,7 @@ def test_consultant_to_mentor_journey(app, db, make, live_server, worker, page):
     # 1. the consultant adds a participant; a bad value is refused next to its field
     login(page, live_server, "c@demo.dk")
     page.get_by_role("link", name="Tilføj deltager").click()
-    page.get_by_label("Pseudonymt kode").fill("AAR-5001")
+    page.get_by_label("Pseudonym kode").fill("AAR-5001")
     page.get_by_label("Støttetimer pr. uge, mindst").fill("4")
     page.get_by_label("Støttetimer pr. uge, højst").fill("25")
     page.get_by_label("Mandag").check()
@@ -35,7 +35,7 @@ def test_consultant_to_mentor_journey(app, db, make, live_server, worker, page):
     page.get_by_label("1. ønskede arbejdsområde").select_option("kitchen")
     page.get_by_label("Erfaring med misbrug").check()
     page.get_by_label("Bor i (by)").fill("Aarhus")
-    page.get_by_label("Kan rejse højst (km)").fill("15")
+    page.get_by_label("Kan højst rejse (km)").fill("15")
     page.get_by_role("button", name="Gem").click()
     expect(page.locator("#hours_max-error")).to_have_text("Skal være mellem 2 og 20.")
     assert db.session.scalar(db.select(db.func.count()).select_from(Participant)) == 0

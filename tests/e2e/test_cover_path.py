@@ -57,7 +57,7 @@ def test_absence_to_cover_and_back(app, db, make, live_server, worker, page):
     expect(row).to_contain_text("Vikar aftalt")
     expect(row).to_contain_text(s.colleague.name)
     other = requests[1].assignment.participant.code
-    expect(page.locator("tbody tr", has_text=other)).to_contain_text("Under aftale")
+    expect(page.locator("tbody tr", has_text=other)).to_contain_text("Vikar søges")
 
     db.session.expire_all()
     req = db.session.get(CoverRequest, first.id)

@@ -107,7 +107,7 @@ def test_pause_and_close_ask_first_and_change_nothing_until_confirmed(client, db
 def test_impossible_transitions_are_refused_with_a_message(client, db, make, consultant):
     p = make.participant(consultant=consultant)
     r = client.post(f"/participants/{p.id}/reopen", follow_redirects=True)
-    assert "Kun en sag på pause eller lukket kan genåbnes." in r.get_data(as_text=True)
+    assert "Kun en sag, der er sat på pause eller lukket, kan genåbnes." in r.get_data(as_text=True)
     db.session.refresh(p)
     assert p.status == "waiting" and events(db, p) == []
 
@@ -136,7 +136,7 @@ def test_case_page_shows_the_timeline_with_who_and_what(client, db, make, consul
     client.post(f"/participants/{p.id}/pause", data=YES)
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert 'class="timeline"' in html
-    for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert tidspunkt",
+    for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert starttidspunkt",
                  "På pause", consultant.name, "Foreslået af matcheren"):
         assert text in html, text
 

@@ -60,7 +60,7 @@ def test_two_confirmations_for_the_last_slot_one_wins(app, db, make, people, app
     results = _race(app_config, props, consultant)
     assert sorted(r[0] for r in results) == ["ok", "refused"], results
     assert [r[1] for r in results if r[0] == "refused"] == [
-        "Pladsen har ikke længere en ledig plads."]
+        "Der er ikke længere en ledig plads på praktikpladsen."]
     assert len(_active(db)) == 1
 
 

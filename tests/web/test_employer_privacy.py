@@ -11,8 +11,8 @@ from web.models import ProposalStatus
 EMPLOYER_PAGES = sorted(e for e, roles in MATRIX.items()
                         if e.startswith("employers.") and "employer" in roles)
 # Field names and help texts that belong to the participant record, in both languages.
-FORBIDDEN_LABELS = ["Support needs", "Støttebehov", "Attributes", "Forhold", "Priority",
-                    "Prioritet", str(vocab.PRIORITY_HELP)]
+FORBIDDEN_LABELS = ["Support needs", "Støttebehov", "Attributes", "Egenskaber", "Forhold",
+                    "Priority", "Prioritet", str(vocab.PRIORITY_HELP)]
 
 
 def _csrf_free(html: str) -> str:

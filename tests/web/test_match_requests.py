@@ -75,12 +75,12 @@ def test_find_a_match_for_one_participant(client, db, world):
 def test_status_json_has_phase_text_and_elapsed_against_the_limit(client, db, consultant, world):
     run = service.create_run(consultant, [world[0].id], time_limit=7)
     s = client.get(f"/runs/{run.id}/status").get_json()
-    assert s["phase_text"] == "Venter på en ledig beregning"
+    assert s["phase_text"] == "Venter på en ledig baggrundsproces"
     assert s["elapsed"] == 0 and s["time_limit"] == 7 and s["finished"] is False
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert '<noscript><meta http-equiv="refresh"' in html
     assert "0 af højst 7 sekunder" in html
-    assert '<span id="run-phase">Venter på en ledig beregning</span>' in html
+    assert '<span id="run-phase">Venter på en ledig baggrundsproces</span>' in html
     run_solve(run.id)
     db.session.expire_all()  # the job wrote through its own session
     html = client.get(f"/runs/{run.id}").get_data(as_text=True)

@@ -39,7 +39,7 @@ def test_consultant_adds_a_participant(client, db, consultant):
     ("days", ["mon", "someday"], "er ikke et gyldigt valg for dette felt"),
     ("code", "", "Feltet skal udfyldes."),
     ("town", "Atlantis", "Vælg en dansk by fra listen."),
-    ("hours_max", "3", "Skal være mindst det mindste antal timer."),
+    ("hours_max", "3", "Må ikke være lavere end mindste antal timer."),
     ("wish2", "kitchen", "Hvert arbejdsområde kan kun ønskes én gang."),
     ("needs", ["schizophrenia"], "er ikke et gyldigt valg for dette felt"),
 ])

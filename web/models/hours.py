@@ -5,7 +5,7 @@ An assignment is an active (or ended) Proposal. Weeks are identified by their Mo
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -53,6 +53,11 @@ class PlanStep(db.Model):
     @property
     def weeks(self) -> int | None:
         return None if self.end_week is None else (self.end_week - self.start_week).days // 7
+
+    @property
+    def last_week(self) -> date | None:
+        """The Monday of the step's last week (``end_week`` is the first week after it)."""
+        return None if self.end_week is None else self.end_week - timedelta(days=7)
 
 
 class Timesheet(db.Model):
