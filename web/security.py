@@ -99,7 +99,11 @@ def _too_many_requests(error):
 
         flash(message, "error")
         return render_template("auth/login.html", form=LoginForm()), 429
-    return message, 429
+    if request.path.startswith("/api/"):
+        return message, 429
+    from web.errors import html_error
+
+    return html_error(error)
 
 
 def _nul_in_json(value, path: str = "") -> list[str]:

@@ -42,7 +42,9 @@ def register_problem_handler(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
-            return error  # HTML pages keep Flask's own handling
+            from web.errors import html_error
+
+            return html_error(error)
         data = getattr(error, "data", None) or {}
         errors = _flatten(data.get("messages")) if data.get("messages") else None
         detail = data.get("message") or (error.description if error.description else None)
