@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
+UPLOAD_MB = 5  # the largest request body (a CSV import), named to users in these units
 QUEUE_NAMES = ("cover", "match", "default")  # served in this order: cover never waits behind match
 
 
@@ -101,7 +102,7 @@ def load_config(
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": UPLOAD_MB * 1024 * 1024,
     }
     settings.update(overrides)
     _check_solver_budget(settings)

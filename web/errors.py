@@ -13,6 +13,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from web.config import UPLOAD_MB
+
 log = logging.getLogger(__name__)
 
 # status: (title, what happened and what to do)
@@ -25,8 +27,8 @@ MESSAGES = {
              "or start again from the menu.")),
     405: (_l("Not possible here"), _l("This page cannot be used that way.")),
     413: (_l("Too large"),
-          _l("What you sent is larger than the 5 MB allowed. Split the file and send the "
-             "parts one at a time.")),
+          _l("What you sent is larger than the %(mb)s MB allowed. Split the file and send the "
+             "parts one at a time.", mb=UPLOAD_MB)),
     429: (_l("Too many attempts"), _l("Too many attempts. Wait a minute and try again.")),
     500: (_l("Something went wrong"),
           _l("Something went wrong on our side. Try again in a moment; if it keeps "

@@ -47,6 +47,7 @@ def test_a_too_large_upload_says_the_limit(client, make, auth):
                     content_type="application/octet-stream")
     assert r.status_code == 413
     assert "større end de tilladte 5 MB" in _page(r)
+    assert "Højst 5 MB." in _page(client.get("/imports/"))  # said before the upload, too
 
 
 def test_the_api_still_answers_problem_json(client):

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import SelectField, SubmitField
 
+from web.config import UPLOAD_MB
 from web.forms_common import Form
 
 KINDS = {
@@ -17,7 +18,8 @@ class UploadForm(Form):
     kind = SelectField(_l("What the file holds"), default="participants")
     file = FileField(_l("CSV file"), description=_l(
         "One line per record, the first line naming the columns. Separate columns with ';' "
-        "(as Danish Excel does) or ','; separate several codes in one cell with '|' or ','."),
+        "(as Danish Excel does) or ','; separate several codes in one cell with '|' or ','. "
+        "At most %(mb)s MB.", mb=UPLOAD_MB),
         validators=[FileRequired(_l("Choose a file.")),
                     FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
     submit = SubmitField(_l("Check the file"))
