@@ -23,6 +23,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from web.errors import html_error
+
 CSP = "; ".join([
     "default-src 'self'",
     "img-src 'self' data:",
@@ -101,8 +103,6 @@ def _too_many_requests(error):
         return render_template("auth/login.html", form=LoginForm()), 429
     if request.path.startswith("/api/"):
         return message, 429
-    from web.errors import html_error
-
     return html_error(error)
 
 

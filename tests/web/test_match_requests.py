@@ -144,3 +144,43 @@ def test_the_requests_page_says_where_a_new_request_starts(client, consultant):
     html = client.get("/runs/").get_data(as_text=True)
     assert ('En ny anmodning starter under <a href="/participants/">Deltagere</a>: sæt '
             'flueben ved dem, der skal have en plads og en mentor, og tryk Find forslag.') in html
+
+
+def test_two_runs_proposing_the_last_slot_only_the_first_approval_gets_it(
+        client, db, make, consultant):
+    employer = make.employer()
+    place = make.placement(employer, slots=1)
+    make.mentor(employer, capacity_hours=20, max_participants=3)
+    make.mentor(employer, capacity_hours=20, max_participants=3)
+    a, b = (make.participant(consultant=consultant, code=c) for c in ("ONE-1", "TWO-2"))
+    first = service.create_run(consultant, [a.id], time_limit=3)
+    second = service.create_run(consultant, [b.id], time_limit=3)
+    run_solve(first.id)
+    run_solve(second.id)  # made before the first is approved: the slot looks free to both
+    db.session.expire_all()
+    assert [p.placement_id for p in first.proposals + second.proposals] == [place.id, place.id]
+
+    client.post(f"/runs/{first.id}/approve-all")
+    r = client.post(f"/runs/{second.id}/approve-all", follow_redirects=True)
+    html = r.get_data(as_text=True)
+    assert "0 forslag godkendt" in html
+    assert f"TWO-2: {place.title} har ingen ledig plads" in html
+    db.session.expire_all()
+    assert first.proposals[0].status == ProposalStatus.APPROVED
+    assert second.proposals[0].status == ProposalStatus.PROPOSED  # untouched: can be rejected
+
+
+def test_approval_refuses_a_mentor_without_room_for_the_hours(client, db, make, consultant):
+    employer = make.employer()
+    make.placement(employer, slots=2)
+    mentor = make.mentor(employer, capacity_hours=10, max_participants=3)
+    a, b = (make.participant(consultant=consultant, code=c, hours_min=6, hours_max=6)
+            for c in ("ONE-1", "TWO-2"))
+    first = service.create_run(consultant, [a.id], time_limit=3)
+    second = service.create_run(consultant, [b.id], time_limit=3)
+    run_solve(first.id)
+    run_solve(second.id)
+    client.post(f"/runs/{first.id}/approve-all")
+    html = client.post(f"/runs/{second.id}/approve-all", follow_redirects=True).get_data(
+        as_text=True)
+    assert f"TWO-2: {mentor.name} har ikke plads til 6 timer mere om ugen" in html

@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from web.errors import html_error
+
 PROBLEM = "application/problem+json"
 
 
@@ -42,8 +44,6 @@ def register_problem_handler(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         if not request.path.startswith("/api/"):
-            from web.errors import html_error
-
             return html_error(error)
         data = getattr(error, "data", None) or {}
         errors = _flatten(data.get("messages")) if data.get("messages") else None

@@ -140,13 +140,21 @@ def approve_all(run_id: int):
 
 
 def _approve(run: SolveRun, proposals: list[Proposal]) -> None:
-    done = 0
+    """Approve each new proposal that still fits; say which did not, and why."""
+    done, refused = 0, []
     for proposal in proposals:
         if proposal.status == ProposalStatus.PROPOSED:
-            service.approve(proposal, current_user)
-            done += 1
+            try:
+                service.approve(proposal, current_user)
+                db.session.flush()  # the next proposal's room counts this one
+                done += 1
+            except TransitionError as exc:
+                refused.append(str(exc))
     db.session.commit()
-    flash(_("%(n)d proposals approved and sent to the mentors.", n=done), "success")
+    flash(_("%(n)d proposals approved and sent to the mentors.", n=done),
+          "success" if done or not refused else "error")
+    for message in refused:
+        flash(message, "error")
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")

@@ -63,9 +63,22 @@ def _decide(proposal: Proposal, user: User, status: ProposalStatus,
 
 
 def approve(proposal: Proposal, user: User) -> None:
-    """Consultant approves: the proposal goes to the mentor."""
+    """Consultant approves: the proposal goes to the mentor, if the placement and the mentor
+    still have room beside what is already sent to mentors or running. Two runs made before
+    either was approved can propose the same last slot; only the first approval gets it."""
     if proposal.status != ProposalStatus.PROPOSED:
         raise TransitionError(_("Only a new proposal can be approved."))
+    full = _full(proposal, (ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
+    if full == "placement":
+        raise TransitionError(_(
+            "%(code)s: %(placement)s has no free slot; it is already sent to a mentor or taken. "
+            "Reject the proposal and run again.",
+            code=proposal.participant.code, placement=proposal.placement.title))
+    if full == "mentor":
+        raise TransitionError(_(
+            "%(code)s: %(mentor)s has no room for %(hours)s more hours a week beside what is "
+            "already sent or running. Reject the proposal and run again.",
+            code=proposal.participant.code, mentor=proposal.mentor.name, hours=proposal.hours))
     _decide(proposal, user, ProposalStatus.APPROVED)
     log_event(proposal.participant_id, user, "approved", proposal=proposal.id, run=proposal.run_id)
 
@@ -151,17 +164,10 @@ def confirm(proposal: Proposal, user: User) -> None:
                                   .with_for_update().execution_options(populate_existing=True))
     mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id)
                                .with_for_update().execution_options(populate_existing=True))
-    active = Proposal.status == ProposalStatus.ACTIVE
-    used_slots = db.session.scalar(
-        select(func.count()).where(active, Proposal.placement_id == placement.id))
-    used_hours, used_people = db.session.execute(
-        select(func.coalesce(func.sum(Proposal.hours), 0), func.count()).where(
-            active, Proposal.mentor_id == mentor.id)
-    ).one()
-    if placement.status != "open" or used_slots >= placement.slots:
+    full = _full(proposal, (ProposalStatus.ACTIVE,), placement, mentor)
+    if full == "placement":
         raise TransitionError(_("The placement has no free slot any more."))
-    if (used_hours + proposal.hours > mentor.capacity_hours
-            or used_people >= mentor.max_participants):
+    if full == "mentor":
         raise TransitionError(_("This would take you over your weekly capacity."))
     _decide(proposal, user, ProposalStatus.ACTIVE)
     proposal.participant.status = "active"
@@ -174,6 +180,27 @@ def confirm(proposal: Proposal, user: User) -> None:
                Proposal.status.in_(OPEN_PROPOSAL))
         .values(status=ProposalStatus.SUPERSEDED)
     )
+
+
+def _full(proposal: Proposal, holding: tuple[ProposalStatus, ...],
+          placement: Placement | None = None, mentor: Mentor | None = None) -> str | None:
+    """"placement" or "mentor" when the proposal does not fit beside the proposals in the
+    ``holding`` states, else None."""
+    placement = placement or proposal.placement
+    mentor = mentor or proposal.mentor
+    held = (Proposal.status.in_(holding), Proposal.id != proposal.id)
+    used_slots = db.session.scalar(
+        select(func.count()).where(*held, Proposal.placement_id == placement.id))
+    if placement.status != "open" or used_slots >= placement.slots:
+        return "placement"
+    used_hours, used_people = db.session.execute(
+        select(func.coalesce(func.sum(Proposal.hours), 0), func.count()).where(
+            *held, Proposal.mentor_id == mentor.id)
+    ).one()
+    if (used_hours + proposal.hours > mentor.capacity_hours
+            or used_people >= mentor.max_participants):
+        return "mentor"
+    return None
 
 
 def participant_ids_in(run: SolveRun) -> list[int]:
