@@ -153,3 +153,8 @@ def test_a_mentors_decline_is_on_the_timeline_with_the_reason(client, db, make, 
     assert e.detail == {"proposal": prop.id, "mentor": world["mentor"].id, "reason": "no_capacity"}
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert "Afslået af mentor" in html and "Jeg har ikke kapacitet" in html
+    # ...and the consultant is told at once, among the notices, without opening the case.
+    notices = client.get("/cover/notices").get_data(as_text=True)
+    assert "Forslag afslået" in notices
+    assert (f"{world['mentor'].name} har afslået forslaget for deltager {p.code}" in notices
+            and "begrundelse: Jeg har ikke kapacitet" in notices)

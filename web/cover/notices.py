@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor
+from web.models import Mentor, Proposal
 from web.models.cover import CoverNeed, CoverRequest, ParticipantHold
 
 
@@ -57,6 +57,21 @@ def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
             code=hold.participant.code,
             placement=hold.assignment.placement.title,
             date=format_date(hold.hold_until),
+        )
+    if kind == "proposal_declined":
+        proposal = db.session.get(Proposal, params.get("proposal_id"))
+        if proposal is None:
+            return _("Proposal declined"), _(
+                "This notice refers to a record that no longer exists.")
+        from web.runs.forms import DECLINE_REASONS
+
+        return _("Proposal declined"), _(
+            "%(mentor)s declined the proposal for participant %(code)s at %(placement)s "
+            "(reason: %(reason)s). The participant waits for a new match, and %(mentor)s is not "
+            "proposed for them again.",
+            mentor=proposal.mentor.name, code=proposal.participant.code,
+            placement=proposal.placement.title,
+            reason=str(DECLINE_REASONS.get(proposal.decision_reason, proposal.decision_reason)),
         )
     return _("Notice"), kind
 

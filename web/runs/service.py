@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from web.cover.notify import notify
 from web.extensions import db
 from web.models import (
     CaseEvent,
@@ -125,6 +126,8 @@ def decline(proposal: Proposal, user: User, reason: str) -> None:
     _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
     log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
               mentor=proposal.mentor_id, reason=reason)
+    # The consultant hears of it at once: the participant is waiting again.
+    notify([proposal.participant.consultant], "proposal_declined", proposal_id=proposal.id)
 
 
 def lift_exclusion(exclusion: Exclusion, user: User) -> None:
