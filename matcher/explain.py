@@ -33,10 +33,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                          "mentor er kollega på arbejdspladsen"),
     "external_mentor": ("external support person, {km} km from the placement",
                         "ekstern støtteperson, {km} km fra pladsen"),
-    "travel": ("{km} km", "{km} km"),
-    "hours_capped": ("only {hours} of {min}–{max} hours: {mentor} is at its {capacity}-hour "
-                     "capacity", "kun {hours} af {min}–{max} timer: {mentor} har brugt alle "
-                     "sine {capacity} timer"),
+    "travel": ("{km} km to the placement", "{km} km til pladsen"),
+    # {capacity} is what the problem gave the mentor: in the service, the hours still free.
+    "hours_capped": ("only {hours} of {min}–{max} hours: {mentor} has no hours left "
+                     "({capacity} were free)", "kun {hours} af {min}–{max} timer: {mentor} har "
+                     "ikke flere ledige timer ({capacity} var ledige)"),
     "hours_short": ("{hours} of {min}–{max} hours (best found within the time limit)",
                     "{hours} af {min}–{max} timer (bedste fundet inden for tidsgrænsen)"),
     "hours_unweighted": ("{hours} hours, the minimum (hours carry no weight)",

@@ -89,3 +89,13 @@ def test_what_would_help_in_both_languages():
     assert reason.help("da") == ("lad deltageren rejse længere end 10 km, eller tilføj et "
                                  "andet ønsket arbejdsområde")
     assert Reason("pinned").help("da") is None
+
+
+def test_capped_hours_and_travel_say_what_the_numbers_are():
+    """The capacity in a problem is what is free for it, not the mentor's whole week."""
+    capped = Reason("hours_capped", {"hours": 10, "min": 9, "max": 11, "mentor": "m1",
+                                     "capacity": 12})
+    assert capped.text("da") == ("kun 10 af 9–11 timer: m1 har ikke flere ledige timer "
+                                 "(12 var ledige)")
+    assert capped.text("en") == "only 10 of 9–11 hours: m1 has no hours left (12 were free)"
+    assert Reason("travel", {"km": 3.0}).text("da") == "3 km til pladsen"
