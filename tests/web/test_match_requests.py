@@ -124,6 +124,27 @@ def test_reject_needs_a_known_reason(client, db, consultant, world):
     assert proposal.status == ProposalStatus.PROPOSED
 
 
+def test_no_reject_reason_is_chosen_until_the_user_chooses_one(client, db, consultant, world):
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = db.session.scalar(db.select(Proposal))
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    select = page.split(f'id="reason-{proposal.id}"')[1].split("</select>")[0]
+    first = select.split("<option")[1]
+    assert 'value=""' in first and "Vælg en begrundelse" in first
+    # the untouched select sends its first option: refused, nothing recorded
+    r = client.post(f"/runs/proposals/{proposal.id}/reject", data={"reason": ""},
+                    follow_redirects=True)
+    assert "Vælg en begrundelse for afvisningen." in r.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.PROPOSED and proposal.decision_reason is None
+    # once rejected, the row says why
+    r = client.post(f"/runs/proposals/{proposal.id}/reject", data={"reason": "timing"},
+                    follow_redirects=True)
+    row = r.get_data(as_text=True).split(proposal.participant.code)[1].split("</tr>")[0]
+    assert "Afvist" in row and "Forkert starttidspunkt" in row
+
+
 def test_run_again_with_nobody_waiting_creates_nothing(client, db, consultant, world):
     run = service.create_run(consultant, [world[0].id], time_limit=3)
     run_solve(run.id)

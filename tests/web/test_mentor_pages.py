@@ -64,3 +64,20 @@ def test_my_participants_lists_only_my_active_ones(client, make, auth):
     html = client.get("/mentor/participants").get_data(as_text=True)
     assert "MINE-1" in html and "Lager" in html and ">5</td>" in html
     assert "THEIRS-1" not in html and "WAIT-1" not in html
+
+
+def test_a_decline_needs_a_reason_the_mentor_chose(client, db, make, auth):
+    user = make.user("mentor")
+    me = make.mentor(None, user=user)
+    p = make.participant(code="ASK-1", status="proposed")
+    proposal = make._add(Proposal(participant_id=p.id, placement_id=make.placement().id,
+                                  mentor_id=me.id, hours=5, status=ProposalStatus.APPROVED))
+    auth.login(user)
+    page = client.get("/mentor/").get_data(as_text=True)
+    first = page.split(f'id="decline-{proposal.id}"')[1].split("<option")[1]
+    assert 'value=""' in first and "Vælg en begrundelse" in first
+    r = client.post(f"/mentor/proposals/{proposal.id}/decline", data={"reason": ""},
+                    follow_redirects=True)
+    assert "Vælg en begrundelse." in r.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.APPROVED and proposal.decision_reason is None

@@ -28,15 +28,17 @@ class ReasonForm(Form):
     reason = SelectField(_l("Reason"), validators=[DataRequired()])
     submit = SubmitField(_l("Reject"))
 
+    # No reason is chosen until the user chooses one: a first option that is not a reason,
+    # so one click cannot record a reason nobody gave.
     @classmethod
     def reject(cls, **kw):
         form = cls(**kw)
-        form.reason.choices = opts(REJECT_REASONS)
+        form.reason.choices = opts([("", _l("Choose a reason"))]) + opts(REJECT_REASONS)
         return form
 
     @classmethod
     def decline(cls, **kw):
         form = cls(**kw)
-        form.reason.choices = opts(DECLINE_REASONS)
+        form.reason.choices = opts([("", _l("Choose a reason"))]) + opts(DECLINE_REASONS)
         form.submit.label.text = str(_l("Decline"))
         return form
