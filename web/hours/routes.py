@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -153,7 +154,13 @@ def timesheet():
                 for a in assignments
             ]
             db.session.commit()
-            flash(_("%(n)s week(s) sent for approval.", n=len([s for s in saved if s])), "success")
+            sent = len([s for s in saved if s])  # one sheet per participant with hours entered
+            if sent:
+                flash(ngettext("Hours for %(num)d participant sent for approval.",
+                               "Hours for %(num)d participants sent for approval.", sent),
+                      "success")
+            else:
+                flash(_("No hours were entered, so nothing was sent."), "info")
             return redirect(url_for("hours.timesheet", week=week.isoformat()))
         except service.HoursError as exc:
             db.session.rollback()

@@ -2,6 +2,7 @@
 
 from tests.web.hours.conftest import MONDAY
 from web.models import Timesheet, TimesheetLine
+from web.models.hours import TASKS
 
 
 def _row(pid, **hours):
@@ -26,6 +27,21 @@ def test_a_mentor_fills_in_a_week_for_each_own_participant(client, auth, assign,
     assert sheets[a.id].total == 3.5 and sheets[a.id].hours_for("plan_day") == 1.5
     assert sheets[b.id].total == 0.75 and sheets[a.id].status == "submitted"
     assert sheets[a.id].week_start == MONDAY
+    # one week for two participants: the message counts participants, not weeks
+    assert "Hours for 2 participants sent for approval." in client.get(
+        f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+
+
+def test_a_timesheet_with_no_hours_says_nothing_was_sent(client, auth, assign, db):
+    a = assign()
+    auth.login(a.mentor.user)
+    empty = _row(a.id, **dict.fromkeys(TASKS, ""))  # what the browser sends untouched
+    r = client.post(f"/hours/timesheet?week={MONDAY}", data=empty, follow_redirects=True)
+    assert "Der er ikke skrevet nogen timer ind, så intet er sendt." in r.get_data(as_text=True)
+    assert db.session.query(Timesheet).count() == 0
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="1"))
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert "Timer for 1 deltager sendt til godkendelse." in page
 
 
 def test_bad_hours_are_shown_next_to_the_field_and_nothing_is_stored(client, auth, assign, db):
