@@ -128,6 +128,13 @@ def test_plan_page_saves_steps_and_shows_errors_next_to_the_step(client, auth, a
     assert "Til og med ugen fra" in page
     shown = lambda d: format_date(d, format="medium", locale="da")  # noqa: E731
     assert shown(week(3)) in row and shown(week(4)) not in row
+    # the saved plan stands in the form, ready to change, and the case is a click away
+    for field, value in (("hours_1", "10"), ("weeks_1", "4"), ("hours_2", "6"), ("weeks_2", "")):
+        tag = page.split(f'id="{field}"')[1].split(">")[0]
+        assert f'value="{value}"' in tag, field
+    assert f'href="/participants/{a.participant_id}"' in page
+    case = client.get(f"/participants/{a.participant_id}").get_data(as_text=True)
+    assert f'href="/hours/assignments/{a.id}"' in case and "Plan, timer og afslutning" in case
     # a gap between rows is refused, nothing changes
     r = client.post(
         url, data={"start_week": MONDAY.isoformat(), "hours_1": "8", "weeks_1": "2", "hours_3": "6"}
