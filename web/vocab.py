@@ -62,6 +62,21 @@ PROPOSAL_STATUSES = {
     "expired": _l("Expired"), "superseded": _l("Replaced"),
 }
 
+# Open proposals of a case that is paused or closed are withdrawn (stored as rejected, with
+# this reason): they are shown as withdrawn, not as a consultant's rejection.
+WITHDRAWN = {
+    "participant_paused": _l("Withdrawn: the case was paused"),
+    "participant_closed": _l("Withdrawn: the case was closed"),
+}
+
+
+def proposal_status(proposal) -> str:
+    """A proposal's status as the consultant should read it."""
+    if proposal.status == "rejected" and proposal.decision_reason in WITHDRAWN:
+        return str(WITHDRAWN[proposal.decision_reason])
+    return label(PROPOSAL_STATUSES, proposal.status)
+
+
 RUN_STATUSES = {
     "queued": _l("Queued"), "running": _l("Running"), "done": _l("Done"), "failed": _l("Failed"),
     "superseded": _l("Replaced by a newer request"),

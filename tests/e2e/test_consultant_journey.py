@@ -45,7 +45,7 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
     page.wait_for_load_state("load")  # confirm.js is deferred: let it attach before clicking
     page.get_by_role("button", name="Sæt på pause").click()
     expect(page.locator("#case-status")).to_have_text("På pause")
-    page.get_by_role("button", name="Genåbn").click()
+    page.get_by_role("button", name="Genoptag").click()  # a pause resumes; a closed case reopens
     expect(page.locator("#case-status")).to_have_text("Venter")
     expect(page.locator("ol.timeline")).to_contain_text("Genåbnet")
 

@@ -158,3 +158,20 @@ def test_a_mentors_decline_is_on_the_timeline_with_the_reason(client, db, make, 
     assert "Forslag afslået" in notices
     assert (f"{world['mentor'].name} har afslået forslaget for deltager {p.code}" in notices
             and "begrundelse: Jeg har ikke kapacitet" in notices)
+
+
+def test_a_proposal_withdrawn_by_a_pause_is_not_shown_as_rejected(client, db, make, consultant,
+                                                                   world):
+    p = make.participant(consultant=consultant, status="proposed")
+    prop = make._add(Proposal(participant_id=p.id, placement_id=world["placement"].id,
+                              mentor_id=world["mentor"].id, hours=6,
+                              status=ProposalStatus.APPROVED))
+    client.post(f"/participants/{p.id}/pause", data=YES)
+    db.session.refresh(prop)
+    assert prop.status == ProposalStatus.REJECTED and prop.decision_reason == "participant_paused"
+    html = client.get(f"/participants/{p.id}").get_data(as_text=True)
+    table = html.split("<tbody>")[1].split("</tbody>")[0]
+    assert "Trukket tilbage: sagen blev sat på pause" in table and "Afvist" not in table
+    assert ">Genoptag</button>" in html and ">Genåbn</button>" not in html  # a pause resumes
+    client.post(f"/participants/{p.id}/close", data=YES)
+    assert ">Genåbn</button>" in client.get(f"/participants/{p.id}").get_data(as_text=True)
