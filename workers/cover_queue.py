@@ -34,6 +34,13 @@ def enqueue_cover(absence) -> str:
     return job.id
 
 
+def cover_after_confirm(absences) -> None:
+    """Start cover for an assignment confirmed while its mentor is away (committed needs)."""
+    for absence in absences:
+        enqueue_cover(absence)
+        schedule_deadline(absence)
+
+
 def schedule_deadline(absence) -> str:
     """Check COVER_DEADLINE_HOURS from now whether every need of the absence is filled."""
     job = get_queue("cover").enqueue_in(

@@ -259,3 +259,22 @@ def test_text_with_a_nul_character_is_refused_and_stores_nothing(client, db, wor
     # Pages: a browser's form cannot send one, so a plain 400 (it was a 500 on PostgreSQL).
     assert client.post("/login", data={"email": "a\u0000@b.dk", "password": "x"}).status_code == 400
     assert client.get("/login?next=%00").status_code == 400
+
+
+def test_confirming_through_the_api_during_an_absence_starts_cover(client, db, world, make):
+    from datetime import date
+
+    from web.cover import service as cover_service
+    from web.models.cover import Absence
+
+    absence = cover_service.report_absence(world["mentor"], date.today(), date.today(), "sick",
+                                           world["users"]["consultant"])
+    prop = make._add(Proposal(participant_id=world["p"].id, placement_id=world["placement"].id,
+                              mentor_id=world["mentor"].id, hours=6,
+                              status=ProposalStatus.APPROVED))
+    r = call(client, world, "mentor", "post", f"/api/v1/proposals/{prop.id}/confirm")
+    assert r.status_code == 200
+    absence = db.session.get(Absence, absence.id)
+    db.session.refresh(absence)
+    assert [n.assignment_id for n in absence.needs] == [prop.id]
+    assert absence.job_id in Queue(queue_name("cover"), connection=get_redis()).job_ids

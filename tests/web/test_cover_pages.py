@@ -51,6 +51,36 @@ def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, cli
     ]
 
 
+def test_an_assignment_confirmed_during_an_absence_gets_cover_too(db, make, auth, client, s):
+    from datetime import timedelta
+
+    from tests.cover_helpers import assign
+    from web.models import ProposalStatus
+
+    today = date.today()
+    absence = service.report_absence(s.mentor, today, today + timedelta(days=4), "sick",
+                                     s.consultant)
+    past = service.report_absence(s.mentor, today - timedelta(days=30),
+                                  today - timedelta(days=28), "sick", s.consultant)
+    db.session.commit()
+    newcomer = make.participant(s.consultant, hours_min=4, hours_max=8)
+    proposal = assign(db, newcomer, s.placement, s.mentor, status=ProposalStatus.APPROVED)
+    auth.login(s.mentor_user)
+    r = client.post(f"/mentor/proposals/{proposal.id}/confirm", follow_redirects=True)
+    assert "a substitute is being found for this participant too" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert [n.assignment_id for n in absence.needs] == [a.id for a in s.assignments] + [
+        proposal.id]
+    assert absence.needs[-1].status == "searching"
+    assert proposal.id not in [n.assignment_id for n in past.needs]  # over: no cover now
+    queue = get_queue("cover")
+    assert absence.job_id in queue.job_ids
+    assert queue.fetch_job(absence.job_id).args == (absence.id,)
+    run_cover(absence.id)
+    db.session.expire_all()
+    assert absence.needs[-1].status in ("requested", "unfilled")  # the job took it up
+
+
 def test_absence_list_says_where_each_participants_cover_stands(db, auth, client, s):
     from web.models.cover import NeedStatus
 

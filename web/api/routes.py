@@ -39,7 +39,7 @@ from web.models.cover import Absence
 from web.models.hours import TASKS
 from web.runs import service
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
-from workers.cover_queue import enqueue_cover, schedule_deadline
+from workers.cover_queue import cover_after_confirm, enqueue_cover, schedule_deadline
 from workers.queue import enqueue_solve
 
 
@@ -292,8 +292,10 @@ def _decide(proposal_id: int, action: str, reason: str | None = None) -> Proposa
         if action in ("reject", "decline"):
             getattr(service, action)(proposal, current_user, reason)
         else:
-            getattr(service, action)(proposal, current_user)
+            absences = getattr(service, action)(proposal, current_user)
         db.session.commit()
+        if action == "confirm":
+            cover_after_confirm(absences)
     except service.TransitionError as exc:
         db.session.rollback()
         abort(409, message=str(exc))

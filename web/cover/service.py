@@ -61,6 +61,20 @@ def report_absence(
     return absence
 
 
+def cover_new_assignment(assignment: Proposal) -> list[Absence]:
+    """An assignment that starts while its mentor is away (or will be) needs cover too: one
+    searching need on each such absence. Returns those absences; the caller commits, then
+    starts their cover jobs."""
+    absences = db.session.scalars(
+        select(Absence).where(
+            Absence.mentor_id == assignment.mentor_id, Absence.ends_on >= date.today()
+        )
+    ).all()
+    for absence in absences:
+        absence.needs.append(CoverNeed(assignment_id=assignment.id, status=NeedStatus.SEARCHING))
+    return list(absences)
+
+
 def active_assignments(mentor_id: int) -> list[Proposal]:
     return db.session.scalars(
         select(Proposal)

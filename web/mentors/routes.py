@@ -14,6 +14,7 @@ from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
+from workers.cover_queue import cover_after_confirm
 
 bp = Blueprint("mentors", __name__, url_prefix="/mentor")
 
@@ -50,9 +51,13 @@ def confirm(proposal_id: int):
     proposal = my_proposal_or_404(proposal_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.confirm(proposal, current_user)
+            absences = service.confirm(proposal, current_user)
             db.session.commit()
+            cover_after_confirm(absences)
             flash(_("Confirmed. The assignment is now active."), "success")
+            if absences:
+                flash(_("You have reported an absence: a substitute is being found for this "
+                        "participant too."), "info")
         except TransitionError as exc:
             db.session.rollback()
             flash(str(exc), "error")

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from web.cover.notify import notify
+from web.cover.service import cover_new_assignment
 from web.extensions import db
 from web.models import (
     CaseEvent,
@@ -152,8 +153,10 @@ def _lock_for_confirm() -> None:
     # else: this transaction has written already and so holds the write lock.
 
 
-def confirm(proposal: Proposal, user: User) -> None:
+def confirm(proposal: Proposal, user: User) -> list:
     """Mentor confirms: the proposal becomes the active assignment, if capacity still allows.
+    Returns the mentor's current or coming absences that now need cover for it too (the
+    caller commits, then starts their cover jobs: ``workers.cover_queue.cover_after_confirm``).
 
     The placement and mentor rows are locked (FOR UPDATE on PostgreSQL; SQLite takes the
     database write lock up front) and everything is read again under the lock, so two
@@ -183,6 +186,8 @@ def confirm(proposal: Proposal, user: User) -> None:
                Proposal.status.in_(OPEN_PROPOSAL))
         .values(status=ProposalStatus.SUPERSEDED)
     )
+    db.session.flush()
+    return cover_new_assignment(proposal)
 
 
 def _full(proposal: Proposal, holding: tuple[ProposalStatus, ...],
