@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import format_date as _fd
-from flask_babel import format_datetime as _fdt
 from flask_babel import format_decimal
+from flask_babel import format_time as _ft
 
 
 def format_date(value: date | None) -> str:
@@ -14,7 +14,11 @@ def format_date(value: date | None) -> str:
 
 
 def format_datetime(value: datetime | None) -> str:
-    return _fdt(value, format="short") if value else ""
+    """The date as everywhere else, then the time: English "short" alone (12/6/26) could be
+    read as 12 June."""
+    if not value:
+        return ""
+    return f"{_fd(value, format='medium')} {_ft(value, format='short')}"
 
 
 def format_number(value: float | int | None, digits: int = 1) -> str:

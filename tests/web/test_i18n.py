@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,3 +34,18 @@ def test_every_coded_value_has_a_danish_word_in_the_matchers_reasons():
 
     codes = [*vocab.AREAS, *vocab.NEEDS, *vocab.ATTRIBUTES, *vocab.DAYS]
     assert [c for c in codes if c not in DANISH_TAGS] == []
+
+
+def test_date_and_time_cannot_be_read_as_another_day(app):
+    from datetime import datetime
+
+    import flask_babel
+
+    from web.i18n import format_datetime
+
+    moment = datetime(2026, 12, 6, 22, 13, tzinfo=UTC)  # 23.13 in Copenhagen
+    with app.test_request_context():
+        with flask_babel.force_locale("en"):
+            assert format_datetime(moment) == "Dec 6, 2026 11:13\u202fPM"
+        with flask_babel.force_locale("da"):
+            assert format_datetime(moment) == "6. dec. 2026 23.13"
