@@ -81,3 +81,28 @@ def test_a_decline_needs_a_reason_the_mentor_chose(client, db, make, auth):
     assert "Vælg en begrundelse." in r.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.APPROVED and proposal.decision_reason is None
+
+
+def test_the_profile_shows_the_load_and_warns_when_capacity_drops_below_it(client, db, make,
+                                                                          auth):
+    user = make.user("mentor")
+    m = make.mentor(None, user=user, capacity_hours=20, max_participants=4)
+    place = make.placement()
+    for code, hours, status in (("A-1", 8, ProposalStatus.ACTIVE),
+                                ("B-2", 6, ProposalStatus.ACTIVE),
+                                ("C-3", 5, ProposalStatus.APPROVED),
+                                ("D-4", 9, ProposalStatus.ENDED)):
+        make._add(Proposal(participant_id=make.participant(code=code).id, placement_id=place.id,
+                           mentor_id=m.id, hours=hours, status=status))
+    auth.login(user)
+    page = client.get("/mentor/profile").get_data(as_text=True)
+    assert "Nu: 19 timer om ugen · deltagere: 3" in page  # the ended one no longer counts
+    r = client.post("/mentor/profile", data=PROFILE, follow_redirects=True)  # 12 hours, 3 people
+    html = r.get_data(as_text=True)
+    assert "Profilen er gemt." in html
+    assert "Du har allerede 19 timer om ugen (deltagere: 3), mere end den nye kapacitet." in html
+    db.session.refresh(m)
+    assert m.capacity_hours == 12  # saved all the same: the mentor knows their week
+    r = client.post("/mentor/profile", data={**PROFILE, "capacity_hours": "20"},
+                    follow_redirects=True)
+    assert "mere end den nye kapacitet" not in r.get_data(as_text=True)

@@ -18,16 +18,16 @@ from web.hours.plans import _steps_by_proposal, hours_in_week, monday
 from web.models import Proposal, ProposalStatus
 
 
-def committed_hours_by_mentor(week_start: date) -> dict[int, int]:
-    """Hours each mentor is committed to in the week starting ``week_start`` (Monday)."""
+def committed_hours_by_mentor(week_start: date, mentor_id: int | None = None) -> dict[int, int]:
+    """Hours each mentor (or the one asked for) is committed to in the week starting
+    ``week_start`` (Monday): active assignments by their plans, and proposals sent to them."""
     week = monday(week_start)
-    held = list(
-        db.session.scalars(
-            select(Proposal).where(
-                Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
-            )
-        )
+    q = select(Proposal).where(
+        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
     )
+    if mentor_id is not None:
+        q = q.where(Proposal.mentor_id == mentor_id)
+    held = list(db.session.scalars(q))
     steps = _steps_by_proposal([p.id for p in held if p.status == ProposalStatus.ACTIVE])
     out: dict[int, int] = defaultdict(int)
     for p in held:

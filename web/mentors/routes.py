@@ -1,5 +1,7 @@
 """The mentor's inbox, profile and own participants (a mentor sees only their own)."""
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,6 +10,7 @@ from web.access import current_mentor, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.geo import towns
+from web.hours.capacity import committed_hours_by_mentor
 from web.mentors.forms import ExternalProfileForm, ProfileForm
 from web.models import Mentor, Proposal, ProposalStatus
 from web.models.runs import proposal_details
@@ -103,11 +106,27 @@ def profile():
         form.fill(mentor)
         db.session.commit()
         flash(_("Profile saved."), "success")
+        hours, people = _load(mentor)
+        if hours > mentor.capacity_hours or people > mentor.max_participants:
+            flash(_("You already have %(hours)s hours a week (participants: %(people)s), more "
+                    "than the new capacity. Your participants keep their hours; you get no new "
+                    "proposals until the load is below it. Tell the consultant if an "
+                    "assignment must change.", people=people, hours=hours), "info")
         return redirect(url_for("mentors.profile"))
     if not form.is_submitted() and mentor is not None:
         form.load(mentor)
     return render_template("mentors/profile.html", form=form, mentor=mentor, external=external,
-                           towns=towns() if external else [])
+                           towns=towns() if external else [],
+                           load=_load(mentor) if mentor is not None else None)
+
+
+def _load(mentor: Mentor) -> tuple[int, int]:
+    """(hours a week, participants) the mentor is committed to now, sent proposals included."""
+    hours = committed_hours_by_mentor(date.today(), mentor.id).get(mentor.id, 0)
+    people = db.session.scalar(db.select(db.func.count()).where(
+        Proposal.mentor_id == mentor.id,
+        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))))
+    return hours, people
 
 
 @bp.route("/participants")
