@@ -158,6 +158,23 @@ def test_who_may_report_for_whom(db, make, auth, client, s):
         db.session.commit()
 
 
+def test_the_mentor_list_tells_namesakes_apart(db, make, auth, client, s):
+    one, two = make.employer(name="Café Kornet"), make.employer(name="Lagerhuset")
+    make.mentor(one, name="Bo Jørgensen")
+    make.mentor(two, name="Bo Jørgensen")
+    make.mentor(None, name="Bo Jørgensen", town="Aarhus")
+    auth.login(user(db, "admin"))
+    page = client.get("/absences/").get_data(as_text=True)
+    options = page.split('name="mentor"')[1].split("</select>")[0]
+    for text in ("Bo Jørgensen – Café Kornet", "Bo Jørgensen – Lagerhuset",
+                 "Bo Jørgensen – support person, Aarhus"):
+        assert f">{text}</option>" in options, text
+    auth.logout()
+    auth.login(s.mentor_user)  # reporting for oneself: just the name
+    own = client.get("/absences/").get_data(as_text=True).split('name="mentor"')[1]
+    assert f">{s.mentor.name}</option>" in own
+
+
 def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, client, s):
     absence = service.report_absence(
         s.mentor, date(2027, 3, 3), date(2027, 3, 7), "sick", s.consultant

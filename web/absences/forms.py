@@ -22,7 +22,9 @@ class MentorAbsenceForm(Form):
 
     def __init__(self, *args, mentors=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.mentor.choices = opts((m.id, m.name) for m in mentors)
+        # Who can report for several mentors sees where each works: names repeat.
+        label = _mentor_where if len(mentors) > 1 else (lambda m: m.name)
+        self.mentor.choices = opts((m.id, label(m)) for m in mentors)
 
     def validate_ends_on(self, field):
         if self.starts_on.data is None or field.data is None:
@@ -33,6 +35,12 @@ class MentorAbsenceForm(Form):
             self.mentor.data, self.starts_on.data, field.data
         ):
             raise ValidationError(_l("This overlaps an absence already reported for this mentor."))
+
+
+def _mentor_where(mentor) -> str:
+    if mentor.employer is not None:
+        return f"{mentor.name} – {mentor.employer.name}"
+    return str(_l("%(name)s – support person, %(town)s", name=mentor.name, town=mentor.town))
 
 
 class ParticipantAbsenceForm(Form):
