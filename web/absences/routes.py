@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.absences.forms import MentorAbsenceForm, ParticipantAbsenceForm
 from web.access import current_mentor, own_participant_or_404, role_required
@@ -26,7 +27,9 @@ def reportable_mentors() -> list[Mentor]:
     role = current_user.role
     if role == "mentor":
         return [current_mentor()]
-    q = select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.name)
+    # Each mentor's workplace is named in the list: load them with the mentors.
+    q = (select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.name)
+         .options(selectinload(Mentor.employer)))
     if role == "consultant":
         q = q.where(
             Mentor.id.in_(
