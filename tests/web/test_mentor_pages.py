@@ -74,6 +74,8 @@ def test_a_decline_needs_a_reason_the_mentor_chose(client, db, make, auth):
                                   mentor_id=me.id, hours=5, status=ProposalStatus.APPROVED))
     auth.login(user)
     page = client.get("/mentor/").get_data(as_text=True)
+    consultant = p.consultant
+    assert f'{consultant.name}, <a href="mailto:{consultant.email}">' in page  # whom to ask
     first = page.split(f'id="decline-{proposal.id}"')[1].split("<option")[1]
     assert 'value=""' in first and "Vælg en begrundelse" in first
     r = client.post(f"/mentor/proposals/{proposal.id}/decline", data={"reason": ""},

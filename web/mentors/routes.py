@@ -5,6 +5,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web.access import current_mentor, role_required
 from web.extensions import db
@@ -12,7 +13,7 @@ from web.forms_common import EmptyForm
 from web.geo import towns
 from web.hours.capacity import committed_hours_by_mentor
 from web.mentors.forms import ExternalProfileForm, ProfileForm
-from web.models import Mentor, Proposal, ProposalStatus
+from web.models import Mentor, Participant, Proposal, ProposalStatus
 from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ReasonForm
@@ -41,7 +42,10 @@ def inbox():
     mentor = current_mentor()
     mine = (db.select(Proposal).where(Proposal.mentor_id == mentor.id).order_by(Proposal.id)
             .options(*proposal_details()))
-    waiting = db.session.scalars(mine.where(Proposal.status == ProposalStatus.APPROVED)).all()
+    waiting = db.session.scalars(
+        mine.where(Proposal.status == ProposalStatus.APPROVED)
+        .options(selectinload(Proposal.participant).selectinload(Participant.consultant))
+    ).all()
     active = db.session.scalars(mine.where(Proposal.status == ProposalStatus.ACTIVE)).all()
     return render_template("mentors/inbox.html", mentor=mentor, waiting=waiting, active=active,
                            confirm_form=EmptyForm(), decline_form=ReasonForm.decline())
