@@ -1,0 +1,34 @@
+"""Choosing a few of many: "Vælg ingen", then tick the ones wanted."""
+
+import pytest
+from playwright.sync_api import expect
+
+from web.models import SolveRun
+
+pytestmark = [pytest.mark.e2e, pytest.mark.browser]
+
+
+def test_select_none_then_one_requests_a_match_for_that_one(app, db, make, live_server, page):
+    consultant = make.user("consultant", email="k@demo.dk")
+    people = [make.participant(consultant, code=f"AAR-02{i:02d}") for i in range(6)]
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("k@demo.dk")
+    page.get_by_label("Adgangskode").fill("pw")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", name="Deltagere", exact=True)).to_be_visible()
+
+    boxes = page.locator('input[name="participants"]')
+    expect(boxes.first).to_be_checked()  # everyone waiting is chosen at first
+    page.get_by_role("button", name="Vælg ingen").click()
+    for i in range(6):
+        expect(boxes.nth(i)).not_to_be_checked()
+    page.get_by_label("AAR-0203").check()
+    page.get_by_role("button", name="Find forslag").click()
+    page.wait_for_url("**/runs/*")
+    run = db.session.scalar(db.select(SolveRun))
+    assert run.scope == [people[3].id]
+
+    page.go_back()
+    page.get_by_role("button", name="Vælg alle").click()
+    for i in range(6):
+        expect(boxes.nth(i)).to_be_checked()
