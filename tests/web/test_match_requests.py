@@ -56,7 +56,25 @@ def test_bad_weight_gets_a_message_and_no_run(client, db, world, field, value, m
 def test_weights_section_shows_plain_labels_and_defaults(client, world):
     html = client.get("/participants/").get_data(as_text=True)
     assert "<details class=\"weights\"" in html
-    assert "Rejseafstand" in html and "Standard: 100" in html and 'value="100.0"' in html
+    assert "Rejseafstand" in html and "Standard: 100" in html and 'value="100"' in html
+
+
+def test_weights_are_shown_with_a_danish_decimal_comma_and_read_back(app, client, db, consultant,
+                                                                      world):
+    import flask_babel
+
+    from web.participants.forms import RunAgainForm
+
+    with app.test_request_context(), flask_babel.force_locale("da"):
+        form = RunAgainForm(formdata=None, data={"w_travel_km": 2.5, "w_match": 10000.0})
+        assert 'value="2,5"' in str(form.w_travel_km)
+        assert 'value="10000"' in str(form.w_match)  # no thousands point: it would read back
+    with app.test_request_context(), flask_babel.force_locale("en"):
+        assert 'value="2.5"' in str(RunAgainForm(formdata=None,
+                                                 data={"w_travel_km": 2.5}).w_travel_km)
+    client.post("/runs/", data={"participants": [world[0].id], "time_limit": "3",
+                                "w_travel_km": "2,5", "w_match": "10000"})
+    assert runs(db)[-1].weights == {"travel_km": 2.5, "match": 10000.0}
 
 
 def test_cannot_request_for_someone_elses_participant(client, db, make, world):

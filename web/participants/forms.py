@@ -1,5 +1,6 @@
 """The participant form: coded fields only, validated on the server."""
 
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, FloatField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import (
@@ -136,6 +137,15 @@ class CommaFloatField(FloatField):
 
     def process_formdata(self, valuelist):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+    def _value(self):
+        """Shown in the page's language (100, 2,5), never with a thousands separator, which
+        would read back as a decimal point."""
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return format_decimal(self.data, format="0.##")
 
 
 def _weight_field(key: str) -> FloatField:
