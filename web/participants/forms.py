@@ -1,6 +1,5 @@
 """The participant form: coded fields only, validated on the server."""
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from wtforms import DecimalField, FloatField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import (
@@ -139,13 +138,14 @@ class CommaFloatField(FloatField):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
 
     def _value(self):
-        """Shown in the page's language (100, 2,5), never with a thousands separator, which
-        would read back as a decimal point."""
+        """100, not 100.0. A number input's value is written with a point whatever the
+        language (the browser shows it the user's way), and never with a thousands
+        separator."""
         if self.raw_data:
             return self.raw_data[0]
         if self.data is None:
             return ""
-        return format_decimal(self.data, format="0.##")
+        return f"{self.data:.6f}".rstrip("0").rstrip(".")
 
 
 def _weight_field(key: str) -> FloatField:
