@@ -101,6 +101,8 @@ def test_status_json_has_phase_text_and_elapsed_against_the_limit(client, db, co
     assert 'http-equiv="refresh"' not in html
     # Once done, the status says it; the phase ("Færdig" too) is not repeated beside it.
     assert html.count(">Færdig<") == 1 and 'id="run-phase"' not in html
+    # the score column says what its numbers are
+    assert "Point: hvor godt et forslag passer efter anmodningens vægte" in html
 
 
 def test_approve_all_then_reject_one_with_a_reason_then_run_again(client, db, consultant, world):
