@@ -32,3 +32,26 @@ def test_select_none_then_one_requests_a_match_for_that_one(app, db, make, live_
     page.get_by_role("button", name="Vælg alle").click()
     for i in range(6):
         expect(boxes.nth(i)).to_be_checked()
+
+
+def test_the_consultants_lists_fit_a_phone_and_say_what_each_number_is(app, db, make, live_server,
+                                                                       page, worker):
+    consultant = make.user("consultant", email="k@demo.dk")
+    employer = make.employer(name="Café Kornet")
+    make.placement(employer, title="Café Kornet: køkken", slots=2, town="Aarhus")
+    make.mentor(employer, name="Mette Larsen", capacity_hours=20, max_participants=3)
+    for i in range(2):
+        make.participant(consultant, code=f"AAR-03{i:02d}", town="Aarhus")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("k@demo.dk")
+    page.get_by_label("Adgangskode").fill("pw")
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("heading", name="Deltagere", exact=True)).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Find forslag").click()
+    expect(page.locator("#run-status")).to_have_text("Færdig", timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hours = page.locator('table.proposals td[data-label="Timer"]').first
+    label = hours.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Timer: "'  # stacked rows keep their column names
