@@ -13,6 +13,11 @@ def format_date(value: date | None) -> str:
     return _fd(value, format="medium") if value else ""
 
 
+def format_month(value: date | None) -> str:
+    """A month in words: "november 2026" / "November 2026"."""
+    return _fd(value, format="MMMM y") if value else ""
+
+
 def format_datetime(value: datetime | None) -> str:
     """The date as everywhere else, then the time: English "short" alone (12/6/26) could be
     read as 12 June."""

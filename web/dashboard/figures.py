@@ -21,6 +21,7 @@ from web.dashboard.vocab import reason_label
 from web.extensions import db
 from web.hours.plans import _steps_by_proposal, assignment_start, hours_in_week, monday
 from web.hours.vocab import OUTCOME_LABELS
+from web.i18n import format_date
 from web.models import Mentor, Outcome, Participant, Proposal, ProposalStatus, SolveRun, Timesheet
 
 MAX_WEEKS = 26
@@ -110,7 +111,7 @@ def capacity(f: Filters, by: str) -> Table:
             row += [cap, use]
         t.rows.append(row)
         t.chart_rows.append((key, [None if is_suppressed(n) else (row[-1])]))
-    t.note = _("Week of %(d)s.", d=week.isoformat())
+    t.note = _("Week of %(d)s.", d=format_date(week))
     return t
 
 

@@ -130,6 +130,7 @@ def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, a
     text = html.get_data(as_text=True)
     assert html.status_code == 200 and "<svg" in text and "&lt;5" in text
     assert "Substitute cover" in text and "<script" not in text
+    assert "Week of Jan 19, 2026." in text  # the period's last week, as dates are elsewhere
     r = client.get(f"/dashboard/manager/capacity_employer.csv?start={MONDAY}")
     body = r.get_data().decode("utf-8-sig")
     assert r.status_code == 200 and body.startswith("Employer;Participants;")

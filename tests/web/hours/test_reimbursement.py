@@ -108,6 +108,7 @@ def test_employer_never_sees_needs(client, auth, assign, make, db):
     page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
     csv = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data(as_text=True)
     assert a.participant.code in page
+    assert "Claim for January 2026" in page  # the month in words, not 2026-01
     for text in (page, csv):
         assert "addiction" not in text.lower() and "Experience with" not in text
     for path in (
