@@ -67,7 +67,7 @@ def test_employer_journey(db, make, live_server, page):
     page.get_by_label("Navn").fill("Kim Kollega")
     page.get_by_label("Erfaring med misbrug").check()
     page.get_by_label("Tirsdag").check()
-    page.get_by_label("Støttetimer pr. uge du kan give").fill("6")
+    page.get_by_label("Støttetimer pr. uge mentoren kan give").fill("6")  # about the colleague
     page.get_by_label("Højst så mange deltagere ad gangen").fill("2")
     page.get_by_label("E-mail").fill("kim@cafe.dk")
     page.get_by_role("button", name="Gem").click()

@@ -121,10 +121,16 @@ class ColleagueMentorForm(MentorFieldsForm):
     town = TownField(_l("Workplace town"))
     email = EmailField(
         _l("E-mail (to invite them to log in)"),
-        description=_l("Optional. They get a one-time link to set a password and answer "
-                       "proposals themselves."),
+        description=_l("Optional. You get a one-time link to send them, so they can set a "
+                       "password and answer proposals themselves."),
         validators=[Optional(), Email(), Length(max=254)],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The employer fills this in about a colleague: the labels speak of the mentor.
+        self.days.label.text = str(_l("Days the mentor can support"))
+        self.capacity_hours.label.text = str(_l("Support hours per week the mentor can give"))
 
     def validate_email(self, field):
         if field.data:
