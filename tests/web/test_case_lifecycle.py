@@ -51,7 +51,7 @@ def test_paused_and_closed_are_not_offered_for_matching(client, db, make, consul
     assert [p.id for p in service.waiting_participants(consultant)] == [waiting.id]
     html = client.get("/participants/").get_data(as_text=True)
     assert f'name="participants" type="checkbox" value="{waiting.id}"' in html
-    assert f'value="{paused.id}"' not in html
+    assert f'type="checkbox" value="{paused.id}"' not in html  # no box to tick for them
     # ...nor by a request that names them anyway
     run = service.create_run(consultant, [paused.id, closed.id, waiting.id], time_limit=1)
     assert [p["id"] for p in build_problem(run)["participants"]] == [f"p{waiting.id}"]
