@@ -13,7 +13,7 @@ from web.models import ApiToken, Timesheet, TimesheetLine
 from web.models.cover import Absence
 from workers.queue import get_queue, job_id
 
-ABSENCE = {"starts_on": "2027-03-03", "ends_on": "2027-03-07", "reason": "sick"}
+ABSENCE = {"starts_on": "2055-03-03", "ends_on": "2055-03-07", "reason": "sick"}
 
 
 def _count(db, model):
@@ -64,11 +64,12 @@ def test_absence_without_assignments_enqueues_nothing(client, db, world):  # noq
 
 
 @pytest.mark.parametrize("bad, field", [
-    ({"ends_on": "2027-03-01"}, "ends_on"),           # before the first day
+    ({"ends_on": "2055-03-01"}, "ends_on"),           # before the first day
     ({"ends_on": "x"}, "ends_on"),
     ({"starts_on": None}, "starts_on"),
     ({"reason": "bored"}, "reason"),
     ({"mentor_id": 10**6}, "mentor_id"),              # not one they may report for
+    ({"starts_on": "2025-01-10", "ends_on": "2025-01-12"}, "ends_on"),  # already over
 ])
 def test_bad_absence_names_the_field_and_stores_nothing(client, db, world, assignment, bad, field):  # noqa: F811
     r = call(client, world, "mentor", "post", "/api/v1/absences", json={**ABSENCE, **bad})
@@ -80,7 +81,7 @@ def test_overlap_is_refused_naming_ends_on(client, db, world, assignment):  # no
     assert call(client, world, "mentor", "post", "/api/v1/absences",
                 json=ABSENCE).status_code == 201
     r = call(client, world, "mentor", "post", "/api/v1/absences",
-             json={**ABSENCE, "starts_on": "2027-03-07", "ends_on": "2027-03-09"})
+             json={**ABSENCE, "starts_on": "2055-03-07", "ends_on": "2055-03-09"})
     assert r.status_code == 422 and _fields(r) == ["ends_on"]
     assert _count(db, Absence) == 1 and len(get_queue("cover").job_ids) == 1
 
@@ -92,7 +93,7 @@ def test_who_may_report_and_see_whose_absences(client, db, make, world, assignme
              json={**ABSENCE, "mentor_id": mentor.id})
     assert r.status_code == 201
     r = call(client, world, "employer", "post", "/api/v1/absences",
-             json={**ABSENCE, "starts_on": "2027-04-01", "ends_on": "2027-04-02",
+             json={**ABSENCE, "starts_on": "2055-04-01", "ends_on": "2055-04-02",
                    "mentor_id": mentor.id})
     assert r.status_code == 201
     # a consultant, employer and mentor with no link to this mentor: 422 on mentor_id, sees nothing

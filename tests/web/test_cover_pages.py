@@ -11,7 +11,7 @@ from web.models.cover import Absence, CoverRequest, ParticipantHold
 from workers.cover_jobs import run_cover
 from workers.queue import get_queue, job_id
 
-FORM = {"starts_on": "2027-03-03", "ends_on": "2027-03-07", "reason": "sick"}
+FORM = {"starts_on": "2055-03-03", "ends_on": "2055-03-07", "reason": "sick"}
 
 
 @pytest.fixture
@@ -118,9 +118,11 @@ def test_absence_list_says_where_each_participants_cover_stands(db, auth, client
 @pytest.mark.parametrize(
     "data, message",
     [
-        ({"ends_on": "2027-03-01"}, "The last day cannot be before the first day."),
+        ({"ends_on": "2055-03-01"}, "The last day cannot be before the first day."),
         ({"ends_on": "x"}, "Not a valid date value."),
         ({"reason": "bored"}, "Not a valid choice."),
+        ({"starts_on": "2025-01-10", "ends_on": "2025-01-12"},
+         "The absence is already over: cover cannot be arranged for days that have passed."),
     ],
 )
 def test_bad_absence_input_is_explained_and_nothing_stored(db, auth, client, s, data, message):
@@ -131,7 +133,7 @@ def test_bad_absence_input_is_explained_and_nothing_stored(db, auth, client, s, 
 
 
 def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
-    service.report_absence(s.mentor, date(2027, 3, 6), date(2027, 3, 9), "holiday", s.consultant)
+    service.report_absence(s.mentor, date(2055, 3, 6), date(2055, 3, 9), "holiday", s.consultant)
     db.session.commit()
     auth.login(s.employer_user)
     r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
@@ -177,7 +179,7 @@ def test_the_mentor_list_tells_namesakes_apart(db, make, auth, client, s):
 
 def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, client, s):
     absence = service.report_absence(
-        s.mentor, date(2027, 3, 3), date(2027, 3, 7), "sick", s.consultant
+        s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick", s.consultant
     )
     db.session.commit()
     run_cover(absence.id)
@@ -253,14 +255,14 @@ def test_participant_pause_and_resume(db, auth, client, make, s):
     p = s.participants[0]
     r = client.post(
         "/absences/participants",
-        data={"participant": p.id, "starts_on": "2027-03-03", "reason": "relapse"},
+        data={"participant": p.id, "starts_on": "2055-03-03", "reason": "relapse"},
     )
     assert r.status_code == 302
     h = db.session.scalar(db.select(ParticipantHold))
     assert p.status == "paused" and h.job_id == job_id("release-hold", h.id)
     r = client.post(
         "/absences/participants",
-        data={"participant": p.id, "starts_on": "2027-03-04", "reason": "sick"},
+        data={"participant": p.id, "starts_on": "2055-03-04", "reason": "sick"},
     )
     assert r.status_code == 200 and _count(db, ParticipantHold) == 1  # no longer active: no choice
     auth.logout()

@@ -380,6 +380,8 @@ def create_absence(data):
     if mentor_id not in mentors:
         abort(422, message="You may not report this mentor absent.",
               messages={"json": {"mentor_id": ["not a mentor you may report for"]}})
+    if over := cover_service.already_over(data["ends_on"]):
+        abort(422, message=over, messages={"json": {"ends_on": [over]}})
     try:
         absence = cover_service.report_absence(
             mentors[mentor_id], data["starts_on"], data["ends_on"], data["reason"], current_user)

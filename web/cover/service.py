@@ -40,6 +40,16 @@ def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absen
     )
 
 
+def already_over(ends_on: date) -> str | None:
+    """Why a reported absence is refused on the page and in the API, or None: cover is
+    arranged ahead, and one that has ended would only ask substitutes for days gone by.
+    (The service itself takes any dates, for imports and tests.)"""
+    if ends_on < date.today():
+        return _("The absence is already over: cover cannot be arranged for days that have "
+                 "passed.")
+    return None
+
+
 def report_absence(
     mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User
 ) -> Absence:
