@@ -41,6 +41,8 @@ def test_mentor_reports_own_absence_and_a_cover_job_is_queued(app, db, auth, cli
     auth.login(s.mentor_user)
     r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
     assert r.status_code == 302
+    assert "Substitutes are being found for 2 participants." in client.get(
+        "/absences/").get_data(as_text=True)
     absence = db.session.scalar(db.select(Absence))
     assert len(absence.needs) == 2 and absence.job_id
     queue = get_queue("cover")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -61,11 +62,12 @@ def index():
         if absence.needs:
             enqueue_cover(absence)
             schedule_deadline(absence)
+        n = len(absence.needs)
         flash(
-            _(
-                "Absence reported. Cover is being arranged for %(n)s participant(s).",
-                n=len(absence.needs),
-            ),
+            ngettext("Absence reported. A substitute is being found for %(num)d participant.",
+                     "Absence reported. Substitutes are being found for %(num)d participants.", n)
+            if n else _("Absence reported. The mentor has no participants now: no cover is "
+                        "needed."),
             "success",
         )
         return redirect(url_for("absences.index"))
