@@ -55,3 +55,23 @@ def test_the_consultants_lists_fit_a_phone_and_say_what_each_number_is(app, db, 
     hours = page.locator('table.proposals td[data-label="Timer"]').first
     label = hours.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Timer: "'  # stacked rows keep their column names
+
+
+def test_the_calendar_link_has_a_copy_button(app, db, make, live_server, browser):
+    user = make.user("mentor", email="m@demo.dk")
+    make.mentor(None, user=user)
+    context = browser.new_context(locale="da-DK")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server)
+    page = context.new_page()
+    page.goto(live_server + "/login")
+    page.get_by_label("E-mail").fill("m@demo.dk")
+    page.get_by_label("Adgangskode").fill("pw")
+    page.get_by_role("button", name="Log ind").click()
+    page.goto(live_server + "/calendar/")
+    page.get_by_role("button", name="Lav et kalenderlink").click()
+    link = page.get_by_label("Kalenderlink").input_value()
+    assert link.endswith(".ics")
+    page.get_by_role("button", name="Kopiér").click()
+    expect(page.get_by_role("button", name="Kopieret")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == link
+    context.close()
