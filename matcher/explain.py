@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 # Common tags in Danish; anything else is shown as written.
 DANISH_TAGS = {
-    "kitchen": "køkken", "retail": "detailhandel", "cleaning": "rengøring",
+    "kitchen": "køkken", "retail": "butik", "cleaning": "rengøring",
     "warehouse": "lager", "gardening": "have og park", "construction": "byggeri",
-    "office": "kontor", "care": "omsorg", "transport": "transport",
+    "office": "kontor", "care": "pleje og omsorg", "transport": "transport",
     "production": "produktion", "cafe": "café", "recycling": "genbrug",
     "addiction": "misbrug", "psychiatry": "psykiatri", "homelessness": "hjemløshed",
     "trauma": "traumer", "structure": "fast struktur", "lang:en": "engelsk",

@@ -99,3 +99,9 @@ def test_capped_hours_and_travel_say_what_the_numbers_are():
                                  "(12 var ledige)")
     assert capped.text("en") == "only 10 of 9–11 hours: m1 has no hours left (12 were free)"
     assert Reason("travel", {"km": 3.0}).text("da") == "3 km til pladsen"
+
+
+def test_area_names_in_reasons_are_the_forms_names():
+    """A reason names a work area as the participant's form does ("Pleje og omsorg")."""
+    reason = Reason("area_wish", {"area": "care", "rank": 1, "of": 1})
+    assert reason.text("da") == "pleje og omsorg er ønske 1 af 1"

@@ -49,3 +49,15 @@ def test_date_and_time_cannot_be_read_as_another_day(app):
             assert format_datetime(moment) == "Dec 6, 2026 11:13\u202fPM"
         with flask_babel.force_locale("da"):
             assert format_datetime(moment) == "6. dec. 2026 23.13"
+
+
+def test_the_matchers_danish_area_names_are_the_forms(app):
+    """Reasons come from the matcher; they name areas as the forms do (care: pleje og omsorg)."""
+    import flask_babel
+
+    from matcher.explain import DANISH_TAGS
+    from web import vocab
+
+    with app.test_request_context(), flask_babel.force_locale("da"):
+        form = {code: str(label).lower() for code, label in vocab.AREAS.items()}
+    assert {code: DANISH_TAGS[code] for code in form} == form
