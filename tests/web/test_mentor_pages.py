@@ -108,3 +108,11 @@ def test_the_profile_shows_the_load_and_warns_when_capacity_drops_below_it(clien
     r = client.post("/mentor/profile", data={**PROFILE, "capacity_hours": "20"},
                     follow_redirects=True)
     assert "mere end den nye kapacitet" not in r.get_data(as_text=True)
+
+
+def test_skills_are_worded_from_the_mentors_side(client, make, auth):
+    user = make.user("mentor")
+    make.mentor(None, user=user)
+    auth.login(user)
+    page = client.get("/mentor/profile").get_data(as_text=True)
+    assert "Kan give en fast struktur i dagen" in page and "Behov for fast struktur" not in page

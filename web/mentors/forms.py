@@ -7,7 +7,10 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 from web import vocab
 from web.forms_common import Form, MultiCheckboxField, TownField, opts
 
-SKILLS = {k: v for k, v in vocab.NEEDS.items() if not k.startswith("lang:")}
+# A mentor's skills are the participants' needs seen from the mentor's side; only the one
+# worded as a need is reworded.
+SKILLS = {k: v for k, v in vocab.NEEDS.items() if not k.startswith("lang:")} | {
+    "structure": _l("Can give a firm daily structure")}
 LANGUAGES = {k: v for k, v in vocab.NEEDS.items() if k.startswith("lang:")}
 
 
