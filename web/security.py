@@ -18,12 +18,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, abort, current_app, flash, render_template, request
-from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from web.errors import html_error
+from web.errors import MESSAGES, html_error
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -95,7 +94,7 @@ def _set_headers(response):
 
 def _too_many_requests(error):
     """429 from the limiter: the login page again, saying nothing about the account."""
-    message = _("Too many attempts. Wait a minute and try again.")
+    message = str(MESSAGES[429][1])
     if request.endpoint == "auth.login":
         from web.auth.forms import LoginForm
 

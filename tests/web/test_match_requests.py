@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.web.pages import first_option
 from web.models import CaseEvent, Proposal, ProposalStatus, SolveRun
 from web.runs import service
 from workers.jobs import run_solve
@@ -145,8 +146,7 @@ def test_no_reject_reason_is_chosen_until_the_user_chooses_one(client, db, consu
     run_solve(run.id)
     proposal = db.session.scalar(db.select(Proposal))
     page = client.get(f"/runs/{run.id}").get_data(as_text=True)
-    select = page.split(f'id="reason-{proposal.id}"')[1].split("</select>")[0]
-    first = select.split("<option")[1]
+    first = first_option(page, f"reason-{proposal.id}")
     assert 'value=""' in first and "Vælg en begrundelse" in first
     # the untouched select sends its first option: refused, nothing recorded
     r = client.post(f"/runs/proposals/{proposal.id}/reject", data={"reason": ""},

@@ -1,5 +1,6 @@
 """The mentor's profile and own participants."""
 
+from tests.web.pages import first_option
 from web.models import Mentor, Proposal, ProposalStatus
 
 PROFILE = {"skills": ["addiction", "trauma"], "languages": ["lang:so"], "days": ["tue", "thu"],
@@ -76,7 +77,7 @@ def test_a_decline_needs_a_reason_the_mentor_chose(client, db, make, auth):
     page = client.get("/mentor/").get_data(as_text=True)
     consultant = p.consultant
     assert f'{consultant.name}, <a href="mailto:{consultant.email}">' in page  # whom to ask
-    first = page.split(f'id="decline-{proposal.id}"')[1].split("<option")[1]
+    first = first_option(page, f"decline-{proposal.id}")
     assert 'value=""' in first and "Vælg en begrundelse" in first
     r = client.post(f"/mentor/proposals/{proposal.id}/decline", data={"reason": ""},
                     follow_redirects=True)
