@@ -5,7 +5,7 @@ from __future__ import annotations
 import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField, SubmitField
+from wtforms import DecimalField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -49,6 +49,21 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class KmField(DecimalField):
+    """Kilometres typed the Danish way (12,5) or the English way (12.5), and shown the page's
+    way without a needless decimal (40, 12,5) and without a thousands separator."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return flask_babel.format_decimal(self.data, format="0.#")
 
 
 class TownField(StringField):

@@ -33,6 +33,18 @@ def test_consultant_adds_a_participant(client, db, consultant):
     assert abs(p.lat - 56.157) < 0.01
 
 
+def test_kilometres_are_typed_and_shown_the_danish_way(client, db, consultant):
+    client.post("/participants/new", data={**GOOD, "max_travel_km": "12,5"})
+    p = db.session.scalar(db.select(Participant))
+    assert p.max_travel_km == 12.5
+    edit = client.get(f"/participants/{p.id}/edit").get_data(as_text=True)
+    assert 'value="12,5"' in edit.split('id="max_travel_km"')[1].split(">")[0]
+    p.max_travel_km = 40
+    db.session.commit()
+    edit = client.get(f"/participants/{p.id}/edit").get_data(as_text=True)
+    assert 'value="40"' in edit.split('id="max_travel_km"')[1].split(">")[0]  # not 40.0
+
+
 @pytest.mark.parametrize("field,value,message", [
     ("hours_max", "25", "Skal være mellem 2 og 20."),
     ("hours_min", "1", "Skal være mellem 2 og 20."),

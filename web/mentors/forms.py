@@ -1,11 +1,11 @@
 """Mentor fields shared by the mentor's own profile and the employer's colleague-mentor form."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, IntegerField, SubmitField
+from wtforms import IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from web import vocab
-from web.forms_common import Form, MultiCheckboxField, TownField, opts
+from web.forms_common import Form, KmField, MultiCheckboxField, TownField, opts
 
 # A mentor's skills are the participants' needs seen from the mentor's side; only the one
 # worded as a need is reworded.
@@ -55,7 +55,7 @@ class ExternalProfileForm(MentorFieldsForm):
     """An external support person also says where they live and how far they travel."""
 
     town = TownField(_l("Based in (town)"))
-    max_travel_km = DecimalField(
+    max_travel_km = KmField(
         _l("Can travel at most (km)"), places=1,
         validators=[InputRequired(),
                     NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],

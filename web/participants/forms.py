@@ -1,7 +1,7 @@
 """The participant form: coded fields only, validated on the server."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DecimalField, FloatField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import FloatField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -15,7 +15,7 @@ from wtforms.validators import (
 from matcher.schema import DEFAULT_WEIGHTS
 from web import vocab
 from web.extensions import db
-from web.forms_common import Form, MultiCheckboxField, TownField, opts
+from web.forms_common import Form, KmField, MultiCheckboxField, TownField, opts
 from web.models import Participant
 
 NO_WISH = ("", "—")
@@ -59,7 +59,7 @@ class ParticipantForm(Form):
     )
     attributes = MultiCheckboxField(_l("Attributes"), choices=opts(vocab.ATTRIBUTES))
     town = TownField(_l("Lives in (town)"))
-    max_travel_km = DecimalField(
+    max_travel_km = KmField(
         _l("Can travel at most (km)"), places=1,
         validators=[InputRequired(),
                     NumberRange(0, 200, message=_l("Must be between 0 and 200 km."))],
