@@ -47,7 +47,7 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
     expect(page.locator("#case-status")).to_have_text("På pause")
     page.get_by_role("button", name="Genoptag").click()  # a pause resumes; a closed case reopens
     expect(page.locator("#case-status")).to_have_text("Venter")
-    expect(page.locator("ol.timeline")).to_contain_text("Genåbnet")
+    expect(page.locator("ol.timeline")).to_contain_text("Genoptaget")  # a pause resumes
 
     # a matching request for all three with one weight changed
     page.get_by_role("link", name="Deltagere", exact=True).click()

@@ -173,5 +173,9 @@ def test_a_proposal_withdrawn_by_a_pause_is_not_shown_as_rejected(client, db, ma
     table = html.split("<tbody>")[1].split("</tbody>")[0]
     assert "Trukket tilbage: sagen blev sat på pause" in table and "Afvist" not in table
     assert ">Genoptag</button>" in html and ">Genåbn</button>" not in html  # a pause resumes
+    client.post(f"/participants/{p.id}/reopen")
+    timeline = client.get(f"/participants/{p.id}").get_data(as_text=True).split(
+        'class="timeline"')[1]
+    assert "<strong>Genoptaget</strong>" in timeline and "Genåbnet" not in timeline
     client.post(f"/participants/{p.id}/close", data=YES)
     assert ">Genåbn</button>" in client.get(f"/participants/{p.id}").get_data(as_text=True)
