@@ -51,9 +51,10 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class KmField(DecimalField):
-    """Kilometres typed the Danish way (12,5) or the English way (12.5), and shown the page's
-    way without a needless decimal (40, 12,5) and without a thousands separator."""
+class CommaDecimalInput:
+    """A number field's input: typed the Danish way (12,5) or the English way (12.5); shown
+    as typed after an error, else by ``shown`` (never with a thousands separator, which
+    would read back as a decimal point)."""
 
     def process_formdata(self, valuelist):
         super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
@@ -61,9 +62,17 @@ class KmField(DecimalField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return flask_babel.format_decimal(self.data, format="0.#")
+        return "" if self.data is None else self.shown(self.data)
+
+    def shown(self, value) -> str:
+        raise NotImplementedError
+
+
+class KmField(CommaDecimalInput, DecimalField):
+    """Kilometres in a text input, shown the page's way without a needless decimal (40, 12,5)."""
+
+    def shown(self, value) -> str:
+        return flask_babel.format_decimal(value, format="0.#")
 
 
 class TownField(StringField):

@@ -15,7 +15,7 @@ from wtforms.validators import (
 from matcher.schema import DEFAULT_WEIGHTS
 from web import vocab
 from web.extensions import db
-from web.forms_common import Form, KmField, MultiCheckboxField, TownField, opts
+from web.forms_common import CommaDecimalInput, Form, KmField, MultiCheckboxField, TownField, opts
 from web.models import Participant
 
 NO_WISH = ("", "—")
@@ -131,21 +131,12 @@ WEIGHT_LABELS = {
 WEIGHT_MAX = 10000
 
 
-class CommaFloatField(FloatField):
-    """A number typed the Danish way (2,5) or the English way (2.5)."""
+class CommaFloatField(CommaDecimalInput, FloatField):
+    """A weight in a number input, whose value is written with a point whatever the language
+    (the browser shows it the user's way): 100, not 100.0."""
 
-    def process_formdata(self, valuelist):
-        super().process_formdata([v.replace(",", ".").strip() for v in valuelist])
-
-    def _value(self):
-        """100, not 100.0. A number input's value is written with a point whatever the
-        language (the browser shows it the user's way), and never with a thousands
-        separator."""
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        return f"{self.data:.6f}".rstrip("0").rstrip(".")
+    def shown(self, value) -> str:
+        return f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def _weight_field(key: str) -> FloatField:
