@@ -45,6 +45,9 @@ def run_cover(absence_id: int) -> dict:
         )
         if result["status"] == "INVALID":
             raise RuntimeError("cover problem invalid: " + "; ".join(result["errors"])[:1000])
+        service.lock_absence(absence_id)  # a withdrawal meanwhile: its needs stay unasked
+        for need in needs:
+            db.session.refresh(need)
         try:
             asked, unfilled = store_cover(absence, needs, result)
             db.session.commit()
@@ -61,10 +64,15 @@ def run_cover(absence_id: int) -> dict:
 
 
 def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
-    """Write cover requests for the matches and reasons for the rest (caller commits)."""
-    by_participant = {n.assignment.participant_id: n for n in needs}
+    """Write cover requests for the matches and reasons for the rest (caller commits).
+    Needs no longer searching (the absence was withdrawn meanwhile) are left as they are."""
+    by_participant = {n.assignment.participant_id: n for n in needs
+                      if n.status == NeedStatus.SEARCHING}
+    asked = unfilled = 0
     for m in result["matches"]:
-        need = by_participant[parse_id(m["participant"])]
+        need = by_participant.get(parse_id(m["participant"]))
+        if need is None:
+            continue
         req = CoverRequest(
             need_id=need.id,
             assignment_id=need.assignment_id,
@@ -79,12 +87,16 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
         db.session.flush()
         need.status, need.reasons = NeedStatus.REQUESTED, []
         notify(mentor_users([req.substitute_id]), "cover_requested", request_id=req.id)
+        asked += 1
     for u in result["unmatched"]:
-        need = by_participant[parse_id(u["participant"])]
+        need = by_participant.get(parse_id(u["participant"]))
+        if need is None:
+            continue
         need.status, need.reasons = NeedStatus.UNFILLED, reasons_of(u)
         if need.assignment.placement.cover_guarantee:
             service.escalate(need)  # nobody fits at all: no reason to wait for the deadline
-    return len(result["matches"]), len(result["unmatched"])
+        unfilled += 1
+    return asked, unfilled
 
 
 def cover_deadline(absence_id: int) -> dict:

@@ -34,7 +34,9 @@ def _absent_ids(absence: Absence) -> set[int]:
     return set(
         db.session.scalars(
             select(Absence.mentor_id).where(
-                Absence.starts_on <= absence.ends_on, Absence.ends_on >= absence.starts_on
+                Absence.withdrawn_at.is_(None),
+                Absence.starts_on <= absence.ends_on,
+                Absence.ends_on >= absence.starts_on,
             )
         )
     )

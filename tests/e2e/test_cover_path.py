@@ -65,3 +65,22 @@ def test_absence_to_cover_and_back(app, db, make, live_server, worker, page):
     a = req.assignment
     assert mentor_on(a, start) == s.colleague.id
     assert mentor_on(a, end + timedelta(days=1)) == s.mentor.id  # the absence is over
+
+    # The mentor is not away after all: the employer withdraws the absence. The button asks
+    # first (a browser dialog); the substitute's cover is then cancelled.
+    page.get_by_role("link", name="Fravær", exact=True).click()
+    asked_first = []
+
+    def answer(dialog):
+        asked_first.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
+    row = page.locator("tbody tr", has_text=s.mentor.name)
+    row.get_by_role("button", name="Træk tilbage").click()
+    expect(page.locator(".flash.success")).to_contain_text("Fraværet er trukket tilbage")
+    assert asked_first and asked_first[0].startswith(f"Vil du trække fraværet for {s.mentor.name}")
+    expect(page.locator("tbody tr", has_text=s.mentor.name)).to_contain_text("Trukket tilbage")
+    db.session.expire_all()
+    assert db.session.get(CoverRequest, first.id).status == "cancelled"
+    assert mentor_on(a, start) == s.mentor.id

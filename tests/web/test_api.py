@@ -32,6 +32,8 @@ ALLOWED = {
     ("post", "/api/v1/proposals/{proposal_id}/decline"): {"mentor"},
     ("get", "/api/v1/absences"): {"mentor", "consultant", "employer", "admin"},
     ("post", "/api/v1/absences"): {"mentor", "consultant", "employer", "admin"},
+    ("post", "/api/v1/absences/{absence_id}/withdraw"): {"mentor", "consultant", "employer",
+                                                          "admin"},
     ("get", "/api/v1/timesheets"): {"mentor", "consultant", "admin"},
     ("put", "/api/v1/timesheets/{week}"): {"mentor"},
     ("post", "/api/v1/timesheets/{sheet_id}/approve"): {"consultant", "admin"},
@@ -74,7 +76,7 @@ def test_every_endpoint_for_every_role(client, world):
                   if m in ("get", "post", "put")}
     assert documented == set(ALLOWED), f"add to ALLOWED: {documented - set(ALLOWED)}"
     ids = {"pid": world["p"].id, "run_id": 999, "proposal_id": 999, "week": "2026-01-05",
-           "sheet_id": 999}
+           "sheet_id": 999, "absence_id": 999}
     for (method, path), allowed in ALLOWED.items():
         url = re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path)
         r = call(client, world, None, method, url, json={})

@@ -112,6 +112,29 @@ def test_who_may_report_and_see_whose_absences(client, db, make, world, assignme
     assert _count(db, Absence) == 2
 
 
+def test_withdraw_an_absence_once_and_only_ones_own(client, db, make, world, assignment):  # noqa: F811
+    ahead = {"starts_on": (date.today() + timedelta(days=10)).isoformat(),
+             "ends_on": (date.today() + timedelta(days=12)).isoformat(), "reason": "holiday"}
+    absence_id = call(client, world, "mentor", "post", "/api/v1/absences",
+                      json=ahead).get_json()["id"]
+    url = f"/api/v1/absences/{absence_id}/withdraw"
+    stranger = make.user("consultant")  # no participant with this mentor
+    r = client.post(url, headers=_token(db, stranger))
+    assert r.status_code == 404 and r.content_type == "application/problem+json"
+    assert db.session.get(Absence, absence_id).withdrawn_at is None
+
+    r = call(client, world, "mentor", "post", url)
+    assert r.status_code == 200, r.get_json()
+    body = r.get_json()
+    assert body["id"] == absence_id and body["withdrawn_at"].endswith("+00:00")
+    assert body["ends_on"] == ahead["ends_on"]  # withdrawn, not shortened
+    r = call(client, world, "mentor", "post", url)
+    assert r.status_code == 409
+    assert r.get_json()["detail"] == "Fraværet er allerede trukket tilbage."  # the user's language
+    listed = call(client, world, "mentor", "get", "/api/v1/absences").get_json()
+    assert [a["withdrawn_at"] is not None for a in listed] == [True]
+
+
 # --- timesheets -------------------------------------------------------------------------------
 
 def _week(assignment, *lines):

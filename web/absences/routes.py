@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -81,7 +83,58 @@ def index():
         if mentors
         else []
     )
-    return render_template("absences/index.html", form=form, absences=absences)
+    return render_template("absences/index.html", form=form, absences=absences,
+                           today=date.today(), button=EmptyForm(),
+                           withdraw_question=withdraw_question)
+
+
+def reportable_absence(absence_id: int) -> Absence | None:
+    """The absence, locked to be changed, if it is of a mentor this user may report for
+    (else, as if none)."""
+    absence = service.lock_absence(absence_id)
+    if absence is None or absence.mentor_id not in {m.id for m in reportable_mentors()}:
+        return None
+    return absence
+
+
+@bp.post("/<int:absence_id>/withdraw")
+@role_required("mentor", "consultant", "employer", "admin")
+def withdraw(absence_id: int):
+    """The mentor is not away after all, or is back early: cover is no longer sought."""
+    absence = reportable_absence(absence_id)
+    if absence is None:
+        abort(404)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("absences.index"))
+    today = date.today()
+    if request.form.get("confirmed") != "1":
+        return render_template("confirm.html", question=withdraw_question(absence, today),
+                               action=request.path, button=form,
+                               back=url_for("absences.index"))
+    try:
+        service.withdraw_absence(absence, current_user, today)
+        db.session.commit()
+    except service.TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(_("The absence is withdrawn. No cover is sought.") if absence.withdrawn_at
+              else _("Welcome back. The absence now ends on %(date)s, and no more cover is "
+                     "sought.", date=format_date(absence.ends_on)), "success")
+    return redirect(url_for("absences.index"))
+
+
+def withdraw_question(absence: Absence, today: date) -> str:
+    """What withdrawing does, asked before it is done (on the button and the no-JS page)."""
+    if absence.starts_on >= today:
+        return _("Withdraw the absence of %(mentor)s from %(start)s to %(end)s? Cover that "
+                 "was asked for or arranged is cancelled, and the substitutes are told.",
+                 mentor=absence.mentor.name, start=format_date(absence.starts_on),
+                 end=format_date(absence.ends_on))
+    return _("Is %(mentor)s back today? The absence then ends on %(end)s. Cover after that is "
+             "cancelled, and the substitutes are told.",
+             mentor=absence.mentor.name, end=format_date(today - timedelta(days=1)))
 
 
 def _caseload_in_assignment():

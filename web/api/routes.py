@@ -9,7 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 
-from web.absences.routes import reportable_mentors
+from web.absences.routes import reportable_absence, reportable_mentors
 from web.access import current_mentor
 from web.api.auth import api_roles
 from web.api.schemas import (
@@ -346,7 +346,7 @@ def decline(data, proposal_id):
 
 def _absence_out(a: Absence) -> dict:
     out = {c: getattr(a, c) for c in ("id", "mentor_id", "starts_on", "ends_on", "reason",
-                                      "created_at")}
+                                      "created_at", "withdrawn_at")}
     out["cover_needs"] = len(a.needs)
     return out
 
@@ -393,6 +393,25 @@ def create_absence(data):
         enqueue_cover(absence)
         schedule_deadline(absence)
     return _absence_out(absence), 201
+
+
+@absences_bp.route("/absences/<int:absence_id>/withdraw", methods=["POST"])
+@api_roles("mentor", "consultant", "employer", "admin")
+@absences_bp.response(200, AbsenceSchema)
+@absences_bp.alt_response(409, description="Already withdrawn or already over")
+def withdraw_absence(absence_id):
+    ("The mentor is not away after all (before the first day: withdrawn) or is back early "
+     "(the absence ends yesterday); cover is no longer sought.")
+    absence = reportable_absence(absence_id)
+    if absence is None:
+        abort(404, message=f"No absence {absence_id} you may report for.")
+    try:
+        cover_service.withdraw_absence(absence, current_user, date.today())
+        db.session.commit()
+    except cover_service.TransitionError as exc:
+        db.session.rollback()
+        abort(409, message=str(exc))
+    return _absence_out(absence)
 
 
 # --- timesheets -------------------------------------------------------------------------------

@@ -229,6 +229,8 @@ class AbsenceSchema(ma.Schema):
     cover_needs = ma.fields.Integer(dump_only=True, metadata={
         "description": "assignments left without their mentor, for which cover is being arranged"})
     created_at = UtcDateTime(dump_only=True)
+    withdrawn_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
+        "description": "set when the absence was withdrawn before its first day"})
 
 
 class TimesheetLineSchema(ma.Schema):

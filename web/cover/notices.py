@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from web.extensions import db
 from web.i18n import format_date
 from web.models import Mentor, Proposal
-from web.models.cover import CoverNeed, CoverRequest, ParticipantHold
+from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
 def _need_facts(need: CoverNeed) -> dict:
@@ -20,60 +21,105 @@ def _need_facts(need: CoverNeed) -> dict:
     }
 
 
-def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
-    """(subject, text) of a notice; a notice whose records are gone says so."""
-    if kind in ("cover_requested", "cover_arranged"):
-        req = db.session.get(CoverRequest, params.get("request_id"))
-        if req is None:
-            return _("Cover"), _("This notice refers to a record that no longer exists.")
-        facts = _need_facts(req.need) | {"mentor": req.substitute.name}
-        if kind == "cover_requested":
-            return _("Cover request"), _(
-                "You are asked to cover participant %(code)s at %(placement)s from %(start)s "
-                "to %(end)s.",
-                **facts,
-            )
-        return _("Cover arranged"), _(
-            "Cover arranged: %(mentor)s covers participant %(code)s at %(placement)s from "
-            "%(start)s to %(end)s.",
+def _cover_requested(req: CoverRequest) -> tuple[str, str]:
+    return _("Cover request"), _(
+        "You are asked to cover participant %(code)s at %(placement)s from %(start)s to %(end)s.",
+        **_need_facts(req.need),
+    )
+
+
+def _cover_arranged(req: CoverRequest) -> tuple[str, str]:
+    return _("Cover arranged"), _(
+        "Cover arranged: %(mentor)s covers participant %(code)s at %(placement)s from "
+        "%(start)s to %(end)s.",
+        **_need_facts(req.need) | {"mentor": req.substitute.name},
+    )
+
+
+def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
+    facts = _need_facts(req.need) | {"mentor": req.need.absence.mentor.name}
+    if req.status == RequestStatus.CANCELLED:
+        return _("Cover no longer needed"), _(
+            "Cover of participant %(code)s at %(placement)s is no longer needed: %(mentor)s is "
+            "not away. The request is cancelled.",
             **facts,
         )
-    if kind == "cover_missing":
-        need = db.session.get(CoverNeed, params.get("need_id"))
-        if need is None:
-            return _("Cover"), _("This notice refers to a record that no longer exists.")
-        return _("No cover found"), _(
-            "No substitute has been found for participant %(code)s at %(placement)s from "
-            "%(start)s to %(end)s. Please arrange cover.",
-            **_need_facts(need),
-        )
-    if kind == "hold_released":
-        hold = db.session.get(ParticipantHold, params.get("hold_id"))
-        if hold is None:
-            return _("Slot released"), _("This notice refers to a record that no longer exists.")
-        return _("Slot released"), _(
-            "The held slot of participant %(code)s at %(placement)s was released after "
-            "%(date)s. The participant waits for a new match.",
-            code=hold.participant.code,
-            placement=hold.assignment.placement.title,
-            date=format_date(hold.hold_until),
-        )
-    if kind == "proposal_declined":
-        proposal = db.session.get(Proposal, params.get("proposal_id"))
-        if proposal is None:
-            return _("Proposal declined"), _(
-                "This notice refers to a record that no longer exists.")
-        from web.runs.forms import DECLINE_REASONS
+    return _("Cover ends early"), _(
+        "%(mentor)s is back: your cover of participant %(code)s at %(placement)s ended on "
+        "%(end)s.",
+        **facts | {"end": format_date(req.ends_on)},
+    )
 
-        return _("Proposal declined"), _(
-            "%(mentor)s declined the proposal for participant %(code)s at %(placement)s "
-            "(reason: %(reason)s). The participant waits for a new match, and %(mentor)s is not "
-            "proposed for them again.",
-            mentor=proposal.mentor.name, code=proposal.participant.code,
-            placement=proposal.placement.title,
-            reason=str(DECLINE_REASONS.get(proposal.decision_reason, proposal.decision_reason)),
+
+def _cover_missing(need: CoverNeed) -> tuple[str, str]:
+    return _("No cover found"), _(
+        "No substitute has been found for participant %(code)s at %(placement)s from "
+        "%(start)s to %(end)s. Please arrange cover.",
+        **_need_facts(need),
+    )
+
+
+def _absence_withdrawn(absence: Absence) -> tuple[str, str]:
+    facts = {"mentor": absence.mentor.name, "start": format_date(absence.starts_on),
+             "end": format_date(absence.ends_on)}
+    if absence.withdrawn_at is not None:
+        return _("Absence withdrawn"), _(
+            "The absence of %(mentor)s from %(start)s to %(end)s has been withdrawn. "
+            "%(mentor)s supports their participants as usual, and no cover is sought.",
+            **facts,
         )
-    return _("Notice"), kind
+    return _("Back early"), _(
+        "%(mentor)s is back: the absence from %(start)s ended on %(end)s. %(mentor)s "
+        "supports their participants again, and no more cover is sought.",
+        **facts,
+    )
+
+
+def _hold_released(hold: ParticipantHold) -> tuple[str, str]:
+    return _("Slot released"), _(
+        "The held slot of participant %(code)s at %(placement)s was released after "
+        "%(date)s. The participant waits for a new match.",
+        code=hold.participant.code,
+        placement=hold.assignment.placement.title,
+        date=format_date(hold.hold_until),
+    )
+
+
+def _proposal_declined(proposal: Proposal) -> tuple[str, str]:
+    from web.runs.forms import DECLINE_REASONS
+
+    return _("Proposal declined"), _(
+        "%(mentor)s declined the proposal for participant %(code)s at %(placement)s "
+        "(reason: %(reason)s). The participant waits for a new match, and %(mentor)s is not "
+        "proposed for them again.",
+        mentor=proposal.mentor.name, code=proposal.participant.code,
+        placement=proposal.placement.title,
+        reason=str(DECLINE_REASONS.get(proposal.decision_reason, proposal.decision_reason)),
+    )
+
+
+# kind: (the record its id names, the parameter holding that id, the subject if it is gone,
+# the text)
+KINDS = {
+    "cover_requested": (CoverRequest, "request_id", _l("Cover"), _cover_requested),
+    "cover_arranged": (CoverRequest, "request_id", _l("Cover"), _cover_arranged),
+    "cover_withdrawn": (CoverRequest, "request_id", _l("Cover"), _cover_withdrawn),
+    "cover_missing": (CoverNeed, "need_id", _l("Cover"), _cover_missing),
+    "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),
+    "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
+    "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
+}
+
+
+def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
+    """(subject, text) of a notice; a notice whose records are gone says so."""
+    if kind not in KINDS:
+        return _("Notice"), kind
+    model, key, subject, text = KINDS[kind]
+    record = db.session.get(model, params[key]) if params.get(key) is not None else None
+    if record is None:
+        return str(subject), _("This notice refers to a record that no longer exists.")
+    return text(record)
 
 
 def mentor_users(mentor_ids: list[int]) -> list:

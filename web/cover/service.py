@@ -14,6 +14,7 @@ from sqlalchemy import select
 from web.cover.notices import mentor_users
 from web.cover.notify import notify, send_mail
 from web.extensions import db
+from web.locking import sqlite_write_lock
 from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
 from web.models.cover import (
     Absence,
@@ -34,10 +35,21 @@ def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absen
     return db.session.scalar(
         select(Absence).where(
             Absence.mentor_id == mentor_id,
+            Absence.withdrawn_at.is_(None),
             Absence.starts_on <= ends_on,
             Absence.ends_on >= starts_on,
         )
     )
+
+
+def lock_absence(absence_id: int) -> Absence | None:
+    """The absence read again under a lock (FOR UPDATE; on SQLite the write lock), taken
+    before its needs are read: a withdrawal and a cover job storing its answer then never
+    cross, and whichever comes second sees what the first wrote."""
+    sqlite_write_lock()
+    return db.session.scalar(
+        select(Absence).where(Absence.id == absence_id).with_for_update()
+        .execution_options(populate_existing=True))
 
 
 def already_over(ends_on: date) -> str | None:
@@ -77,12 +89,51 @@ def cover_new_assignment(assignment: Proposal) -> list[Absence]:
     starts their cover jobs."""
     absences = db.session.scalars(
         select(Absence).where(
-            Absence.mentor_id == assignment.mentor_id, Absence.ends_on >= date.today()
+            Absence.mentor_id == assignment.mentor_id,
+            Absence.withdrawn_at.is_(None),
+            Absence.ends_on >= date.today(),
         )
     ).all()
     for absence in absences:
         absence.needs.append(CoverNeed(assignment_id=assignment.id, status=NeedStatus.SEARCHING))
     return list(absences)
+
+
+def withdraw_absence(absence: Absence, by: User, today: date) -> None:
+    """The mentor is not away after all, or is back early.
+
+    Before the first day the absence is withdrawn; from then on it ends the day before
+    ``today``. Either way nothing is sought any more: needs not filled are cancelled, open
+    requests too; a confirmed cover is cancelled with the absence, or ends with it. Each
+    substitute concerned is told, and so are the mentor, the participants' consultants and
+    the employers who were told that cover was arranged (not whoever did it)."""
+    if absence.withdrawn_at is not None:
+        raise TransitionError(_("This absence has already been withdrawn."))
+    if absence.ends_on < today:
+        raise TransitionError(_("This absence is already over."))
+    last = None  # the last day away: none if withdrawn
+    if absence.starts_on >= today:
+        absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), by.id
+    else:
+        absence.ends_on = last = today - timedelta(days=1)
+    told = [*mentor_users([absence.mentor_id])]  # when someone else reported it
+    for need in absence.needs:
+        told.append(need.assignment.participant.consultant)
+        if need.confirmed:  # the employer was told it was arranged
+            told += employer_users(need.assignment.placement.employer_id)
+        for req in need.requests:
+            if req.status == RequestStatus.REQUESTED or (
+                req.status == RequestStatus.CONFIRMED and (last is None or req.starts_on > last)
+            ):
+                req.status = RequestStatus.CANCELLED
+            elif req.status == RequestStatus.CONFIRMED and req.ends_on > last:
+                req.ends_on = last
+            else:
+                continue
+            notify(mentor_users([req.substitute_id]), "cover_withdrawn", request_id=req.id)
+        if need.status != NeedStatus.FILLED or last is None:
+            need.status = NeedStatus.CANCELLED
+    notify([u for u in told if u.id != by.id], "absence_withdrawn", absence_id=absence.id)
 
 
 def active_assignments(mentor_id: int) -> list[Proposal]:

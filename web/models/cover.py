@@ -59,6 +59,10 @@ class Absence(db.Model):
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     job_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Withdrawn before its first day: the mentor was not away after all. (One who comes back
+    # early keeps the absence, with ``ends_on`` moved to the last day away.)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
     mentor: Mapped[Mentor] = relationship()  # noqa: F821
     needs: Mapped[list[CoverNeed]] = relationship(

@@ -214,8 +214,9 @@ def _transition(participant_id: int, action, message: str, question: str | None 
     if not form.validate_on_submit():
         return redirect(url_for("participants.show", participant_id=p.id))
     if question and request.form.get("confirmed") != "1":
-        return render_template("participants/confirm.html", p=p, question=question % {
-            "code": p.code}, action=request.path, button=form)
+        return render_template("confirm.html", question=question % {"code": p.code},
+                               action=request.path, button=form,
+                               back=url_for("participants.show", participant_id=p.id))
     try:
         action(p, current_user)
         db.session.commit()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 from web.cover.notify import notify
 from web.cover.service import cover_new_assignment
 from web.extensions import db
+from web.locking import sqlite_write_lock
 from web.models import (
     CaseEvent,
     Exclusion,
@@ -138,21 +139,6 @@ def lift_exclusion(exclusion: Exclusion, user: User) -> None:
     db.session.delete(exclusion)
 
 
-def _lock_for_confirm() -> None:
-    """On SQLite, take the database write lock before reading capacity (BEGIN IMMEDIATE).
-
-    pysqlite only begins a transaction at the first write, so two confirmations could
-    both read "one slot free" and both write. BEGIN IMMEDIATE makes the second wait for
-    the first to commit, then read the new count. PostgreSQL locks rows (FOR UPDATE) instead.
-    """
-    conn = db.session.connection()
-    if conn.dialect.name != "sqlite":
-        return
-    if not conn.connection.dbapi_connection.in_transaction:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    # else: this transaction has written already and so holds the write lock.
-
-
 def confirm(proposal: Proposal, user: User) -> list:
     """Mentor confirms: the proposal becomes the active assignment, if capacity still allows.
     Returns the mentor's current or coming absences that now need cover for it too (the
@@ -162,7 +148,7 @@ def confirm(proposal: Proposal, user: User) -> list:
     database write lock up front) and everything is read again under the lock, so two
     confirmations cannot together overbook: the second one sees the first and is refused.
     """
-    _lock_for_confirm()
+    sqlite_write_lock()
     db.session.refresh(proposal)  # under the lock: another request may have answered it meanwhile
     if proposal.status != ProposalStatus.APPROVED:
         raise TransitionError(_("This proposal is not waiting for your answer."))
