@@ -99,6 +99,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "runs.reject": CONSULTANT,
     "runs.again": CONSULTANT,
     "runs.retry": CONSULTANT,
+    "absences.withdraw": USERS,  # whoever may report the absence may take it back
     "absences.participants": CONSULTANT,
     "absences.resume": CONSULTANT,
     "dashboard.consultant": CONSULTANT,
@@ -181,6 +182,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "api_proposals.decline": TOKEN_ONLY,
     "api_absences.list_absences": TOKEN_ONLY,
     "api_absences.create_absence": TOKEN_ONLY,
+    "api_absences.withdraw_absence": TOKEN_ONLY,
     "api_timesheets.list_timesheets": TOKEN_ONLY,
     "api_timesheets.put_week": TOKEN_ONLY,
     "api_timesheets.approve_timesheet": TOKEN_ONLY,
@@ -323,6 +325,19 @@ class World:
             )
         )
 
+    @for_role
+    def absence_id(self, role: str) -> int:
+        """An absence ahead that ``role`` may report: the mentor's own, the mentor of the
+        consultant's participant, the employer's colleague-mentor (an admin: any)."""
+        mentor = self.colleague if role == "employer" else self.mentor
+        if role == "consultant":
+            assert self.assignment.mentor_id == mentor.id  # the consultant's participant's
+        today = date.today()
+        return self.make._add(Absence(
+            mentor_id=mentor.id, starts_on=today + timedelta(days=10),
+            ends_on=today + timedelta(days=12), reason="holiday",
+            reported_by_id=self.users["consultant"].id)).id
+
     def token(self) -> str:
         from web.invitations import service
 
@@ -407,6 +422,7 @@ PARAMS = {
     "job_id": World.failed_job_id,
     "hold_id": lambda w: w.hold.id,
     "request_id": lambda w: w.cover_request.id,
+    "absence_id": World.absence_id,
     "answer": lambda w: "confirm",
     "sheet_id": lambda w: w.timesheet.id,
     "exclusion_id": lambda w: w.exclusion.id,
@@ -443,6 +459,7 @@ OWNED = frozenset(
         "employer_id",
         "hold_id",
         "request_id",
+        "absence_id",
         "sheet_id",
         "outcome_id",
         "exclusion_id",
