@@ -197,6 +197,9 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     expect(page.locator(".error").first).to_have_text("Brug kvarte timer, fx 1,25 eller 1,5.")
     first.get_by_label("Opfølgning").fill("1,25")
     first.get_by_label("Social støtte på arbejdet").fill("1")
+    # The sums follow the typing (3,5 + 1,25 + 1), for the participant and the week.
+    expect(first.locator(".planned .sum")).to_have_text("5,75")
+    expect(page.locator(".week-total .sum")).to_contain_text("5,75")
     page.get_by_role("button", name="Send til jobkonsulenten").click()
     expect(page.locator(".flash.success")).to_be_visible()
     save_screenshot(page, "timesheet-phone", full_page=True)

@@ -171,6 +171,24 @@ def test_mentor_submits_a_week_and_the_consultant_approves(client, db, world, as
                 "/api/v1/timesheets?status=approved").get_json()[0]["id"] == sheet["id"]
 
 
+def test_a_draft_week_is_the_mentors_until_sent(client, db, world, assignment):  # noqa: F811
+    url = f"/api/v1/timesheets/{MONDAY}"
+    r = call(client, world, "mentor", "put", url,
+             json={**_week(assignment, ("instruction", 2)), "draft": True})
+    assert r.status_code == 200 and r.get_json()[0]["status"] == "draft"
+    sid = r.get_json()[0]["id"]
+    assert call(client, world, "consultant", "get", "/api/v1/timesheets").get_json() == []
+    assert call(client, world, "admin", "get", "/api/v1/timesheets").get_json() == []
+    assert call(client, world, "consultant", "post",
+                f"/api/v1/timesheets/{sid}/approve").status_code == 404
+    mine = call(client, world, "mentor", "get", "/api/v1/timesheets?status=draft").get_json()
+    assert [s["id"] for s in mine] == [sid]
+    r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 2)))
+    assert r.get_json()[0]["status"] == "submitted"  # draft left out: sent
+    listed = call(client, world, "consultant", "get", "/api/v1/timesheets").get_json()
+    assert [s["id"] for s in listed] == [sid]
+
+
 def test_return_needs_a_comment(client, db, world, assignment):  # noqa: F811
     url = f"/api/v1/timesheets/{MONDAY}"
     sid = call(client, world, "mentor", "put", url,

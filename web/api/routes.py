@@ -34,6 +34,7 @@ from web.extensions import db
 from web.geo import find_town
 from web.hours import service as hours_service
 from web.hours.plans import monday
+from web.hours.routes import consultant_sheet
 from web.models import Mentor, Participant, Placement, Proposal, ProposalStatus, SolveRun, Timesheet
 from web.models.cover import Absence
 from web.models.hours import TASKS
@@ -427,7 +428,9 @@ def list_timesheets(args, pagination_parameters):
     q = db.select(Timesheet).order_by(Timesheet.week_start.desc(), Timesheet.id)
     if current_user.role == "mentor":
         q = q.where(Timesheet.mentor_id == current_mentor().id)
-    elif current_user.role == "consultant":
+    else:  # a draft is the mentor's until sent
+        q = q.where(Timesheet.status != "draft")
+    if current_user.role == "consultant":
         q = q.join(Participant, Participant.id == Timesheet.participant_id).where(
             Participant.consultant_id == current_user.id)
     if args.get("week"):
@@ -444,8 +447,8 @@ def list_timesheets(args, pagination_parameters):
 @timesheets_bp.alt_response(409, description="The week is approved and cannot be changed")
 @timesheets_bp.alt_response(422, description="A field broke a rule; `errors` names it")
 def put_week(data, week):
-    ("Send a week's hours (week: an ISO date in it, e.g. its Monday) for approval; "
-     "as on the page.")  # one line: flask-smorest's OpenAPI summary
+    ("Send a week's hours (week: an ISO date in it, e.g. its Monday) for approval, or keep "
+     "them as a draft; as on the page.")  # one line: flask-smorest's OpenAPI summary
     try:
         week = monday(date.fromisoformat(week))
     except ValueError:
@@ -465,7 +468,7 @@ def put_week(data, week):
         task_hours[line["task"]] = line["hours"]
     try:
         for pid, by_task in hours.items():
-            hours_service.save_week(own[pid], week, by_task)
+            hours_service.save_week(own[pid], week, by_task, send=not data["draft"])
         db.session.commit()
     except hours_service.FutureWeekError as exc:
         db.session.rollback()
@@ -477,9 +480,8 @@ def put_week(data, week):
 
 
 def _consultant_sheet(sheet_id: int) -> Timesheet:
-    sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or (current_user.role != "admin"
-                         and sheet.participant.consultant_id != current_user.id):
+    sheet = consultant_sheet(sheet_id)
+    if sheet is None:
         abort(404, message=f"No timesheet {sheet_id} of your participants.")
     return sheet
 

@@ -245,7 +245,8 @@ class TimesheetSchema(ma.Schema):
     mentor_id = ma.fields.Integer()
     participant_id = ma.fields.Integer()
     week = ma.fields.Date(attribute="week_start", metadata={"description": "the week's Monday"})
-    status = ma.fields.String(metadata={"description": ", ".join(TIMESHEET_STATUSES)})
+    status = ma.fields.String(metadata={"description": ", ".join(TIMESHEET_STATUSES)
+                                        + " (a draft only to its mentor)"})
     comment = ma.fields.String(allow_none=True,
                                metadata={"description": "the consultant's, when returned"})
     total = ma.fields.Float()
@@ -276,6 +277,9 @@ class WeekSchema(ma.Schema):
     lines = ma.fields.List(ma.fields.Nested(WeekLineSchema), required=True, metadata={
         "description": "each assignment named here gets exactly these hours for the week (tasks "
                        "left out: 0); assignments not named are left as they are"})
+    draft = ma.fields.Boolean(load_default=False, metadata={
+        "description": "true: keep the hours as your draft, which the consultant does not see "
+                       "(a week sent but not approved is taken back); false: send for approval"})
 
     @validates_schema
     def _check(self, data, **kwargs):

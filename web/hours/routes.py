@@ -148,19 +148,25 @@ def timesheet():
     sheets = service.timesheets_for(mentor.id, week)
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():
+        send = "draft" not in request.form  # the "Save as draft" button
         try:
             saved = [
-                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS})
+                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS}, send)
                 for a in assignments
             ]
             db.session.commit()
-            sent = len([s for s in saved if s])  # one sheet per participant with hours entered
-            if sent:
+            n = len([s for s in saved if s])  # one sheet per participant with hours entered
+            if not n:
+                flash(_("No hours were entered, so nothing was saved."), "info")
+            elif send:
                 flash(ngettext("Hours for %(num)d participant sent for approval.",
-                               "Hours for %(num)d participants sent for approval.", sent),
+                               "Hours for %(num)d participants sent for approval.", n),
                       "success")
             else:
-                flash(_("No hours were entered, so nothing was sent."), "info")
+                flash(ngettext("Hours for %(num)d participant saved as a draft. The consultant "
+                               "sees them when you send them.",
+                               "Hours for %(num)d participants saved as a draft. The consultant "
+                               "sees them when you send them.", n), "success")
             return redirect(url_for("hours.timesheet", week=week.isoformat()))
         except service.HoursError as exc:
             db.session.rollback()
@@ -170,6 +176,8 @@ def timesheet():
             if a.id in sheets:
                 for t in TASKS:
                     form[f"a{a.id}"][t].data = sheets[a.id].hours_for(t)
+    # Hours as now in the form (saved, or as typed after an error; a bad value counts 0).
+    entered = {a.id: sum(form[f"a{a.id}"][t].data or 0 for t in TASKS) for a in assignments}
     return render_template(
         "hours/timesheet.html",
         week=week,
@@ -177,19 +185,26 @@ def timesheet():
         sheets=sheets,
         assignments=assignments,
         planned=planned_by_proposal(week, assignments),
+        entered=entered,
         prev=week - timedelta(weeks=1),
         next=week + timedelta(weeks=1),
         tasks=TASKS,
     )
 
 
-def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
+def consultant_sheet(sheet_id: int) -> Timesheet | None:
+    """A sent timesheet of one of the user's participants (an admin: anyone's), else None:
+    a draft is the mentor's until sent."""
     sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or (
+    if sheet is None or sheet.status == "draft" or (
         current_user.role != "admin" and sheet.participant.consultant_id != current_user.id
     ):
-        abort(404)
+        return None
     return sheet
+
+
+def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
+    return consultant_sheet(sheet_id) or abort(404)
 
 
 @bp.route("/approvals")

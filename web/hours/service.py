@@ -42,8 +42,12 @@ def timesheets_for(mentor_id: int, week: date) -> dict[int, Timesheet]:
     return {t.proposal_id: t for t in rows}
 
 
-def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesheet | None:
-    """Store one participant's hours for a week as submitted (an approved week is locked).
+def save_week(
+    proposal: Proposal, week: date, hours: dict[str, float], send: bool = True
+) -> Timesheet | None:
+    """Store one participant's hours for a week: sent for approval, or (``send=False``) kept
+    as the mentor's draft, which also takes back a week sent but not yet approved. An
+    approved week is locked.
 
     Returns None when nothing was logged and nothing existed.
     """
@@ -81,8 +85,8 @@ def save_week(proposal: Proposal, week: date, hours: dict[str, float]) -> Timesh
             sheet.lines.remove(have[t])
         elif h:
             sheet.lines.append(TimesheetLine(task=t, hours=h))
-    sheet.status, sheet.comment, sheet.submitted_at = "submitted", sheet.comment, utcnow()
-    sheet.decided_by_id = sheet.decided_at = None
+    sheet.status, sheet.submitted_at = ("submitted" if send else "draft"), utcnow()
+    sheet.decided_by_id = sheet.decided_at = None  # a returned week keeps its comment
     return sheet
 
 

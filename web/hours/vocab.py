@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from web.models.hours import OUTCOMES, TASKS
+from web.models.hours import OUTCOMES, TASKS, TIMESHEET_STATUSES
 
 TASK_LABELS = {
     "plan_day": _l("Planning the day"),
@@ -27,7 +27,9 @@ OUTCOME_LABELS = {
 assert tuple(OUTCOME_LABELS) == OUTCOMES
 
 TIMESHEET_STATUS_LABELS = {
+    "draft": _l("Draft, not sent"),
     "submitted": _l("Waiting for approval"),
     "approved": _l("Approved"),
     "returned": _l("Returned"),
 }
+assert tuple(TIMESHEET_STATUS_LABELS) == TIMESHEET_STATUSES

@@ -14,7 +14,8 @@ from web.extensions import db
 from web.models.base import utcnow
 
 TASKS = ("plan_day", "instruction", "follow_up", "inform_colleagues", "social_support")
-TIMESHEET_STATUSES = ("submitted", "approved", "returned")
+# A draft is the mentor's own until sent: the consultant neither sees nor approves it.
+TIMESHEET_STATUSES = ("draft", "submitted", "approved", "returned")
 OUTCOMES = (
     "ordinary_job",
     "flex_job",
@@ -65,7 +66,7 @@ class Timesheet(db.Model):
 
     __tablename__ = "timesheet"
     __table_args__ = (
-        CheckConstraint("status IN ('submitted','approved','returned')", name="status"),
+        CheckConstraint("status IN ('draft','submitted','approved','returned')", name="status"),
         UniqueConstraint("proposal_id", "week_start", name="uq_timesheet_week"),
         Index("ix_timesheet_mentor_week", "mentor_id", "week_start"),
     )
@@ -81,7 +82,7 @@ class Timesheet(db.Model):
     week_start: Mapped[date] = mapped_column(index=True)
     status: Mapped[str] = mapped_column(String(10), default="submitted", index=True)
     comment: Mapped[str | None] = mapped_column(String(300))  # the consultant's, when returned
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)  # last sent (a draft: saved)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
 

@@ -37,7 +37,7 @@ def test_a_timesheet_with_no_hours_says_nothing_was_sent(client, auth, assign, d
     auth.login(a.mentor.user)
     empty = _row(a.id, **dict.fromkeys(TASKS, ""))  # what the browser sends untouched
     r = client.post(f"/hours/timesheet?week={MONDAY}", data=empty, follow_redirects=True)
-    assert "Der er ikke skrevet nogen timer ind, så intet er sendt." in r.get_data(as_text=True)
+    assert "Der er ikke skrevet nogen timer ind, så intet er gemt." in r.get_data(as_text=True)
     assert db.session.query(Timesheet).count() == 0
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="1"))
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
@@ -124,3 +124,64 @@ def test_future_weeks_cannot_be_logged(client, auth, assign, db):
     r = client.post(f"/hours/timesheet?week={future}", data=_row(a.id, instruction="2"))
     assert r.status_code == 200 and Timesheet.query.count() == 0
     assert r.headers["Cache-Control"] == "no-store"
+
+
+def test_a_draft_stays_the_mentors_until_sent_and_a_sent_week_can_be_taken_back(
+        client, auth, assign, db):
+    a = assign()
+    auth.login(a.mentor.user)
+    r = client.post(f"/hours/timesheet?week={MONDAY}",
+                    data={**_row(a.id, instruction="2"), "draft": "1"}, follow_redirects=True)
+    assert "Timer for 1 deltager gemt som kladde." in r.get_data(as_text=True)
+    assert "Kladde, ikke sendt" in r.get_data(as_text=True)
+    sheet = db.session.query(Timesheet).one()
+    assert (sheet.status, sheet.total) == ("draft", 2)
+    auth.logout()
+
+    consultant = a.participant.consultant
+    auth.login(consultant)  # the consultant neither sees nor can approve a draft
+    assert a.participant.code not in client.get("/hours/approvals").get_data(as_text=True)
+    assert client.post(f"/hours/timesheets/{sheet.id}/approve").status_code == 404
+    db.session.refresh(sheet)
+    assert sheet.status == "draft"
+    auth.logout()
+
+    auth.login(a.mentor.user)  # sent: now it waits for the consultant
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="3"))
+    db.session.refresh(sheet)
+    assert (sheet.status, sheet.total) == ("submitted", 3)
+    client.post(f"/hours/timesheet?week={MONDAY}",  # taken back before approval
+                data={**_row(a.id, instruction="3,5"), "draft": "1"})
+    db.session.refresh(sheet)
+    assert (sheet.status, sheet.total) == ("draft", 3.5)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="3,5"))
+    auth.logout()
+
+    auth.login(consultant)
+    assert a.participant.code in client.get("/hours/approvals").get_data(as_text=True)
+    client.post(f"/hours/timesheets/{sheet.id}/approve")
+    auth.logout()
+    auth.login(a.mentor.user)  # approved: a draft cannot take it back
+    client.post(f"/hours/timesheet?week={MONDAY}",
+                data={**_row(a.id, instruction="3,5"), "draft": "1"})
+    db.session.refresh(sheet)
+    assert sheet.status == "approved"
+
+
+def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db):
+    a = assign()  # 8 hours a week
+    b = assign(mentor=a.mentor)
+    auth.login(a.mentor.user)
+    client.post("/lang/en")
+    client.post(f"/hours/timesheet?week={MONDAY}",
+                data={**_row(a.id, plan_day="1,5", instruction="2,25"), **_row(b.id, follow_up="1"),
+                      "draft": "1"})
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert 'entered: <span class="sum">3.75</span>' in page
+    assert 'entered: <span class="sum">1</span>' in page
+    assert "The week in all:" in page and '<strong class="sum">4.75</strong>' in page
+    assert "16 planned." in page
+    # After a bad value the sums are of what was typed, the bad value counting 0.
+    r = client.post(f"/hours/timesheet?week={MONDAY}",
+                    data={**_row(a.id, plan_day="x", instruction="2"), **_row(b.id, follow_up="1")})
+    assert '<strong class="sum">3</strong>' in r.get_data(as_text=True)

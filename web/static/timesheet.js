@@ -1,0 +1,29 @@
+// Sums on the timesheet as the mentor types: hours entered per participant and for the
+// week, beside the hours planned. The page shows the saved sums without this script.
+(function () {
+  "use strict";
+  var form = document.querySelector("form.timesheet");
+  if (!form) return;
+  var fmt = new Intl.NumberFormat(document.documentElement.lang || "da",
+                                  { maximumFractionDigits: 2 });
+
+  function hours(input) {
+    var v = parseFloat(input.value.trim().replace(",", "."));
+    return isFinite(v) && v > 0 ? v : 0;
+  }
+
+  function update() {
+    var week = 0;
+    form.querySelectorAll("fieldset").forEach(function (card) {
+      var sum = 0;
+      card.querySelectorAll(".task input").forEach(function (i) { sum += hours(i); });
+      var out = card.querySelector(".planned .sum");
+      if (out) out.textContent = fmt.format(sum);
+      week += sum;
+    });
+    var total = form.querySelector(".week-total .sum");
+    if (total) total.textContent = fmt.format(week);
+  }
+
+  form.addEventListener("input", update);
+})();
