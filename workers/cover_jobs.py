@@ -35,7 +35,7 @@ def run_cover(absence_id: int) -> dict:
         if absence is None:
             return {"absence": absence_id, "skipped": True}
         needs = searching_needs(absence)
-        if not needs:
+        if not needs or absence.ends_on < date.today():  # nothing to arrange, or too late
             return {"absence": absence_id, "asked": 0, "unfilled": 0}
         problem = build_cover_problem(absence, needs)
         result = matcher.cover_dict(
@@ -78,7 +78,7 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
             assignment_id=need.assignment_id,
             substitute_id=parse_id(m["mentor"]),
             hours=m["hours"],
-            starts_on=absence.starts_on,
+            starts_on=max(absence.starts_on, date.today()),  # never for days gone by
             ends_on=absence.ends_on,
             score=m["score"],
             reasons=reasons_of(m),

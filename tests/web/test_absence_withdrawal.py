@@ -76,6 +76,7 @@ def test_back_early_ends_the_absence_yesterday_and_shortens_the_cover(db, s):
     db.session.commit()
 
     assert absence.withdrawn_at is None and absence.ends_on == back - DAY
+    assert absence.planned_ends_on == MAR7  # what was reported is kept
     assert (confirmed.status, confirmed.ends_on) == (RequestStatus.CONFIRMED, back - DAY)
     assert asked.status == RequestStatus.CANCELLED  # never answered: nothing more to ask
     assert [n.status for n in absence.needs] == [NeedStatus.FILLED, NeedStatus.CANCELLED]
@@ -108,7 +109,9 @@ def test_notice_texts_say_what_changed(app, db, s):
         assert text.startswith(f"Cover of participant {s.participants[1].code} at {place} is "
                                "no longer needed")
         subject, text = notice_text("absence_withdrawn", {"absence_id": absence.id})
-        assert subject == "Back early" and "ended on Mar 4, 2055" in text
+        assert subject == "Back early" and text.startswith(
+            f"{s.mentor.name} is back early: the absence from Mar 3, 2055, reported until "
+            "Mar 7, 2055, ended on Mar 4, 2055.")
     ahead = service.report_absence(s.mentor, MAR7 + 7 * DAY, MAR7 + 9 * DAY, "other",
                                    s.mentor_user)
     service.withdraw_absence(ahead, s.consultant, today=MAR7)
@@ -177,10 +180,14 @@ def test_page_asks_first_then_withdraws(db, auth, client, s):
     yesterday = date.today() - DAY
     db.session.expire_all()
     assert db.session.get(Absence, now.id).ends_on == yesterday
-    assert "Welcome back. The absence now ends on" in r.get_data(as_text=True)
     page = r.get_data(as_text=True)
+    assert "Welcome back. The last day away is now" in page
     assert ">Back today</button>" not in page  # over now
-    assert page.count("No cover needed") == 1 and "0 of 0 covered" not in page
+    # The row keeps what was reported and says the search stopped (not "no cover needed").
+    planned = (date.today() + 3 * DAY).strftime("%b %-d, %Y")
+    assert f"back early; reported until {planned}" in page
+    assert "The search for cover stopped." in page
+    assert "No cover needed" not in page and "0 of 0 covered" not in page
 
 
 def test_page_withdraw_in_danish(db, auth, client, s):
@@ -232,3 +239,22 @@ def test_a_notice_whose_record_is_gone_says_so(app, db):
         "Fravær", "Beskeden henviser til noget, der ikke findes længere.")
     assert notice_text("cover_withdrawn", {})[0] == "Vikardækning"
     assert notice_text("something_new", {"x": 1}) == ("Besked", "something_new")
+
+
+def test_the_consultants_hear_of_a_reported_absence_and_cover_starts_today(db, s):
+    today = date.today()
+    absence = service.report_absence(s.mentor, today - 2 * DAY, today + 2 * DAY, "sick",
+                                     s.mentor_user)
+    db.session.commit()
+    assert _kinds(db, s.consultant) == ["absence_reported"]
+    with flask_babel.force_locale("en"):
+        subject, text = notice_text("absence_reported", {"absence_id": absence.id})
+    assert subject == "Mentor away" and text.startswith(f"{s.mentor.name} is away from ")
+    assert run_cover(absence.id)["asked"] == 2
+    # Substitutes are asked from today: the days gone by cannot be covered any more.
+    assert {(r.starts_on, r.ends_on) for r in db.session.scalars(db.select(CoverRequest))} == {
+        (today, today + 2 * DAY)}
+    # Reported by the consultant: no notice to themselves.
+    other = service.report_absence(s.colleague, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    assert _kinds(db, s.consultant) == ["absence_reported"] and other.needs == []

@@ -139,7 +139,8 @@ def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
     db.session.commit()
     auth.login(s.employer_user)
     r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id})
-    assert "This overlaps an absence already reported" in r.get_data(as_text=True)
+    assert ("This overlaps the absence already reported for this mentor from Mar 6, 2055 to "
+            "Mar 9, 2055.") in r.get_data(as_text=True)
     assert _count(db, Absence) == 1
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-from web.cover.service import already_over, overlapping_absence
+from web.cover.service import already_over, overlap_message, overlapping_absence
 from web.forms_common import Form, opts
 
 MENTOR_REASONS = {"sick": _l("Sick"), "holiday": _l("Holiday"), "other": _l("Other")}
@@ -33,10 +33,10 @@ class MentorAbsenceForm(Form):
             raise ValidationError(_l("The last day cannot be before the first day."))
         if over := already_over(field.data):
             raise ValidationError(over)
-        if self.mentor.data and overlapping_absence(
+        if self.mentor.data and (other := overlapping_absence(
             self.mentor.data, self.starts_on.data, field.data
-        ):
-            raise ValidationError(_l("This overlaps an absence already reported for this mentor."))
+        )):
+            raise ValidationError(overlap_message(other))
 
 
 def _mentor_where(mentor) -> str:

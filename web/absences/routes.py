@@ -120,7 +120,7 @@ def withdraw(absence_id: int):
         flash(str(exc), "error")
     else:
         flash(_("The absence is withdrawn. No cover is sought.") if absence.withdrawn_at
-              else _("Welcome back. The absence now ends on %(date)s, and no more cover is "
+              else _("Welcome back. The last day away is now %(date)s, and no more cover is "
                      "sought.", date=format_date(absence.ends_on)), "success")
     return redirect(url_for("absences.index"))
 

@@ -11,20 +11,22 @@ from web.models import Mentor, Proposal
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
-def _need_facts(need: CoverNeed) -> dict:
+def _need_facts(need: CoverNeed, period=None) -> dict:
+    """Participant code, placement and dates: the absence's, or ``period``'s (a request)."""
     a = need.assignment
+    period = period or need.absence
     return {
         "code": a.participant.code,
         "placement": a.placement.title,
-        "start": format_date(need.absence.starts_on),
-        "end": format_date(need.absence.ends_on),
+        "start": format_date(period.starts_on),
+        "end": format_date(period.ends_on),
     }
 
 
 def _cover_requested(req: CoverRequest) -> tuple[str, str]:
     return _("Cover request"), _(
         "You are asked to cover participant %(code)s at %(placement)s from %(start)s to %(end)s.",
-        **_need_facts(req.need),
+        **_need_facts(req.need, req),
     )
 
 
@@ -32,7 +34,7 @@ def _cover_arranged(req: CoverRequest) -> tuple[str, str]:
     return _("Cover arranged"), _(
         "Cover arranged: %(mentor)s covers participant %(code)s at %(placement)s from "
         "%(start)s to %(end)s.",
-        **_need_facts(req.need) | {"mentor": req.substitute.name},
+        **_need_facts(req.need, req) | {"mentor": req.substitute.name},
     )
 
 
@@ -59,6 +61,15 @@ def _cover_missing(need: CoverNeed) -> tuple[str, str]:
     )
 
 
+def _absence_reported(absence: Absence) -> tuple[str, str]:
+    return _("Mentor away"), _(
+        "%(mentor)s is away from %(start)s to %(end)s. Cover is being sought for the mentor's "
+        "participants; you are told when it is arranged, or if none is found.",
+        mentor=absence.mentor.name, start=format_date(absence.starts_on),
+        end=format_date(absence.ends_on),
+    )
+
+
 def _absence_withdrawn(absence: Absence) -> tuple[str, str]:
     facts = {"mentor": absence.mentor.name, "start": format_date(absence.starts_on),
              "end": format_date(absence.ends_on)}
@@ -69,9 +80,10 @@ def _absence_withdrawn(absence: Absence) -> tuple[str, str]:
             **facts,
         )
     return _("Back early"), _(
-        "%(mentor)s is back: the absence from %(start)s ended on %(end)s. %(mentor)s "
-        "supports their participants again, and no more cover is sought.",
-        **facts,
+        "%(mentor)s is back early: the absence from %(start)s, reported until %(planned)s, "
+        "ended on %(end)s. The mentor supports their participants again, and no more cover "
+        "is sought.",
+        **facts, planned=format_date(absence.planned_ends_on or absence.ends_on),
     )
 
 
@@ -105,6 +117,7 @@ KINDS = {
     "cover_arranged": (CoverRequest, "request_id", _l("Cover"), _cover_arranged),
     "cover_withdrawn": (CoverRequest, "request_id", _l("Cover"), _cover_withdrawn),
     "cover_missing": (CoverNeed, "need_id", _l("Cover"), _cover_missing),
+    "absence_reported": (Absence, "absence_id", _l("Absence"), _absence_reported),
     "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),
     "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),

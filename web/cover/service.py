@@ -14,6 +14,7 @@ from sqlalchemy import select
 from web.cover.notices import mentor_users
 from web.cover.notify import notify, send_mail
 from web.extensions import db
+from web.i18n import format_date
 from web.locking import sqlite_write_lock
 from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
 from web.models.cover import (
@@ -42,6 +43,11 @@ def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absen
     )
 
 
+def overlap_message(other: Absence) -> str:
+    return _("This overlaps the absence already reported for this mentor from %(start)s to "
+             "%(end)s.", start=format_date(other.starts_on), end=format_date(other.ends_on))
+
+
 def lock_absence(absence_id: int) -> Absence | None:
     """The absence read again under a lock (FOR UPDATE; on SQLite the write lock), taken
     before its needs are read: a withdrawal and a cover job storing its answer then never
@@ -65,11 +71,12 @@ def already_over(ends_on: date) -> str | None:
 def report_absence(
     mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User
 ) -> Absence:
-    """Record a mentor's absence and one cover need per active assignment of that mentor."""
+    """Record a mentor's absence and one cover need per active assignment of that mentor;
+    the participants' consultants are told (not the one who reported it)."""
     if ends_on < starts_on:
         raise TransitionError(_("The last day cannot be before the first day."))
-    if overlapping_absence(mentor.id, starts_on, ends_on):
-        raise TransitionError(_("This overlaps an absence already reported for this mentor."))
+    if other := overlapping_absence(mentor.id, starts_on, ends_on):
+        raise TransitionError(overlap_message(other))
     absence = Absence(
         mentor_id=mentor.id,
         starts_on=starts_on,
@@ -78,8 +85,12 @@ def report_absence(
         reported_by_id=by.id,
     )
     db.session.add(absence)
-    for a in active_assignments(mentor.id):
+    assignments = active_assignments(mentor.id)
+    for a in assignments:
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
+    db.session.flush()  # the notice names the absence by id
+    consultants = [a.participant.consultant for a in assignments]
+    notify([u for u in consultants if u.id != by.id], "absence_reported", absence_id=absence.id)
     return absence
 
 
@@ -115,6 +126,7 @@ def withdraw_absence(absence: Absence, by: User, today: date) -> None:
     if absence.starts_on >= today:
         absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), by.id
     else:
+        absence.planned_ends_on = absence.ends_on
         absence.ends_on = last = today - timedelta(days=1)
     told = [*mentor_users([absence.mentor_id])]  # when someone else reported it
     for need in absence.needs:

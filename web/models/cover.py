@@ -59,10 +59,12 @@ class Absence(db.Model):
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     job_id: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Withdrawn before its first day: the mentor was not away after all. (One who comes back
-    # early keeps the absence, with ``ends_on`` moved to the last day away.)
+    # Withdrawn before its first day: the mentor was not away after all. One who comes back
+    # early keeps the absence, with ``ends_on`` moved to the last day away and the last day
+    # first reported kept in ``planned_ends_on``.
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    planned_ends_on: Mapped[date | None]
 
     mentor: Mapped[Mentor] = relationship()  # noqa: F821
     needs: Mapped[list[CoverNeed]] = relationship(
