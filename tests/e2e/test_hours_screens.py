@@ -194,7 +194,8 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     first.get_by_label("Oplæring i arbejdet").fill("3,5")
     first.get_by_label("Opfølgning").fill("1,3")  # not a quarter hour
     page.get_by_role("button", name="Send til jobkonsulenten").click()
-    expect(page.locator(".error").first).to_have_text("Brug kvarte timer, fx 1,25 eller 1,5.")
+    expect(page.locator(".flash.error")).to_have_text("Intet er gemt: ret de markerede felter.")
+    expect(page.locator(".task .error").first).to_have_text("Brug kvarte timer, fx 1,25 eller 1,5.")
     first.get_by_label("Opfølgning").fill("1,25")
     first.get_by_label("Social støtte på arbejdet").fill("1")
     # The sums follow the typing (3,5 + 1,25 + 1), for the participant and the week.

@@ -189,6 +189,13 @@ def test_a_draft_week_is_the_mentors_until_sent(client, db, world, assignment): 
     assert [s["id"] for s in listed] == [sid]
 
 
+def test_a_week_over_20_hours_for_one_participant_is_refused(client, db, world, assignment):  # noqa: F811
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY}",
+             json=_week(assignment, ("plan_day", 10), ("instruction", 10), ("follow_up", 0.25)))
+    assert r.status_code == 422 and _fields(r) == ["lines[2].hours"]
+    assert _count(db, Timesheet) == 0
+
+
 def test_return_needs_a_comment(client, db, world, assignment):  # noqa: F811
     url = f"/api/v1/timesheets/{MONDAY}"
     sid = call(client, world, "mentor", "put", url,

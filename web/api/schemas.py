@@ -9,7 +9,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
 from web.geo import find_town
-from web.hours.forms import hours_error
+from web.hours.forms import hours_error, week_error
 from web.models.base import MAX_ID, WEEKDAYS
 from web.models.cover import MENTOR_REASONS
 from web.models.hours import TASKS, TIMESHEET_STATUSES
@@ -284,12 +284,16 @@ class WeekSchema(ma.Schema):
     @validates_schema
     def _check(self, data, **kwargs):
         seen = set()
+        totals: dict[int, float] = {}
         for i, line in enumerate(data.get("lines") or []):
             key = (line["assignment_id"], line["task"])
             if key in seen:
                 raise ValidationError({i: {"task": ["Each task may appear once per assignment."]}},
                                       "lines")
             seen.add(key)
+            totals[line["assignment_id"]] = totals.get(line["assignment_id"], 0) + line["hours"]
+            if msg := week_error(totals[line["assignment_id"]]):
+                raise ValidationError({i: {"hours": [str(msg)]}}, "lines")
 
 
 class ReturnSchema(ma.Schema):

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from web.forms_common import Form, opts
 from web.hours.vocab import OUTCOME_LABELS, TASK_LABELS
+from web.i18n import format_number
 
 MAX_STEPS = 5
 
@@ -77,12 +78,24 @@ for _i in range(1, MAX_STEPS + 1):
     )
 
 
+# One participant's support in one week, all tasks together: at most a plan step's hours.
+WEEK_MAX_HOURS = 20
+
+
 def hours_error(value: float) -> str | None:
     """Why ``value`` is not a loggable number of hours (quarter hours, 0–20), or None."""
     if not 0 <= value <= 20:
         return _l("Must be between 0 and 20 hours.")
     if round(value * 4) != value * 4:
-        return _l("Use quarter hours, e.g. 1,25 or 1,5.")
+        return _l("Use quarter hours, e.g. 1.25 or 1.5.")
+    return None
+
+
+def week_error(total: float) -> str | None:
+    """Why one participant's hours for a week, all tasks together, are too many, or None."""
+    if total > WEEK_MAX_HOURS:
+        return _l("At most %(max)s hours a week for one participant in all; this is %(total)s.",
+                  max=WEEK_MAX_HOURS, total=format_number(total, 2))
     return None
 
 
@@ -102,7 +115,7 @@ class HoursField(StringField):
 
     def pre_validate(self, form):
         if self.data is None:
-            raise ValidationError(_l("Write hours as a number, e.g. 1,5."))
+            raise ValidationError(_l("Write hours as a number, e.g. 1.5."))
         msg = hours_error(self.data)
         if msg:
             raise ValidationError(msg)
@@ -115,6 +128,18 @@ class HoursField(StringField):
 
 class _ParticipantRow(SubForm):
     """One participant's hours in the week, a field per task."""
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if msg := week_error(self.total()):
+            self.form_errors.append(msg)
+            return False
+        return True
+
+    def total(self) -> float:
+        """The hours as typed, each field that is not a valid number of hours counting 0."""
+        return sum(self[t].data or 0 for t in TASK_LABELS if not self[t].errors)
 
 
 for _t, _label in TASK_LABELS.items():

@@ -171,13 +171,13 @@ def timesheet():
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    elif not form.is_submitted():
+    elif form.is_submitted():
+        flash(_("Nothing was saved: correct the marked fields."), "error")
+    else:
         for a in assignments:
             if a.id in sheets:
                 for t in TASKS:
                     form[f"a{a.id}"][t].data = sheets[a.id].hours_for(t)
-    # Hours as now in the form (saved, or as typed after an error; a bad value counts 0).
-    entered = {a.id: sum(form[f"a{a.id}"][t].data or 0 for t in TASKS) for a in assignments}
     return render_template(
         "hours/timesheet.html",
         week=week,
@@ -185,7 +185,9 @@ def timesheet():
         sheets=sheets,
         assignments=assignments,
         planned=planned_by_proposal(week, assignments),
-        entered=entered,
+        # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
+        entered={a.id: form[f"a{a.id}"].total() for a in assignments},
+        future=week > monday(date.today()),
         prev=week - timedelta(weeks=1),
         next=week + timedelta(weeks=1),
         tasks=TASKS,

@@ -49,7 +49,8 @@ def save_week(
     as the mentor's draft, which also takes back a week sent but not yet approved. An
     approved week is locked.
 
-    Returns None when nothing was logged and nothing existed.
+    Returns None when nothing was logged; a sheet not yet approved whose hours are all
+    cleared is deleted (an empty week is nothing to approve).
     """
     if week > monday(date.today()):
         raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
@@ -65,9 +66,11 @@ def save_week(
                 )
             )
         return sheet
+    if not any(hours.values()):  # nothing logged: no sheet to send or keep
+        if sheet is not None:
+            db.session.delete(sheet)
+        return None
     if sheet is None:
-        if not any(hours.values()):
-            return None
         sheet = Timesheet(
             proposal_id=proposal.id,
             mentor_id=proposal.mentor_id,

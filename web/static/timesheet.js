@@ -7,9 +7,12 @@
   var fmt = new Intl.NumberFormat(document.documentElement.lang || "da",
                                   { maximumFractionDigits: 2 });
 
+  // As the server counts: a number of quarter hours from 0 to 20, anything else 0.
   function hours(input) {
-    var v = parseFloat(input.value.trim().replace(",", "."));
-    return isFinite(v) && v > 0 ? v : 0;
+    var raw = input.value.trim().replace(",", ".");
+    if (!/^\d+(\.\d+)?$/.test(raw)) return 0;
+    var v = parseFloat(raw);
+    return v <= 20 && Math.round(v * 4) === v * 4 ? v : 0;
   }
 
   function update() {

@@ -179,9 +179,63 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert 'entered: <span class="sum">3.75</span>' in page
     assert 'entered: <span class="sum">1</span>' in page
-    assert "The week in all:" in page and '<strong class="sum">4.75</strong>' in page
+    assert "Week total:" in page and '<strong class="sum">4.75</strong>' in page
     assert "16 planned." in page
-    # After a bad value the sums are of what was typed, the bad value counting 0.
+    # After bad values the sums are of what was typed, each bad value counting 0, and the
+    # page says that nothing was saved.
     r = client.post(f"/hours/timesheet?week={MONDAY}",
-                    data={**_row(a.id, plan_day="x", instruction="2"), **_row(b.id, follow_up="1")})
-    assert '<strong class="sum">3</strong>' in r.get_data(as_text=True)
+                    data={**_row(a.id, plan_day="x", instruction="2", follow_up="1,3"),
+                          **_row(b.id, follow_up="1", social_support="25")})
+    page = r.get_data(as_text=True)
+    assert '<strong class="sum">3</strong>' in page
+    assert "Nothing was saved: correct the marked fields." in page
+    assert 'aria-describedby="a{}-plan_day-error"'.format(a.id) in page
+    assert db.session.query(Timesheet).filter_by(proposal_id=b.id).one().total == 1
+
+
+def test_a_participants_week_is_at_most_20_hours_in_all(client, auth, assign, db):
+    a = assign()
+    auth.login(a.mentor.user)
+    r = client.post(f"/hours/timesheet?week={MONDAY}",
+                    data=_row(a.id, plan_day="8", instruction="8", follow_up="4,5"))
+    page = r.get_data(as_text=True)
+    assert "Højst 20 timer om ugen i alt for én deltager; her står der 20,5." in page
+    assert db.session.query(Timesheet).count() == 0
+    client.post(f"/hours/timesheet?week={MONDAY}",
+                data=_row(a.id, plan_day="8", instruction="8", follow_up="4"))
+    assert db.session.query(Timesheet).one().total == 20
+
+
+def test_a_week_cleared_of_all_hours_is_not_sent(client, auth, assign, db):
+    a = assign()
+    b = assign(mentor=a.mentor)
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}",
+                data={**_row(a.id, instruction="2"), **_row(b.id, instruction="1"), "draft": "1"})
+    assert db.session.query(Timesheet).count() == 2
+    r = client.post(f"/hours/timesheet?week={MONDAY}",
+                    data={**_row(a.id, instruction="2"), **_row(b.id, instruction="")},
+                    follow_redirects=True)
+    assert "Timer for 1 deltager sendt til godkendelse." in r.get_data(as_text=True)
+    assert [(t.proposal_id, t.status) for t in db.session.query(Timesheet)] == [
+        (a.id, "submitted")]  # nothing for the consultant to approve for b
+
+
+def test_a_sent_week_offers_to_take_it_back_and_a_future_week_cannot_be_filled(
+        client, auth, assign, db):
+    from datetime import date, timedelta
+
+    from web.hours.plans import monday
+
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post("/lang/en")
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert ">Save as draft</button>" in page
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="2"))
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert ">Take back as draft</button>" in page and ">Save as draft</button>" not in page
+    ahead = monday(date.today()) + timedelta(weeks=1)
+    page = client.get(f"/hours/timesheet?week={ahead}").get_data(as_text=True)
+    assert "This week has not started" in page and "Send to the consultant" not in page
+    assert page.count("readonly") == 5
