@@ -148,3 +148,22 @@ def test_mentor_inbox(client, db, make, auth, status):
     auth.login(user)
     assert_flat(client, db, "/mentor/",
                 lambda n: proposals(db, n, consultant, mentor=me, status=status))
+
+
+def test_hours_to_approve(client, db, make, auth):
+    from datetime import date
+
+    from web.models import Timesheet, TimesheetLine
+
+    consultant = make.user("consultant")
+    auth.login(consultant)
+
+    def add(n):
+        for p in proposals(db, n, consultant, status=ProposalStatus.ACTIVE):
+            db.session.add(Timesheet(
+                proposal_id=p.id, mentor_id=p.mentor_id, participant_id=p.participant_id,
+                week_start=date(2026, 1, 5), status="submitted",
+                lines=[TimesheetLine(task="instruction", hours=2)]))
+        db.session.commit()
+
+    assert_flat(client, db, "/hours/approvals", add)

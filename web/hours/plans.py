@@ -159,3 +159,9 @@ def planned_by_proposal(week_start: date, proposals: list[Proposal]) -> dict[int
     """Planned hours per assignment in one week."""
     steps = _steps_by_proposal([p.id for p in proposals])
     return {p.id: hours_in_week(p, steps[p.id], monday(week_start)) for p in proposals}
+
+
+def planned_for_sheets(sheets: list) -> dict[int, int]:
+    """Planned hours of each timesheet's assignment in the timesheet's own week, by sheet id."""
+    steps = _steps_by_proposal(list({s.proposal_id for s in sheets}))
+    return {s.id: hours_in_week(s.proposal, steps[s.proposal_id], s.week_start) for s in sheets}

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.access import current_mentor, role_required
 from web.extensions import db
@@ -28,6 +29,7 @@ from web.hours.plans import (
     monday,
     plan_of,
     planned_by_proposal,
+    planned_for_sheets,
     set_plan,
     steps_from_durations,
 )
@@ -164,9 +166,9 @@ def timesheet():
                       "success")
             else:
                 flash(ngettext("Hours for %(num)d participant saved as a draft. The consultant "
-                               "sees them when you send them.",
+                               "will see them once you send them.",
                                "Hours for %(num)d participants saved as a draft. The consultant "
-                               "sees them when you send them.", n), "success")
+                               "will see them once you send them.", n), "success")
             return redirect(url_for("hours.timesheet", week=week.isoformat()))
         except service.HoursError as exc:
             db.session.rollback()
@@ -218,12 +220,16 @@ def approvals():
         .join(Participant, Participant.id == Timesheet.participant_id)
         .where(Timesheet.status == "submitted")
         .order_by(Timesheet.week_start, Timesheet.id)
+        .options(selectinload(Timesheet.participant), selectinload(Timesheet.mentor),
+                 selectinload(Timesheet.lines), selectinload(Timesheet.proposal))
     )
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)
+    sheets = db.session.scalars(q).all()
     return render_template(
         "hours/approvals.html",
-        sheets=db.session.scalars(q).all(),
+        sheets=sheets,
+        planned=planned_for_sheets(sheets),
         tasks=TASKS,
         approve_form=EmptyForm(),
         return_form=ReturnForm(),

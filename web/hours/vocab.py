@@ -6,7 +6,7 @@ from web.models.hours import OUTCOMES, TASKS, TIMESHEET_STATUSES
 
 TASK_LABELS = {
     "plan_day": _l("Planning the day"),
-    "instruction": _l("Instruction in the work"),
+    "instruction": _l("On-the-job training"),
     "follow_up": _l("Follow-up"),
     "inform_colleagues": _l("Informing colleagues"),
     "social_support": _l("Social support at work"),

@@ -16,7 +16,7 @@ def test_a_mentor_fills_in_a_week_for_each_own_participant(client, auth, assign,
     client.post("/lang/en")
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert a.participant.code in page and b.participant.code in page
-    assert "Instruction in the work" in page and "addiction" not in page.lower()
+    assert "On-the-job training" in page and "addiction" not in page.lower()
     assert "readonly" not in page  # only an approved week is locked
     r = client.post(
         f"/hours/timesheet?week={MONDAY}",
@@ -70,7 +70,8 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     auth.logout()
 
     auth.login(a.participant.consultant)
-    assert sheet.participant.code in client.get("/hours/approvals").get_data(as_text=True)
+    page = client.get("/hours/approvals").get_data(as_text=True)
+    assert sheet.participant.code in page and "(planlagt: 8)" in page  # beside the total
     client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": ""})
     db.session.refresh(sheet)
     assert sheet.status == "submitted"  # a return needs a comment
@@ -189,7 +190,7 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
     page = r.get_data(as_text=True)
     assert '<strong class="sum">3</strong>' in page
     assert "Nothing was saved: correct the marked fields." in page
-    assert 'aria-describedby="a{}-plan_day-error"'.format(a.id) in page
+    assert f'aria-describedby="a{a.id}-plan_day-error"' in page
     assert db.session.query(Timesheet).filter_by(proposal_id=b.id).one().total == 1
 
 
