@@ -258,3 +258,23 @@ def test_the_consultants_hear_of_a_reported_absence_and_cover_starts_today(db, s
     other = service.report_absence(s.colleague, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()
     assert _kinds(db, s.consultant) == ["absence_reported"] and other.needs == []
+
+
+def test_back_on_the_day_cover_began_leaves_no_cover_counted(db, s):
+    """Reported while under way, cover starts today; back today, that cover never happens:
+    its request is cancelled and the need no longer counts as filled."""
+    today = date.today()
+    absence = service.report_absence(s.mentor, today - DAY, today + 2 * DAY, "sick",
+                                     s.mentor_user)
+    db.session.commit()
+    run_cover(absence.id)
+    req = absence.needs[0].requests[0]
+    service.confirm_cover(req, req.substitute.user)
+    db.session.commit()
+    assert req.starts_on == today and absence.needs[0].status == NeedStatus.FILLED
+
+    service.withdraw_absence(absence, s.mentor_user, today=today)
+    db.session.commit()
+    assert req.status == RequestStatus.CANCELLED
+    assert [n.status for n in absence.needs] == [NeedStatus.CANCELLED] * 2
+    assert absence.ends_on == today - DAY and absence.cover_counts[NeedStatus.FILLED] == 0

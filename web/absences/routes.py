@@ -132,7 +132,7 @@ def withdraw_question(absence: Absence, today: date) -> str:
                  "was asked for or arranged is cancelled, and the substitutes are told.",
                  mentor=absence.mentor.name, start=format_date(absence.starts_on),
                  end=format_date(absence.ends_on))
-    return _("Is %(mentor)s back today? The absence then ends on %(end)s. Cover after that is "
+    return _("Is %(mentor)s back today? Then %(end)s is the last day away. Cover from today is "
              "cancelled, and the substitutes are told.",
              mentor=absence.mentor.name, end=format_date(today - timedelta(days=1)))
 

@@ -128,7 +128,7 @@ def withdraw_absence(absence: Absence, by: User, today: date) -> None:
     else:
         absence.planned_ends_on = absence.ends_on
         absence.ends_on = last = today - timedelta(days=1)
-    told = [*mentor_users([absence.mentor_id])]  # when someone else reported it
+    told = [*mentor_users([absence.mentor_id])]  # the mentor: if someone else did this
     for need in absence.needs:
         told.append(need.assignment.participant.consultant)
         if need.confirmed:  # the employer was told it was arranged
@@ -143,7 +143,7 @@ def withdraw_absence(absence: Absence, by: User, today: date) -> None:
             else:
                 continue
             notify(mentor_users([req.substitute_id]), "cover_withdrawn", request_id=req.id)
-        if need.status != NeedStatus.FILLED or last is None:
+        if last is None or need.confirmed is None:  # no cover left that spans a day away
             need.status = NeedStatus.CANCELLED
     notify([u for u in told if u.id != by.id], "absence_withdrawn", absence_id=absence.id)
 
