@@ -79,6 +79,7 @@ def index():
             .where(Absence.mentor_id.in_([m.id for m in mentors]))
             .order_by(Absence.starts_on.desc())
             .limit(100)
+            .options(selectinload(Absence.needs))
         ).all()
         if mentors
         else []
@@ -168,7 +169,10 @@ def participants():
     q = select(ParticipantHold).where(ParticipantHold.status == HoldStatus.HELD)
     if current_user.role != "admin":
         q = q.join(Participant).where(Participant.consultant_id == current_user.id)
-    holds = db.session.scalars(q.order_by(ParticipantHold.hold_until)).all()
+    holds = db.session.scalars(q.order_by(ParticipantHold.hold_until).options(
+        selectinload(ParticipantHold.participant),
+        selectinload(ParticipantHold.assignment).selectinload(Proposal.placement),
+    )).all()
     return render_template(
         "absences/participants.html", form=form, holds=holds, resume_form=EmptyForm()
     )

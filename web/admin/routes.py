@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web.access import role_required
 from web.admin import queues as queue_info
@@ -26,7 +27,8 @@ def user_or_404(user_id: int) -> User:
 @role_required("admin")
 def users():
     """Everyone who can log in, with role and state."""
-    q = db.select(User).order_by(User.active.desc(), User.role, User.name)
+    q = (db.select(User).order_by(User.active.desc(), User.role, User.name)
+         .options(selectinload(User.employer)))
     return render_template("admin/users.html", users=db.session.scalars(q).all(),
                            roles=ROLE_LABELS, action_form=EmptyForm())
 

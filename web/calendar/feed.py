@@ -13,9 +13,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.hours.plans import assignment_start, plan_of
+from web.hours.plans import assignment_start, steps_by_proposal
 from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
 from web.models.cover import CoverRequest, RequestStatus
@@ -68,15 +69,18 @@ def feed(mentor: Mentor) -> bytes:
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", "Mentor Match")
     stamp = datetime.now(UTC).replace(microsecond=0)
-    for p in db.session.scalars(
+    active = db.session.scalars(
         select(Proposal)
         .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
         .order_by(Proposal.id)
-    ):
+        .options(selectinload(Proposal.participant), selectinload(Proposal.placement))
+    ).all()
+    plans = steps_by_proposal([p.id for p in active])
+    for p in active:
         days = _days(p)
         if not days:
             continue
-        steps = plan_of(p)
+        steps = plans[p.id]
         start = _first_on_or_after(steps[0].start_week if steps else assignment_start(p), days)
         rule = {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in days]}
         if steps and steps[-1].end_week is not None:
@@ -108,6 +112,8 @@ def _cover_events(mentor: Mentor, stamp: datetime) -> list[Event]:
             Proposal.status == ProposalStatus.ACTIVE,
         )
         .order_by(CoverRequest.id)
+        .options(selectinload(CoverRequest.assignment).options(
+            selectinload(Proposal.participant), selectinload(Proposal.placement)))
     ):
         days = _days(r.assignment)
         start = _first_on_or_after(r.starts_on, days)

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.models import Participant, Proposal
@@ -31,6 +32,11 @@ def _uncovered_now(today: date, consultant_id: int | None = None):
             CoverNeed.status.not_in((NeedStatus.FILLED, NeedStatus.CANCELLED)),
         )
         .order_by(Absence.starts_on, CoverNeed.id)
+        .options(
+            selectinload(CoverNeed.assignment).options(
+                selectinload(Proposal.participant), selectinload(Proposal.placement)),
+            selectinload(CoverNeed.absence).selectinload(Absence.mentor),
+        )
     )
     return db.session.scalars(_team(q, CoverNeed.assignment_id, consultant_id)).all()
 
@@ -74,7 +80,7 @@ def cover_period(start: date, end: date, today: date, consultant_id: int | None 
     """
     req_q = select(CoverRequest).where(
         CoverRequest.created_at >= start, CoverRequest.created_at < end + timedelta(days=1)
-    )
+    ).options(selectinload(CoverRequest.assignment))
     requests = db.session.scalars(_team(req_q, CoverRequest.assignment_id, consultant_id)).all()
     need_q = (
         select(CoverNeed)
@@ -84,6 +90,7 @@ def cover_period(start: date, end: date, today: date, consultant_id: int | None 
             Absence.starts_on <= end,
             Absence.ends_on >= start,
         )
+        .options(selectinload(CoverNeed.assignment))
     )
     needs = db.session.scalars(_team(need_q, CoverNeed.assignment_id, consultant_id)).all()
     filled = [n for n in needs if n.status == NeedStatus.FILLED]

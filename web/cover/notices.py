@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
@@ -133,6 +136,41 @@ def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
     if record is None:
         return str(subject), _("This notice refers to a record that no longer exists.")
     return text(record)
+
+
+def _preload_options() -> dict:
+    """What each kind's text reads from its record, loaded with it."""
+    assignment = (selectinload(Proposal.participant), selectinload(Proposal.placement))
+    return {
+        CoverRequest: (selectinload(CoverRequest.substitute),
+                       selectinload(CoverRequest.need).options(
+                           selectinload(CoverNeed.assignment).options(*assignment),
+                           selectinload(CoverNeed.absence).selectinload(Absence.mentor))),
+        CoverNeed: (selectinload(CoverNeed.assignment).options(*assignment),
+                    selectinload(CoverNeed.absence)),
+        Absence: (selectinload(Absence.mentor),),
+        ParticipantHold: (selectinload(ParticipantHold.participant),
+                          selectinload(ParticipantHold.assignment)
+                          .selectinload(Proposal.placement)),
+        Proposal: (*assignment, selectinload(Proposal.mentor)),
+    }
+
+
+def notice_texts(notices, user=None) -> list[tuple[str, str]]:
+    """(subject, text) of each of ``notices``, their records loaded in one query per kind of
+    record (with what their texts read) instead of a few per notice."""
+    ids: dict = defaultdict(set)
+    for n in notices:
+        if n.kind in KINDS:
+            model, key = KINDS[n.kind][:2]
+            if (n.params or {}).get(key) is not None:
+                ids[model].add(n.params[key])
+    options = _preload_options()
+    # Held here while the texts are made: the session keeps loaded rows only weakly.
+    loaded = [row for model, wanted in ids.items()  # noqa: F841
+              for row in db.session.scalars(db.select(model).where(model.id.in_(wanted))
+                                            .options(*options[model]))]
+    return [notice_text(n.kind, n.params, user) for n in notices]
 
 
 def mentor_users(mentor_ids: list[int]) -> list:

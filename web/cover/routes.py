@@ -9,17 +9,19 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.access import current_mentor, role_required
 from web.cover import service
 from web.cover.figures import cover_figures
 from web.cover.forms import GuaranteeForm
-from web.cover.notices import notice_text
+from web.cover.notices import notice_texts
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.i18n import format_date
 from web.models import Notification, Placement, Proposal, utcnow
 from web.models.cover import Absence, CoverNeed, CoverRequest, RequestStatus
+from web.models.runs import proposal_details
 from workers.cover_queue import enqueue_cover
 
 bp = Blueprint("cover", __name__, url_prefix="/cover")
@@ -40,7 +42,8 @@ def my_request_or_404(request_id: int) -> CoverRequest:
 def requests():
     """Cover requests waiting for my answer, and the covers I have taken on."""
     mentor = current_mentor()
-    mine = select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
+    mine = (select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
+            .options(selectinload(CoverRequest.assignment).options(*proposal_details())))
     waiting = db.session.scalars(
         mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)
     ).all()
@@ -100,6 +103,12 @@ def employer():
                 Placement.employer_id == current_user.employer_id, Absence.ends_on >= date.today()
             )
             .order_by(Absence.starts_on, CoverNeed.id)
+            .options(
+                selectinload(CoverNeed.absence),
+                selectinload(CoverNeed.assignment).options(
+                    selectinload(Proposal.participant), selectinload(Proposal.placement)),
+                selectinload(CoverNeed.requests).selectinload(CoverRequest.substitute),
+            )
         ).all()
         if current_user.employer_id
         else []
@@ -159,7 +168,7 @@ def notices():
         .order_by(Notification.id.desc())
         .limit(100)
     ).all()
-    items = [(n, *notice_text(n.kind, n.params, current_user)) for n in rows]
+    items = [(n, *text) for n, text in zip(rows, notice_texts(rows, current_user), strict=True)]
     return render_template("cover/notices.html", items=items, form=EmptyForm())
 
 

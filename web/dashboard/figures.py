@@ -13,13 +13,14 @@ from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.cover.figures import cover_period
 from web.dashboard.suppress import cell, count, is_suppressed
 from web.dashboard.vocab import reason_label
 from web.extensions import db
-from web.hours.plans import _steps_by_proposal, assignment_start, hours_in_week, monday
+from web.hours.plans import assignment_start, hours_in_week, monday, steps_by_proposal
 from web.hours.vocab import OUTCOME_LABELS
 from web.i18n import format_date
 from web.models import Mentor, Outcome, Participant, Proposal, ProposalStatus, SolveRun, Timesheet
@@ -56,6 +57,8 @@ def _assignments(f: Filters, statuses=(ProposalStatus.ACTIVE,)) -> list[Proposal
         .join(Participant, Participant.id == Proposal.participant_id)
         .where(Proposal.status.in_(statuses))
         .order_by(Proposal.id)
+        .options(selectinload(Proposal.placement),
+                 selectinload(Proposal.mentor).selectinload(Mentor.employer))
     )
     return list(db.session.scalars(_team(q, f)))
 
@@ -68,9 +71,10 @@ def capacity(f: Filters, by: str) -> Table:
     """Capacity use in the period's last week: planned hours against mentors' capacity."""
     week = monday(min(f.end, date.today()))
     active = _assignments(f)
-    steps = _steps_by_proposal([p.id for p in active])
+    steps = steps_by_proposal([p.id for p in active])
     groups: dict[str, dict] = defaultdict(lambda: {"people": set(), "planned": 0, "mentors": set()})
-    mentors = {m.id: m for m in db.session.scalars(select(Mentor).where(Mentor.active.is_(True)))}
+    mentors = {m.id: m for m in db.session.scalars(
+        select(Mentor).where(Mentor.active.is_(True)).options(selectinload(Mentor.employer)))}
     for p in active:
         m = p.mentor
         key = {
@@ -180,7 +184,7 @@ def _weeks(f: Filters) -> list[date]:
 def planned_delivered(f: Filters) -> Table:
     """Planned against delivered (logged: submitted or approved) hours per week."""
     props = _assignments(f, (ProposalStatus.ACTIVE, ProposalStatus.ENDED))
-    steps = _steps_by_proposal([p.id for p in props])
+    steps = steps_by_proposal([p.id for p in props])
     ended = dict(db.session.execute(select(Outcome.proposal_id, Outcome.ended_on)).all())
     weeks = _weeks(f)
     q = (
@@ -191,6 +195,7 @@ def planned_delivered(f: Filters) -> Table:
             Timesheet.week_start >= weeks[0] if weeks else False,
             Timesheet.week_start <= weeks[-1] if weeks else False,
         )
+        .options(selectinload(Timesheet.lines))
     )
     logged: dict[date, list[Timesheet]] = defaultdict(list)
     for s in db.session.scalars(_team(q, f)):

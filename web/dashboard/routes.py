@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from web.access import role_required
 from web.dashboard import figures
@@ -31,6 +32,8 @@ def consultant():
         select(Proposal)
         .join(Participant, Participant.id == Proposal.participant_id)
         .where(Proposal.status == ProposalStatus.ACTIVE)
+        .options(selectinload(Proposal.participant), selectinload(Proposal.mentor),
+                 selectinload(Proposal.placement))
     )
     to_approve = (
         select(func.count())

@@ -8,6 +8,7 @@ Never needs, attributes or priority.
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import selectinload
 
 from web.access import role_required
 from web.employers.forms import ColleagueMentorForm, CompanyForm, PlacementForm
@@ -213,6 +214,8 @@ def participants():
         db.select(Proposal).join(Placement, Proposal.placement_id == Placement.id)
         .where(Placement.employer_id == employer.id, Proposal.status == ProposalStatus.ACTIVE)
         .order_by(Placement.title, Proposal.id)
+        .options(selectinload(Proposal.participant), selectinload(Proposal.placement),
+                 selectinload(Proposal.mentor))
     ).all()
     # Build the rows here, so the template never holds a participant object: it cannot
     # show needs, attributes or priority by mistake.

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 
 from web.extensions import db
-from web.hours.plans import _steps_by_proposal, hours_in_week, monday
+from web.hours.plans import hours_in_week, monday, steps_by_proposal
 from web.models import Proposal, ProposalStatus
 
 
@@ -28,7 +28,7 @@ def committed_hours_by_mentor(week_start: date, mentor_id: int | None = None) ->
     if mentor_id is not None:
         q = q.where(Proposal.mentor_id == mentor_id)
     held = list(db.session.scalars(q))
-    steps = _steps_by_proposal([p.id for p in held if p.status == ProposalStatus.ACTIVE])
+    steps = steps_by_proposal([p.id for p in held if p.status == ProposalStatus.ACTIVE])
     out: dict[int, int] = defaultdict(int)
     for p in held:
         if p.status == ProposalStatus.APPROVED:

@@ -138,7 +138,7 @@ def _active(mentor_id: int | None = None):
     return list(db.session.scalars(q.order_by(Proposal.id)))
 
 
-def _steps_by_proposal(ids: list[int]) -> dict[int, list[PlanStep]]:
+def steps_by_proposal(ids: list[int]) -> dict[int, list[PlanStep]]:
     out: dict[int, list[PlanStep]] = {i: [] for i in ids}
     if ids:
         for s in db.session.scalars(
@@ -151,17 +151,17 @@ def _steps_by_proposal(ids: list[int]) -> dict[int, list[PlanStep]]:
 def planned_hours(mentor_id: int, week_start: date) -> int:
     """Hours the mentor's active assignments plan for the week starting ``week_start``."""
     active = _active(mentor_id)
-    steps = _steps_by_proposal([p.id for p in active])
+    steps = steps_by_proposal([p.id for p in active])
     return sum(hours_in_week(p, steps[p.id], monday(week_start)) for p in active)
 
 
 def planned_by_proposal(week_start: date, proposals: list[Proposal]) -> dict[int, int]:
     """Planned hours per assignment in one week."""
-    steps = _steps_by_proposal([p.id for p in proposals])
+    steps = steps_by_proposal([p.id for p in proposals])
     return {p.id: hours_in_week(p, steps[p.id], monday(week_start)) for p in proposals}
 
 
 def planned_for_sheets(sheets: list) -> dict[int, int]:
     """Planned hours of each timesheet's assignment in the timesheet's own week, by sheet id."""
-    steps = _steps_by_proposal(list({s.proposal_id for s in sheets}))
+    steps = steps_by_proposal(list({s.proposal_id for s in sheets}))
     return {s.id: hours_in_week(s.proposal, steps[s.proposal_id], s.week_start) for s in sheets}

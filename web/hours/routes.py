@@ -81,6 +81,7 @@ def plan(proposal_id: int):
             form.hours_1.data = p.hours
     sheets = db.session.scalars(
         select(Timesheet).where(Timesheet.proposal_id == p.id).order_by(Timesheet.week_start.desc())
+        .options(selectinload(Timesheet.lines))
     ).all()
     outcome = db.session.scalar(select(Outcome).where(Outcome.proposal_id == p.id))
     return render_template(
@@ -146,6 +147,7 @@ def timesheet():
         select(Proposal)
         .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
         .order_by(Proposal.id)
+        .options(selectinload(Proposal.participant))
     ).all()
     sheets = service.timesheets_for(mentor.id, week)
     form = timesheet_form([a.id for a in assignments])

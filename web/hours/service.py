@@ -6,6 +6,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.hours.plans import monday
@@ -38,6 +39,7 @@ def timesheets_for(mentor_id: int, week: date) -> dict[int, Timesheet]:
     """The mentor's timesheets of one week by assignment (proposal) id."""
     rows = db.session.scalars(
         select(Timesheet).where(Timesheet.mentor_id == mentor_id, Timesheet.week_start == week)
+        .options(selectinload(Timesheet.lines))
     )
     return {t.proposal_id: t for t in rows}
 
@@ -134,6 +136,7 @@ def follow_ups_due(user, today: date | None = None) -> list[Outcome]:
         .join(Participant, Participant.id == Outcome.participant_id)
         .where(Outcome.followed_up_at.is_(None), Outcome.follow_up_due <= (today or date.today()))
         .order_by(Outcome.follow_up_due)
+        .options(selectinload(Outcome.participant))
     )
     if user.role != "admin":
         q = q.where(Participant.consultant_id == user.id)

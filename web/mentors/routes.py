@@ -141,5 +141,6 @@ def participants():
     active = db.session.scalars(
         db.select(Proposal).where(Proposal.mentor_id == mentor.id,
                                   Proposal.status == ProposalStatus.ACTIVE).order_by(Proposal.id)
+        .options(selectinload(Proposal.participant), selectinload(Proposal.placement))
     ).all()
     return render_template("mentors/participants.html", mentor=mentor, active=active)

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.models import Employer, Mentor, MentorWage, Participant, Timesheet
@@ -76,6 +77,7 @@ def build_claim(employer: Employer, month: date) -> Claim:
             Timesheet.week_start < end,
         )
         .order_by(Mentor.name, Timesheet.week_start, Participant.code)
+        .options(selectinload(Timesheet.lines))
     ).all()
     lines = [ClaimLine(m.name, code, t.week_start, t.total, rate) for t, m, code, rate in rows]
     return Claim(employer, start, lines)
