@@ -42,10 +42,10 @@ def counting(db):
         event.remove(db.engine, "before_cursor_execute", count)
 
 
-def queries_for(client, db, url: str) -> int:
+def queries_for(client, db, url: str, headers=None) -> int:
     db.session.expire_all()  # the page must load what it shows, not reuse the test's objects
     with counting(db) as statements:
-        r = client.get(url)
+        r = client.get(url, headers=headers)
     assert r.status_code == 200, (url, r.status_code)
     return len(statements)
 
@@ -75,12 +75,12 @@ def proposals(db, n, consultant, run=None, mentor=None, status=ProposalStatus.PR
     return rows
 
 
-def assert_flat(client, db, url, add_rows):
+def assert_flat(client, db, url, add_rows, headers=None):
     """Count the page's statements with SMALL rows, then with LARGE rows."""
     add_rows(SMALL)
-    small = queries_for(client, db, url)
+    small = queries_for(client, db, url, headers)
     add_rows(LARGE - SMALL)
-    large = queries_for(client, db, url)
+    large = queries_for(client, db, url, headers)
     assert large == small, f"{url}: {small} statements for {SMALL} rows, {large} for {LARGE}"
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pytest
+
 from tests.factories import AARHUS
 from tests.web.test_query_counts import assert_flat, proposals
 from web.hours.plans import monday
@@ -89,10 +91,22 @@ def substitute(db):
 
 # ----------------------------------------------------------------------------- absences
 
-def test_absences_mentor(client, db, make, auth):
+def bearer(db, user) -> dict:
+    """Headers for the JSON API as ``user`` (the API takes tokens, not the session)."""
+    from web.models import ApiToken
+
+    row, clear = ApiToken.issue(user, "counts")
+    db.session.add(row)
+    db.session.commit()
+    return {"Authorization": f"Bearer {clear}"}
+
+
+@pytest.mark.parametrize("url", ["/absences/", "/api/v1/absences?page_size=100"])
+def test_absences_mentor(client, db, make, auth, url):
     consultant, user = make.user("consultant"), make.user("mentor")
     me = make.mentor(user=user, capacity_hours=60, max_participants=100)
     auth.login(user)
+    headers = bearer(db, user) if url.startswith("/api/") else None
     offset = [0]
 
     def add(n):
@@ -102,7 +116,7 @@ def test_absences_mentor(client, db, make, auth):
             absence_with_need(db, a, user, s, s + timedelta(days=2))
         db.session.commit()
 
-    assert_flat(client, db, "/absences/", add)
+    assert_flat(client, db, url, add, headers)
 
 
 def test_absences_employer(client, db, make, auth):
@@ -324,10 +338,12 @@ def test_dashboard_manager(client, db, make, auth):
 
 # ----------------------------------------------------------------------------- hours, mentor
 
-def test_hours_timesheet(client, db, make, auth):
+@pytest.mark.parametrize("url", ["/hours/timesheet", "/api/v1/timesheets?page_size=100"])
+def test_hours_timesheet(client, db, make, auth, url):
     consultant, user = make.user("consultant"), make.user("mentor")
     me = make.mentor(user=user, capacity_hours=60, max_participants=100)
     auth.login(user)
+    headers = bearer(db, user) if url.startswith("/api/") else None
     week = monday(TODAY)
 
     def add(n):
@@ -338,7 +354,7 @@ def test_hours_timesheet(client, db, make, auth):
                                      lines=[TimesheetLine(task="instruction", hours=2)]))
         db.session.commit()
 
-    assert_flat(client, db, "/hours/timesheet", add)
+    assert_flat(client, db, url, add, headers)
 
 
 def test_hours_plan_page(client, db, make, auth):

@@ -8,6 +8,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
+from sqlalchemy.orm import selectinload
 
 from web.absences.routes import reportable_absence, reportable_mentors
 from web.access import current_mentor
@@ -360,7 +361,8 @@ def list_absences(pagination_parameters):
     """Absences of the mentors you may report for (as on the page), newest first."""
     ids = [m.id for m in reportable_mentors()]
     q = (db.select(Absence).where(Absence.mentor_id.in_(ids))
-         .order_by(Absence.starts_on.desc(), Absence.id.desc()))
+         .order_by(Absence.starts_on.desc(), Absence.id.desc())
+         .options(selectinload(Absence.needs)))  # each row counts its needs
     return [_absence_out(a) for a in _page(q, pagination_parameters)]
 
 
@@ -425,7 +427,8 @@ def withdraw_absence(absence_id):
 def list_timesheets(args, pagination_parameters):
     ("Timesheets: a mentor's own, a consultant's participants', an admin's all; "
      "newest week first.")  # one line: flask-smorest's OpenAPI summary
-    q = db.select(Timesheet).order_by(Timesheet.week_start.desc(), Timesheet.id)
+    q = (db.select(Timesheet).order_by(Timesheet.week_start.desc(), Timesheet.id)
+         .options(selectinload(Timesheet.lines)))  # each row shows its lines and total
     if current_user.role == "mentor":
         q = q.where(Timesheet.mentor_id == current_mentor().id)
     else:  # a draft is the mentor's until sent
