@@ -20,7 +20,8 @@ def _count(db, model):
     return db.session.scalar(db.select(db.func.count()).select_from(model))
 
 
-def _token(db, user):
+def bearer(db, user) -> dict:
+    """Headers for the JSON API as ``user`` (the API takes tokens, not the session)."""
     row, clear = ApiToken.issue(user, "t")
     db.session.add(row)
     db.session.commit()
@@ -101,7 +102,7 @@ def test_who_may_report_and_see_whose_absences(client, db, make, world, assignme
     make.mentor(make.employer(), user=stranger)
     for user in (make.user("consultant"), make.user("employer", employer_id=make.employer().id),
                  stranger):
-        h = _token(db, user)
+        h = bearer(db, user)
         assert client.get("/api/v1/absences", headers=h).get_json() == []
         r = client.post("/api/v1/absences", headers=h, json={**ABSENCE, "mentor_id": mentor.id})
         assert r.status_code == 422 and _fields(r) == ["mentor_id"]
@@ -119,7 +120,7 @@ def test_withdraw_an_absence_once_and_only_ones_own(client, db, make, world, ass
                       json=ahead).get_json()["id"]
     url = f"/api/v1/absences/{absence_id}/withdraw"
     stranger = make.user("consultant")  # no participant with this mentor
-    r = client.post(url, headers=_token(db, stranger))
+    r = client.post(url, headers=bearer(db, stranger))
     assert r.status_code == 404 and r.content_type == "application/problem+json"
     assert db.session.get(Absence, absence_id).withdrawn_at is None
 
@@ -255,7 +256,7 @@ def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(
     db.session.add(Timesheet(proposal_id=theirs.id, mentor_id=theirs.mentor_id,
                              participant_id=theirs.participant_id, week_start=MONDAY))
     db.session.commit()
-    h = _token(db, other)
+    h = bearer(db, other)
     assert sid not in [s["id"] for s in client.get("/api/v1/timesheets", headers=h).get_json()]
     assert client.post(f"/api/v1/timesheets/{sid}/approve", headers=h).status_code == 404
     assert client.post(f"/api/v1/timesheets/{sid}/return", headers=h,
@@ -266,7 +267,7 @@ def test_a_consultant_cannot_see_or_decide_another_consultants_timesheets(
     # nor does another mentor see this mentor's sheets
     from web.models import User
 
-    h = _token(db, db.session.get(User, theirs.mentor.user_id))
+    h = bearer(db, db.session.get(User, theirs.mentor.user_id))
     assert sid not in [s["id"] for s in client.get("/api/v1/timesheets", headers=h).get_json()]
     assert [s["id"] for s in call(client, world, "mentor", "get",
                                   "/api/v1/timesheets").get_json()] == [sid]

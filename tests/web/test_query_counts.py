@@ -51,25 +51,31 @@ def queries_for(client, db, url: str, headers=None) -> int:
 
 
 def proposals(db, n, consultant, run=None, mentor=None, status=ProposalStatus.PROPOSED,
-              participant=None):
-    """n proposals, each with its own participant, employer, placement and (unless given) mentor.
+              participant=None, employer=None, participant_status=None, days=("mon",)):
+    """n proposals, each with its own participant, placement and (unless given) mentor, at
+    its own employer (or all at ``employer``). An active one is decided now.
 
     Added in one commit: the factories commit per record, too slow for fifty.
     """
     rows = []
     for i in range(n):
         tag = f"{uuid.uuid4().hex[:8]}-{i}"
-        employer = Employer(name=f"Employer {tag}")
-        place = Placement(employer=employer, title=f"Kitchen {tag}", area="kitchen", slots=1,
-                          days=["mon"], requirements=[], **AARHUS)
+        where = ({"employer_id": employer.id} if employer
+                 else {"employer": Employer(name=f"Employer {tag}")})
+        place = Placement(**where, title=f"Kitchen {tag}", area="kitchen", slots=1,
+                          days=list(days), requirements=[], **AARHUS)
         person = participant or Participant(
             code=f"Q-{tag}", consultant_id=consultant.id, hours_min=4, hours_max=8,
-            days=["mon"], areas=[], needs=["addiction"], attributes=[], max_travel_km=20, **AARHUS)
-        who = mentor or Mentor(employer=employer, name=f"Mentor {tag}", skills=[], days=["mon"],
+            days=list(days), areas=[], needs=["addiction"], attributes=[], max_travel_km=20,
+            **({"status": participant_status} if participant_status else {}), **AARHUS)
+        who = mentor or Mentor(**({"employer_id": employer.id} if employer
+                                  else {"employer": place.employer}),
+                               name=f"Mentor {tag}", skills=[], days=list(days),
                                capacity_hours=10, max_participants=2, **AARHUS)
         rows.append(Proposal(run=run, participant=person, placement=place, mentor=who, hours=6,
                              score=1.0, reasons=[{"en": "near", "da": "tæt på"}], status=status,
-                             decided_by_id=consultant.id))
+                             decided_by_id=consultant.id,
+                             decided_at=utcnow() if status == ProposalStatus.ACTIVE else None))
     db.session.add_all(rows)
     db.session.commit()
     return rows

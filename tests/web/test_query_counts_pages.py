@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.factories import AARHUS
+from tests.web.test_api_cover_hours import bearer
 from tests.web.test_query_counts import assert_flat, proposals
 from web.hours.plans import monday
 from web.models import (
@@ -19,9 +20,6 @@ from web.models import (
     Mentor,
     Notification,
     Outcome,
-    Participant,
-    Placement,
-    Proposal,
     ProposalStatus,
     Timesheet,
     TimesheetLine,
@@ -48,29 +46,9 @@ def tag():
 
 def assignments(db, n, consultant, *, employer=None, mentor=None, status=ACTIVE,
                 participant_status="active"):
-    """n assignments, each with its own participant, placement (at ``employer`` or at its own
-    employer) and mentor (unless given). One commit."""
-    rows = []
-    for _ in range(n):
-        t = tag()
-        where = ({"employer_id": employer.id} if employer
-                 else {"employer": Employer(name=f"Employer {t}")})
-        place = Placement(title=f"Kitchen {t}", area="kitchen", slots=1,
-                          days=["mon", "tue"], requirements=[], **where, **AARHUS)
-        person = Participant(code=f"Q-{t}", consultant_id=consultant.id, hours_min=4,
-                             hours_max=8, days=["mon", "tue"], areas=[], needs=["addiction"],
-                             attributes=[], max_travel_km=20, status=participant_status,
-                             **AARHUS)
-        mwhere = ({"employer_id": employer.id} if employer
-                  else {"employer": Employer(name=f"Mentor emp {t}")})
-        who = mentor or Mentor(**mwhere, name=f"Mentor {t}", skills=[], days=["mon", "tue"],
-                               capacity_hours=10, max_participants=2, **AARHUS)
-        rows.append(Proposal(participant=person, placement=place, mentor=who, hours=6, score=1.0,
-                             reasons=[], status=status, decided_by_id=consultant.id,
-                             decided_at=utcnow()))
-    db.session.add_all(rows)
-    db.session.commit()
-    return rows
+    """n assignments, as ``proposals`` makes them: active, on Mondays and Tuesdays."""
+    return proposals(db, n, consultant, mentor=mentor, status=status, employer=employer,
+                     participant_status=participant_status, days=("mon", "tue"))
 
 
 def absence_with_need(db, a, by, start=None, end=None, need_status=NeedStatus.SEARCHING):
@@ -90,16 +68,6 @@ def substitute(db):
 
 
 # ----------------------------------------------------------------------------- absences
-
-def bearer(db, user) -> dict:
-    """Headers for the JSON API as ``user`` (the API takes tokens, not the session)."""
-    from web.models import ApiToken
-
-    row, clear = ApiToken.issue(user, "counts")
-    db.session.add(row)
-    db.session.commit()
-    return {"Authorization": f"Bearer {clear}"}
-
 
 @pytest.mark.parametrize("url", ["/absences/", "/api/v1/absences?page_size=100"])
 def test_absences_mentor(client, db, make, auth, url):
