@@ -19,7 +19,7 @@ from web.extensions import db
 from web.models import utcnow
 from web.models.cover import Absence, CoverRequest, NeedStatus, ParticipantHold
 from workers.app import get_app
-from workers.cover_problem import build_cover_problem, searching_needs
+from workers.cover_problem import build_cover_problem, continuing, searching_needs
 from workers.jobs import reasons_of
 from workers.problem import parse_id
 
@@ -27,45 +27,90 @@ log = logging.getLogger(__name__)
 
 
 def run_cover(absence_id: int) -> dict:
-    """Solve cover for an absence's searching needs; ask the chosen substitutes."""
+    """Solve cover for an absence's searching needs; ask the chosen substitutes.
+
+    An absence that extends another first asks the substitutes who cover on its last day
+    to go on (one solve limited to them, so every rule and their spare capacity are checked),
+    then solves the needs still searching as usual."""
     app = get_app()
     with app.app_context():
         db.engine.dispose(close=False)  # never reuse connections inherited across fork
         absence = db.session.get(Absence, absence_id)
         if absence is None:
             return {"absence": absence_id, "skipped": True}
+        if absence.ends_on < date.today():  # too late to ask anyone
+            return {"absence": absence_id, "asked": 0, "unfilled": _too_late(absence_id)}
+        out = {"absence": absence_id, "asked": 0, "unfilled": 0}
         needs = searching_needs(absence)
-        if not needs or absence.ends_on < date.today():  # nothing to arrange, or too late
-            return {"absence": absence_id, "asked": 0, "unfilled": 0}
-        problem = build_cover_problem(absence, needs)
-        result = matcher.cover_dict(
-            problem,
-            time_limit=app.config["COVER_TIME_LIMIT"],
-            num_workers=app.config["SOLVER_WORKERS"],
-        )
-        if result["status"] == "INVALID":
-            raise RuntimeError("cover problem invalid: " + "; ".join(result["errors"])[:1000])
-        service.lock_absence(absence_id)  # a withdrawal meanwhile: its needs stay unasked
-        for need in needs:
-            db.session.refresh(need)
-        try:
-            asked, unfilled = store_cover(absence, needs, result)
-            db.session.commit()
-        except IntegrityError:  # another run of this job asked someone first
-            db.session.rollback()
-            return {"absence": absence_id, "skipped": True}
-        log.info("cover absence %s: %s asked, %s unfilled", absence_id, asked, unfilled)
-        return {
-            "absence": absence_id,
-            "asked": asked,
-            "unfilled": unfilled,
-            "status": result["status"],
-        }
+        if only := continuing(absence, needs):
+            first = [n for n in needs if n.id in only]
+            result = _solve(app, build_cover_problem(absence, first, only))
+            if not _store(absence_id, first, result, out, "cover_continue"):
+                return {"absence": absence_id, "skipped": True}
+            needs = searching_needs(absence)
+        if needs:
+            result = _solve(app, build_cover_problem(absence, needs))
+            if not _store(absence_id, needs, result, out):
+                return {"absence": absence_id, "skipped": True}
+        log.info("cover absence %s: %s asked, %s unfilled", absence_id, out["asked"],
+                 out["unfilled"])
+        return out
 
 
-def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
+def _solve(app, problem: dict) -> dict:
+    result = matcher.cover_dict(
+        problem,
+        time_limit=app.config["COVER_TIME_LIMIT"],
+        num_workers=app.config["SOLVER_WORKERS"],
+    )
+    if result["status"] == "INVALID":
+        raise RuntimeError("cover problem invalid: " + "; ".join(result["errors"])[:1000])
+    return result
+
+
+def _store(absence_id: int, needs, result: dict, out: dict,
+           notice: str = "cover_requested") -> bool:
+    """Store one solve's answer under the absence's lock and commit; count it into ``out``.
+    False if another run of this job asked someone first."""
+    absence = service.lock_absence(absence_id)  # a withdrawal meanwhile: its needs stay unasked
+    for need in needs:
+        db.session.refresh(need)
+    try:
+        asked, unfilled = store_cover(absence, needs, result, notice)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    out["asked"] += asked
+    out["unfilled"] += unfilled
+    out["status"] = result["status"]
+    return True
+
+
+def _too_late(absence_id: int) -> int:
+    """The absence ended before its cover job ran: its needs still searching are unfilled,
+    with that reason, and nobody is asked or told about days gone by."""
+    absence = service.lock_absence(absence_id)
+    needs = searching_needs(absence)
+    for need in needs:
+        need.status, need.reasons = NeedStatus.UNFILLED, [TOO_LATE]
+    db.session.commit()
+    return len(needs)
+
+
+TOO_LATE = {
+    "code": "absence_over",
+    "en": "the absence ended before a substitute was found",
+    "da": "fraværet sluttede, før der blev fundet en vikar",
+}
+
+
+def store_cover(absence: Absence, needs, result: dict,
+                notice: str = "cover_requested") -> tuple[int, int]:
     """Write cover requests for the matches and reasons for the rest (caller commits).
-    Needs no longer searching (the absence was withdrawn meanwhile) are left as they are."""
+    Needs no longer searching (the absence was withdrawn meanwhile) are left as they are.
+    A ``cover_continue`` solve (substitutes asked to go on) leaves its unmatched needs
+    searching: the usual solve comes next."""
     by_participant = {n.assignment.participant_id: n for n in needs
                       if n.status == NeedStatus.SEARCHING}
     asked = unfilled = 0
@@ -86,9 +131,9 @@ def store_cover(absence: Absence, needs, result: dict) -> tuple[int, int]:
         db.session.add(req)
         db.session.flush()
         need.status, need.reasons = NeedStatus.REQUESTED, []
-        notify(mentor_users([req.substitute_id]), "cover_requested", request_id=req.id)
+        notify(mentor_users([req.substitute_id]), notice, request_id=req.id)
         asked += 1
-    for u in result["unmatched"]:
+    for u in result["unmatched"] if notice != "cover_continue" else ():
         need = by_participant.get(parse_id(u["participant"]))
         if need is None:
             continue

@@ -109,19 +109,46 @@ def _excluded(needs: list[CoverNeed], mentor_ids: set[int]) -> dict[int, set[str
     return out
 
 
-def build_cover_problem(absence: Absence, needs: list[CoverNeed] | None = None) -> dict:
-    """The section-5 cover problem for the searching needs of one absence."""
+def continuing(absence: Absence, needs: list[CoverNeed]) -> dict[int, int]:
+    """For an absence that extends another: need id -> the substitute whose confirmed cover
+    of the same assignment runs to the last day of the absence extended, unless they have
+    declined to go on. They are asked first; the participant keeps the person they know."""
+    before = absence.extends
+    if before is None:
+        return {}
+    confirmed = {n.assignment_id: n.confirmed for n in before.needs}
+    out = {}
+    for need in needs:
+        req = confirmed.get(need.assignment_id)
+        if req is None or req.ends_on != before.ends_on:
+            continue
+        if any(r.substitute_id == req.substitute_id for r in need.requests):
+            continue  # asked to go on already, and said no
+        out[need.id] = req.substitute_id
+    return out
+
+
+def build_cover_problem(
+    absence: Absence, needs: list[CoverNeed] | None = None, only: dict[int, int] | None = None
+) -> dict:
+    """The section-5 cover problem for the searching needs of one absence. With ``only``
+    (need id -> mentor id, see ``continuing``) each of those needs may be covered by its
+    own mentor alone."""
     needs = searching_needs(absence) if needs is None else needs
     absent = _absent_ids(absence) - {absence.mentor_id}
     hours, people = _load(absence, absent)
-    mentor_rows = db.session.scalars(
-        select(Mentor).where(Mentor.active.is_(True), Mentor.id.not_in(absent)).order_by(Mentor.id)
-    ).all()
+    q = select(Mentor).where(Mentor.active.is_(True), Mentor.id.not_in(absent))
+    if only is not None:
+        q = q.where(Mentor.id.in_(set(only.values())))
+    mentor_rows = db.session.scalars(q.order_by(Mentor.id)).all()
     mentor_ids = {m.id for m in mentor_rows} | {absence.mentor_id}
     if absence.mentor_id not in {m.id for m in mentor_rows}:
         mentor_rows = [*mentor_rows, absence.mentor]  # an inactive mentor's people still need cover
     assignments = [n.assignment for n in needs]
     excluded = _excluded(needs, mentor_ids)
+    for need in needs if only is not None else ():
+        excluded[need.assignment.participant_id] |= {
+            mid(m) for m in mentor_ids - {only.get(need.id)}}
     placements = {a.placement.id: a.placement for a in assignments}
     return {
         "format": "mentor-cover/1",

@@ -100,6 +100,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "runs.again": CONSULTANT,
     "runs.retry": CONSULTANT,
     "absences.withdraw": USERS,  # whoever may report the absence may take it back
+    "absences.extend": USERS,  # ... or extend it
     "absences.participants": CONSULTANT,
     "absences.resume": CONSULTANT,
     "dashboard.consultant": CONSULTANT,
@@ -183,6 +184,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "api_absences.list_absences": TOKEN_ONLY,
     "api_absences.create_absence": TOKEN_ONLY,
     "api_absences.withdraw_absence": TOKEN_ONLY,
+    "api_absences.extend_absence": TOKEN_ONLY,
     "api_timesheets.list_timesheets": TOKEN_ONLY,
     "api_timesheets.put_week": TOKEN_ONLY,
     "api_timesheets.approve_timesheet": TOKEN_ONLY,

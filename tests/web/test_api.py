@@ -34,6 +34,8 @@ ALLOWED = {
     ("post", "/api/v1/absences"): {"mentor", "consultant", "employer", "admin"},
     ("post", "/api/v1/absences/{absence_id}/withdraw"): {"mentor", "consultant", "employer",
                                                           "admin"},
+    ("post", "/api/v1/absences/{absence_id}/extend"): {"mentor", "consultant", "employer",
+                                                        "admin"},
     ("get", "/api/v1/timesheets"): {"mentor", "consultant", "admin"},
     ("put", "/api/v1/timesheets/{week}"): {"mentor"},
     ("post", "/api/v1/timesheets/{sheet_id}/approve"): {"consultant", "admin"},

@@ -39,6 +39,11 @@ class MentorAbsenceForm(Form):
             raise ValidationError(overlap_message(other))
 
 
+class ExtendAbsenceForm(Form):
+    ends_on = DateField(_l("New last day away"), validators=[InputRequired()])
+    submit = SubmitField(_l("Extend the absence"))
+
+
 def _mentor_where(mentor) -> str:
     if mentor.employer is not None:
         return f"{mentor.name} – {mentor.employer.name}"

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from web.absences.forms import MentorAbsenceForm, ParticipantAbsenceForm
+from web.absences.forms import ExtendAbsenceForm, MentorAbsenceForm, ParticipantAbsenceForm
 from web.access import current_mentor, own_participant_or_404, role_required
 from web.cover import service
 from web.extensions import db
@@ -79,23 +79,59 @@ def index():
             .where(Absence.mentor_id.in_([m.id for m in mentors]))
             .order_by(Absence.starts_on.desc())
             .limit(100)
-            .options(selectinload(Absence.needs))
+            .options(selectinload(Absence.needs), selectinload(Absence.extensions),
+                     selectinload(Absence.extends))
         ).all()
         if mentors
         else []
     )
     return render_template("absences/index.html", form=form, absences=absences,
                            today=date.today(), button=EmptyForm(),
-                           withdraw_question=withdraw_question)
+                           withdraw_question=withdraw_question,
+                           extension_refused=service.extension_refused)
 
 
-def reportable_absence(absence_id: int) -> Absence | None:
+def reportable_absence(absence_id: int, lock: bool = True) -> Absence | None:
     """The absence, locked to be changed, if it is of a mentor this user may report for
     (else, as if none)."""
-    absence = service.lock_absence(absence_id)
+    absence = (service.lock_absence(absence_id) if lock
+               else db.session.get(Absence, absence_id))
     if absence is None or absence.mentor_id not in {m.id for m in reportable_mentors()}:
         return None
     return absence
+
+
+@bp.route("/<int:absence_id>/extend", methods=["GET", "POST"])
+@role_required("mentor", "consultant", "employer", "admin")
+def extend(absence_id: int):
+    """The mentor is away longer: a new last day; the substitutes are asked to go on."""
+    absence = reportable_absence(absence_id, lock=request.method == "POST")
+    if absence is None:
+        abort(404)
+    today = date.today()
+    if why := service.extension_refused(absence, today):
+        flash(why, "error")
+        return redirect(url_for("absences.index"))
+    form = ExtendAbsenceForm()
+    if form.validate_on_submit():
+        try:
+            extension = service.extend_absence(absence, form.ends_on.data, current_user, today)
+            db.session.commit()
+        except service.TransitionError as exc:
+            db.session.rollback()
+            form.ends_on.errors = [str(exc)]
+        else:
+            if extension.needs:
+                enqueue_cover(extension)
+                schedule_deadline(extension)
+            flash(_("The absence of %(mentor)s now runs until %(date)s.",
+                    mentor=absence.mentor.name, date=format_date(extension.ends_on))
+                  + " " + (_("The substitutes who cover are asked to go on, and cover is sought "
+                             "for the others.") if extension.needs
+                           else _("The mentor has no participants now: no cover is needed.")),
+                  "success")
+            return redirect(url_for("absences.index"))
+    return render_template("absences/extend.html", absence=absence, form=form)
 
 
 @bp.post("/<int:absence_id>/withdraw")
@@ -132,7 +168,7 @@ def withdraw_question(absence: Absence, today: date) -> str:
         return _("Withdraw the absence of %(mentor)s from %(start)s to %(end)s? Cover that "
                  "was asked for or arranged is cancelled, and the substitutes are told.",
                  mentor=absence.mentor.name, start=format_date(absence.starts_on),
-                 end=format_date(absence.ends_on))
+                 end=format_date(absence.last_day))
     return _("Is %(mentor)s back today? Then %(end)s is the last day away. Cover from today is "
              "cancelled, and the substitutes are told.",
              mentor=absence.mentor.name, end=format_date(today - timedelta(days=1)))

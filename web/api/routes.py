@@ -16,6 +16,7 @@ from web.api.auth import api_roles
 from web.api.schemas import (
     AbsenceSchema,
     DecisionSchema,
+    ExtendAbsenceSchema,
     MentorSchema,
     ParticipantListArgs,
     ParticipantSchema,
@@ -348,7 +349,7 @@ def decline(data, proposal_id):
 
 def _absence_out(a: Absence) -> dict:
     out = {c: getattr(a, c) for c in ("id", "mentor_id", "starts_on", "ends_on", "reason",
-                                      "created_at", "withdrawn_at")}
+                                      "created_at", "withdrawn_at", "extends_id")}
     out["cover_needs"] = len(a.needs)
     return out
 
@@ -415,6 +416,36 @@ def withdraw_absence(absence_id):
         db.session.rollback()
         abort(409, message=str(exc))
     return _absence_out(absence)
+
+
+@absences_bp.route("/absences/<int:absence_id>/extend", methods=["POST"])
+@api_roles("mentor", "consultant", "employer", "admin")
+@absences_bp.arguments(ExtendAbsenceSchema)
+@absences_bp.response(201, AbsenceSchema)
+@absences_bp.alt_response(409, description="Withdrawn, back early, over, or already extended")
+@absences_bp.alt_response(422, description="The new last day is not after the last day, or "
+                          "the added days overlap another absence")
+def extend_absence(data, absence_id):
+    ("The mentor is away longer: the added days become a new absence that names this one "
+     "(`extends_id`). The substitutes who cover on the last day are asked to go on; cover is "
+     "sought for the others.")
+    absence = reportable_absence(absence_id)
+    if absence is None:
+        abort(404, message=f"No absence {absence_id} you may report for.")
+    today = date.today()
+    if why := cover_service.extension_refused(absence, today):
+        db.session.rollback()
+        abort(409, message=why)
+    try:
+        extension = cover_service.extend_absence(absence, data["ends_on"], current_user, today)
+        db.session.commit()
+    except cover_service.TransitionError as exc:
+        db.session.rollback()
+        abort(422, message=str(exc), messages={"json": {"ends_on": [str(exc)]}})
+    if extension.needs:
+        enqueue_cover(extension)
+        schedule_deadline(extension)
+    return _absence_out(extension), 201
 
 
 # --- timesheets -------------------------------------------------------------------------------

@@ -231,6 +231,13 @@ class AbsenceSchema(ma.Schema):
     created_at = UtcDateTime(dump_only=True)
     withdrawn_at = UtcDateTime(dump_only=True, allow_none=True, metadata={
         "description": "set when the absence was withdrawn before its first day"})
+    extends_id = ma.fields.Integer(dump_only=True, allow_none=True, metadata={
+        "description": "the absence this one extends (it starts the day after that one ends)"})
+
+
+class ExtendAbsenceSchema(ma.Schema):
+    ends_on = ma.fields.Date(required=True, metadata={
+        "description": "the new last day away (included), after the absence's last day"})
 
 
 class TimesheetLineSchema(ma.Schema):

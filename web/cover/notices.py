@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -30,6 +31,14 @@ def _cover_requested(req: CoverRequest) -> tuple[str, str]:
     return _("Cover request"), _(
         "You are asked to cover participant %(code)s at %(placement)s from %(start)s to %(end)s.",
         **_need_facts(req.need, req),
+    )
+
+
+def _cover_continue(req: CoverRequest) -> tuple[str, str]:
+    return _("Cover extended?"), _(
+        "The absence of %(mentor)s is extended. Can you go on covering participant %(code)s "
+        "at %(placement)s from %(start)s to %(end)s?",
+        **_need_facts(req.need, req) | {"mentor": req.need.absence.mentor.name},
     )
 
 
@@ -73,9 +82,25 @@ def _absence_reported(absence: Absence) -> tuple[str, str]:
     )
 
 
+def _absence_extended(absence: Absence) -> tuple[str, str]:
+    return _("Absence extended"), _(
+        "%(mentor)s is away longer: until %(end)s instead of %(before)s. The substitutes who "
+        "cover are asked to go on, and cover is sought for the others; you are told when it is "
+        "arranged, or if none is found.",
+        mentor=absence.mentor.name, end=format_date(absence.ends_on),
+        before=format_date(absence.starts_on - timedelta(days=1)),
+    )
+
+
 def _absence_withdrawn(absence: Absence) -> tuple[str, str]:
     facts = {"mentor": absence.mentor.name, "start": format_date(absence.starts_on),
              "end": format_date(absence.ends_on)}
+    if absence.withdrawn_at is not None and absence.extends_id is not None:
+        return _("Extension withdrawn"), _(
+            "%(mentor)s is not away longer after all: the extension from %(start)s to %(end)s "
+            "has been withdrawn, and no cover is sought for those days.",
+            **facts,
+        )
     if absence.withdrawn_at is not None:
         return _("Absence withdrawn"), _(
             "The absence of %(mentor)s from %(start)s to %(end)s has been withdrawn. "
@@ -121,6 +146,8 @@ KINDS = {
     "cover_withdrawn": (CoverRequest, "request_id", _l("Cover"), _cover_withdrawn),
     "cover_missing": (CoverNeed, "need_id", _l("Cover"), _cover_missing),
     "absence_reported": (Absence, "absence_id", _l("Absence"), _absence_reported),
+    "cover_continue": (CoverRequest, "request_id", _l("Cover"), _cover_continue),
+    "absence_extended": (Absence, "absence_id", _l("Absence"), _absence_extended),
     "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),
     "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),

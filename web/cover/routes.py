@@ -43,7 +43,8 @@ def requests():
     """Cover requests waiting for my answer, and the covers I have taken on."""
     mentor = current_mentor()
     mine = (select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
-            .options(selectinload(CoverRequest.assignment).options(*proposal_details())))
+            .options(selectinload(CoverRequest.assignment).options(*proposal_details()),
+                     selectinload(CoverRequest.need).selectinload(CoverNeed.absence)))
     waiting = db.session.scalars(
         mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)
     ).all()

@@ -75,6 +75,11 @@ def report_absence(
     the participants' consultants are told (not the one who reported it)."""
     if ends_on < starts_on:
         raise TransitionError(_("The last day cannot be before the first day."))
+    return _new_absence(mentor, starts_on, ends_on, reason, by, "absence_reported")
+
+
+def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User,
+                 notice: str, extends: Absence | None = None) -> Absence:
     if other := overlapping_absence(mentor.id, starts_on, ends_on):
         raise TransitionError(overlap_message(other))
     absence = Absence(
@@ -83,6 +88,7 @@ def report_absence(
         ends_on=ends_on,
         reason=reason,
         reported_by_id=by.id,
+        extends=extends,
     )
     db.session.add(absence)
     assignments = active_assignments(mentor.id)
@@ -90,8 +96,39 @@ def report_absence(
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
     db.session.flush()  # the notice names the absence by id
     consultants = [a.participant.consultant for a in assignments]
-    notify([u for u in consultants if u.id != by.id], "absence_reported", absence_id=absence.id)
+    notify([u for u in consultants if u.id != by.id], notice, absence_id=absence.id)
     return absence
+
+
+def extension_refused(absence: Absence, today: date) -> str | None:
+    """Why the absence cannot be extended now, or None. It can while it lasts, and on the day
+    after its last day (the mentor is still away this morning): the days added then start
+    today, so no day goes by without cover being sought."""
+    if absence.withdrawn_at is not None:
+        return _("This absence has been withdrawn.")
+    if absence.planned_ends_on is not None:
+        return _("The mentor came back early from this absence. If they are away again, "
+                 "report a new absence.")
+    if ext := absence.extension:
+        return _("This absence has already been extended until %(date)s: extend that one.",
+                 date=format_date(ext.ends_on))
+    if absence.ends_on < today - timedelta(days=1):
+        return _("This absence is over. If the mentor is away again, report a new absence.")
+    return None
+
+
+def extend_absence(absence: Absence, ends_on: date, by: User, today: date) -> Absence:
+    """The mentor is away longer: the added days become an absence of their own that names
+    this one, with a need per active assignment. Its cover job asks the substitutes who
+    cover on the last day to go on first (``workers.cover_problem.continuing``). The
+    participants' consultants are told (not whoever did it). Returns the new absence."""
+    if why := extension_refused(absence, today):
+        raise TransitionError(why)
+    if ends_on <= absence.ends_on:
+        raise TransitionError(_("The new last day must be after %(date)s.",
+                                date=format_date(absence.ends_on)))
+    return _new_absence(absence.mentor, absence.ends_on + timedelta(days=1), ends_on,
+                        absence.reason, by, "absence_extended", extends=absence)
 
 
 def cover_new_assignment(assignment: Proposal) -> list[Absence]:
@@ -114,21 +151,33 @@ def withdraw_absence(absence: Absence, by: User, today: date) -> None:
     """The mentor is not away after all, or is back early.
 
     Before the first day the absence is withdrawn; from then on it ends the day before
-    ``today``. Either way nothing is sought any more: needs not filled are cancelled, open
-    requests too; a confirmed cover is cancelled with the absence, or ends with it. Each
-    substitute concerned is told, and so are the mentor, the participants' consultants and
-    the employers who were told that cover was arranged (not whoever did it)."""
+    ``today``. Its extensions, all still ahead, are withdrawn with it. Nothing is sought any
+    more: needs not filled are cancelled, open requests too; a confirmed cover is cancelled
+    with the absence, or ends with it. Each substitute concerned is told, and so are the
+    mentor, the participants' consultants and the employers who were told that cover was
+    arranged (not whoever did it)."""
     if absence.withdrawn_at is not None:
         raise TransitionError(_("This absence has already been withdrawn."))
     if absence.ends_on < today:
         raise TransitionError(_("This absence is already over."))
-    last = None  # the last day away: none if withdrawn
-    if absence.starts_on >= today:
-        absence.withdrawn_at, absence.withdrawn_by_id = utcnow(), by.id
-    else:
-        absence.planned_ends_on = absence.ends_on
-        absence.ends_on = last = today - timedelta(days=1)
     told = [*mentor_users([absence.mentor_id])]  # the mentor: if someone else did this
+    planned = absence.last_day
+    for part in absence.chain:  # only the first part can have begun
+        if part.starts_on >= today:
+            part.withdrawn_at, part.withdrawn_by_id = utcnow(), by.id
+        else:
+            part.planned_ends_on = planned
+            part.ends_on = today - timedelta(days=1)
+        told += _stop_cover(part)
+    notify([u for u in dict.fromkeys(told) if u.id != by.id], "absence_withdrawn",
+           absence_id=absence.id)
+
+
+def _stop_cover(absence: Absence) -> list[User]:
+    """Cancel what cover is sought or arranged beyond a withdrawn or shortened absence, tell
+    each substitute concerned, and return who else is to be told."""
+    last = None if absence.withdrawn_at else absence.ends_on  # the last day away, if any
+    told = []
     for need in absence.needs:
         told.append(need.assignment.participant.consultant)
         if need.confirmed:  # the employer was told it was arranged
@@ -145,7 +194,7 @@ def withdraw_absence(absence: Absence, by: User, today: date) -> None:
             notify(mentor_users([req.substitute_id]), "cover_withdrawn", request_id=req.id)
         if last is None or need.confirmed is None:  # no cover left that spans a day away
             need.status = NeedStatus.CANCELLED
-    notify([u for u in told if u.id != by.id], "absence_withdrawn", absence_id=absence.id)
+    return told
 
 
 def active_assignments(mentor_id: int) -> list[Proposal]:
@@ -188,8 +237,10 @@ def employer_users(employer_id: int) -> list[User]:
 
 def escalate(need: CoverNeed) -> bool:
     """Tell that no cover was found, once: the consultant always (in-app); with the cover
-    guarantee also the employer, and both by e-mail too."""
+    guarantee also the employer, and both by e-mail too. Not once the absence is over."""
     if need.escalated_at is not None or need.status in (NeedStatus.FILLED, NeedStatus.CANCELLED):
+        return False
+    if need.absence.ends_on < date.today():  # over: nothing left to arrange
         return False
     need.escalated_at = utcnow()
     a = need.assignment

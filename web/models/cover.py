@@ -65,11 +65,40 @@ class Absence(db.Model):
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     planned_ends_on: Mapped[date | None]
+    # Extended: the added days are an absence of their own, from the day after this one ends,
+    # that names this one. Its needs ask this one's substitutes to go on first.
+    extends_id: Mapped[int | None] = mapped_column(
+        ForeignKey("absence.id", ondelete="CASCADE"), index=True
+    )
 
     mentor: Mapped[Mentor] = relationship()  # noqa: F821
     needs: Mapped[list[CoverNeed]] = relationship(
         back_populates="absence", order_by="CoverNeed.id", cascade="all, delete-orphan"
     )
+    extends: Mapped[Absence | None] = relationship(
+        remote_side="Absence.id", back_populates="extensions"
+    )
+    extensions: Mapped[list[Absence]] = relationship(
+        back_populates="extends", order_by="Absence.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def extension(self) -> Absence | None:
+        """The absence that extends this one, if any (a withdrawn one does not count)."""
+        return next((e for e in self.extensions if e.withdrawn_at is None), None)
+
+    @property
+    def chain(self) -> list[Absence]:
+        """This absence and the extensions that follow it, in order."""
+        parts = [self]
+        while (ext := parts[-1].extension) is not None:
+            parts.append(ext)
+        return parts
+
+    @property
+    def last_day(self) -> date:
+        """The last day away, extensions included."""
+        return self.chain[-1].ends_on
 
     @property
     def cover_counts(self) -> dict[str, int]:

@@ -1,0 +1,325 @@
+"""An absence extended: the added days are an absence of their own that names the one it
+extends; the substitutes who cover on the last day are asked to go on first, and cover is
+sought for the rest. Withdrawing the first withdraws the extension too. A cover job that
+runs only after its absence is over asks nobody and tells nobody."""
+
+from datetime import date, timedelta
+
+import flask_babel
+import pytest
+
+from tests.cover_helpers import scene, user
+from web.cover import service
+from web.cover.notices import notice_text
+from web.models import Notification
+from web.models.cover import Absence, CoverRequest, NeedStatus, RequestStatus, mentor_on
+from workers.cover_jobs import cover_deadline, run_cover
+from workers.queue import get_queue
+
+MAR3, MAR7, MAR10 = date(2055, 3, 3), date(2055, 3, 7), date(2055, 3, 10)
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def s(db, make):
+    return scene(db, make, n=2)
+
+
+def _kinds(db, u) -> list[str]:
+    return list(db.session.scalars(
+        db.select(Notification.kind).where(Notification.user_id == u.id)
+        .order_by(Notification.id)))
+
+
+def _covered_by_external(db, s):
+    """The colleague is on holiday too, so the external support person covers both
+    participants over 3-7 March, and has confirmed."""
+    service.report_absence(s.colleague, MAR3, MAR7, "holiday", s.colleague_user)
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    assert run_cover(absence.id)["asked"] == 2
+    for need in absence.needs:
+        assert need.requests[0].substitute_id == s.external.id
+        service.confirm_cover(need.requests[0], s.external_user)
+    db.session.commit()
+    return absence
+
+
+def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
+    absence = _covered_by_external(db, s)
+    db.session.query(Notification).delete()
+    db.session.commit()
+
+    ext = service.extend_absence(absence, MAR10, s.mentor_user, today=MAR7)
+    db.session.commit()
+
+    assert (ext.starts_on, ext.ends_on, ext.reason, ext.extends_id) == (
+        MAR7 + DAY, MAR10, "sick", absence.id)
+    assert absence.extension == ext and absence.last_day == MAR10
+    assert absence.chain == [absence, ext]
+    assert [n.assignment_id for n in ext.needs] == [a.id for a in s.assignments]
+    assert _kinds(db, s.consultant) == ["absence_extended"]
+    assert _kinds(db, s.mentor_user) == []  # did it: no notice to themselves
+
+    # The colleague is back from holiday on 8 March, and a colleague on site scores higher
+    # (+40) than a person the participant knows (+30): the usual solve would pick them.
+    # The external support person is asked first, and asked to go on.
+    out = run_cover(ext.id)
+    assert (out["asked"], out["unfilled"]) == (2, 0)
+    reqs = [n.requests[0] for n in ext.needs]
+    assert {r.substitute_id for r in reqs} == {s.external.id}
+    assert {(r.starts_on, r.ends_on) for r in reqs} == {(MAR7 + DAY, MAR10)}
+    assert _kinds(db, s.external_user) == ["cover_continue"] * 2
+    assert _kinds(db, s.colleague_user) == []
+    for r in reqs:
+        service.confirm_cover(r, s.external_user)
+    db.session.commit()
+    assert mentor_on(s.assignments[0], MAR10) == s.external.id
+    assert mentor_on(s.assignments[0], MAR10 + DAY) == s.mentor.id
+
+
+def test_a_substitute_who_declines_to_go_on_is_not_asked_again(db, s):
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    db.session.commit()
+    run_cover(ext.id)
+    first = ext.needs[0].requests[0]
+    service.decline_cover(first, s.external_user)
+    db.session.commit()
+
+    assert run_cover(ext.id)["asked"] == 1
+    again = ext.needs[0].requests[-1]
+    assert again.substitute_id == s.colleague.id and again.status == RequestStatus.REQUESTED
+    assert _kinds(db, s.colleague_user)[-1] == "cover_requested"
+
+
+def test_a_substitute_away_over_the_added_days_is_not_asked_and_others_are(db, s):
+    absence = _covered_by_external(db, s)
+    service.report_absence(s.external, MAR10, MAR10, "other", s.external_user)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    db.session.commit()
+
+    out = run_cover(ext.id)
+
+    assert (out["asked"], out["unfilled"]) == (2, 0)
+    assert {n.requests[0].substitute_id for n in ext.needs} == {s.colleague.id}
+    assert [n.status for n in ext.needs] == [NeedStatus.REQUESTED] * 2
+
+
+def test_only_confirmed_cover_to_the_last_day_goes_on(db, s):
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    first, second = (n.requests[0] for n in absence.needs)
+    service.confirm_cover(first, first.substitute.user)  # the second never answered
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR3)
+    db.session.query(Notification).delete()
+    db.session.commit()
+
+    assert run_cover(ext.id)["asked"] == 2
+    assert _kinds(db, first.substitute.user).count("cover_continue") == 1
+    assert "cover_continue" not in _kinds(db, second.substitute.user) or (
+        second.substitute_id == first.substitute_id)
+    assert all(k in ("cover_continue", "cover_requested")
+               for u in (first.substitute.user, second.substitute.user) for k in _kinds(db, u))
+
+
+@pytest.mark.parametrize("case, message", [
+    ("withdrawn", "Fraværet er trukket tilbage."),
+    ("back early", "kom tilbage før tid"),
+    ("over", "Fraværet er slut."),
+    ("extended", "allerede forlænget til 10. mar. 2055"),
+    ("not after", "Den nye sidste dag skal ligge efter 7. mar. 2055."),
+    ("overlap", "Det overlapper fraværet, der allerede er meldt for denne mentor fra 9. mar. 2055"),
+])
+def test_what_cannot_be_extended_says_why_and_stores_nothing(app, db, s, case, message):
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    today, ends_on = MAR7, MAR10
+    if case == "withdrawn":
+        service.withdraw_absence(absence, s.consultant, today=MAR3 - DAY)
+    elif case == "back early":
+        service.withdraw_absence(absence, s.consultant, today=MAR3 + DAY)
+    elif case == "over":
+        today = MAR7 + 2 * DAY
+    elif case == "extended":
+        service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    elif case == "not after":
+        ends_on = MAR7
+    elif case == "overlap":
+        service.report_absence(s.mentor, MAR7 + 2 * DAY, MAR10 + DAY, "holiday", s.consultant)
+    db.session.commit()
+    count = db.session.scalar(db.select(db.func.count()).select_from(Absence))
+    with pytest.raises(service.TransitionError, match=message):
+        service.extend_absence(absence, ends_on, s.consultant, today=today)
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count()).select_from(Absence)) == count
+
+
+def test_it_can_be_extended_the_morning_after_its_last_day(db, s):
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7 + DAY)
+    assert ext.starts_on == MAR7 + DAY  # no day without cover being sought
+    # ... and the extension can be extended in turn.
+    again = service.extend_absence(ext, MAR10 + 3 * DAY, s.consultant, today=MAR10)
+    assert absence.chain == [absence, ext, again] and absence.last_day == MAR10 + 3 * DAY
+
+
+def test_withdrawn_before_it_starts_takes_its_extension_with_it(db, s):
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR3 - 2 * DAY)
+    db.session.commit()
+    run_cover(ext.id)
+    db.session.query(Notification).delete()
+
+    service.withdraw_absence(absence, s.mentor_user, today=MAR3 - DAY)
+    db.session.commit()
+
+    assert absence.withdrawn_at is not None and ext.withdrawn_at is not None
+    assert [n.status for n in absence.needs + ext.needs] == [NeedStatus.CANCELLED] * 4
+    assert all(r.status == RequestStatus.CANCELLED
+               for n in absence.needs + ext.needs for r in n.requests)
+    assert _kinds(db, s.external_user) == ["cover_withdrawn"] * 4
+    assert _kinds(db, s.consultant) == ["absence_withdrawn"]  # once, not once per part
+
+
+def test_back_early_ends_the_absence_and_withdraws_its_extension(db, s):
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR3)
+    db.session.commit()
+    run_cover(ext.id)
+
+    service.withdraw_absence(absence, s.mentor_user, today=MAR3 + 2 * DAY)
+    db.session.commit()
+
+    assert absence.ends_on == MAR3 + DAY and absence.planned_ends_on == MAR10
+    assert ext.withdrawn_at is not None and absence.extension is None
+    assert mentor_on(s.assignments[0], MAR3 + DAY) == s.external.id  # covered days stay
+    assert mentor_on(s.assignments[0], MAR7 + DAY) == s.mentor.id
+    with flask_babel.force_locale("en"):
+        _, text = notice_text("absence_withdrawn", {"absence_id": absence.id})
+    assert "reported until Mar 10, 2055, ended on Mar 4, 2055" in text
+
+
+def test_only_the_extension_can_be_withdrawn(db, s):
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR3)
+    db.session.commit()
+    service.withdraw_absence(ext, s.mentor_user, today=MAR3)
+    db.session.commit()
+    assert absence.withdrawn_at is None and absence.ends_on == MAR7
+    assert absence.extension is None and absence.last_day == MAR7
+    with flask_babel.force_locale("en"):
+        subject, text = notice_text("absence_withdrawn", {"absence_id": ext.id})
+    assert subject == "Extension withdrawn" and text.startswith(
+        f"{s.mentor.name} is not away longer after all: the extension from Mar 8, 2055 to "
+        "Mar 10, 2055 has been withdrawn")
+    # ... and it can be extended again.
+    assert service.extension_refused(absence, MAR3) is None
+
+
+def test_notice_texts_of_an_extension(app, db, s):
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    db.session.commit()
+    run_cover(ext.id)
+    req = ext.needs[0].requests[0]
+    code, place = s.participants[0].code, s.placement.title
+    subject, text = notice_text("absence_extended", {"absence_id": ext.id})
+    assert subject == "Fravær forlænget" and text.startswith(
+        f"{s.mentor.name} er væk længere: til og med 10. mar. 2055 i stedet for 7. mar. 2055.")
+    with flask_babel.force_locale("en"):
+        subject, text = notice_text("cover_continue", {"request_id": req.id})
+    assert subject == "Cover extended?" and text == (
+        f"The absence of {s.mentor.name} is extended. Can you go on covering participant "
+        f"{code} at {place} from Mar 8, 2055 to Mar 10, 2055?")
+
+
+# --- too late --------------------------------------------------------------------------------
+
+def test_a_cover_job_that_runs_after_the_absence_asks_and_tells_nobody(db, s):
+    today = date.today()
+    absence = service.report_absence(s.mentor, today - 3 * DAY, today - DAY, "sick",
+                                     s.consultant)
+    s.placement.cover_guarantee = True
+    db.session.query(Notification).delete()
+    db.session.commit()
+
+    assert run_cover(absence.id) == {"absence": absence.id, "asked": 0, "unfilled": 2}
+    assert [n.status for n in absence.needs] == [NeedStatus.UNFILLED] * 2
+    assert absence.needs[0].reasons[0]["code"] == "absence_over"
+    assert absence.needs[0].reasons[0]["da"] == "fraværet sluttede, før der blev fundet en vikar"
+    assert cover_deadline(absence.id)["escalated"] == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(CoverRequest)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(Notification)) == 0
+
+
+# --- the page and the API (they act on date.today()) ----------------------------------------
+
+def _now(db, s) -> Absence:
+    today = date.today()
+    absence = service.report_absence(s.mentor, today - DAY, today + 2 * DAY, "sick",
+                                     s.consultant)
+    db.session.commit()
+    return absence
+
+
+def test_page_extends_and_says_so(db, auth, client, s):
+    absence = _now(db, s)
+    auth.login(s.mentor_user)
+    client.post("/lang/en")
+    page = client.get("/absences/").get_data(as_text=True)
+    assert f'href="/absences/{absence.id}/extend"' in page and ">Extend</a>" in page
+    form = client.get(f"/absences/{absence.id}/extend").get_data(as_text=True)
+    assert "New last day away" in form and "are asked to go on" in form
+
+    new_end = date.today() + 5 * DAY
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": new_end.isoformat()},
+                    follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert f"now runs until {new_end.strftime('%b %-d, %Y')}" in page
+    db.session.expire_all()
+    ext = db.session.get(Absence, absence.id).extension
+    assert ext is not None and ext.ends_on == new_end and ext.job_id
+    assert get_queue("cover").job_ids[-1] == ext.job_id
+    assert f"extended until {new_end.strftime('%b %-d, %Y')}" in page and ">extension<" in page
+    # The first part cannot be extended twice; the extension can.
+    assert f'href="/absences/{absence.id}/extend"' not in page
+    assert f'href="/absences/{ext.id}/extend"' in page
+
+
+@pytest.mark.parametrize("value, message", [
+    ("", "Feltet skal udfyldes."),
+    ("nope", "Ikke en gyldig dato."),
+    ("today", "Den nye sidste dag skal ligge efter"),
+])
+def test_page_bad_date_is_told_next_to_the_field_and_stores_nothing(
+        db, auth, client, s, value, message):
+    absence = _now(db, s)
+    auth.login(s.consultant)
+    if value == "today":
+        value = date.today().isoformat()
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": value})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and message in page
+    assert 'aria-invalid="true"' in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Absence)) == 1
+    assert get_queue("cover").job_ids == []
+
+
+def test_page_only_those_who_may_report_may_extend(db, auth, client, s):
+    absence = _now(db, s)
+    auth.login(user(db, "consultant"))
+    assert client.get(f"/absences/{absence.id}/extend").status_code == 404
+    assert client.post(f"/absences/{absence.id}/extend",
+                       data={"ends_on": "2099-01-01"}).status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(Absence)) == 1
+
+
+def test_page_refused_extension_goes_back_with_the_reason(db, auth, client, s):
+    absence = _now(db, s)
+    service.withdraw_absence(absence, s.consultant, today=date.today())  # back today
+    db.session.commit()
+    auth.login(s.mentor_user)
+    r = client.get(f"/absences/{absence.id}/extend", follow_redirects=True)
+    assert "kom tilbage før tid" in r.get_data(as_text=True)
