@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from babel.dates import format_date as babel_date
 from playwright.sync_api import expect
 
 from tests.cover_helpers import scene
@@ -66,9 +67,28 @@ def test_absence_to_cover_and_back(app, db, make, live_server, worker, page):
     assert mentor_on(a, start) == s.colleague.id
     assert mentor_on(a, end + timedelta(days=1)) == s.mentor.id  # the absence is over
 
-    # The mentor is not away after all: the employer withdraws the absence. The button asks
-    # first (a browser dialog); the substitute's cover is then cancelled.
+    # The mentor will be away two days longer: the employer extends the absence, and the
+    # colleague who covers is asked to go on.
     page.get_by_role("link", name="Fravær", exact=True).click()
+    page.locator("tbody tr", has_text=s.mentor.name).get_by_role("link", name="Forlæng").click()
+    longer = end + timedelta(days=2)
+    page.get_by_label("Ny sidste fraværsdag").fill(longer.isoformat())
+    page.get_by_role("button", name="Forlæng fraværet").click()
+    expect(page.locator(".flash.success")).to_contain_text("bliver spurgt, om de vil fortsætte")
+    expect(page.locator("tbody tr", has_text="forlænget til og med")).to_have_count(1)
+
+    def going_on():
+        db.session.expire_all()
+        return db.session.scalars(db.select(CoverRequest).where(
+            CoverRequest.assignment_id == first.assignment_id,
+            CoverRequest.starts_on == end + timedelta(days=1))).all()
+
+    [go_on] = wait_for(going_on, timeout=90)
+    assert (go_on.substitute_id, go_on.ends_on) == (s.colleague.id, longer)
+
+    # The mentor is not away after all: the employer withdraws the absence, and its
+    # extension with it. The button asks first (a browser dialog); the substitute's cover is
+    # then cancelled.
     asked_first = []
 
     def answer(dialog):
@@ -76,11 +96,13 @@ def test_absence_to_cover_and_back(app, db, make, live_server, worker, page):
         dialog.accept()
 
     page.once("dialog", answer)
-    row = page.locator("tbody tr", has_text=s.mentor.name)
+    row = page.locator("tbody tr", has_text="forlænget til og med")
     row.get_by_role("button", name="Træk tilbage").click()
     expect(page.locator(".flash.success")).to_contain_text("Fraværet er trukket tilbage")
     assert asked_first and asked_first[0].startswith(f"Vil du trække fraværet for {s.mentor.name}")
-    expect(page.locator("tbody tr", has_text=s.mentor.name)).to_contain_text("Trukket tilbage")
+    assert f"til {babel_date(longer, 'medium', locale='da')} tilbage?" in asked_first[0]
+    expect(page.locator("tbody tr", has_text="Trukket tilbage")).to_have_count(2)
     db.session.expire_all()
     assert db.session.get(CoverRequest, first.id).status == "cancelled"
+    assert db.session.get(CoverRequest, go_on.id).status == "cancelled"
     assert mentor_on(a, start) == s.mentor.id
