@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.security import generate_password_hash
 
-from web.models import Proposal, ProposalStatus, User
+from web.models import Notification, Proposal, ProposalStatus, User
 
 # One hash for every cover-test user: scrypt per user would dominate these tests' time.
 _CHEAP_PW = generate_password_hash("pw", method="pbkdf2:sha256:1")
@@ -91,3 +91,10 @@ def scene(db, make, n=2) -> Scene:
         s.participants.append(p)
         s.assignments.append(assign(db, p, placement, mentor, hours=6))
     return s
+
+
+def notice_kinds(db, u) -> list[str]:
+    """The kinds of the notices ``u`` has been sent, oldest first."""
+    return list(db.session.scalars(
+        db.select(Notification.kind).where(Notification.user_id == u.id)
+        .order_by(Notification.id)))

@@ -34,11 +34,14 @@ def enqueue_cover(absence) -> str:
     return job.id
 
 
-def cover_after_confirm(absences) -> None:
-    """Start cover for an assignment confirmed while its mentor is away (committed needs)."""
+def start_cover(absences) -> None:
+    """Start the search for substitutes, and its deadline, for committed absences (reported,
+    extended, or given a need by an assignment confirmed while its mentor is away); one
+    without needs has nothing to search for."""
     for absence in absences:
-        enqueue_cover(absence)
-        schedule_deadline(absence)
+        if absence.needs:
+            enqueue_cover(absence)
+            schedule_deadline(absence)
 
 
 def schedule_deadline(absence) -> str:

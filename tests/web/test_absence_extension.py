@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import flask_babel
 import pytest
 
-from tests.cover_helpers import scene, user
+from tests.cover_helpers import notice_kinds, scene, user
 from web.cover import service
 from web.cover.notices import notice_text
 from web.models import Notification
@@ -25,10 +25,6 @@ def s(db, make):
     return scene(db, make, n=2)
 
 
-def _kinds(db, u) -> list[str]:
-    return list(db.session.scalars(
-        db.select(Notification.kind).where(Notification.user_id == u.id)
-        .order_by(Notification.id)))
 
 
 def _covered_by_external(db, s):
@@ -58,8 +54,8 @@ def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
     assert absence.extension == ext and absence.last_day == MAR10
     assert absence.chain == [absence, ext]
     assert [n.assignment_id for n in ext.needs] == [a.id for a in s.assignments]
-    assert _kinds(db, s.consultant) == ["absence_extended"]
-    assert _kinds(db, s.mentor_user) == []  # did it: no notice to themselves
+    assert notice_kinds(db, s.consultant) == ["absence_extended"]
+    assert notice_kinds(db, s.mentor_user) == []  # did it: no notice to themselves
 
     # The colleague is back from holiday on 8 March, and a colleague on site scores higher
     # (+40) than a person the participant knows (+30): the usual solve would pick them.
@@ -69,8 +65,8 @@ def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
     reqs = [n.requests[0] for n in ext.needs]
     assert {r.substitute_id for r in reqs} == {s.external.id}
     assert {(r.starts_on, r.ends_on) for r in reqs} == {(MAR7 + DAY, MAR10)}
-    assert _kinds(db, s.external_user) == ["cover_continue"] * 2
-    assert _kinds(db, s.colleague_user) == []
+    assert notice_kinds(db, s.external_user) == ["cover_continue"] * 2
+    assert notice_kinds(db, s.colleague_user) == []
     for r in reqs:
         service.confirm_cover(r, s.external_user)
     db.session.commit()
@@ -90,7 +86,7 @@ def test_a_substitute_who_declines_to_go_on_is_not_asked_again(db, s):
     assert run_cover(ext.id)["asked"] == 1
     again = ext.needs[0].requests[-1]
     assert again.substitute_id == s.colleague.id and again.status == RequestStatus.REQUESTED
-    assert _kinds(db, s.colleague_user)[-1] == "cover_requested"
+    assert notice_kinds(db, s.colleague_user)[-1] == "cover_requested"
 
 
 def test_a_substitute_away_over_the_added_days_is_not_asked_and_others_are(db, s):
@@ -117,11 +113,11 @@ def test_only_confirmed_cover_to_the_last_day_goes_on(db, s):
     db.session.commit()
 
     assert run_cover(ext.id)["asked"] == 2
-    assert _kinds(db, first.substitute.user).count("cover_continue") == 1
-    assert "cover_continue" not in _kinds(db, second.substitute.user) or (
-        second.substitute_id == first.substitute_id)
-    assert all(k in ("cover_continue", "cover_requested")
-               for u in (first.substitute.user, second.substitute.user) for k in _kinds(db, u))
+    asked = {n.assignment_id: n.requests[0] for n in ext.needs}
+    kind = {n.params["request_id"]: n.kind for n in db.session.scalars(db.select(Notification))}
+    going_on, new = asked[first.assignment_id], asked[second.assignment_id]
+    assert kind[going_on.id] == "cover_continue" and going_on.substitute_id == first.substitute_id
+    assert kind[new.id] == "cover_requested"
 
 
 @pytest.mark.parametrize("case, message", [
@@ -179,8 +175,8 @@ def test_withdrawn_before_it_starts_takes_its_extension_with_it(db, s):
     assert [n.status for n in absence.needs + ext.needs] == [NeedStatus.CANCELLED] * 4
     assert all(r.status == RequestStatus.CANCELLED
                for n in absence.needs + ext.needs for r in n.requests)
-    assert _kinds(db, s.external_user) == ["cover_withdrawn"] * 4
-    assert _kinds(db, s.consultant) == ["absence_withdrawn"]  # once, not once per part
+    assert notice_kinds(db, s.external_user) == ["cover_withdrawn"] * 4
+    assert notice_kinds(db, s.consultant) == ["absence_withdrawn"]  # once, not once per part
 
 
 def test_back_early_ends_the_absence_and_withdraws_its_extension(db, s):

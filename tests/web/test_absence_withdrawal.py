@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import flask_babel
 import pytest
 
-from tests.cover_helpers import scene, user
+from tests.cover_helpers import notice_kinds, scene, user
 from web.cover import service
 from web.cover.notices import notice_text
 from web.models import Notification
@@ -24,10 +24,6 @@ def s(db, make):
     return scene(db, make, n=2)
 
 
-def _kinds(db, u) -> list[str]:
-    return list(db.session.scalars(
-        db.select(Notification.kind).where(Notification.user_id == u.id)
-        .order_by(Notification.id)))
 
 
 def _covered(db, s, start=MAR3, end=MAR7):
@@ -56,10 +52,10 @@ def test_withdrawn_before_it_starts_cancels_all_cover_and_tells_everyone(db, s):
     assert (confirmed.status, asked.status) == (RequestStatus.CANCELLED, RequestStatus.CANCELLED)
     assert mentor_on(s.assignments[0], MAR3) == s.mentor.id  # the mentor supports as usual
     for sub in {confirmed.substitute, asked.substitute}:
-        assert "cover_withdrawn" in _kinds(db, sub.user)
-    assert _kinds(db, s.mentor_user) == ["absence_withdrawn"]
-    assert _kinds(db, s.employer_user) == ["absence_withdrawn"]  # was told cover was arranged
-    assert _kinds(db, s.consultant) == []  # did it: no notice to themselves
+        assert "cover_withdrawn" in notice_kinds(db, sub.user)
+    assert notice_kinds(db, s.mentor_user) == ["absence_withdrawn"]
+    assert notice_kinds(db, s.employer_user) == ["absence_withdrawn"]  # was told cover was arranged
+    assert notice_kinds(db, s.consultant) == []  # did it: no notice to themselves
     # Nothing is sought or escalated any more, and the days are free to report again.
     assert run_cover(absence.id)["asked"] == 0
     assert cover_deadline(absence.id)["escalated"] == 0
@@ -83,8 +79,8 @@ def test_back_early_ends_the_absence_yesterday_and_shortens_the_cover(db, s):
     a = s.assignments[0]
     assert mentor_on(a, back - DAY) == confirmed.substitute_id  # the days covered stay covered
     assert mentor_on(a, back) == s.mentor.id
-    assert "absence_withdrawn" in _kinds(db, s.consultant)
-    assert "absence_withdrawn" not in _kinds(db, s.mentor_user)  # did it themselves
+    assert "absence_withdrawn" in notice_kinds(db, s.consultant)
+    assert "absence_withdrawn" not in notice_kinds(db, s.mentor_user)  # did it themselves
     # Away again two days later: the substitute's hours are free again over those days.
     again = service.report_absence(s.mentor, back + DAY, MAR7, "sick", s.mentor_user)
     db.session.commit()
@@ -246,7 +242,7 @@ def test_the_consultants_hear_of_a_reported_absence_and_cover_starts_today(db, s
     absence = service.report_absence(s.mentor, today - 2 * DAY, today + 2 * DAY, "sick",
                                      s.mentor_user)
     db.session.commit()
-    assert _kinds(db, s.consultant) == ["absence_reported"]
+    assert notice_kinds(db, s.consultant) == ["absence_reported"]
     with flask_babel.force_locale("en"):
         subject, text = notice_text("absence_reported", {"absence_id": absence.id})
     assert subject == "Mentor away" and text.startswith(f"{s.mentor.name} is away from ")
@@ -257,7 +253,7 @@ def test_the_consultants_hear_of_a_reported_absence_and_cover_starts_today(db, s
     # Reported by the consultant: no notice to themselves.
     other = service.report_absence(s.colleague, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()
-    assert _kinds(db, s.consultant) == ["absence_reported"] and other.needs == []
+    assert notice_kinds(db, s.consultant) == ["absence_reported"] and other.needs == []
 
 
 def test_back_on_the_day_cover_began_leaves_no_cover_counted(db, s):

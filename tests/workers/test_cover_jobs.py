@@ -3,10 +3,10 @@
 from datetime import date, timedelta
 from pathlib import Path
 
-from tests.cover_helpers import scene
+from tests.cover_helpers import notice_kinds, scene
 from web.cover import service
 from web.extensions import mail
-from web.models import Notification, ProposalStatus
+from web.models import ProposalStatus
 from web.models.cover import CoverRequest, HoldStatus, NeedStatus, RequestStatus, mentor_on
 from workers.cover_jobs import cover_deadline, release_hold, run_cover
 
@@ -21,11 +21,6 @@ def _absence(db, s, **kw):
     return a
 
 
-def _kinds(db, user):
-    return [
-        n.kind
-        for n in db.session.scalars(db.select(Notification).where(Notification.user_id == user.id))
-    ]
 
 
 def test_run_cover_asks_colleague_first_then_next_best_after_decline(db, make):
@@ -35,7 +30,7 @@ def test_run_cover_asks_colleague_first_then_next_best_after_decline(db, make):
     req = db.session.scalar(db.select(CoverRequest))
     assert req.substitute_id == s.colleague.id and (req.starts_on, req.ends_on) == (MAR3, MAR7)
     assert absence.needs[0].status == NeedStatus.REQUESTED
-    assert _kinds(db, s.colleague_user) == ["cover_requested"]
+    assert notice_kinds(db, s.colleague_user) == ["cover_requested"]
     assert run_cover(absence.id)["asked"] == 0  # running twice asks nobody more
 
     service.decline_cover(req, s.colleague_user)
@@ -59,8 +54,8 @@ def test_current_mentor_follows_cover_dates(db, make):
     assert mentor_on(a, MAR3) == s.colleague.id
     assert mentor_on(a, MAR7) == s.colleague.id
     assert mentor_on(a, MAR7 + timedelta(days=1)) == s.mentor.id  # back without anyone acting
-    assert "cover_arranged" in _kinds(db, s.employer_user)
-    assert "cover_arranged" in _kinds(db, s.consultant)
+    assert "cover_arranged" in notice_kinds(db, s.employer_user)
+    assert "cover_arranged" in notice_kinds(db, s.consultant)
 
 
 def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, make, tmp_path):
@@ -79,7 +74,7 @@ def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, 
     )
     assert s.participants[0].code in outbox[0].body
     assert len(list(Path(tmp_path / "mail").glob("*.eml"))) == 2
-    assert _kinds(db, s.employer_user) == ["cover_missing"]
+    assert notice_kinds(db, s.employer_user) == ["cover_missing"]
     with mail.record_messages() as outbox:
         cover_deadline(absence.id)  # told once only
     assert outbox == []
@@ -92,7 +87,8 @@ def test_without_guarantee_only_the_deadline_tells_and_only_the_consultant(db, m
     with mail.record_messages() as outbox:
         assert cover_deadline(absence.id)["escalated"] == 1
     assert outbox == []
-    assert _kinds(db, s.consultant) == ["cover_missing"] and _kinds(db, s.employer_user) == []
+    assert notice_kinds(db, s.consultant) == ["cover_missing"]
+    assert notice_kinds(db, s.employer_user) == []
 
 
 def test_deadline_after_cover_is_filled_tells_nobody(db, make):
@@ -117,7 +113,7 @@ def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make):
     db.session.expire_all()
     assert (h.status, a.status, p.status) == (HoldStatus.RELEASED, ProposalStatus.ENDED, "waiting")
     for user in (s.consultant, s.mentor_user, s.employer_user):
-        assert _kinds(db, user) == ["hold_released"]
+        assert notice_kinds(db, user) == ["hold_released"]
 
 
 def test_resumed_hold_is_not_released(db, make):
@@ -154,4 +150,4 @@ def test_a_failed_cover_job_never_leaves_needs_searching(db, make):
     db.session.expire_all()
     need = absence.needs[0]
     assert need.status == NeedStatus.UNFILLED and need.reasons[0]["code"] == "cover_job_failed"
-    assert _kinds(db, s.consultant) == ["cover_missing"]
+    assert notice_kinds(db, s.consultant) == ["cover_missing"]

@@ -19,7 +19,7 @@ from web.forms_common import EmptyForm
 from web.i18n import format_date
 from web.models import Mentor, Participant, Proposal, ProposalStatus
 from web.models.cover import Absence, HoldStatus, ParticipantHold
-from workers.cover_queue import enqueue_cover, schedule_deadline, schedule_release
+from workers.cover_queue import schedule_release, start_cover
 
 bp = Blueprint("absences", __name__, url_prefix="/absences")
 
@@ -61,9 +61,7 @@ def index():
             mentor, form.starts_on.data, form.ends_on.data, form.reason.data, current_user
         )
         db.session.commit()
-        if absence.needs:
-            enqueue_cover(absence)
-            schedule_deadline(absence)
+        start_cover([absence])
         n = len(absence.needs)
         flash(
             ngettext("Absence reported. A substitute is being found for %(num)d participant.",
@@ -121,9 +119,7 @@ def extend(absence_id: int):
             db.session.rollback()
             form.ends_on.errors = [str(exc)]
         else:
-            if extension.needs:
-                enqueue_cover(extension)
-                schedule_deadline(extension)
+            start_cover([extension])
             flash(_("The absence of %(mentor)s now runs until %(date)s.",
                     mentor=absence.mentor.name, date=format_date(extension.ends_on))
                   + " " + (_("The substitutes who cover are asked to go on, and cover is sought "

@@ -42,7 +42,7 @@ from web.models.cover import Absence
 from web.models.hours import TASKS
 from web.runs import service
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
-from workers.cover_queue import cover_after_confirm, enqueue_cover, schedule_deadline
+from workers.cover_queue import start_cover
 from workers.queue import enqueue_solve
 
 
@@ -298,7 +298,7 @@ def _decide(proposal_id: int, action: str, reason: str | None = None) -> Proposa
             absences = getattr(service, action)(proposal, current_user)
         db.session.commit()
         if action == "confirm":
-            cover_after_confirm(absences)
+            start_cover(absences)
     except service.TransitionError as exc:
         db.session.rollback()
         abort(409, message=str(exc))
@@ -393,9 +393,7 @@ def create_absence(data):
     except cover_service.TransitionError as exc:
         db.session.rollback()
         abort(422, message=str(exc), messages={"json": {"ends_on": [str(exc)]}})
-    if absence.needs:
-        enqueue_cover(absence)
-        schedule_deadline(absence)
+    start_cover([absence])
     return _absence_out(absence), 201
 
 
@@ -442,9 +440,7 @@ def extend_absence(data, absence_id):
     except cover_service.TransitionError as exc:
         db.session.rollback()
         abort(422, message=str(exc), messages={"json": {"ends_on": [str(exc)]}})
-    if extension.needs:
-        enqueue_cover(extension)
-        schedule_deadline(extension)
+    start_cover([extension])
     return _absence_out(extension), 201
 
 

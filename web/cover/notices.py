@@ -51,7 +51,7 @@ def _cover_arranged(req: CoverRequest) -> tuple[str, str]:
 
 
 def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
-    facts = _need_facts(req.need) | {"mentor": req.need.absence.mentor.name}
+    facts = _need_facts(req.need, req) | {"mentor": req.need.absence.mentor.name}
     if req.status == RequestStatus.CANCELLED:
         return _("Cover no longer needed"), _(
             "Cover of participant %(code)s at %(placement)s is no longer needed: %(mentor)s is "
@@ -61,7 +61,7 @@ def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
     return _("Cover ends early"), _(
         "%(mentor)s is back: your cover of participant %(code)s at %(placement)s ended on "
         "%(end)s.",
-        **facts | {"end": format_date(req.ends_on)},
+        **facts,
     )
 
 

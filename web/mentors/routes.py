@@ -18,7 +18,7 @@ from web.models.runs import proposal_details
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
-from workers.cover_queue import cover_after_confirm
+from workers.cover_queue import start_cover
 
 bp = Blueprint("mentors", __name__, url_prefix="/mentor")
 
@@ -60,7 +60,7 @@ def confirm(proposal_id: int):
         try:
             absences = service.confirm(proposal, current_user)
             db.session.commit()
-            cover_after_confirm(absences)
+            start_cover(absences)
             flash(_("Confirmed. The assignment is now active."), "success")
             if absences:
                 flash(_("You have reported an absence: a substitute is being found for this "

@@ -142,7 +142,7 @@ def lift_exclusion(exclusion: Exclusion, user: User) -> None:
 def confirm(proposal: Proposal, user: User) -> list:
     """Mentor confirms: the proposal becomes the active assignment, if capacity still allows.
     Returns the mentor's current or coming absences that now need cover for it too (the
-    caller commits, then starts their cover jobs: ``workers.cover_queue.cover_after_confirm``).
+    caller commits, then starts their cover jobs: ``workers.cover_queue.start_cover``).
 
     The placement and mentor rows are locked (FOR UPDATE on PostgreSQL; SQLite takes the
     database write lock up front) and everything is read again under the lock, so two
