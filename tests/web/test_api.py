@@ -100,7 +100,8 @@ def test_create_participant_and_errors_name_the_field(client, db, world):
     before = db.session.scalar(db.select(db.func.count()).select_from(Participant))
     for bad, field in [({"hours_max": 25}, "hours_max"), ({"days": ["mon", "someday"]}, "days[1]"),
                        ({"town": "Atlantis"}, "town"), ({"needs": ["schizophrenia"]}, "needs[0]"),
-                       ({"hours_min": 9, "hours_max": 4}, "hours_max")]:
+                       ({"hours_min": 9, "hours_max": 4}, "hours_max"),
+                       ({"code": "010190-1234"}, "code")]:
         r = call(client, world, "consultant", "post", "/api/v1/participants",
                  json={**GOOD, "code": "API-2", **bad})
         assert r.status_code == 422 and r.content_type == "application/problem+json"

@@ -85,6 +85,8 @@ def test_create_edit_and_close_a_placement(client, db, company):
     ({"requirements": ["cpr"]}, "requirements"),
     ({"town": "Atlantis"}, "town"),
     ({"area": "weapons"}, "area"),
+    ({"accommodations": "Spørg efter Jens (010190-1234), tlf. 12345678"}, "accommodations"),
+    ({"title": "Køkken 0101901234"}, "title"),
 ])
 def test_bad_placement_is_refused_and_nothing_stored(client, db, company, change, field):
     r = client.post("/employer/placements/new", data={**PLACEMENT, **change})

@@ -54,6 +54,8 @@ def test_kilometres_are_typed_and_shown_the_danish_way(client, db, consultant):
     ("hours_max", "3", "Må ikke være lavere end mindste antal timer."),
     ("wish2", "kitchen", "Hvert arbejdsområde kan kun ønskes én gang."),
     ("needs", ["schizophrenia"], "er ikke et gyldigt valg for dette felt"),
+    ("code", "010190-1234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
+    ("code", "0101901234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
 ])
 def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(
         client, db, consultant, field, value, message):

@@ -8,6 +8,7 @@ import marshmallow as ma
 from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
+from web.cpr import no_cpr_api
 from web.geo import find_town
 from web.hours.forms import hours_error, week_error
 from web.models.base import MAX_ID, WEEKDAYS
@@ -35,7 +36,7 @@ def _codes(table, **kw):
 class ParticipantSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     code = ma.fields.String(required=True, validate=[
-        validate.Length(1, 40),
+        validate.Length(1, 40), no_cpr_api,
         validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
                         error="Use letters, digits, '.', '-' or '_'.")])
     hours_min = ma.fields.Integer(required=True, validate=validate.Range(2, 20))
@@ -65,13 +66,14 @@ class ParticipantSchema(ma.Schema):
 class PlacementSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     employer_id = ma.fields.Integer(dump_only=True)
-    title = ma.fields.String(required=True, validate=validate.Length(1, 200))
+    title = ma.fields.String(required=True, validate=[validate.Length(1, 200), no_cpr_api])
     area = ma.fields.String(required=True, validate=validate.OneOf(list(vocab.AREAS)))
     slots = ma.fields.Integer(required=True, validate=validate.Range(1, 100))
     days = ma.fields.List(ma.fields.String(validate=validate.OneOf(WEEKDAYS)), required=True,
                           validate=[validate.Length(min=1), _unique])
     requirements = _codes(vocab.ATTRIBUTES, load_default=list)
-    accommodations = ma.fields.String(load_default="", validate=validate.Length(max=2000))
+    accommodations = ma.fields.String(load_default="",
+                                      validate=[validate.Length(max=2000), no_cpr_api])
     town = ma.fields.String(required=True)
     start_date = ma.fields.Date(allow_none=True, load_default=None)
     end_date = ma.fields.Date(allow_none=True, load_default=None)

@@ -23,6 +23,7 @@ from wtforms.validators import (
 )
 
 from web import vocab
+from web.cpr import no_cpr
 from web.extensions import db
 from web.forms_common import Form, MultiCheckboxField, TownField, opts
 from web.mentors.forms import MentorFieldsForm
@@ -71,7 +72,7 @@ class CompanyForm(Form):
 
 
 class PlacementForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_cpr])
     area = SelectField(_l("Work area"), choices=opts(vocab.AREAS))
     slots = IntegerField(
         _l("Number of places"),
@@ -89,7 +90,7 @@ class PlacementForm(Form):
         _l("How the workplace adapts"),
         description=_l("About the workplace, e.g. 'quiet start at 9' or 'a fixed buddy the first "
                        "week'. Never write about people."),
-        validators=[Length(max=1000)],
+        validators=[Length(max=1000), no_cpr],
     )
     town = TownField(_l("Town"))
     start_date = DateField(_l("Start date"), validators=[Optional()])

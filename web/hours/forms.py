@@ -9,6 +9,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
+from web.cpr import no_cpr
 from web.forms_common import Form, opts
 from web.hours.vocab import OUTCOME_LABELS, TASK_LABELS
 from web.i18n import format_number
@@ -167,7 +168,7 @@ class ReturnForm(Form):
         _l("Comment to the mentor"),
         validators=[
             DataRequired(message=_l("Say what the mentor should correct.")),
-            Length(max=300),
+            Length(max=300), no_cpr,
         ],
     )
     submit = SubmitField(_l("Return"))

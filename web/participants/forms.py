@@ -14,6 +14,7 @@ from wtforms.validators import (
 
 from matcher.schema import DEFAULT_WEIGHTS
 from web import vocab
+from web.cpr import no_cpr
 from web.extensions import db
 from web.forms_common import CommaDecimalInput, Form, KmField, MultiCheckboxField, TownField, opts
 from web.models import Participant
@@ -26,7 +27,7 @@ class ParticipantForm(Form):
         _l("Pseudonymous code"),
         description=_l("Your own case code, e.g. KBH-0142. Never a CPR number or a name."),
         validators=[
-            DataRequired(), Length(max=40),
+            DataRequired(), Length(max=40), no_cpr,
             Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
                    message=_l("Use letters, digits, '.', '-' or '_'.")),
         ],
