@@ -73,9 +73,18 @@ def test_create_edit_and_close_a_placement(client, db, company):
     client.post(f"/employer/placements/{p.id}/edit", data={**PLACEMENT, "slots": "3"})
     db.session.refresh(p)
     assert p.slots == 3
-    client.post(f"/employer/placements/{p.id}/close")
+    r = client.post(f"/employer/placements/{p.id}/close")  # without JavaScript: asked first
+    assert "Vil du lukke praktikpladsen Køkkenhjælp?" in r.get_data(as_text=True)
+    db.session.refresh(p)
+    assert p.status == "open"
+    client.post(f"/employer/placements/{p.id}/close", data={"confirmed": "1"})
     db.session.refresh(p)
     assert p.status == "closed"
+    page = client.get("/employer/placements").get_data(as_text=True)
+    assert ">Åbn igen</button>" in page
+    client.post(f"/employer/placements/{p.id}/reopen")
+    db.session.refresh(p)
+    assert p.status == "open"
 
 
 @pytest.mark.parametrize("change, field", [
@@ -99,9 +108,12 @@ def test_another_companys_placement_and_mentor_are_404(client, make, company):
     other = make.employer()
     p, m = make.placement(other), make.mentor(other)
     assert client.get(f"/employer/placements/{p.id}/edit").status_code == 404
-    assert client.post(f"/employer/placements/{p.id}/close").status_code == 404
+    yes = {"confirmed": "1"}
+    assert client.post(f"/employer/placements/{p.id}/close", data=yes).status_code == 404
+    assert client.post(f"/employer/placements/{p.id}/reopen").status_code == 404
     assert client.get(f"/employer/mentors/{m.id}/edit").status_code == 404
-    assert client.post(f"/employer/mentors/{m.id}/deactivate").status_code == 404
+    assert client.post(f"/employer/mentors/{m.id}/deactivate", data=yes).status_code == 404
+    assert client.post(f"/employer/mentors/{m.id}/activate").status_code == 404
     external = make.mentor(None)
     assert client.get(f"/employer/mentors/{external.id}/edit").status_code == 404
     assert "Kitchen help" not in client.get("/employer/placements").get_data(as_text=True)
@@ -121,9 +133,45 @@ def test_add_edit_and_deactivate_a_colleague_mentor(client, db, company):
     client.post(f"/employer/mentors/{m.id}/edit", data={**MENTOR, "capacity_hours": "8"})
     db.session.refresh(m)
     assert m.capacity_hours == 8
-    client.post(f"/employer/mentors/{m.id}/deactivate")
+    client.post(f"/employer/mentors/{m.id}/deactivate")  # asked first: nothing yet
+    db.session.refresh(m)
+    assert m.active is True
+    client.post(f"/employer/mentors/{m.id}/deactivate", data={"confirmed": "1"})
     db.session.refresh(m)
     assert m.active is False
+    client.post(f"/employer/mentors/{m.id}/activate")
+    db.session.refresh(m)
+    assert m.active is True
+
+
+def test_closing_a_placement_or_deactivating_a_mentor_with_people_asks_and_tells(
+        client, db, make, company):
+    from tests.cover_helpers import assign, notice_kinds
+    from web.cover.notices import notice_text
+
+    consultant = make.user("consultant")
+    mentor_user = make.user("mentor")
+    place, mentor = make.placement(company, title="Lager"), make.mentor(company, mentor_user)
+    for _ in range(2):
+        assign(db, make.participant(consultant), place, mentor)
+    page = client.get("/employer/placements").get_data(as_text=True)
+    assert "2 deltagere er her nu og beholder deres pladser; sagsbehandlerne får besked." in page
+    page = client.get("/employer/mentors").get_data(as_text=True)
+    assert "Vedkommende støtter 2 deltagere nu, som skal have en ny mentor" in page
+
+    client.post(f"/employer/placements/{place.id}/close", data={"confirmed": "1"})
+    client.post(f"/employer/mentors/{mentor.id}/deactivate", data={"confirmed": "1"})
+
+    assert notice_kinds(db, consultant) == ["placement_closed", "mentor_deactivated"]  # once each
+    assert mentor_user.active is False  # the login is off with the mentor
+    _, text = notice_text("mentor_deactivated", {"mentor_id": mentor.id})
+    assert text.startswith(f"Café Kornet har deaktiveret {mentor.name} som mentor.")
+    page = client.get("/employer/mentors").get_data(as_text=True)
+    assert ">Slået fra<" in page  # the login column follows the user
+    client.post(f"/employer/mentors/{mentor.id}/activate")
+    db.session.refresh(mentor_user)
+    assert mentor_user.active is True
+    assert ">Ja<" in client.get("/employer/mentors").get_data(as_text=True)  # password set
 
 
 @pytest.mark.parametrize("hours", ["-1", "61", ""])

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor, Proposal
+from web.models import Mentor, Placement, Proposal
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
@@ -138,6 +138,22 @@ def _proposal_declined(proposal: Proposal) -> tuple[str, str]:
     )
 
 
+def _placement_closed(placement: Placement) -> tuple[str, str]:
+    return _("Placement closed"), _(
+        "%(employer)s has closed the placement %(title)s: it is no longer offered in matching. "
+        "Participants placed there keep their place.",
+        employer=placement.employer.name, title=placement.title,
+    )
+
+
+def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
+    return _("Mentor deactivated"), _(
+        "%(employer)s has deactivated %(mentor)s as mentor. Participants supported by "
+        "%(mentor)s need a new mentor: end the assignment and request a new match.",
+        employer=mentor.employer.name if mentor.employer else "", mentor=mentor.name,
+    )
+
+
 # kind: (the record its id names, the parameter holding that id, the subject if it is gone,
 # the text)
 KINDS = {
@@ -151,6 +167,8 @@ KINDS = {
     "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),
     "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
+    "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
+    "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
 }
 
 
@@ -180,6 +198,8 @@ def _preload_options() -> dict:
                           selectinload(ParticipantHold.assignment)
                           .selectinload(Proposal.placement)),
         Proposal: (*assignment, selectinload(Proposal.mentor)),
+        Placement: (selectinload(Placement.employer),),
+        Mentor: (selectinload(Mentor.employer),),
     }
 
 

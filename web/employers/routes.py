@@ -5,12 +5,14 @@ show only what the workplace must act on: code, days, hours, accommodations, men
 Never needs, attributes or priority.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from web.access import role_required
+from web.cover.notify import notify
 from web.employers.forms import ColleagueMentorForm, CompanyForm, PlacementForm
 from web.extensions import db
 from web.forms_common import EmptyForm
@@ -70,7 +72,15 @@ def placements():
         .order_by(Placement.status.desc(), Placement.title)
     ).all()
     return render_template("employers/placements.html", employer=employer, placements=rows,
-                           close_form=EmptyForm())
+                           running=_running(Proposal.placement_id, [p.id for p in rows]),
+                           close_question=close_question, button=EmptyForm())
+
+
+def _running(column, ids: list[int]) -> dict[int, int]:
+    """How many assignments run now per placement or mentor, in one query."""
+    return dict(db.session.execute(
+        db.select(column, db.func.count()).where(
+            column.in_(ids), Proposal.status == ProposalStatus.ACTIVE).group_by(column)).all())
 
 
 @bp.route("/placements/new", methods=["GET", "POST"])
@@ -108,15 +118,66 @@ def edit_placement(placement_id: int):
     return render_template("employers/placement_form.html", form=form, placement=p, towns=towns())
 
 
+def _active_here(column, value) -> list[Proposal]:
+    """The assignments running now at a placement, or with a mentor."""
+    return db.session.scalars(db.select(Proposal).where(
+        column == value, Proposal.status == ProposalStatus.ACTIVE)
+        .options(selectinload(Proposal.participant))).all()
+
+
+def _tell_consultants(assignments: list[Proposal], kind: str, **params) -> None:
+    notify([a.participant.consultant for a in assignments], kind, **params)
+
+
+def _asked_first(question: str, back: str):
+    """None once the user has said yes (the browser's dialog, or this page without
+    JavaScript); else the page that asks."""
+    if request.form.get("confirmed") == "1":
+        return None
+    return render_template("confirm.html", question=question, action=request.path,
+                           button=EmptyForm(), back=back)
+
+
+def close_question(p: Placement, running: int) -> str:
+    question = _("Close the placement %(title)s? It is no longer offered in matching; you can "
+                 "open it again.", title=p.title)
+    if running:
+        question += " " + ngettext(
+            "%(num)d participant is placed here now and keeps the place; their consultant is "
+            "told.",
+            "%(num)d participants are placed here now and keep their places; their consultants "
+            "are told.", running)
+    return question
+
+
 @bp.post("/placements/<int:placement_id>/close")
 @role_required("employer")
 def close_placement(placement_id: int):
-    """Close a placement: it is no longer offered in matching."""
+    """Close a placement: it is no longer offered in matching. Whoever is placed there keeps
+    the place; their consultants are told."""
     p = own_placement_or_404(placement_id)
-    if EmptyForm().validate_on_submit():
-        p.status = "closed"
+    if not EmptyForm().validate_on_submit() or p.status != "open":
+        return redirect(url_for("employers.placements"))
+    running = _active_here(Proposal.placement_id, p.id)
+    if page := _asked_first(close_question(p, len(running)), url_for("employers.placements")):
+        return page
+    p.status = "closed"
+    _tell_consultants(running, "placement_closed", placement_id=p.id)
+    db.session.commit()
+    flash(_("Placement %(title)s closed.", title=p.title), "success")
+    return redirect(url_for("employers.placements"))
+
+
+@bp.post("/placements/<int:placement_id>/reopen")
+@role_required("employer")
+def reopen_placement(placement_id: int):
+    """A closed placement is offered in matching again."""
+    p = own_placement_or_404(placement_id)
+    if EmptyForm().validate_on_submit() and p.status == "closed":
+        p.status = "open"
         db.session.commit()
-        flash(_("Placement %(title)s closed.", title=p.title), "success")
+        flash(_("Placement %(title)s is open again and offered in matching.", title=p.title),
+              "success")
     return redirect(url_for("employers.placements"))
 
 
@@ -128,9 +189,11 @@ def mentors():
     rows = db.session.scalars(
         db.select(Mentor).where(Mentor.employer_id == employer.id)
         .order_by(Mentor.active.desc(), Mentor.name)
+        .options(selectinload(Mentor.user))  # the login column
     ).all()
     return render_template("employers/mentors.html", employer=employer, mentors=rows,
-                           action_form=EmptyForm())
+                           running=_running(Proposal.mentor_id, [m.id for m in rows]),
+                           deactivate_question=deactivate_question, button=EmptyForm())
 
 
 def _invite_colleague(mentor: Mentor, email: str, employer: Employer) -> str:
@@ -191,17 +254,49 @@ def _show_link(user: User, link: str):
                            back=url_for("employers.mentors"))
 
 
+def deactivate_question(m: Mentor, running: int) -> str:
+    question = _("Deactivate %(name)s? They are no longer offered as mentor or substitute, and "
+                 "their login is switched off; you can activate them again.", name=m.name)
+    if running:
+        question += " " + ngettext(
+            "They support %(num)d participant now, who needs a new mentor; the consultant is "
+            "told.",
+            "They support %(num)d participants now, who need a new mentor; their consultants "
+            "are told.", running)
+    return question
+
+
 @bp.post("/mentors/<int:mentor_id>/deactivate")
 @role_required("employer")
 def deactivate_mentor(mentor_id: int):
-    """Stop offering a colleague as mentor (their login, if any, is switched off too)."""
+    """Stop offering a colleague as mentor (their login, if any, is switched off too); the
+    consultants of the participants they support are told."""
     m = own_mentor_or_404(mentor_id)
-    if EmptyForm().validate_on_submit():
-        m.active = False
+    if not EmptyForm().validate_on_submit() or not m.active:
+        return redirect(url_for("employers.mentors"))
+    running = _active_here(Proposal.mentor_id, m.id)
+    if page := _asked_first(deactivate_question(m, len(running)), url_for("employers.mentors")):
+        return page
+    m.active = False
+    if m.user is not None:
+        m.user.active = False
+    _tell_consultants(running, "mentor_deactivated", mentor_id=m.id)
+    db.session.commit()
+    flash(_("Mentor %(name)s deactivated.", name=m.name), "success")
+    return redirect(url_for("employers.mentors"))
+
+
+@bp.post("/mentors/<int:mentor_id>/activate")
+@role_required("employer")
+def activate_mentor(mentor_id: int):
+    """A deactivated colleague is offered as mentor again, and can log in again."""
+    m = own_mentor_or_404(mentor_id)
+    if EmptyForm().validate_on_submit() and not m.active:
+        m.active = True
         if m.user is not None:
-            m.user.active = False
+            m.user.active = True
         db.session.commit()
-        flash(_("Mentor %(name)s deactivated.", name=m.name), "success")
+        flash(_("Mentor %(name)s is active again.", name=m.name), "success")
     return redirect(url_for("employers.mentors"))
 
 
