@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from rq import Queue, Worker
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -17,6 +18,18 @@ from web.redis_conn import get_redis
 from workers.queue import get_queue
 
 FAILED_SHOWN = 50  # the newest failures per queue; more are counted but not listed
+
+# rq's WorkerStatus values, in words; an unknown state is shown as rq names it.
+WORKER_STATES = {
+    "started": _l("Starting"), "idle": _l("Idle"), "busy": _l("Busy"),
+    "suspended": _l("Suspended"),
+}
+
+
+def state_label(state):
+    """A worker's state (a WorkerStatus or its string value) in the page's language."""
+    value = str(getattr(state, "value", state) or "")
+    return WORKER_STATES.get(value, value)
 
 
 @dataclass
@@ -80,7 +93,8 @@ def overview() -> tuple[list[QueueInfo], list[dict]]:
         ))
     names = {q.name for q in queues}
     workers = [
-        {"name": w.name, "state": w.get_state(), "queues": [n for n in w.queue_names()],
+        {"name": w.name, "state": state_label(w.get_state()),
+         "queues": [n for n in w.queue_names()],
          "job": w.get_current_job_id()}
         for w in Worker.all(connection=get_redis()) if names & set(w.queue_names())
     ]

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional, ValidationError
+from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
 from web.forms_common import Form, opts
 
@@ -13,12 +13,19 @@ ACTIONS = {
 }
 
 
+def _parsed(form, field):
+    """Stop after "not a valid integer": a range message on top of it says nothing new."""
+    if field.process_errors:
+        raise StopValidation()
+
+
 class AuditFilterForm(Form):
     class Meta(Form.Meta):
         csrf = False
 
     user = SelectField(_l("User"), coerce=str, default="")
-    participant = IntegerField(_l("Participant id"), validators=[Optional(), NumberRange(min=1)])
+    participant = IntegerField(_l("Participant id"),
+                               validators=[Optional(), _parsed, NumberRange(min=1)])
     action = SelectField(_l("Action"), choices=opts([("", "—"), *ACTIONS.items()]), default="")
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

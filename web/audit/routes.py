@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 
 from web.access import role_required
+from web.admin.forms import ROLE_LABELS
 from web.audit.forms import ACTIONS, AuditFilterForm
 from web.extensions import db
 from web.forms_common import opts
@@ -47,4 +48,5 @@ def index():
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/index.html", form=form, page=page, args=args,
-                           users={u.id: u for u in users}, actions=ACTIONS)
+                           users={u.id: u for u in users}, actions=ACTIONS,
+                           roles=ROLE_LABELS)

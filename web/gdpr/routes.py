@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import func
 
 from web.access import own_participant_or_404, role_required
 from web.audit import hooks
@@ -22,7 +23,12 @@ def index():
     """Find a participant (own caseload; admins: all) to export or erase."""
     form = LookupForm(request.args)
     if request.args and form.validate():
-        q = db.select(Participant.id).where(Participant.code == form.code.data.strip())
+        code = form.code.data.strip()
+        # Case-insensitive in SQL (lower() on both sides: SQLite and PostgreSQL alike); codes
+        # differing only in case are allowed, so the exact one wins.
+        q = (db.select(Participant.id)
+             .where(func.lower(Participant.code) == func.lower(code))
+             .order_by((Participant.code == code).desc(), Participant.id).limit(1))
         if current_user.role != "admin":
             q = q.where(Participant.consultant_id == current_user.id)
         found = db.session.scalar(q)
@@ -37,8 +43,7 @@ def index():
 def participant(participant_id: int):
     """What is stored about one participant, with export and erasure."""
     p = own_participant_or_404(participant_id)
-    tables = {name: len(rows) for name, rows in service.owned_rows(p.id).items()}
-    return render_template("gdpr/participant.html", p=p, tables=tables,
+    return render_template("gdpr/participant.html", p=p, kinds=service.kinds(p.id),
                            runs=len(service.runs_with(p.id)), form=EraseForm(code=p.code))
 
 
@@ -67,6 +72,5 @@ def erase(participant_id: int):
         service.erase_participant(p.id)
         flash(_("Participant #%(id)d is erased.", id=participant_id), "success")
         return redirect(url_for("gdpr.index"))
-    tables = {name: len(rows) for name, rows in service.owned_rows(p.id).items()}
-    return render_template("gdpr/participant.html", p=p, tables=tables,
+    return render_template("gdpr/participant.html", p=p, kinds=service.kinds(p.id),
                            runs=len(service.runs_with(p.id)), form=form), 400

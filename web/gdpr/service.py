@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_request_context
+from flask_babel import lazy_gettext as _l
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from sqlalchemy import Table, delete, select, update
@@ -24,6 +25,23 @@ from web.models import SolveRun, utcnow
 from web.models.audit import AuditEntry
 
 log = logging.getLogger(__name__)
+
+# Plain names of the kinds of record owned_rows() can find (tables reachable from participant
+# by foreign keys), for the page that shows them. A table added later without a name here is
+# shown by its table name until one is added (tests list the reachable tables).
+KIND_LABELS = {
+    "participant": _l("Participant"),
+    "case_event": _l("Case events"),
+    "proposal": _l("Proposals and assignments"),
+    "exclusion": _l("Exclusions"),
+    "outcome": _l("Outcomes"),
+    "plan_step": _l("Support-hour plan steps"),
+    "timesheet": _l("Timesheets"),
+    "timesheet_line": _l("Timesheet lines"),
+    "participant_hold": _l("Pauses"),
+    "cover_need": _l("Cover needs"),
+    "cover_request": _l("Cover requests"),
+}
 
 
 def _plain(value):
@@ -182,5 +200,13 @@ def suppress_read_audit() -> None:
         g.pop("audit_reads", None)  # the lookup that found the participant is part of it
 
 
-__all__ = ["export_participant", "erase_participant", "owned_rows", "runs_with",
-           "suppress_read_audit"]
+def kinds(participant_id: int) -> list[tuple[str, str | None, int]]:
+    """``[(table name, plain name or None, rows)]`` of what is stored, participant first."""
+    counts = {name: len(rows) for name, rows in owned_rows(participant_id).items()}
+    rest = sorted((n for n in counts if n != "participant"),
+                  key=lambda n: str(KIND_LABELS.get(n, n)).casefold())
+    return [(n, KIND_LABELS.get(n), counts[n]) for n in ["participant", *rest] if n in counts]
+
+
+__all__ = ["KIND_LABELS", "kinds", "export_participant", "erase_participant", "owned_rows",
+           "runs_with", "suppress_read_audit"]
