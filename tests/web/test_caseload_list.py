@@ -55,3 +55,15 @@ def test_fifty_per_page(client, db, make, consultant):
     second = client.get("/participants/?page=2").get_data(as_text=True)
     assert codes(second) == [f"P-{i:03d}" for i in range(50, 55)]
     assert client.get("/participants/?page=99").status_code == 200
+
+
+def test_one_participant_is_counted_in_the_singular(client, make, consultant):
+    make.participant(consultant, code="ONE-1")
+    html = client.get("/participants/").get_data(as_text=True)
+    assert '<p class="summary">1 deltager</p>' in html
+    assert "1 deltagere" not in html and "1 deltager venter." in html
+    client.post("/lang/en")
+    html = client.get("/participants/").get_data(as_text=True)
+    assert "1 participants" not in html and "1 participant is waiting." in html
+    make.participant(consultant, code="TWO-2")
+    assert "2 participants are waiting." in client.get("/participants/").get_data(as_text=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 from tests.cover_helpers import notice_kinds, scene
 from web.cover import service
 from web.extensions import mail
-from web.models import ProposalStatus
+from web.models import CaseEvent, ProposalStatus
 from web.models.cover import CoverRequest, HoldStatus, NeedStatus, RequestStatus, mentor_on
 from workers.cover_jobs import cover_deadline, release_hold, run_cover
 
@@ -101,7 +101,7 @@ def test_deadline_after_cover_is_filled_tells_nobody(db, make):
     assert cover_deadline(absence.id)["escalated"] == 0
 
 
-def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make):
+def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make, client, auth):
     s = scene(db, make, n=1)
     p, a = s.participants[0], s.assignments[0]
     h = service.hold(p, MAR3, "relapse", s.consultant)
@@ -114,6 +114,17 @@ def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make):
     assert (h.status, a.status, p.status) == (HoldStatus.RELEASED, ProposalStatus.ENDED, "waiting")
     for user in (s.consultant, s.mentor_user, s.employer_user):
         assert notice_kinds(db, user) == ["hold_released"]
+    # The case history has each step: paused by the consultant, ended without anyone.
+    events = db.session.execute(db.select(CaseEvent.kind, CaseEvent.actor_id, CaseEvent.detail)
+                                .where(CaseEvent.participant_id == p.id)
+                                .order_by(CaseEvent.id)).all()
+    assert [(k, actor) for k, actor, _ in events] == [("paused", s.consultant.id), ("ended", None)]
+    assert events[-1].detail == {"proposal": a.id, "reason": "hold_released"}
+    assert "relapse" not in str(events)  # why the participant is away stays on the hold
+    auth.login(s.consultant)
+    history = client.get(f"/participants/{p.id}").get_data(as_text=True).split("timeline")[1]
+    assert "Forløbet afsluttet" in history
+    assert '<span class="who">automatisk</span>' in history  # not "by the matcher"
 
 
 def test_resumed_hold_is_not_released(db, make):
@@ -121,9 +132,12 @@ def test_resumed_hold_is_not_released(db, make):
     p = s.participants[0]
     h = service.hold(p, MAR3, "sick", s.consultant)
     db.session.commit()
-    service.resume(h)
+    service.resume(h, s.consultant)
     db.session.commit()
     assert p.status == "active"
+    kinds = db.session.scalars(db.select(CaseEvent.kind).where(CaseEvent.participant_id == p.id)
+                               .order_by(CaseEvent.id)).all()
+    assert kinds == ["paused", "reopened"]  # the timeline shows "Resumed"
     assert release_hold(h.id, today=MAR3 + timedelta(days=100))["released"] is False
     assert s.assignments[0].status == ProposalStatus.ACTIVE
 

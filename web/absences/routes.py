@@ -220,7 +220,7 @@ def resume(hold_id: int):
     own_participant_or_404(h.participant_id)
     if EmptyForm().validate_on_submit():
         try:
-            service.resume(h)
+            service.resume(h, current_user)
             db.session.commit()
             flash(_("Welcome back: the assignment runs on."), "success")
         except service.TransitionError as exc:

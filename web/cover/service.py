@@ -17,6 +17,7 @@ from web.extensions import db
 from web.i18n import format_date
 from web.locking import sqlite_write_lock
 from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
+from web.models.cases import log_event
 from web.models.cover import (
     Absence,
     CoverNeed,
@@ -273,16 +274,18 @@ def hold(participant: Participant, starts_on: date, reason: str, by: User) -> Pa
         hold_until=until,
         reported_by_id=by.id,
     )
+    log_event(participant.id, by, "paused", status=participant.status)
     participant.status = "paused"
     db.session.add(h)
     return h
 
 
-def resume(h: ParticipantHold) -> None:
+def resume(h: ParticipantHold, by: User) -> None:
     """The participant is back within the hold: the assignment runs on."""
     if h.status != HoldStatus.HELD:
         raise TransitionError(_("The hold has already ended."))
     h.status, h.ended_at = HoldStatus.RESUMED, utcnow()
+    log_event(h.participant_id, by, "reopened", status=h.participant.status)
     h.participant.status = "active"
 
 
@@ -292,6 +295,7 @@ def release_if_due(h: ParticipantHold, today: date) -> bool:
         return False
     h.status, h.ended_at = HoldStatus.RELEASED, utcnow()
     h.assignment.status = ProposalStatus.ENDED
+    log_event(h.participant_id, None, "ended", proposal=h.assignment_id, reason="hold_released")
     h.participant.status = "waiting"
     for need in db.session.scalars(
         select(CoverNeed).where(CoverNeed.assignment_id == h.assignment_id)

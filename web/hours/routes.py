@@ -91,8 +91,14 @@ def plan(proposal_id: int):
         form=form,
         sheets=sheets,
         end_form=EndAssignmentForm(formdata=None),
+        end_question=end_question,
         outcome=outcome,
     )
+
+
+def end_question(p) -> str:
+    return _("End the assignment of %(code)s at %(placement)s? It ends for good and the case is "
+             "closed.", code=p.participant.code, placement=p.placement.title)
 
 
 @bp.post("/assignments/<int:proposal_id>/end")
@@ -102,6 +108,11 @@ def end(proposal_id: int):
     p = own_assignment_or_404(proposal_id)
     form = EndAssignmentForm()
     if form.validate_on_submit():
+        if request.form.get("confirmed") != "1":  # without JavaScript: asked on a page
+            return render_template(
+                "confirm.html", question=end_question(p), action=request.path, button=form,
+                back=url_for("hours.plan", proposal_id=p.id),
+                carry={"outcome": form.outcome.data, "ended_on": form.ended_on.data.isoformat()})
         try:
             service.end_assignment(p, current_user, form.outcome.data, form.ended_on.data)
             db.session.commit()
@@ -114,7 +125,8 @@ def end(proposal_id: int):
     steps = plan_of(p)
     plan_form = PlanForm(formdata=None)
     return render_template(
-        "hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[], end_form=form, outcome=None
+        "hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[], end_form=form,
+        end_question=end_question, outcome=None
     ), 400
 
 

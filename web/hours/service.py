@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from web.extensions import db
 from web.hours.plans import monday
 from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
+from web.models.cases import log_event
 from web.models.hours import TASKS
 
 
@@ -114,6 +115,8 @@ def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Ou
     if proposal.status != ProposalStatus.ACTIVE:
         raise HoursError(_("Only an active assignment can be ended."))
     proposal.status = ProposalStatus.ENDED
+    log_event(proposal.participant_id, user, "ended", proposal=proposal.id, outcome=outcome)
+    log_event(proposal.participant_id, user, "closed", status=proposal.participant.status)
     proposal.participant.status = "closed"
     row = Outcome(
         proposal_id=proposal.id,

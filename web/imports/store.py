@@ -7,7 +7,7 @@ from flask_login import current_user
 from web.extensions import db
 from web.imports.parse import Parsed, employer_ids
 from web.models import Employer, Mentor, Participant, Placement
-from web.runs.service import log_event
+from web.models.cases import log_event
 
 
 def _employers(rows: list[dict], create: bool) -> dict[str, int | None]:

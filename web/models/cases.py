@@ -34,6 +34,14 @@ class CaseEvent(db.Model):
     actor: Mapped[User | None] = relationship()  # noqa: F821
 
 
+def log_event(participant_id: int, user, kind: str, **detail) -> CaseEvent:
+    """Add one step to a participant's case history (ids and codes only in ``detail``)."""
+    event = CaseEvent(participant_id=participant_id, actor_id=user.id if user else None,
+                      kind=kind, detail=detail)
+    db.session.add(event)
+    return event
+
+
 class PendingImport(db.Model):
     """An uploaded CSV file that passed validation, waiting for the user to commit or cancel.
 

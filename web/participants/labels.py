@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from web.hours.vocab import OUTCOME_LABELS
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
 
 EVENTS = {
@@ -19,7 +20,10 @@ REASONS = {
     **REJECT_REASONS, **DECLINE_REASONS,
     "participant_paused": _l("The participant was paused"),
     "participant_closed": _l("The case was closed"),
+    "hold_released": _l("The slot held during the pause was released"),
 }
+
+OUTCOMES = OUTCOME_LABELS
 
 FIELDS = {
     "code": _l("code"), "hours_min": _l("minimum hours"), "hours_max": _l("maximum hours"),

@@ -10,7 +10,6 @@ from web.cover.service import cover_new_assignment
 from web.extensions import db
 from web.locking import sqlite_write_lock
 from web.models import (
-    CaseEvent,
     Exclusion,
     Mentor,
     Participant,
@@ -22,6 +21,7 @@ from web.models import (
     User,
     utcnow,
 )
+from web.models.cases import log_event
 from web.models.runs import OPEN_PROPOSAL
 
 
@@ -48,14 +48,6 @@ def create_run(user: User, participant_ids: list[int], *, time_limit: float,
         log_event(participant_id, user, "match_requested", run=run.id)
     db.session.commit()
     return run
-
-
-def log_event(participant_id: int, user: User | None, kind: str, **detail) -> CaseEvent:
-    """Add one step to a participant's case history (ids and codes only in ``detail``)."""
-    event = CaseEvent(participant_id=participant_id, actor_id=user.id if user else None,
-                      kind=kind, detail=detail)
-    db.session.add(event)
-    return event
 
 
 def _decide(proposal: Proposal, user: User, status: ProposalStatus,

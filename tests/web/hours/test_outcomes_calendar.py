@@ -7,7 +7,7 @@ from icalendar import Calendar
 from tests.web.hours.conftest import MONDAY
 from web.hours.plans import set_plan, steps_from_durations
 from web.hours.service import add_months
-from web.models import CalendarToken, Outcome
+from web.models import CalendarToken, CaseEvent, Outcome
 
 
 def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, assign, db):
@@ -22,8 +22,17 @@ def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, 
         f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}
     )
     assert r.status_code == 400 and db.session.query(Outcome).count() == 0
+    # Without JavaScript the question comes as a page that carries the answers on.
     r = client.post(
         f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": "2026-03-02"}
+    )
+    page = r.get_data(as_text=True)
+    assert f"Vil du afslutte forløbet for {a.participant.code}" in page
+    assert 'name="outcome" value="flex_job"' in page and 'value="2026-03-02"' in page
+    assert db.session.query(Outcome).count() == 0
+    r = client.post(
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "flex_job", "ended_on": "2026-03-02", "confirmed": "1"},
     )
     assert r.status_code == 302
     o = db.session.query(Outcome).one()
@@ -32,9 +41,16 @@ def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, 
     assert a.participant.status == "closed"
     # ending twice is refused
     client.post(
-        f"/hours/assignments/{a.id}/end", data={"outcome": "other", "ended_on": "2026-03-03"}
+        f"/hours/assignments/{a.id}/end",
+        data={"outcome": "other", "ended_on": "2026-03-03", "confirmed": "1"},
     )
     assert db.session.query(Outcome).count() == 1
+    # The case history says so, with the outcome.
+    events = db.session.scalars(db.select(CaseEvent.kind).where(
+        CaseEvent.participant_id == a.participant_id).order_by(CaseEvent.id)).all()
+    assert events[-2:] == ["ended", "closed"]
+    history = client.get(f"/participants/{a.participant_id}").get_data(as_text=True)
+    assert "resultat: Fleksjob" in history
 
 
 def test_follow_up_is_listed_when_due_and_can_be_recorded(client, auth, assign, db, make):
@@ -43,7 +59,7 @@ def test_follow_up_is_listed_when_due_and_can_be_recorded(client, auth, assign, 
     ended = date.today() - timedelta(days=200)
     client.post(
         f"/hours/assignments/{a.id}/end",
-        data={"outcome": "education", "ended_on": ended.isoformat()},
+        data={"outcome": "education", "ended_on": ended.isoformat(), "confirmed": "1"},
     )
     o = db.session.query(Outcome).one()
     assert a.participant.code in client.get("/dashboard/").get_data(as_text=True)
@@ -69,7 +85,7 @@ def test_follow_up_not_listed_before_six_months(client, auth, assign):
     auth.login(a.participant.consultant)
     client.post(
         f"/hours/assignments/{a.id}/end",
-        data={"outcome": "education", "ended_on": date.today().isoformat()},
+        data={"outcome": "education", "ended_on": date.today().isoformat(), "confirmed": "1"},
     )
     assert a.participant.code not in client.get("/dashboard/").get_data(as_text=True)
 
