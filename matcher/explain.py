@@ -18,6 +18,16 @@ DANISH_TAGS = {
     "fri": "fre", "sat": "lør", "sun": "søn",
 }
 
+# The same tags in plain English (codes such as "lang:ar" or "psychiatry" are not words).
+ENGLISH_TAGS = {
+    "cafe": "café", "gardening": "gardening", "care": "care", "psychiatry": "mental illness",
+    "structure": "firm structure", "lang:en": "English", "lang:ar": "Arabic",
+    "lang:so": "Somali", "lang:kl": "Greenlandic", "drivers_license": "driving licence",
+    "forklift": "forklift certificate", "food_hygiene": "food hygiene certificate",
+    "abstinent": "abstinent", "mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu",
+    "fri": "Fri", "sat": "Sat", "sun": "Sun",
+}
+
 TEMPLATES: dict[str, tuple[str, str]] = {
     # matches
     "pinned": ("confirmed match (pinned), never moved by a re-solve",
@@ -35,9 +45,9 @@ TEMPLATES: dict[str, tuple[str, str]] = {
                         "ekstern støtteperson, {km} km fra pladsen"),
     "travel": ("{km} km to the placement", "{km} km til pladsen"),
     # {capacity} is what the problem gave the mentor: in the service, the hours still free.
-    "hours_capped": ("only {hours} of {min}–{max} hours: {mentor} has no hours left "
-                     "({capacity} were free)", "kun {hours} af {min}–{max} timer: {mentor} har "
-                     "ikke flere ledige timer ({capacity} var ledige)"),
+    "hours_capped": ("{hours} hours rather than up to {max}: {mentor} has no more hours free "
+                     "({capacity} were free in all)", "{hours} timer i stedet for op til {max}: "
+                     "{mentor} har ikke flere ledige timer ({capacity} var ledige i alt)"),
     "hours_short": ("{hours} of {min}–{max} hours (best found within the time limit)",
                     "{hours} af {min}–{max} timer (bedste fundet inden for tidsgrænsen)"),
     "hours_unweighted": ("{hours} hours, the minimum (hours carry no weight)",
@@ -212,7 +222,7 @@ _JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}
 
 
 def _word(tag: str, lang: str) -> str:
-    return DANISH_TAGS.get(tag, tag) if lang == "da" else tag
+    return (DANISH_TAGS if lang == "da" else ENGLISH_TAGS).get(tag, tag)
 
 
 def _fmt(key: str, value, lang: str) -> str:

@@ -95,9 +95,11 @@ def test_capped_hours_and_travel_say_what_the_numbers_are():
     """The capacity in a problem is what is free for it, not the mentor's whole week."""
     capped = Reason("hours_capped", {"hours": 10, "min": 9, "max": 11, "mentor": "m1",
                                      "capacity": 12})
-    assert capped.text("da") == ("kun 10 af 9–11 timer: m1 har ikke flere ledige timer "
-                                 "(12 var ledige)")
-    assert capped.text("en") == "only 10 of 9–11 hours: m1 has no hours left (12 were free)"
+    # 10 lies inside 9-11: the reason says what was missed (up to 11), not "only 10 of 9-11".
+    assert capped.text("da") == ("10 timer i stedet for op til 11: m1 har ikke flere ledige "
+                                 "timer (12 var ledige i alt)")
+    assert capped.text("en") == ("10 hours rather than up to 11: m1 has no more hours free "
+                                 "(12 were free in all)")
     assert Reason("travel", {"km": 3.0}).text("da") == "3 km til pladsen"
 
 
@@ -105,3 +107,11 @@ def test_area_names_in_reasons_are_the_forms_names():
     """A reason names a work area as the participant's form does ("Pleje og omsorg")."""
     reason = Reason("area_wish", {"area": "care", "rank": 1, "of": 1})
     assert reason.text("da") == "pleje og omsorg er ønske 1 af 1"
+
+
+def test_english_reasons_name_tags_in_words_not_codes():
+    assert Reason("any_area", {"area": "cafe"}).text("en") == "no area wishes, so café fits"
+    assert Reason("mentor_skills", {"skills": ["trauma", "psychiatry", "lang:ar"]}).text(
+        "en") == "mentor has skill: trauma, mental illness and Arabic"
+    assert Reason("mentor_skills", {"skills": ["psychiatry"]}).text("da") == (
+        "mentor har kompetence: psykiatri")
