@@ -137,8 +137,10 @@ def test_case_page_shows_the_timeline_with_who_and_what(client, db, make, consul
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert 'class="timeline"' in html
     for text in ("Ændret", "mindste antal timer", "Forslag afvist", "Forkert starttidspunkt",
-                 "På pause", consultant.name, "Foreslået af matcheren"):
+                 "På pause", consultant.name, "<strong>Foreslået</strong>",
+                 '<span class="who">af matcheren</span>'):
         assert text in html, text
+    assert "Foreslået af matcheren" not in html  # said once, by whom, not twice
 
 
 def test_a_mentors_decline_is_on_the_timeline_with_the_reason(client, db, make, consultant, world):

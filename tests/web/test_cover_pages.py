@@ -248,6 +248,7 @@ def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, clien
     assert client.post(f"/cover/guarantee/{s.placement.id}").status_code == 302
     db.session.refresh(s.placement)
     assert s.placement.cover_guarantee is True
+    assert ">Switched on</span>" in client.get("/cover/guarantee").get_data(as_text=True)
     other = make.placement(make.employer())
     assert client.post(f"/cover/guarantee/{other.id}").status_code == 404
     assert client.get(f"/cover/guarantee/{s.placement.id}").status_code == 405
@@ -256,6 +257,13 @@ def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, clien
 def test_participant_pause_and_resume(db, auth, client, make, s):
     auth.login(s.consultant)
     p = s.participants[0]
+    # Nobody is chosen beforehand, and a pause without a participant is refused.
+    page = client.get("/absences/participants").get_data(as_text=True)
+    assert '<option selected value="">—</option>' in page
+    r = client.post("/absences/participants",
+                    data={"participant": "", "starts_on": "2055-03-03", "reason": "sick"})
+    assert r.status_code == 200 and "Choose the participant." in r.get_data(as_text=True)
+    assert _count(db, ParticipantHold) == 0
     r = client.post(
         "/absences/participants",
         data={"participant": p.id, "starts_on": "2055-03-03", "reason": "relapse"},

@@ -50,8 +50,14 @@ def _mentor_where(mentor) -> str:
     return str(_l("%(name)s – support person, %(town)s", name=mentor.name, town=mentor.town))
 
 
+def _id_or_none(value):
+    return int(value) if value not in (None, "") else None
+
+
 class ParticipantAbsenceForm(Form):
-    participant = SelectField(_l("Participant"), coerce=int, validators=[InputRequired()])
+    # Nobody is chosen beforehand: pausing the first in the list by mistake is too easy.
+    participant = SelectField(_l("Participant"), coerce=_id_or_none,
+                              validators=[InputRequired(message=_l("Choose the participant."))])
     starts_on = DateField(_l("First day away"), validators=[InputRequired()])
     reason = SelectField(
         _l("Reason"), choices=opts(PARTICIPANT_REASONS), validators=[InputRequired()]
@@ -60,4 +66,4 @@ class ParticipantAbsenceForm(Form):
 
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.participant.choices = opts((p.id, p.code) for p in participants)
+        self.participant.choices = opts([("", "—"), *((p.id, p.code) for p in participants)])

@@ -10,9 +10,9 @@ from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
 EVENTS = {
     "created": _l("Registered"), "edited": _l("Changed"), "paused": _l("Paused"),
     "closed": _l("Case closed"), "reopened": _l("Reopened"), "imported": _l("Imported from CSV"),
-    "match_requested": _l("Matching requested"), "proposed": _l("Proposed by the matcher"),
+    "match_requested": _l("Matching requested"), "proposed": _l("Proposed"),
     "approved": _l("Proposal approved"), "rejected": _l("Proposal rejected"),
-    "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed by mentor: assignment active"),
+    "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed: assignment active"),
     "ended": _l("Assignment ended"), "exclusion_lifted": _l("Exclusion lifted"),
 }
 
