@@ -192,6 +192,9 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
     assert "Nothing was saved: correct the marked fields." in page
     assert f'aria-describedby="a{a.id}-plan_day-error"' in page
     assert db.session.query(Timesheet).filter_by(proposal_id=b.id).one().total == 1
+    client.post("/lang/da")  # typed, not saved: "indtastet", not "registreret"
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert 'indtastet: <span class="sum">3,75</span>' in page and "timer indtastet," in page
 
 
 def test_a_participants_week_is_at_most_20_hours_in_all(client, auth, assign, db):
