@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from web.absences.forms import ExtendAbsenceForm, MentorAbsenceForm, ParticipantAbsenceForm
 from web.access import current_mentor, own_participant_or_404, role_required
+from web.confirm import asked_first
 from web.cover import service
 from web.extensions import db
 from web.forms_common import EmptyForm
@@ -141,10 +142,8 @@ def withdraw(absence_id: int):
     if not form.validate_on_submit():
         return redirect(url_for("absences.index"))
     today = date.today()
-    if request.form.get("confirmed") != "1":
-        return render_template("confirm.html", question=withdraw_question(absence, today),
-                               action=request.path, button=form,
-                               back=url_for("absences.index"))
+    if page := asked_first(withdraw_question(absence, today), url_for("absences.index")):
+        return page
     try:
         service.withdraw_absence(absence, current_user, today)
         db.session.commit()

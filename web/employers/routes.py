@@ -5,13 +5,14 @@ show only what the workplace must act on: code, days, hours, accommodations, men
 Never needs, attributes or priority.
 """
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from web.access import role_required
+from web.confirm import asked_first
 from web.cover.notify import notify
 from web.employers.forms import ColleagueMentorForm, CompanyForm, PlacementForm
 from web.extensions import db
@@ -129,15 +130,6 @@ def _tell_consultants(assignments: list[Proposal], kind: str, **params) -> None:
     notify([a.participant.consultant for a in assignments], kind, **params)
 
 
-def _asked_first(question: str, back: str):
-    """None once the user has said yes (the browser's dialog, or this page without
-    JavaScript); else the page that asks."""
-    if request.form.get("confirmed") == "1":
-        return None
-    return render_template("confirm.html", question=question, action=request.path,
-                           button=EmptyForm(), back=back)
-
-
 def close_question(p: Placement, running: int) -> str:
     question = _("Close the placement %(title)s? It is no longer offered in matching; you can "
                  "open it again.", title=p.title)
@@ -159,7 +151,7 @@ def close_placement(placement_id: int):
     if not EmptyForm().validate_on_submit() or p.status != "open":
         return redirect(url_for("employers.placements"))
     running = _active_here(Proposal.placement_id, p.id)
-    if page := _asked_first(close_question(p, len(running)), url_for("employers.placements")):
+    if page := asked_first(close_question(p, len(running)), url_for("employers.placements")):
         return page
     p.status = "closed"
     _tell_consultants(running, "placement_closed", placement_id=p.id)
@@ -275,7 +267,7 @@ def deactivate_mentor(mentor_id: int):
     if not EmptyForm().validate_on_submit() or not m.active:
         return redirect(url_for("employers.mentors"))
     running = _active_here(Proposal.mentor_id, m.id)
-    if page := _asked_first(deactivate_question(m, len(running)), url_for("employers.mentors")):
+    if page := asked_first(deactivate_question(m, len(running)), url_for("employers.mentors")):
         return page
     m.active = False
     if m.user is not None:

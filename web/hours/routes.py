@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web.access import current_mentor, role_required
+from web.confirm import asked_first
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.hours import service
@@ -108,11 +109,10 @@ def end(proposal_id: int):
     p = own_assignment_or_404(proposal_id)
     form = EndAssignmentForm()
     if form.validate_on_submit():
-        if request.form.get("confirmed") != "1":  # without JavaScript: asked on a page
-            return render_template(
-                "confirm.html", question=end_question(p), action=request.path, button=form,
-                back=url_for("hours.plan", proposal_id=p.id),
-                carry={"outcome": form.outcome.data, "ended_on": form.ended_on.data.isoformat()})
+        if page := asked_first(
+                end_question(p), url_for("hours.plan", proposal_id=p.id),
+                carry={"outcome": form.outcome.data, "ended_on": form.ended_on.data.isoformat()}):
+            return page
         try:
             service.end_assignment(p, current_user, form.outcome.data, form.ended_on.data)
             db.session.commit()

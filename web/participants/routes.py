@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.access import own_participant_or_404, role_required
+from web.confirm import asked_first
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.geo import towns
@@ -213,10 +214,9 @@ def _transition(participant_id: int, action, message: str, question: str | None 
     form = EmptyForm()
     if not form.validate_on_submit():
         return redirect(url_for("participants.show", participant_id=p.id))
-    if question and request.form.get("confirmed") != "1":
-        return render_template("confirm.html", question=question % {"code": p.code},
-                               action=request.path, button=form,
-                               back=url_for("participants.show", participant_id=p.id))
+    if question and (page := asked_first(
+            question % {"code": p.code}, url_for("participants.show", participant_id=p.id))):
+        return page
     try:
         action(p, current_user)
         db.session.commit()
