@@ -48,7 +48,7 @@ def ics(token: str):
         abort(404)
     return Response(
         feed(mentor),
-        mimetype="text/calendar; charset=utf-8",
+        mimetype="text/calendar",
         headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
     )
 

@@ -104,7 +104,7 @@ def manager_csv(key: str):
     w.writerows([_csv_value(v) for v in row] for row in table.rows)
     return Response(
         ("\ufeff" + out.getvalue()).encode("utf-8"),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{key}.csv"'},
     )
 

@@ -32,7 +32,7 @@ def csv_response(header: list[list[str]], rows: list[list], filename: str) -> Re
     # An ASCII name for old clients, the real (maybe Danish) name per RFC 6266 for the rest.
     fallback = filename.encode("ascii", "replace").decode().replace("?", "_")
     disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(buf.getvalue(), mimetype="text/csv; charset=utf-8",
+    return Response(buf.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": disposition})
 
 

@@ -118,7 +118,7 @@ def claim(employer_id: int, month: str, fmt: str):
     if fmt == "csv":
         return Response(
             claim_csv(c),
-            mimetype="text/csv; charset=utf-8",
+            mimetype="text/csv",
             headers={
                 "Content-Disposition": f'attachment; filename="{name}.csv"',
                 "Cache-Control": "no-store",

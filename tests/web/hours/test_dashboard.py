@@ -134,6 +134,7 @@ def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, a
     r = client.get(f"/dashboard/manager/capacity_employer.csv?start={MONDAY}")
     body = r.get_data().decode("utf-8-sig")
     assert r.status_code == 200 and body.startswith("Employer;Participants;")
+    assert r.content_type == "text/csv; charset=utf-8"  # the charset once, not twice
     assert all(line.split(";")[1] in ("0", "<5") for line in body.strip().split("\r\n")[1:])
     assert client.get("/dashboard/manager/nope.csv").status_code == 404
     # a bad period gives a message, not a 500

@@ -107,7 +107,7 @@ def test_calendar_feed_behind_a_hashed_token_with_codes_only(client, auth, assig
     assert token not in row.token_hash and len(row.token_hash) == 64
     auth.logout()
     r = client.get(f"/calendar/{token}.ics")  # no login: the token is the credential
-    assert r.status_code == 200 and r.mimetype == "text/calendar"
+    assert r.status_code == 200 and r.content_type == "text/calendar; charset=utf-8"
     cal = Calendar.from_ical(r.get_data())
     events = [c for c in cal.walk("VEVENT")]
     assert len(events) == 1

@@ -70,7 +70,7 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
     _sheet(db, a, week(4), 2)  # 2 Feb: next month
     auth.login(_employer_user(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv")
-    assert r.status_code == 200 and r.mimetype == "text/csv"
+    assert r.status_code == 200 and r.content_type == "text/csv; charset=utf-8"
     raw = r.get_data()
     assert raw.startswith("\ufeff".encode())
     text = raw.decode("utf-8-sig")
