@@ -197,7 +197,8 @@ def test_export_is_danish_excel_csv_of_own_caseload(client, db, make, consultant
     theirs = _proposal(db, make, make.user("consultant"), ProposalStatus.PROPOSED)
     r = client.get("/imports/export/proposals.csv")
     body = r.data.decode("utf-8")
-    assert r.content_type == "text/csv; charset=utf-8" and body.startswith("\ufeffDeltager;Praktikplads;")
+    assert r.content_type == "text/csv; charset=utf-8"
+    assert body.startswith("\ufeffDeltager;Praktikplads;")
     assert mine.code in body and theirs.code not in body
     assert "'=cmd" in body and "Mette Ø" in body and "812,5" in body
     assert "Foreslået" in body
