@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from werkzeug.security import generate_password_hash
 
 from web.models import Notification, Proposal, ProposalStatus, User
+from web.models.base import WEEKDAYS
 
 # One hash for every cover-test user: scrypt per user would dominate these tests' time.
 _CHEAP_PW = generate_password_hash("pw", method="pbkdf2:sha256:1")
@@ -67,7 +68,8 @@ def scene(db, make, n=2) -> Scene:
     consultant = user(db, "consultant")
     emp = make.employer()
     employer_user = user(db, "employer", employer_id=emp.id)
-    placement = make.placement(emp, slots=10)
+    # Open and attended every day, so a test's absence needs cover whatever weekday it runs.
+    placement = make.placement(emp, slots=10, days=list(WEEKDAYS))
     mentor_user, colleague_user, external_user = (user(db, "mentor") for _ in range(3))
     mentor = make.mentor(emp, mentor_user, capacity_hours=40, max_participants=10)
     colleague = make.mentor(emp, colleague_user, capacity_hours=20, max_participants=3)
@@ -87,7 +89,7 @@ def scene(db, make, n=2) -> Scene:
         external_user,
     )
     for _ in range(n):
-        p = make.participant(consultant, hours_min=4, hours_max=8)
+        p = make.participant(consultant, hours_min=4, hours_max=8, days=list(WEEKDAYS))
         s.participants.append(p)
         s.assignments.append(assign(db, p, placement, mentor, hours=6))
     return s

@@ -319,3 +319,21 @@ def test_page_refused_extension_goes_back_with_the_reason(db, auth, client, s):
     auth.login(s.mentor_user)
     r = client.get(f"/absences/{absence.id}/extend", follow_redirects=True)
     assert "kom tilbage før tid" in r.get_data(as_text=True)
+
+
+def test_cover_is_sought_only_where_the_participant_works_on_a_day_away(db, s):
+    """A participant who works Wednesday and Thursday needs no substitute for an absence from
+    Saturday to Monday, nor for an extension over Sunday and Monday (a user walk saw a
+    substitute asked to go on over two days with no support in them)."""
+    wed_thu, other = s.participants
+    wed_thu.days = ["wed", "thu"]
+    sat, mon = date(2055, 3, 6), date(2055, 3, 8)
+    absence = service.report_absence(s.mentor, sat, mon, "sick", s.consultant)
+    assert [n.assignment.participant for n in absence.needs] == [other]
+    away = service.report_absence(s.mentor, mon + DAY, mon + 2 * DAY, "sick", s.consultant)
+    assert len(away.needs) == 2  # Tuesday and Wednesday: both
+    ext = service.extend_absence(away, mon + 7 * DAY, s.consultant, today=mon)
+    assert len(ext.needs) == 2  # Thursday to the next Monday
+    sunday = date(2055, 3, 21)
+    short = service.report_absence(s.mentor, sunday, sunday, "sick", s.consultant)
+    assert [n.assignment.participant for n in short.needs] == [other]

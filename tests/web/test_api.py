@@ -267,12 +267,14 @@ def test_text_with_a_nul_character_is_refused_and_stores_nothing(client, db, wor
 
 
 def test_confirming_through_the_api_during_an_absence_starts_cover(client, db, world, make):
-    from datetime import date
+    from datetime import date, timedelta
 
     from web.cover import service as cover_service
     from web.models.cover import Absence
 
-    absence = cover_service.report_absence(world["mentor"], date.today(), date.today(), "sick",
+    # A week: some day of it is one the participant works, whatever day the test runs.
+    absence = cover_service.report_absence(world["mentor"], date.today(),
+                                           date.today() + timedelta(days=6), "sick",
                                            world["users"]["consultant"])
     prop = make._add(Proposal(participant_id=world["p"].id, placement_id=world["placement"].id,
                               mentor_id=world["mentor"].id, hours=6,

@@ -138,12 +138,13 @@ def test_withdraw_an_absence_once_and_only_ones_own(client, db, make, world, ass
 
 def test_extend_an_absence_through_the_api(client, db, make, world, assignment):  # noqa: F811
     today = date.today()
+    # Weeks, so the participant (Monday and Wednesday) works on some day of each part.
     now = {"starts_on": (today - timedelta(days=1)).isoformat(),
-           "ends_on": (today + timedelta(days=2)).isoformat(), "reason": "sick"}
+           "ends_on": (today + timedelta(days=6)).isoformat(), "reason": "sick"}
     first = call(client, world, "consultant", "post", "/api/v1/absences",
                  json={**now, "mentor_id": world["mentor"].id}).get_json()
     url = f"/api/v1/absences/{first['id']}/extend"
-    new_end = (today + timedelta(days=6)).isoformat()
+    new_end = (today + timedelta(days=13)).isoformat()
     r = client.post(url, headers=bearer(db, make.user("consultant")), json={"ends_on": new_end})
     assert r.status_code == 404 and _count(db, Absence) == 1
     for bad in ({}, {"ends_on": "x"}, {"ends_on": now["ends_on"]}):  # not after the last day
@@ -155,7 +156,7 @@ def test_extend_an_absence_through_the_api(client, db, make, world, assignment):
     assert r.status_code == 201, r.get_json()
     body = r.get_json()
     assert body["extends_id"] == first["id"] and body["cover_needs"] == 1
-    assert body["starts_on"] == (today + timedelta(days=3)).isoformat()
+    assert body["starts_on"] == (today + timedelta(days=7)).isoformat()
     assert body["ends_on"] == new_end
     ext = db.session.get(Absence, body["id"])
     assert get_queue("cover").job_ids[-1] == ext.job_id

@@ -17,6 +17,7 @@ from web.extensions import db
 from web.i18n import format_date
 from web.locking import sqlite_write_lock
 from web.models import Mentor, Participant, Proposal, ProposalStatus, User, utcnow
+from web.models.base import WEEKDAYS
 from web.models.cases import log_event
 from web.models.cover import (
     Absence,
@@ -92,13 +93,22 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
         extends=extends,
     )
     db.session.add(absence)
-    assignments = active_assignments(mentor.id)
+    assignments = [a for a in active_assignments(mentor.id) if works_on(a, starts_on, ends_on)]
     for a in assignments:
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
     db.session.flush()  # the notice names the absence by id
     consultants = [a.participant.consultant for a in assignments]
     notify([u for u in consultants if u.id != by.id], notice, absence_id=absence.id)
     return absence
+
+
+def works_on(assignment: Proposal, starts_on: date, ends_on: date) -> bool:
+    """Whether the participant works at the placement on a day of the period: only then is
+    cover needed (an absence from Saturday to Monday leaves a Wednesday-Thursday participant
+    supported as usual)."""
+    days = set(assignment.participant.days) & set(assignment.placement.days)
+    span = min((ends_on - starts_on).days + 1, 7)
+    return any(WEEKDAYS[(starts_on + timedelta(days=d)).weekday()] in days for d in range(span))
 
 
 def extension_refused(absence: Absence, today: date) -> str | None:
@@ -143,9 +153,10 @@ def cover_new_assignment(assignment: Proposal) -> list[Absence]:
             Absence.ends_on >= date.today(),
         )
     ).all()
+    absences = [a for a in absences if works_on(assignment, a.starts_on, a.ends_on)]
     for absence in absences:
         absence.needs.append(CoverNeed(assignment_id=assignment.id, status=NeedStatus.SEARCHING))
-    return list(absences)
+    return absences
 
 
 def withdraw_absence(absence: Absence, by: User, today: date) -> None:
