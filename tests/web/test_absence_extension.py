@@ -337,3 +337,13 @@ def test_cover_is_sought_only_where_the_participant_works_on_a_day_away(db, s):
     sunday = date(2055, 3, 21)
     short = service.report_absence(s.mentor, sunday, sunday, "sick", s.consultant)
     assert [n.assignment.participant for n in short.needs] == [other]
+
+
+def test_page_says_why_no_cover_is_sought(db, auth, client, s):
+    auth.login(s.colleague_user)  # a mentor without participants
+    today = date.today()
+    r = client.post("/absences/", data={
+        "mentor": s.colleague.id, "starts_on": today.isoformat(),
+        "ends_on": (today + DAY).isoformat(), "reason": "sick"}, follow_redirects=True)
+    assert ("Fraværet er meldt. Ingen af mentorens deltagere arbejder på de dage, så der skal "
+            "ikke findes vikar.") in r.get_data(as_text=True)

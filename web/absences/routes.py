@@ -67,8 +67,8 @@ def index():
         flash(
             ngettext("Absence reported. A substitute is being found for %(num)d participant.",
                      "Absence reported. Substitutes are being found for %(num)d participants.", n)
-            if n else _("Absence reported. The mentor has no participants now: no cover is "
-                        "needed."),
+            if n else _("Absence reported. None of the mentor's participants works on these "
+                        "days: no cover is needed."),
             "success",
         )
         return redirect(url_for("absences.index"))
@@ -125,7 +125,8 @@ def extend(absence_id: int):
                     mentor=absence.mentor.name, date=format_date(extension.ends_on))
                   + " " + (_("The substitutes who cover are asked to go on, and cover is sought "
                              "for the others.") if extension.needs
-                           else _("The mentor has no participants now: no cover is needed.")),
+                           else _("None of the mentor's participants works on these days: "
+                                  "no cover is needed.")),
                   "success")
             return redirect(url_for("absences.index"))
     return render_template("absences/extend.html", absence=absence, form=form)
