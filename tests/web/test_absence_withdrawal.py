@@ -53,6 +53,14 @@ def test_withdrawn_before_it_starts_cancels_all_cover_and_tells_everyone(db, s):
     assert mentor_on(s.assignments[0], MAR3) == s.mentor.id  # the mentor supports as usual
     for sub in {confirmed.substitute, asked.substitute}:
         assert "cover_withdrawn" in notice_kinds(db, sub.user)
+    # The two notices say which was arranged cover and which an open request, with dates.
+    subject, text = notice_text("cover_withdrawn", {"request_id": confirmed.id})
+    assert subject == "Vikariat aflyst" and text == (
+        f"{s.mentor.name} er alligevel ikke væk: dit vikariat for deltager "
+        f"{s.participants[0].code} på {s.placement.title} fra 3. mar. 2055 til 7. mar. 2055 er "
+        "aflyst.")
+    assert notice_text("cover_withdrawn", {"request_id": asked.id})[0] == (
+        "Vikar ikke længere nødvendig")
     assert notice_kinds(db, s.mentor_user) == ["absence_withdrawn"]
     assert notice_kinds(db, s.employer_user) == ["absence_withdrawn"]  # was told cover was arranged
     assert notice_kinds(db, s.consultant) == []  # did it: no notice to themselves
@@ -102,8 +110,9 @@ def test_notice_texts_say_what_changed(app, db, s):
         assert text == (f"{s.mentor.name} is back: your cover of participant {code} at {place} "
                         "ended on Mar 4, 2055.")
         _, text = notice_text("cover_withdrawn", {"request_id": asked.id})
-        assert text.startswith(f"Cover of participant {s.participants[1].code} at {place} is "
-                               "no longer needed")
+        assert text == (f"The request to cover participant {s.participants[1].code} at {place} "
+                        f"from Mar 3, 2055 to Mar 7, 2055 is cancelled: {s.mentor.name} is not "
+                        "away. No answer is needed.")
         subject, text = notice_text("absence_withdrawn", {"absence_id": absence.id})
         assert subject == "Back early" and text.startswith(
             f"{s.mentor.name} is back early: the absence from Mar 3, 2055, reported until "

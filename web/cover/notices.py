@@ -52,10 +52,16 @@ def _cover_arranged(req: CoverRequest) -> tuple[str, str]:
 
 def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
     facts = _need_facts(req.need, req) | {"mentor": req.need.absence.mentor.name}
+    if req.status == RequestStatus.CANCELLED and req.decided_at is not None:  # was confirmed
+        return _("Cover cancelled"), _(
+            "%(mentor)s is not away after all: your cover of participant %(code)s at "
+            "%(placement)s from %(start)s to %(end)s is cancelled.",
+            **facts,
+        )
     if req.status == RequestStatus.CANCELLED:
         return _("Cover no longer needed"), _(
-            "Cover of participant %(code)s at %(placement)s is no longer needed: %(mentor)s is "
-            "not away. The request is cancelled.",
+            "The request to cover participant %(code)s at %(placement)s from %(start)s to "
+            "%(end)s is cancelled: %(mentor)s is not away. No answer is needed.",
             **facts,
         )
     return _("Cover ends early"), _(
