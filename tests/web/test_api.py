@@ -217,7 +217,11 @@ def test_token_page_shows_the_token_once_and_stores_a_hash(client, db, auth, mak
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == u.id))
     assert clear not in (row.token_hash, row.hint) and clear.startswith(row.hint)
     assert clear not in client.get("/account/tokens/").get_data(as_text=True)
-    client.post(f"/account/tokens/{row.id}/revoke")
+    page = client.post(f"/account/tokens/{row.id}/revoke").get_data(as_text=True)
+    assert "Vil du tilbagekalde nøglen case system?" in page  # asked first: still works
+    assert client.get("/api/v1/placements",
+                      headers={"Authorization": f"Bearer {clear}"}).status_code == 200
+    client.post(f"/account/tokens/{row.id}/revoke", data={"confirmed": "1"})
     assert client.get("/api/v1/placements",
                       headers={"Authorization": f"Bearer {clear}"}).status_code == 401
 

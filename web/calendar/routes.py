@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
+from flask_babel import lazy_gettext as _l
 
 from web.access import current_mentor, role_required
 from web.calendar.feed import feed, mentor_for_token, new_token
+from web.confirm import asked_first
 from web.extensions import csrf, db
 from web.forms_common import EmptyForm
 from web.models import CalendarToken
 
 bp = Blueprint("calendar", __name__, url_prefix="/calendar")
+
+REMAKE_QUESTION = _l("Make a new calendar link? The old link stops working at once: calendars "
+                     "subscribed to it stop updating until you give them the new one.")
 
 
 @bp.route("/")
@@ -20,7 +25,8 @@ def settings():
     mentor = current_mentor()
     has = db.session.scalar(db.select(CalendarToken.id).where(CalendarToken.mentor_id == mentor.id))
     return render_template(
-        "calendar/settings.html", has=has is not None, url=None, form=EmptyForm()
+        "calendar/settings.html", has=has is not None, url=None, form=EmptyForm(),
+        question=REMAKE_QUESTION,
     )
 
 
@@ -32,6 +38,9 @@ def regenerate():
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
+    has = db.session.scalar(db.select(CalendarToken.id).where(CalendarToken.mentor_id == mentor.id))
+    if has is not None and (page := asked_first(REMAKE_QUESTION, url_for("calendar.settings"))):
+        return page
     token = new_token(mentor)
     db.session.commit()
     url = url_for("calendar.ics", token=token, _external=True)

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from web.confirm import asked_first
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.models import ApiToken, utcnow
@@ -29,7 +30,7 @@ def index():
         db.session.commit()
         form = TokenForm(formdata=None)
     return render_template("tokens/index.html", form=form, tokens=_mine(), clear=clear,
-                           revoke_form=EmptyForm())
+                           revoke_form=EmptyForm(), revoke_question=revoke_question)
 
 
 @bp.post("/<int:token_id>/revoke")
@@ -39,8 +40,17 @@ def revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)
-    if EmptyForm().validate_on_submit() and token.active:
+    if not EmptyForm().validate_on_submit() or not token.active:
+        return redirect(url_for("tokens.index"))
+    if page := asked_first(revoke_question(token), url_for("tokens.index")):
+        return page
+    if token.active:
         token.revoked_at = utcnow()
         db.session.commit()
         flash(_("Token revoked."), "success")
     return redirect(url_for("tokens.index"))
+
+
+def revoke_question(token: ApiToken) -> str:
+    return _("Revoke the token %(name)s? Programs that use it lose access at once; this cannot "
+             "be undone.", name=token.name)

@@ -119,8 +119,13 @@ def test_calendar_feed_behind_a_hashed_token_with_codes_only(client, auth, assig
     assert rule["UNTIL"][0] == MONDAY + timedelta(weeks=8) - timedelta(days=1)
     text = r.get_data(as_text=True)
     assert "addiction" not in text and a.participant.town.split()[0] not in text
-    # a new token replaces the old one
+    # a new token replaces the old one, once the mentor has said yes to that
     auth.login(a.mentor.user)
-    client.post("/calendar/regenerate")
+    assert 'class="confirm" data-confirm="Vil du lave et nyt kalenderlink?' in client.get(
+        "/calendar/").get_data(as_text=True)
+    page = client.post("/calendar/regenerate").get_data(as_text=True)  # no JavaScript: asked
+    assert "Det gamle link holder op med at virke" in page and 'id="ics-url"' not in page
+    assert client.get(f"/calendar/{token}.ics").status_code == 200
+    client.post("/calendar/regenerate", data={"confirmed": "1"})
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
