@@ -245,3 +245,14 @@ def test_a_consultant_cannot_import_into_someone_elses_caseload(client, db, make
     assert r.status_code == 400
     assert "Du kan kun importere til din egen sagsstamme." in r.get_data(as_text=True)
     assert count(db, Participant) == 0
+
+
+def test_one_line_is_counted_in_the_singular_and_the_preview_scrolls_in_its_box(
+        client, consultant):
+    r = upload(client, HEADER + "ONE-1;4;8;1;mon;;;;Aarhus;10\n")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Linjen er korrekt." in html and "Importér 1 post<" in html
+    assert "Alle 1 linjer" not in html and "1 poster" not in html
+    assert '<div class="scroll-x" tabindex="0" role="region"' in html  # wide: not the page
+    html = upload(client, HEADER + "BAD-1;1;8;1;mon;;;;Aarhus;10\n").get_data(as_text=True)
+    assert "Filen har 1 fejl." in html
