@@ -213,7 +213,8 @@ def test_token_page_shows_the_token_once_and_stores_a_hash(client, db, auth, mak
     u = make.user("employer")
     auth.login(u)
     html = client.post("/account/tokens/", data={"name": "case system"}).get_data(as_text=True)
-    clear = re.search(r'id="new-token">([^<]+)<', html).group(1)
+    clear = re.search(r'id="new-token" type="text" readonly value="([^"]+)"', html).group(1)
+    assert 'data-copy="#new-token"' in html  # a copy button, as for the calendar link
     row = db.session.scalar(db.select(ApiToken).where(ApiToken.user_id == u.id))
     assert clear not in (row.token_hash, row.hint) and clear.startswith(row.hint)
     assert clear not in client.get("/account/tokens/").get_data(as_text=True)
