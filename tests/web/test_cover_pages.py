@@ -309,3 +309,22 @@ def test_figures_and_notices(db, auth, client, make, s):
         ).read_at
         is not None
     )
+
+
+def test_a_request_notice_links_to_the_answer_and_is_read_once_seen_there(db, auth, client, s):
+    absence = service.report_absence(s.mentor, date.today(), date.today(), "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    sub = db.session.scalars(db.select(CoverRequest)).first().substitute.user
+    other = Notification(user_id=sub.id, kind="absence_reported", params={"absence_id": absence.id})
+    db.session.add(other)
+    db.session.commit()
+    auth.login(sub)
+    page = client.get("/cover/notices").get_data(as_text=True)
+    assert 'href="/cover/requests"' in page
+
+    client.get("/cover/requests")
+
+    unread = db.session.scalars(db.select(Notification.kind).where(
+        Notification.user_id == sub.id, Notification.read_at.is_(None))).all()
+    assert unread == ["absence_reported"]  # only the asking notices are read by the visit

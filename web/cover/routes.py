@@ -42,6 +42,14 @@ def my_request_or_404(request_id: int) -> CoverRequest:
 def requests():
     """Cover requests waiting for my answer, and the covers I have taken on."""
     mentor = current_mentor()
+    # Seen here: the notices that asked are read (the list of notices links to this page).
+    db.session.execute(
+        db.update(Notification)
+        .where(Notification.user_id == current_user.id, Notification.read_at.is_(None),
+               Notification.kind.in_(ASKING))
+        .values(read_at=utcnow())
+    )
+    db.session.commit()  # before the lists are loaded: a commit would expire them
     mine = (select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
             .options(selectinload(CoverRequest.assignment).options(*proposal_details()),
                      selectinload(CoverRequest.need).selectinload(CoverNeed.absence)))
@@ -56,6 +64,9 @@ def requests():
     return render_template(
         "cover/requests.html", mentor=mentor, waiting=waiting, taken=taken, form=EmptyForm()
     )
+
+
+ASKING = ("cover_requested", "cover_continue")  # notices that wait for the mentor's answer
 
 
 @bp.post("/requests/<int:request_id>/<any(confirm, decline):answer>")
@@ -170,7 +181,7 @@ def notices():
         .limit(100)
     ).all()
     items = [(n, *text) for n, text in zip(rows, notice_texts(rows, current_user), strict=True)]
-    return render_template("cover/notices.html", items=items, form=EmptyForm())
+    return render_template("cover/notices.html", items=items, form=EmptyForm(), asking=ASKING)
 
 
 @bp.post("/notices/read")
