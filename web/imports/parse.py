@@ -154,7 +154,7 @@ def _participant(cells: dict, errors: list) -> dict:
     form = ParticipantForm(formdata=data, meta={"csrf": False})
     if not form.validate():
         for name, messages in form.errors.items():
-            for message in messages:
+            for message in _in_file_terms(form, name, messages):
                 errors.append((FORM_TO_COLUMN.get(name, name), str(message)))
         return {}
     consultant = _consultant(cells.get("consultant", ""), errors)
@@ -166,6 +166,17 @@ def _participant(cells: dict, errors: list) -> dict:
         "code", "hours_min", "hours_max", "priority", "days", "areas", "needs", "attributes",
         "town", "lat", "lon", "max_travel_km")},
         "consultant": consultant.email, "consultant_id": consultant.id}
+
+
+def _in_file_terms(form, name: str, messages: list) -> list:
+    """The page's messages, said of a file: a file has no list to choose from, so a wished
+    area or a town that is not known is named."""
+    value = form[name].data
+    if name in FORM_TO_COLUMN and value and value not in vocab.AREAS:
+        return [_l("Unknown value: %(value)s", value=value)]
+    if name == "town" and value and find_town(value) is None:
+        return [_l("Not a Danish town we know: %(value)s", value=value)]
+    return messages
 
 
 def _consultant(email: str, errors: list) -> User | None:
