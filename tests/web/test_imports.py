@@ -48,6 +48,8 @@ def test_good_file_is_previewed_then_committed_in_one_go(client, db, consultant)
         assert GOOD not in str(dict(s))  # the file is kept server-side, not in the cookie
     html = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "IMP-1" in html and "Importér 2 poster" in html
+    # Codes are shown by their names, as on the forms.
+    assert "Mandag, Onsdag" in html and ">mon, wed<" not in html
     r = client.post(f"/imports/{pending.token}/commit")
     assert r.status_code == 302
     people = db.session.scalars(db.select(Participant).order_by(Participant.code)).all()

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from web import vocab
 from web.access import role_required
 from web.extensions import db
 from web.forms_common import EmptyForm, opts
@@ -69,7 +70,13 @@ def preview(token: str):
     pending = _pending_or_404(token)
     parsed = parse(pending.kind, pending.content)
     return render_template("imports/preview.html", parsed=parsed, pending=pending,
-                           columns=COLUMNS[parsed.kind], kinds=KINDS, button=EmptyForm())
+                           columns=COLUMNS[parsed.kind], kinds=KINDS, button=EmptyForm(),
+                           coded=CODED)
+
+
+# Columns of codes, shown by their names in the page's language (the file holds the codes).
+CODED = {"days": vocab.DAYS, "areas": vocab.AREAS, "area": vocab.AREAS, "needs": vocab.NEEDS,
+         "skills": vocab.NEEDS, "attributes": vocab.ATTRIBUTES, "requirements": vocab.ATTRIBUTES}
 
 
 @bp.post("/<token>/commit")
