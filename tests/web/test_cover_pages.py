@@ -249,6 +249,10 @@ def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, clien
     db.session.refresh(s.placement)
     assert s.placement.cover_guarantee is True
     assert ">Switched on</span>" in client.get("/cover/guarantee").get_data(as_text=True)
+    s.placement.status = "closed"  # still listed: whoever is placed there may need cover
+    db.session.commit()
+    page = client.get("/cover/guarantee").get_data(as_text=True)
+    assert f'{s.placement.title}, {s.placement.town} <span class="tag">Closed</span>' in page
     other = make.placement(make.employer())
     assert client.post(f"/cover/guarantee/{other.id}").status_code == 404
     assert client.get(f"/cover/guarantee/{s.placement.id}").status_code == 405

@@ -136,7 +136,7 @@ def guarantee():
         db.session.scalars(
             select(Placement)
             .where(Placement.employer_id == current_user.employer_id)
-            .order_by(Placement.title)
+            .order_by(Placement.status.desc(), Placement.title)  # open first
         ).all()
         if current_user.employer_id
         else []
