@@ -73,8 +73,9 @@ def already_over(ends_on: date) -> str | None:
 def report_absence(
     mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User
 ) -> Absence:
-    """Record a mentor's absence and one cover need per active assignment of that mentor;
-    the participants' consultants are told (not the one who reported it)."""
+    """Record a mentor's absence and one cover need per active assignment of that mentor
+    whose participant works on a day of it (``works_on``); those participants' consultants
+    are told (not the one who reported it)."""
     if ends_on < starts_on:
         raise TransitionError(_("The last day cannot be before the first day."))
     return _new_absence(mentor, starts_on, ends_on, reason, by, "absence_reported")
@@ -130,7 +131,8 @@ def extension_refused(absence: Absence, today: date) -> str | None:
 
 def extend_absence(absence: Absence, ends_on: date, by: User, today: date) -> Absence:
     """The mentor is away longer: the added days become an absence of their own that names
-    this one, with a need per active assignment. Its cover job asks the substitutes who
+    this one, with a need per active assignment that works on one of them (as
+    ``report_absence``). Its cover job asks the substitutes who
     cover on the last day to go on first (``workers.cover_problem.continuing``). The
     participants' consultants are told (not whoever did it). Returns the new absence."""
     if why := extension_refused(absence, today):
