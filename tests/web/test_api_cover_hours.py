@@ -317,3 +317,10 @@ def test_ids_beyond_the_database_integer_are_404(client, world):  # noqa: F811
         r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{n}/approve")
         assert r.status_code == 404 and r.content_type == "application/problem+json"
         assert call(client, world, "consultant", "get", f"/api/v1/runs/{n}").status_code == 404
+
+
+def test_hours_for_a_week_before_the_assignment_began_are_refused(client, db, world, assignment):  # noqa: F811
+    url = f"/api/v1/timesheets/{(MONDAY - timedelta(weeks=1)).isoformat()}"
+    r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 2)))
+    assert r.status_code == 422 and _fields(r) == ["week"], r.get_json()
+    assert _count(db, Timesheet) == 0

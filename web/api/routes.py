@@ -500,7 +500,7 @@ def put_week(data, week):
         for pid, by_task in hours.items():
             hours_service.save_week(own[pid], week, by_task, send=not data["draft"])
         db.session.commit()
-    except hours_service.FutureWeekError as exc:
+    except (hours_service.FutureWeekError, hours_service.BeforeStartError) as exc:
         db.session.rollback()
         abort(422, message=str(exc), messages={"path": {"week": [str(exc)]}})
     except hours_service.HoursError as exc:

@@ -121,6 +121,13 @@ def assignment_start(proposal: Proposal) -> date:
     return monday((proposal.decided_at or proposal.created_at).date())
 
 
+def begun_by(proposal: Proposal, week_start: date, steps: list[PlanStep]) -> bool:
+    """Whether hours can be logged for the week: the assignment had begun, or its plan (which
+    a consultant may start earlier) has hours in it."""
+    return week_start >= assignment_start(proposal) or hours_in_week(
+        proposal, steps, week_start) > 0
+
+
 def hours_in_week(proposal: Proposal, steps: list[PlanStep], week_start: date) -> int:
     """Planned hours of one assignment in the week starting ``week_start``."""
     if not steps:

@@ -27,11 +27,13 @@ from web.hours.forms import (
 from web.hours.plans import (
     PlanError,
     assignment_start,
+    begun_by,
     monday,
     plan_of,
     planned_by_proposal,
     planned_for_sheets,
     set_plan,
+    steps_by_proposal,
     steps_from_durations,
 )
 from web.models import Outcome, Participant, Proposal, ProposalStatus, Timesheet, utcnow
@@ -161,6 +163,9 @@ def timesheet():
         .order_by(Proposal.id)
         .options(selectinload(Proposal.participant))
     ).all()
+    steps = steps_by_proposal([a.id for a in assignments])
+    # Only the participants whose assignment had begun by this week (or is planned in it).
+    assignments = [a for a in assignments if begun_by(a, week, steps.get(a.id, []))]
     sheets = service.timesheets_for(mentor.id, week)
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.hours.plans import monday
+from web.hours.plans import assignment_start, begun_by, monday, plan_of
+from web.i18n import format_date
 from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
 from web.models.cases import log_event
 from web.models.hours import TASKS
@@ -21,6 +22,10 @@ class HoursError(Exception):
 
 class FutureWeekError(HoursError):
     """Hours for a week that has not started."""
+
+
+class BeforeStartError(HoursError):
+    """Hours for a week before the assignment began (and with none planned)."""
 
 
 class WeekLockedError(HoursError):
@@ -57,6 +62,11 @@ def save_week(
     """
     if week > monday(date.today()):
         raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
+    if any(hours.values()) and not begun_by(proposal, week, plan_of(proposal)):
+        raise BeforeStartError(_(
+            "The assignment of %(code)s began the week of %(date)s: hours can be logged from "
+            "then.", code=proposal.participant.code,
+            date=format_date(assignment_start(proposal))))
     sheet = db.session.scalar(
         select(Timesheet).where(Timesheet.proposal_id == proposal.id, Timesheet.week_start == week)
     )

@@ -243,3 +243,28 @@ def test_a_sent_week_offers_to_take_it_back_and_a_future_week_cannot_be_filled(
     page = client.get(f"/hours/timesheet?week={ahead}").get_data(as_text=True)
     assert "This week has not started" in page and "Send to the consultant" not in page
     assert page.count("readonly") == 5
+
+
+def test_no_hours_for_weeks_before_the_assignment_began(client, auth, assign, db):
+    """A user walk logged and got approved hours for a week before the assignment was
+    confirmed (planned: 0). Weeks before its start take none, unless the plan has hours in
+    them (a consultant may start the plan earlier)."""
+    from datetime import timedelta
+
+    import pytest
+
+    from web.hours import service
+    from web.hours.plans import set_plan, steps_from_durations
+
+    a = assign()  # began the week of MONDAY
+    earlier = assign(mentor=a.mentor, started=MONDAY - timedelta(weeks=4))
+    before = MONDAY - timedelta(weeks=1)
+    auth.login(a.mentor.user)
+    page = client.get(f"/hours/timesheet?week={before}").get_data(as_text=True)
+    assert earlier.participant.code in page and a.participant.code not in page
+    with pytest.raises(service.BeforeStartError, match="Forløbet for .* begyndte ugen fra"):
+        service.save_week(a, before, {"instruction": 2})
+    assert service.save_week(a, before, {}) is None  # nothing entered: nothing to refuse
+    set_plan(a, steps_from_durations(before, [(6, None)]), a.participant.consultant)
+    db.session.commit()
+    assert service.save_week(a, before, {"instruction": 2}).total == 2
