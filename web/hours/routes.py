@@ -64,7 +64,6 @@ def _week_arg() -> date:
 def plan(proposal_id: int):
     """See and change the weekly support hours planned for an assignment."""
     p = own_assignment_or_404(proposal_id)
-    steps = plan_of(p)
     form = PlanForm()
     if p.status == ProposalStatus.ACTIVE and form.validate_on_submit():
         try:
@@ -76,7 +75,14 @@ def plan(proposal_id: int):
             db.session.rollback()
             for i, msg in exc.errors.items():
                 (form.start_week if i == 0 else form[f"hours_{i}"]).errors.append(msg)
-    if not form.is_submitted():
+    return _plan_page(p, form, EndAssignmentForm(formdata=None), fill=not form.is_submitted())
+
+
+def _plan_page(p: Proposal, form: PlanForm, end_form: EndAssignmentForm, fill: bool):
+    """The plan page: the plan (filled into the form when ``fill``), the hours delivered,
+    and ending the assignment, or its outcome."""
+    steps = plan_of(p)
+    if fill:
         form.start_week.data = steps[0].start_week if steps else assignment_start(p)
         for i, s in enumerate(steps[:MAX_STEPS], start=1):
             form[f"hours_{i}"].data, form[f"weeks_{i}"].data = s.hours, s.weeks
@@ -87,21 +93,22 @@ def plan(proposal_id: int):
         .options(selectinload(Timesheet.lines))
     ).all()
     outcome = db.session.scalar(select(Outcome).where(Outcome.proposal_id == p.id))
-    return render_template(
-        "hours/plan.html",
-        p=p,
-        steps=steps,
-        form=form,
-        sheets=sheets,
-        end_form=EndAssignmentForm(formdata=None),
-        end_question=end_question,
-        outcome=outcome,
-    )
+    return render_template("hours/plan.html", p=p, steps=steps, form=form, sheets=sheets,
+                           end_form=end_form, end_question=end_question, outcome=outcome)
 
 
-def end_question(p) -> str:
-    return _("End the assignment of %(code)s at %(placement)s? It ends for good and the case is "
-             "closed.", code=p.participant.code, placement=p.placement.title)
+def end_question(p: Proposal) -> str:
+    question = _("End the assignment of %(code)s at %(placement)s? It ends for good and the "
+                 "case is closed.", code=p.participant.code, placement=p.placement.title)
+    open_weeks = db.session.scalar(select(db.func.count()).select_from(Timesheet).where(
+        Timesheet.proposal_id == p.id, Timesheet.status.in_(("submitted", "returned"))))
+    if open_weeks:
+        question += " " + ngettext(
+            "%(num)d week of hours is sent or returned and not approved: approve it first, or "
+            "it stays unapproved.",
+            "%(num)d weeks of hours are sent or returned and not approved: approve them first, "
+            "or they stay unapproved.", open_weeks)
+    return question
 
 
 @bp.post("/assignments/<int:proposal_id>/end")
@@ -124,12 +131,7 @@ def end(proposal_id: int):
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(url_for("hours.plan", proposal_id=p.id))
-    steps = plan_of(p)
-    plan_form = PlanForm(formdata=None)
-    return render_template(
-        "hours/plan.html", p=p, steps=steps, form=plan_form, sheets=[], end_form=form,
-        end_question=end_question, outcome=None
-    ), 400
+    return _plan_page(p, PlanForm(formdata=None), form, fill=True), 400
 
 
 @bp.post("/outcomes/<int:outcome_id>/follow-up")

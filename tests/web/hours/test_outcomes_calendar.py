@@ -11,12 +11,20 @@ from web.models import CalendarToken, CaseEvent, Outcome
 
 
 def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, assign, db):
+    from web.hours import service
+
     a = assign()
+    service.save_week(a, MONDAY, {"instruction": 2.5})  # sent, not approved
+    db.session.commit()
     auth.login(a.participant.consultant)
     r = client.post(
         f"/hours/assignments/{a.id}/end", data={"outcome": "", "ended_on": "2026-03-02"}
     )
     assert r.status_code == 400 and db.session.query(Outcome).count() == 0
+    page = r.get_data(as_text=True)  # the whole page again, not one without its hours
+    assert "Vælg resultatet." in page and "2,5" in page
+    assert "Ingen timer registreret endnu." not in page
+    assert "1 uges timer er sendt eller sendt retur og ikke godkendt" in page  # asked first
     future = (date.today() + timedelta(days=3)).isoformat()
     r = client.post(
         f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}
