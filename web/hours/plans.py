@@ -26,11 +26,13 @@ def monday(d: date) -> date:
 
 class PlanError(ValueError):
     """A plan that cannot be stored; ``errors`` maps a step number (1-based, 0 = whole plan)
-    to a message."""
+    to a message, and ``weeks`` names the steps whose number of weeks is at fault (else it
+    is the hours)."""
 
-    def __init__(self, errors: dict[int, str]):
+    def __init__(self, errors: dict[int, str], weeks: frozenset[int] = frozenset()):
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
+        self.weeks = weeks
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,23 @@ def steps_from_durations(start_week: date, rows: list[tuple[int, int | None]]) -
     errors: dict[int, str] = {}
     if start_week.weekday() != 0:
         errors[0] = str(_l("The plan must start on a Monday."))
+    weeks_wrong = set()
     steps: list[Step] = []
     at = start_week
     for i, (hours, weeks) in enumerate(rows, start=1):
         if weeks is None and i < len(rows):
             errors[i] = str(_l("Only the last step can be open-ended."))
+            weeks_wrong.add(i)
             continue
         if weeks is not None and not 1 <= weeks <= 104:
             errors[i] = str(_l("The number of weeks must be between 1 and 104."))
+            weeks_wrong.add(i)
             continue
         end = None if weeks is None else at + timedelta(weeks=weeks)
         steps.append(Step(at, end, hours))
         at = end or at
     if errors:
-        raise PlanError(errors)
+        raise PlanError(errors, frozenset(weeks_wrong))
     check_steps(steps)
     return steps
 

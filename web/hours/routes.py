@@ -74,7 +74,8 @@ def plan(proposal_id: int):
         except PlanError as exc:
             db.session.rollback()
             for i, msg in exc.errors.items():
-                (form.start_week if i == 0 else form[f"hours_{i}"]).errors.append(msg)
+                name = "start_week" if i == 0 else f"{'weeks' if i in exc.weeks else 'hours'}_{i}"
+                form[name].errors.append(msg)
     return _plan_page(p, form, EndAssignmentForm(formdata=None), fill=not form.is_submitted())
 
 

@@ -106,6 +106,12 @@ def test_plan_page_saves_steps_and_shows_errors_next_to_the_step(client, auth, a
     assert r.status_code == 200
     assert "Timer pr. uge skal være mellem 2 og 20" in r.get_data(as_text=True)
     assert db.session.query(PlanStep).count() == 0
+    # A step left without its weeks, before the last: the message is at the weeks' box.
+    r = client.post(url, data={"start_week": MONDAY.isoformat(), "hours_1": "10",
+                               "weeks_1": "", "hours_2": "6", "weeks_2": "4"})
+    cell = r.get_data(as_text=True).split('id="weeks_1"')[1].split("</td>")[0]
+    assert "Kun det sidste trin kan være uden slutdato." in cell
+    assert db.session.query(PlanStep).count() == 0
     r = client.post(
         url,
         data={
