@@ -167,12 +167,6 @@ def planned_hours(mentor_id: int, week_start: date) -> int:
     return sum(hours_in_week(p, steps[p.id], monday(week_start)) for p in active)
 
 
-def planned_by_proposal(week_start: date, proposals: list[Proposal]) -> dict[int, int]:
-    """Planned hours per assignment in one week."""
-    steps = steps_by_proposal([p.id for p in proposals])
-    return {p.id: hours_in_week(p, steps[p.id], monday(week_start)) for p in proposals}
-
-
 def planned_for_sheets(sheets: list) -> dict[int, int]:
     """Planned hours of each timesheet's assignment in the timesheet's own week, by sheet id."""
     steps = steps_by_proposal(list({s.proposal_id for s in sheets}))

@@ -28,9 +28,9 @@ from web.hours.plans import (
     PlanError,
     assignment_start,
     begun_by,
+    hours_in_week,
     monday,
     plan_of,
-    planned_by_proposal,
     planned_for_sheets,
     set_plan,
     steps_by_proposal,
@@ -168,7 +168,8 @@ def timesheet():
     ).all()
     steps = steps_by_proposal([a.id for a in assignments])
     # Only the participants whose assignment had begun by this week (or is planned in it).
-    assignments = [a for a in assignments if begun_by(a, week, steps.get(a.id, []))]
+    assignments = [a for a in assignments if begun_by(a, week, steps[a.id])]
+    planned = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
     sheets = service.timesheets_for(mentor.id, week)
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():
@@ -208,7 +209,7 @@ def timesheet():
         form=form,
         sheets=sheets,
         assignments=assignments,
-        planned=planned_by_proposal(week, assignments),
+        planned=planned,
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
         future=week > monday(date.today()),
