@@ -129,6 +129,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "cover.requests": MENTOR,
     "cover.answer": MENTOR,
     "hours.timesheet": MENTOR,
+    "hours.own_sheet": MENTOR,
     "calendar.settings": MENTOR,
     "calendar.regenerate": MENTOR,
     # the employer's pages

@@ -324,3 +324,19 @@ def test_hours_for_a_week_before_the_assignment_began_are_refused(client, db, wo
     r = call(client, world, "mentor", "put", url, json=_week(assignment, ("instruction", 2)))
     assert r.status_code == 422 and _fields(r) == ["week"], r.get_json()
     assert _count(db, Timesheet) == 0
+
+
+def test_hours_for_an_ended_assignment_up_to_its_last_week(client, db, world, assignment):  # noqa: F811
+    from web.hours import service
+
+    service.end_assignment(assignment, world["users"]["consultant"], "other",
+                           MONDAY + timedelta(days=3))
+    db.session.commit()
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY}",
+             json=_week(assignment, ("instruction", 1)))
+    assert r.status_code == 200 and r.get_json()[0]["status"] == "submitted"
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY + timedelta(weeks=1)}",
+             json=_week(assignment, ("instruction", 1)))
+    assert r.status_code == 422 and _fields(r) == ["week"]
+    assert "sluttede den" in r.get_json()["detail"]
+    assert _count(db, Timesheet) == 1

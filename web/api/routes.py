@@ -486,11 +486,12 @@ def put_week(data, week):
               messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
     mentor = current_mentor()
     own = {p.id: p for p in db.session.scalars(db.select(Proposal).where(
-        Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE))}
-    bad = {i: {"assignment_id": ["not one of your active assignments"]}
+        Proposal.mentor_id == mentor.id,
+        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED))))}
+    bad = {i: {"assignment_id": ["not one of your active or ended assignments"]}
            for i, line in enumerate(data["lines"]) if line["assignment_id"] not in own}
     if bad:
-        abort(422, message="Hours can only be logged for your own active assignments.",
+        abort(422, message="Hours can only be logged for your own assignments.",
               messages={"json": {"lines": bad}})
     hours: dict[int, dict[str, float]] = {}
     for line in data["lines"]:
@@ -500,7 +501,8 @@ def put_week(data, week):
         for pid, by_task in hours.items():
             hours_service.save_week(own[pid], week, by_task, send=not data["draft"])
         db.session.commit()
-    except (hours_service.FutureWeekError, hours_service.BeforeStartError) as exc:
+    except (hours_service.FutureWeekError, hours_service.BeforeStartError,
+            hours_service.AfterEndError) as exc:
         db.session.rollback()
         abort(422, message=str(exc), messages={"path": {"week": [str(exc)]}})
     except hours_service.HoursError as exc:

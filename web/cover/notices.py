@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor, Placement, Proposal
+from web.models import Mentor, Placement, Proposal, Timesheet
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
@@ -160,6 +160,18 @@ def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     )
 
 
+def _hours_returned(sheet: Timesheet) -> tuple[str, str]:
+    return _("Hours returned"), _(
+        "The consultant returned your hours for participant %(code)s, week %(week)s "
+        "(from %(date)s): %(comment)s",
+        code=sheet.participant.code, week=sheet.week_start.isocalendar()[1],
+        date=format_date(sheet.week_start), comment=sheet.comment or "",
+    ) if sheet.status == "returned" else _(
+        "Your hours for participant %(code)s, week %(week)s (from %(date)s), were returned by "
+        "the consultant; the week has since been saved again.", code=sheet.participant.code,
+        week=sheet.week_start.isocalendar()[1], date=format_date(sheet.week_start))
+
+
 # kind: (the record its id names, the parameter holding that id, the subject if it is gone,
 # the text)
 KINDS = {
@@ -175,6 +187,7 @@ KINDS = {
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
+    "hours_returned": (Timesheet, "timesheet_id", _l("Hours returned"), _hours_returned),
 }
 
 
@@ -206,6 +219,7 @@ def _preload_options() -> dict:
         Proposal: (*assignment, selectinload(Proposal.mentor)),
         Placement: (selectinload(Placement.employer),),
         Mentor: (selectinload(Mentor.employer),),
+        Timesheet: (selectinload(Timesheet.participant),),
     }
 
 

@@ -27,13 +27,11 @@ from web.hours.forms import (
 from web.hours.plans import (
     PlanError,
     assignment_start,
-    begun_by,
     hours_in_week,
     monday,
     plan_of,
     planned_for_sheets,
     set_plan,
-    steps_by_proposal,
     steps_from_durations,
 )
 from web.models import Outcome, Participant, Proposal, ProposalStatus, Timesheet, utcnow
@@ -99,17 +97,9 @@ def _plan_page(p: Proposal, form: PlanForm, end_form: EndAssignmentForm, fill: b
 
 
 def end_question(p: Proposal) -> str:
-    question = _("End the assignment of %(code)s at %(placement)s? It ends for good and the "
-                 "case is closed.", code=p.participant.code, placement=p.placement.title)
-    open_weeks = db.session.scalar(select(db.func.count()).select_from(Timesheet).where(
-        Timesheet.proposal_id == p.id, Timesheet.status.in_(("submitted", "returned"))))
-    if open_weeks:
-        question += " " + ngettext(
-            "%(num)d week of hours is sent or returned and not approved: approve it first, or "
-            "it stays unapproved.",
-            "%(num)d weeks of hours are sent or returned and not approved: approve them first, "
-            "or they stay unapproved.", open_weeks)
-    return question
+    return _("End the assignment of %(code)s at %(placement)s? It ends for good and the case is "
+             "closed. The mentor can still log hours up to the week it ends, and you approve "
+             "them as before.", code=p.participant.code, placement=p.placement.title)
 
 
 @bp.post("/assignments/<int:proposal_id>/end")
@@ -160,17 +150,11 @@ def timesheet():
     """The mentor's week: hours per own participant and task, sent to the consultants."""
     mentor = current_mentor()
     week = _week_arg()
-    assignments = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.mentor_id == mentor.id, Proposal.status == ProposalStatus.ACTIVE)
-        .order_by(Proposal.id)
-        .options(selectinload(Proposal.participant))
-    ).all()
-    steps = steps_by_proposal([a.id for a in assignments])
-    # Only the participants whose assignment had begun by this week (or is planned in it).
-    assignments = [a for a in assignments if begun_by(a, week, steps[a.id])]
-    planned = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
     sheets = service.timesheets_for(mentor.id, week)
+    rows, steps = service.assignments_in_week(mentor.id, week, sheets)
+    assignments = [a for a, _end in rows]
+    ended = {a.id: end for a, end in rows if end is not None}
+    planned = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():
         send = "draft" not in request.form  # the "Save as draft" button
@@ -209,6 +193,8 @@ def timesheet():
         form=form,
         sheets=sheets,
         assignments=assignments,
+        ended=ended,
+        to_finish=service.weeks_to_finish(mentor.id),
         planned=planned,
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
@@ -217,6 +203,16 @@ def timesheet():
         next=week + timedelta(weeks=1),
         tasks=TASKS,
     )
+
+
+@bp.route("/timesheets/<int:sheet_id>")
+@role_required("mentor")
+def own_sheet(sheet_id: int):
+    """The week of one of the mentor's own timesheets (a notice links here)."""
+    sheet = db.session.get(Timesheet, sheet_id)
+    if sheet is None or sheet.mentor_id != current_mentor().id:
+        abort(404)
+    return redirect(url_for("hours.timesheet", week=sheet.week_start.isoformat()))
 
 
 def consultant_sheet(sheet_id: int) -> Timesheet | None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
+from web.cover.notices import mentor_users
+from web.cover.notify import notify
 from web.extensions import db
-from web.hours.plans import assignment_start, begun_by, monday, plan_of
+from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
 from web.i18n import format_date
 from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
 from web.models.cases import log_event
@@ -26,6 +28,10 @@ class FutureWeekError(HoursError):
 
 class BeforeStartError(HoursError):
     """Hours for a week before the assignment began (and with none planned)."""
+
+
+class AfterEndError(HoursError):
+    """Hours for a week after the assignment ended."""
 
 
 class WeekLockedError(HoursError):
@@ -50,6 +56,44 @@ def timesheets_for(mentor_id: int, week: date) -> dict[int, Timesheet]:
     return {t.proposal_id: t for t in rows}
 
 
+def ended_on(proposal: Proposal) -> date | None:
+    """The day an ended assignment ended (None while it is active)."""
+    return db.session.scalar(select(Outcome.ended_on).where(Outcome.proposal_id == proposal.id))
+
+
+def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]):
+    """The mentor's assignments that take hours for the week, each with the day it ended (None
+    while active), and their plan steps: active ones begun by the week, ended ones up to the
+    week they ended (hours are often logged days later), and any with a sheet in the week
+    (``sheets``, by assignment id), so that a returned week can still be corrected."""
+    ended_in_time = and_(Proposal.status == ProposalStatus.ENDED,
+                         or_(Outcome.ended_on >= week, Proposal.id.in_(list(sheets))))
+    rows = db.session.execute(
+        select(Proposal, Outcome.ended_on)
+        .outerjoin(Outcome, Outcome.proposal_id == Proposal.id)
+        .where(Proposal.mentor_id == mentor_id,
+               or_(Proposal.status == ProposalStatus.ACTIVE, ended_in_time))
+        .order_by(Proposal.id)
+        .options(selectinload(Proposal.participant))
+    ).all()
+    steps = steps_by_proposal([p.id for p, _ in rows])
+    return [(p, end) for p, end in rows
+            if p.id in sheets or begun_by(p, week, steps[p.id])], steps
+
+
+def weeks_to_finish(mentor_id: int) -> list[Timesheet]:
+    """The mentor's weeks that wait for the mentor: returned by the consultant, or drafts of
+    weeks gone by that were never sent; oldest first."""
+    return list(db.session.scalars(
+        select(Timesheet)
+        .where(Timesheet.mentor_id == mentor_id,
+               or_(Timesheet.status == "returned",
+                   and_(Timesheet.status == "draft", Timesheet.week_start < monday(date.today()))))
+        .order_by(Timesheet.week_start, Timesheet.id)
+        .options(selectinload(Timesheet.participant))
+    ))
+
+
 def save_week(
     proposal: Proposal, week: date, hours: dict[str, float], send: bool = True
 ) -> Timesheet | None:
@@ -60,8 +104,15 @@ def save_week(
     Returns None when nothing was logged; a sheet not yet approved whose hours are all
     cleared is deleted (an empty week is nothing to approve).
     """
+    if proposal.status not in (ProposalStatus.ACTIVE, ProposalStatus.ENDED):
+        raise HoursError(_("Hours can only be logged for an assignment that has begun."))
     if week > monday(date.today()):
         raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
+    end = ended_on(proposal) if proposal.status == ProposalStatus.ENDED else None
+    if any(hours.values()) and end is not None and week > monday(end):
+        raise AfterEndError(_(
+            "The assignment of %(code)s ended on %(date)s: hours can be logged up to that "
+            "week.", code=proposal.participant.code, date=format_date(end)))
     if any(hours.values()) and not begun_by(proposal, week, plan_of(proposal)):
         raise BeforeStartError(_(
             "The assignment of %(code)s began the week of %(date)s: hours can be logged from "
@@ -118,6 +169,7 @@ def send_back(sheet: Timesheet, user, comment: str) -> None:
         raise HoursError(_("Only a timesheet waiting for approval can be returned."))
     sheet.status, sheet.comment = "returned", comment
     sheet.decided_by_id, sheet.decided_at = user.id, utcnow()
+    notify(mentor_users([sheet.mentor_id]), "hours_returned", timesheet_id=sheet.id)
 
 
 def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Outcome:

@@ -12,6 +12,7 @@ from web.extensions import db
 from web.forms_common import EmptyForm
 from web.geo import towns
 from web.hours.capacity import committed_hours_by_mentor
+from web.hours.service import weeks_to_finish
 from web.mentors.forms import ExternalProfileForm, ProfileForm
 from web.models import Mentor, Participant, Proposal, ProposalStatus
 from web.models.runs import proposal_details
@@ -48,6 +49,7 @@ def inbox():
     ).all()
     active = db.session.scalars(mine.where(Proposal.status == ProposalStatus.ACTIVE)).all()
     return render_template("mentors/inbox.html", mentor=mentor, waiting=waiting, active=active,
+                           to_finish=len(weeks_to_finish(mentor.id)),
                            confirm_form=EmptyForm(), decline_form=ReasonForm.decline())
 
 

@@ -24,7 +24,7 @@ def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, 
     page = r.get_data(as_text=True)  # the whole page again, not one without its hours
     assert "Vælg resultatet." in page and "2,5" in page
     assert "Ingen timer registreret endnu." not in page
-    assert "1 uges timer er sendt eller sendt retur og ikke godkendt" in page  # asked first
+    assert "Mentoren kan stadig skrive timer op til og med den uge" in page  # asked first
     future = (date.today() + timedelta(days=3)).isoformat()
     r = client.post(
         f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}

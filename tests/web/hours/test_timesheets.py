@@ -268,3 +268,85 @@ def test_no_hours_for_weeks_before_the_assignment_began(client, auth, assign, db
     set_plan(a, steps_from_durations(before, [(6, None)]), a.participant.consultant)
     db.session.commit()
     assert service.save_week(a, before, {"instruction": 2}).total == 2
+
+
+def test_hours_can_be_logged_up_to_the_week_an_assignment_ended(client, auth, assign, db):
+    """Hours are often logged days after the week: ending an assignment left its last week
+    (and any returned week) with no place to log or correct them."""
+    from datetime import timedelta
+
+    import pytest
+
+    from tests.web.hours.conftest import week
+    from web.hours import service
+
+    a = assign()
+    service.end_assignment(a, a.participant.consultant, "flex_job", week(1) + timedelta(days=2))
+    db.session.commit()
+    auth.login(a.mentor.user)
+    page = client.get(f"/hours/timesheet?week={week(1)}").get_data(as_text=True)
+    assert a.participant.code in page and "sluttede 14. jan. 2026" in page
+    r = client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="3"))
+    assert r.status_code == 302
+    assert db.session.query(Timesheet).one().status == "submitted"
+    # The week after it ended takes no hours, on the page or in the service.
+    assert a.participant.code not in client.get(
+        f"/hours/timesheet?week={week(2)}").get_data(as_text=True)
+    with pytest.raises(service.AfterEndError, match="sluttede den 14. jan. 2026"):
+        service.save_week(a, week(2), {"instruction": 1})
+    assert service.save_week(a, week(2), {}) is None
+    assert db.session.query(Timesheet).count() == 1
+    # The consultant approves it as before.
+    auth.logout()
+    auth.login(a.participant.consultant)
+    sheet = db.session.query(Timesheet).one()
+    assert a.participant.code in client.get("/hours/approvals").get_data(as_text=True)
+    client.post(f"/hours/timesheets/{sheet.id}/approve")
+    db.session.refresh(sheet)
+    assert sheet.status == "approved"
+
+
+def test_a_returned_week_reaches_the_mentor_and_can_be_corrected_after_the_end(
+        client, auth, assign, db, make):
+    from datetime import timedelta
+
+    from tests.cover_helpers import notice_kinds
+    from tests.web.hours.conftest import week
+    from web.hours import service
+
+    a = assign()
+    sheet = service.save_week(a, week(1), {"instruction": 2})
+    draft = service.save_week(assign(mentor=a.mentor), week(2), {"follow_up": 1}, send=False)
+    db.session.commit()
+    auth.login(a.participant.consultant)
+    client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": "Tirsdag mangler"})
+    service.end_assignment(a, a.participant.consultant, "other", week(1) + timedelta(days=4))
+    db.session.commit()
+    auth.logout()
+
+    mentor = a.mentor.user
+    assert notice_kinds(db, mentor) == ["hours_returned"]
+    auth.login(mentor)
+    notices = client.get("/cover/notices").get_data(as_text=True)
+    assert f"Konsulenten har sendt dine timer for deltager {a.participant.code}, uge 3" in notices
+    assert "Tirsdag mangler" in notices and f"/hours/timesheets/{sheet.id}" in notices
+    r = client.get(f"/hours/timesheets/{sheet.id}")
+    assert r.status_code == 302 and r.location.endswith(f"/hours/timesheet?week={week(1)}")
+    # The start page and any week of My hours list what waits for the mentor.
+    assert "2 uger med timer venter på dig" in client.get("/mentor/").get_data(as_text=True)
+    page = client.get("/hours/timesheet").get_data(as_text=True)
+    assert "Uger, der venter på dig" in page and "Tirsdag mangler" in page
+    assert f"?week={week(1)}" in page and f"?week={week(2)}" in page
+    assert "gemt, ikke sendt" in page  # the draft of a week gone by
+    # Corrected and sent again after the assignment ended.
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="4"))
+    client.post(f"/hours/timesheet?week={week(2)}", data=_row(draft.proposal_id, follow_up="1"))
+    db.session.refresh(sheet)
+    assert (sheet.status, sheet.total) == ("submitted", 4)
+    assert "Uger, der venter på dig" not in client.get("/hours/timesheet").get_data(as_text=True)
+    assert "venter på dig" not in client.get("/mentor/").get_data(as_text=True)
+    assert "er siden gemt igen" in client.get("/cover/notices").get_data(as_text=True)
+    auth.logout()
+    # Another mentor cannot open the week through the sheet's id.
+    auth.login(make.mentor(make.employer(), user=make.user("mentor")).user)
+    assert client.get(f"/hours/timesheets/{sheet.id}").status_code == 404
