@@ -3,16 +3,31 @@
 About 60 participants, 20 employers, 40 placements and 35 mentors around Aarhus;
 support hours 2–20 with most at 6–8 a week; most mentors are colleagues at the
 workplace, some are external support persons; some venues are drug-free. The second
-consultant's caseload has a few assignments already (:func:`_assignments`).
+consultant's caseload has a few assignments already (:func:`_assignments`), begun six
+weeks ago with their hours logged and mostly approved (:func:`_history`).
 """
 
 from __future__ import annotations
 
 import random
+from datetime import date, datetime, time, timedelta
 
 from web.extensions import db
 from web.geo import haversine_km, towns
-from web.models import Employer, Mentor, Participant, Placement, Proposal, User
+from web.models import (
+    CaseEvent,
+    Employer,
+    Mentor,
+    MentorWage,
+    Participant,
+    Placement,
+    Proposal,
+    ProposalStatus,
+    Timesheet,
+    TimesheetLine,
+    User,
+)
+from web.models.hours import TASKS
 
 DEMO_PASSWORD = "demo"
 DEMO_USERS = [
@@ -139,8 +154,9 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
         ))
     db.session.commit()
     active = _assignments(users, employers[0])
+    weeks = _history(rng, users["consultant2@demo.dk"], date.today())
     return {"users": len(DEMO_USERS), "employers": 20, "placements": 40, "mentors": 35,
-            "participants": 60, "active assignments": active}
+            "participants": 60, "active assignments": active, "weeks of hours": weeks}
 
 
 def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> int:
@@ -168,9 +184,15 @@ def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> i
     db.session.refresh(run)
 
     login = users["employer@demo.dk"]
-    if not any(prop.placement.employer_id == company.id for prop in run.proposals):
-        # The demo employer login belongs to a company with an assignment.
-        top = max((prop for prop in run.proposals if prop.mentor.user_id != demo_mentor.id),
+
+    def colleague_at(prop: Proposal, employer_id: int) -> bool:
+        return prop.placement.employer_id == prop.mentor.employer_id == employer_id
+
+    if not any(colleague_at(prop, company.id) for prop in run.proposals):
+        # The demo employer login belongs to a company with an assignment whose mentor is a
+        # colleague there, so its reimbursement claim has hours to show.
+        top = max((prop for prop in run.proposals
+                   if colleague_at(prop, prop.placement.employer_id)),
                   key=lambda prop: prop.score, default=None)
         if top is not None:
             cvr, company.cvr = company.cvr, None
@@ -180,7 +202,7 @@ def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> i
 
     def first(prop: Proposal) -> tuple:
         return (prop.mentor.user_id != demo_mentor.id,
-                prop.placement.employer_id != company.id, -prop.score)
+                not colleague_at(prop, company.id), -prop.score)
 
     chosen = sorted(run.proposals, key=first)[:count]
     waiting = next((prop for prop in chosen if prop.mentor.user_id == demo_mentor.id), None)
@@ -195,3 +217,46 @@ def _assignments(users: dict[str, User], company: Employer, count: int = 8) -> i
         db.session.commit()
         active += 1
     return active
+
+
+HISTORY_WEEKS = 6
+WAGES_ORE = (26_500, 28_000, 29_500, 31_000)  # a colleague's hourly wage cost, 265-310 kr
+
+
+def _history(rng: random.Random, consultant: User, today: date) -> int:
+    """The active assignments began HISTORY_WEEKS weeks ago, so the hours, approval,
+    reimbursement and dashboard pages have something to show: each week's hours are near
+    the planned ones, spread over the tasks in quarter hours; the consultant approved all
+    but last week's, which waits for approval; each colleague-mentor has a wage cost.
+    Returns how many weeks of hours (one participant each) were logged."""
+    this_monday = today - timedelta(days=today.weekday())
+    start = this_monday - timedelta(weeks=HISTORY_WEEKS)
+    began = datetime.combine(start, time(9))
+    active = db.session.scalars(db.select(Proposal).where(
+        Proposal.status == ProposalStatus.ACTIVE).order_by(Proposal.id)).all()
+    sheets = 0
+    for prop in active:
+        prop.decided_at = began
+        for event in db.session.scalars(db.select(CaseEvent).where(
+                CaseEvent.participant_id == prop.participant_id)):
+            event.created_at = began
+        for n in range(HISTORY_WEEKS):
+            week = start + timedelta(weeks=n)
+            quarters = min(80, max(8, 4 * prop.hours + rng.choice([-6, -4, 0, 0, 0, 2])))
+            split = dict.fromkeys(TASKS, 0)
+            for _ in range(quarters):
+                split[rng.choices(TASKS, weights=[2, 5, 2, 1, 3])[0]] += 1
+            last = n == HISTORY_WEEKS - 1
+            db.session.add(Timesheet(
+                proposal_id=prop.id, mentor_id=prop.mentor_id,
+                participant_id=prop.participant_id, week_start=week,
+                status="submitted" if last else "approved",
+                submitted_at=datetime.combine(week + timedelta(days=4), time(15)),
+                decided_by_id=None if last else consultant.id,
+                decided_at=None if last else datetime.combine(week + timedelta(days=7), time(10)),
+                lines=[TimesheetLine(task=t, hours=q / 4) for t, q in split.items() if q]))
+            sheets += 1
+    for mentor_id in sorted({p.mentor_id for p in active if p.mentor.employer_id is not None}):
+        db.session.add(MentorWage(mentor_id=mentor_id, hourly_cost_ore=rng.choice(WAGES_ORE)))
+    db.session.commit()
+    return sheets

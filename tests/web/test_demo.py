@@ -42,4 +42,27 @@ def test_demo_load_gives_working_logins_and_a_caseload_the_matcher_matches(app, 
     assert 20 <= len(result["matches"]) < 40
     assert all(u["reasons"] for u in result["unmatched"])
 
+    _hours_behind_the_assignments(db, employer.employer, out.output)
+
     assert "not loaded" in runner.invoke(args=["demo", "load", "--if-empty"]).output
+
+
+def _hours_behind_the_assignments(db, company, output):
+    """The assignments began six weeks ago with their hours logged by the pages' rules: all
+    approved but last week's, which waits for the consultant; the demo employer's claim for
+    a month gone by has colleague-mentors' hours with a wage, so an amount."""
+    from datetime import date, timedelta
+
+    from web.hours.plans import assignment_start, monday
+    from web.models import Timesheet
+    from web.reimbursement.claim import build_claim
+
+    sheets = db.session.scalars(db.select(Timesheet)).all()
+    assert f"{len(sheets)} weeks of hours" in output and len(sheets) == 7 * 6
+    last_week = monday(date.today()) - timedelta(weeks=1)
+    for s in sheets:
+        assert assignment_start(s.proposal) <= s.week_start <= last_week
+        assert 2 <= s.total <= 20 and all(line.hours * 4 == int(line.hours * 4) for line in s.lines)
+        assert s.status == ("submitted" if s.week_start == last_week else "approved")
+    claim = build_claim(company, last_week - timedelta(weeks=2))
+    assert claim.lines and claim.amount_ore > 0 and not claim.missing_rates
