@@ -340,3 +340,19 @@ def test_hours_for_an_ended_assignment_up_to_its_last_week(client, db, world, as
     assert r.status_code == 422 and _fields(r) == ["week"]
     assert "sluttede den" in r.get_json()["detail"]
     assert _count(db, Timesheet) == 1
+
+
+def test_a_substitute_sends_the_covered_week_through_the_api(client, db, make, world):  # noqa: F811
+    from tests.web.hours.test_timesheets import _cover
+
+    away = make_assignment(make, db, consultant=world["users"]["consultant"])
+    _cover(db, away, world["mentor"], MONDAY + timedelta(days=1), MONDAY + timedelta(days=3))
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY}",
+             json=_week(away, ("instruction", 2)))
+    assert r.status_code == 200, r.get_json()
+    sheet = db.session.get(Timesheet, r.get_json()[0]["id"])
+    assert (sheet.mentor_id, sheet.proposal_id) == (world["mentor"].id, away.id)
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY + timedelta(weeks=1)}",
+             json=_week(away, ("instruction", 2)))
+    assert r.status_code == 422 and _fields(r) == ["lines[0].assignment_id"]
+    assert _count(db, Timesheet) == 1

@@ -486,9 +486,10 @@ def put_week(data, week):
               messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
     mentor = current_mentor()
     own = {p.id: p for p in db.session.scalars(db.select(Proposal).where(
-        Proposal.mentor_id == mentor.id,
-        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED))))}
-    bad = {i: {"assignment_id": ["not one of your active or ended assignments"]}
+        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)),
+        db.or_(Proposal.mentor_id == mentor.id,
+               Proposal.id.in_(hours_service.covering(mentor.id, week)))))}
+    bad = {i: {"assignment_id": ["not one of your assignments, nor one you cover that week"]}
            for i, line in enumerate(data["lines"]) if line["assignment_id"] not in own}
     if bad:
         abort(422, message="Hours can only be logged for your own assignments.",
@@ -499,7 +500,8 @@ def put_week(data, week):
         task_hours[line["task"]] = line["hours"]
     try:
         for pid, by_task in hours.items():
-            hours_service.save_week(own[pid], week, by_task, send=not data["draft"])
+            hours_service.save_week(own[pid], week, by_task, send=not data["draft"],
+                                    mentor_id=mentor.id)
         db.session.commit()
     except (hours_service.FutureWeekError, hours_service.BeforeStartError,
             hours_service.AfterEndError) as exc:

@@ -88,8 +88,9 @@ def _plan_page(p: Proposal, form: PlanForm, end_form: EndAssignmentForm, fill: b
         if not steps:
             form.hours_1.data = p.hours
     sheets = db.session.scalars(
-        select(Timesheet).where(Timesheet.proposal_id == p.id).order_by(Timesheet.week_start.desc())
-        .options(selectinload(Timesheet.lines))
+        select(Timesheet).where(Timesheet.proposal_id == p.id)
+        .order_by(Timesheet.week_start.desc(), Timesheet.id)
+        .options(selectinload(Timesheet.lines), selectinload(Timesheet.mentor))
     ).all()
     outcome = db.session.scalar(select(Outcome).where(Outcome.proposal_id == p.id))
     return render_template("hours/plan.html", p=p, steps=steps, form=form, sheets=sheets,
@@ -160,7 +161,8 @@ def timesheet():
         send = "draft" not in request.form  # the "Save as draft" button
         try:
             saved = [
-                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS}, send)
+                service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS}, send,
+                                  mentor_id=mentor.id)
                 for a in assignments
             ]
             db.session.commit()
@@ -194,6 +196,7 @@ def timesheet():
         sheets=sheets,
         assignments=assignments,
         ended=ended,
+        mentor=mentor,
         to_finish=service.weeks_to_finish(mentor.id),
         planned=planned,
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, or_, select
@@ -15,6 +15,7 @@ from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_b
 from web.i18n import format_date
 from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
 from web.models.cases import log_event
+from web.models.cover import CoverRequest, RequestStatus
 from web.models.hours import TASKS
 
 
@@ -32,6 +33,10 @@ class BeforeStartError(HoursError):
 
 class AfterEndError(HoursError):
     """Hours for a week after the assignment ended."""
+
+
+class NotCoveringError(HoursError):
+    """Hours for someone else's assignment in a week the mentor does not cover."""
 
 
 class WeekLockedError(HoursError):
@@ -61,20 +66,33 @@ def ended_on(proposal: Proposal) -> date | None:
     return db.session.scalar(select(Outcome.ended_on).where(Outcome.proposal_id == proposal.id))
 
 
+def covering(mentor_id: int, week: date):
+    """The ids of the assignments ``mentor_id`` covers as a confirmed substitute on some day
+    of the week (a select)."""
+    return select(CoverRequest.assignment_id).where(
+        CoverRequest.substitute_id == mentor_id,
+        CoverRequest.status == RequestStatus.CONFIRMED,
+        CoverRequest.starts_on <= week + timedelta(days=6),
+        CoverRequest.ends_on >= week,
+    )
+
+
 def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]):
-    """The mentor's assignments that take hours for the week, each with the day it ended (None
-    while active), and their plan steps: active ones begun by the week, ended ones up to the
-    week they ended (hours are often logged days later), and any with a sheet in the week
+    """The assignments the mentor logs hours for in the week, each with the day it ended
+    (None while active), and their plan steps: their own active ones begun by the week, their
+    own ended ones up to the week they ended (hours are often logged days later), those they
+    cover as a substitute in the week, and any with a sheet of theirs in the week
     (``sheets``, by assignment id), so that a returned week can still be corrected."""
-    ended_in_time = and_(Proposal.status == ProposalStatus.ENDED,
-                         or_(Outcome.ended_on >= week, Proposal.id.in_(list(sheets))))
+    own = and_(Proposal.mentor_id == mentor_id,
+               or_(Proposal.status == ProposalStatus.ACTIVE, Outcome.ended_on >= week))
     rows = db.session.execute(
         select(Proposal, Outcome.ended_on)
         .outerjoin(Outcome, Outcome.proposal_id == Proposal.id)
-        .where(Proposal.mentor_id == mentor_id,
-               or_(Proposal.status == ProposalStatus.ACTIVE, ended_in_time))
+        .where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)),
+               or_(own, Proposal.id.in_(covering(mentor_id, week)),
+                   Proposal.id.in_(list(sheets))))
         .order_by(Proposal.id)
-        .options(selectinload(Proposal.participant))
+        .options(selectinload(Proposal.participant), selectinload(Proposal.mentor))
     ).all()
     steps = steps_by_proposal([p.id for p, _ in rows])
     return [(p, end) for p, end in rows
@@ -95,11 +113,13 @@ def weeks_to_finish(mentor_id: int) -> list[Timesheet]:
 
 
 def save_week(
-    proposal: Proposal, week: date, hours: dict[str, float], send: bool = True
+    proposal: Proposal, week: date, hours: dict[str, float], send: bool = True,
+    mentor_id: int | None = None,
 ) -> Timesheet | None:
-    """Store one participant's hours for a week: sent for approval, or (``send=False``) kept
-    as the mentor's draft, which also takes back a week sent but not yet approved. An
-    approved week is locked.
+    """Store one participant's hours for a week, logged by ``mentor_id`` (default: the
+    assignment's mentor; else a substitute covering it that week, on a sheet of their own):
+    sent for approval, or (``send=False``) kept as the mentor's draft, which also takes back
+    a week sent but not yet approved. An approved week is locked.
 
     Returns None when nothing was logged; a sheet not yet approved whose hours are all
     cleared is deleted (an empty week is nothing to approve).
@@ -118,9 +138,16 @@ def save_week(
             "The assignment of %(code)s began the week of %(date)s: hours can be logged from "
             "then.", code=proposal.participant.code,
             date=format_date(assignment_start(proposal))))
-    sheet = db.session.scalar(
-        select(Timesheet).where(Timesheet.proposal_id == proposal.id, Timesheet.week_start == week)
-    )
+    mentor_id = mentor_id or proposal.mentor_id
+    if (any(hours.values()) and mentor_id != proposal.mentor_id
+            and proposal.id not in db.session.scalars(covering(mentor_id, week)).all()):
+        raise NotCoveringError(_(
+            "You do not cover %(code)s in the week of %(date)s: a substitute logs hours for "
+            "the weeks of a confirmed cover.", code=proposal.participant.code,
+            date=format_date(week)))
+    sheet = db.session.scalar(select(Timesheet).where(
+        Timesheet.proposal_id == proposal.id, Timesheet.week_start == week,
+        Timesheet.mentor_id == mentor_id))
     if sheet is not None and sheet.status == "approved":
         if any(abs(sheet.hours_for(t) - hours.get(t, 0)) > 1e-9 for t in TASKS):
             raise WeekLockedError(
@@ -137,7 +164,7 @@ def save_week(
     if sheet is None:
         sheet = Timesheet(
             proposal_id=proposal.id,
-            mentor_id=proposal.mentor_id,
+            mentor_id=mentor_id,
             participant_id=proposal.participant_id,
             week_start=week,
         )

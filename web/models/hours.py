@@ -67,7 +67,8 @@ class Timesheet(db.Model):
     __tablename__ = "timesheet"
     __table_args__ = (
         CheckConstraint("status IN ('draft','submitted','approved','returned')", name="status"),
-        UniqueConstraint("proposal_id", "week_start", name="uq_timesheet_week"),
+        # One sheet per assignment, week and mentor: a substitute logs a covered week apart.
+        UniqueConstraint("proposal_id", "week_start", "mentor_id", name="uq_timesheet_week_mentor"),
         Index("ix_timesheet_mentor_week", "mentor_id", "week_start"),
     )
 

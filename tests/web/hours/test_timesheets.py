@@ -350,3 +350,67 @@ def test_a_returned_week_reaches_the_mentor_and_can_be_corrected_after_the_end(
     # Another mentor cannot open the week through the sheet's id.
     auth.login(make.mentor(make.employer(), user=make.user("mentor")).user)
     assert client.get(f"/hours/timesheets/{sheet.id}").status_code == 404
+
+
+def _cover(db, a, substitute, starts_on, ends_on, status="confirmed"):
+    """``substitute`` covers assignment ``a`` while its mentor is away (``status``)."""
+    from web.models.cover import Absence, CoverNeed, CoverRequest
+
+    absence = Absence(mentor_id=a.mentor_id, starts_on=starts_on, ends_on=ends_on, reason="sick",
+                      reported_by_id=a.mentor.user.id)
+    need = CoverNeed(absence=absence, assignment_id=a.id, status="filled")
+    db.session.add_all([absence, need, CoverRequest(
+        need=need, assignment_id=a.id, substitute_id=substitute.id, hours=a.hours,
+        starts_on=starts_on, ends_on=ends_on, status=status)])
+    db.session.commit()
+
+
+def test_a_substitute_logs_the_covered_weeks_on_a_sheet_of_their_own(
+        client, auth, assign, db, make):
+    """The hours a substitute gives while covering are support hours too: before, they could
+    not be logged anywhere, so not approved nor reimbursed."""
+    from datetime import timedelta
+
+    import pytest
+
+    from tests.web.hours.conftest import week
+    from web.hours import service
+
+    a = assign()
+    sub = make.mentor(make.employer(), user=make.user("mentor"))
+    _cover(db, a, sub, week(1) + timedelta(days=2), week(2) + timedelta(days=1))
+    other = assign()  # covered by nobody
+    _cover(db, other, sub, week(1), week(1), status="declined")
+    # The mentor logs Monday-Tuesday of week 1, the substitute the rest: two sheets.
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="2"))
+    auth.logout()
+    auth.login(sub.user)
+    page = client.get(f"/hours/timesheet?week={week(1)}").get_data(as_text=True)
+    assert a.participant.code in page and f"vikar for {a.mentor.name}" in page
+    assert other.participant.code not in page  # a declined request covers nothing
+    assert a.participant.code in client.get(
+        f"/hours/timesheet?week={week(2)}").get_data(as_text=True)
+    assert a.participant.code not in client.get(
+        f"/hours/timesheet?week={week(3)}").get_data(as_text=True)  # the cover is over
+    r = client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, social_support="3"))
+    assert r.status_code == 302
+    sheets = {s.mentor_id: s for s in db.session.query(Timesheet)}
+    assert sheets[sub.id].total == 3 and sheets[a.mentor_id].total == 2
+    assert sheets[sub.id].proposal_id == a.id and sheets[sub.id].status == "submitted"
+    # Only the weeks of a confirmed cover, and not for others' participants.
+    with pytest.raises(service.NotCoveringError, match="Du er ikke vikar for"):
+        service.save_week(a, week(3), {"instruction": 1}, mentor_id=sub.id)
+    client.post(f"/hours/timesheet?week={week(1)}",
+                data={**_row(a.id, social_support="3"), **_row(other.id, instruction="1")})
+    assert db.session.query(Timesheet).count() == 2
+    auth.logout()
+    # The consultant sees who logged which, and approves the substitute's week as any other.
+    auth.login(a.participant.consultant)
+    page = client.get("/hours/approvals").get_data(as_text=True)
+    assert f"{sub.name} (vikar)" in page
+    plan = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
+    assert f"{sub.name} (vikar)" in plan and a.mentor.name in plan
+    client.post(f"/hours/timesheets/{sheets[sub.id].id}/approve")
+    db.session.refresh(sheets[sub.id])
+    assert sheets[sub.id].status == "approved"
