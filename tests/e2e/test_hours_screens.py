@@ -217,3 +217,33 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
     save_screenshot(page, "manager-dashboard", full_page=True)
     desk.close()
+
+
+CHART_TEXT = """svgs => svgs.map(svg => {
+  const r = svg.getBoundingClientRect(), k = svg.getScreenCTM().a;
+  return {right: r.right, texts: [...svg.querySelectorAll('text')].map(t => {
+    const b = t.getBoundingClientRect();
+    return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * k,
+            left: b.left - r.left, right: r.right - b.right};
+  })};
+})"""
+
+
+def test_the_manager_charts_are_readable_on_a_phone_and_a_desktop(
+    app, db, make, live_server, browser
+):
+    """A user walk found the charts' text 6 px high at 390 px: 11–18 px, nothing cut off."""
+    seed(db, make)
+    for width in (390, 1200):
+        context = browser.new_context(viewport={"width": width, "height": 844}, locale="da-DK")
+        page = context.new_page()
+        login(page, live_server, "admin@demo.dk")
+        page.goto(f"{live_server}/dashboard/manager")
+        expect(page.get_by_role("img", name="Vikardækning")).to_contain_text("<5")
+        charts = page.locator("svg.chart").evaluate_all(CHART_TEXT)
+        assert len(charts) == 9
+        for chart in charts:
+            assert chart["right"] <= width
+            for t in chart["texts"]:
+                assert 11 <= t["px"] <= 18 and t["left"] > -0.5 and t["right"] > -0.5, (width, t)
+        context.close()

@@ -221,7 +221,8 @@ def planned_delivered(f: Filters) -> Table:
         t.rows.append([w.isoformat(), count(n), cell(n, planned), cell(n, round(delivered, 2))])
         sup = is_suppressed(n)
         t.chart_rows.append(
-            (w.isoformat(), [None if sup else planned, None if sup else round(delivered, 1)])
+            (_("Week %(n)s", n=w.isocalendar()[1]),
+             [None if sup else planned, None if sup else round(delivered, 1)])
         )
     return t
 

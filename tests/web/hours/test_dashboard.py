@@ -3,6 +3,7 @@
 Figures are computed outside a request, so their labels come in Danish (the default).
 """
 
+import re
 from datetime import date, timedelta
 
 from tests.web.hours.conftest import MONDAY
@@ -22,6 +23,21 @@ def test_suppression_rule():
 def test_svg_chart_draws_no_bar_for_suppressed_values():
     svg = bar_chart("T", [("a", [10]), ("b", [None])], ["n"])
     assert svg.count("<rect") == 1 and "&lt;5" in svg and "<script" not in svg
+
+
+def test_svg_chart_is_drawn_for_a_phone():
+    """About a phone wide (a user walk found 6 px text at 390 px): long labels wrap above their
+    bars, longer ones are shortened with the full text in a <title>, values at the bars' end."""
+    long = "Mentorer med de nødvendige kompetencer har ikke mere kapacitet"
+    svg = bar_chart("T", [(long, [12]), ("Ingen praktikplads inden for rækkevidde", [None])], ["n"])
+    width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg)[1])
+    lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
+    assert width <= 400 and len(lines) == 3 and " ".join(lines[:2]) == long
+    bar = re.search(r'<rect x="(\d+)"[^>]* width="(\d+)"[^>]*/><text x="(\d+)"[^>]*>12<', svg)
+    assert int(bar[3]) == int(bar[1]) + int(bar[2]) + 4
+    endless = " ".join(["praktikplads"] * 12)
+    svg = bar_chart("T", [(endless, [None])], ["n"])
+    assert f"<title>{endless}</title>" in svg and "…</tspan>" in svg and "&lt;5" in svg
 
 
 def _outcome(db, a, code, ended=MONDAY + timedelta(days=7)):
@@ -74,6 +90,7 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db)
     more = [assign(hours=4) for _ in range(2)]
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
+    assert t.chart_rows[0] == ("Uge 2", [26, 15.0])  # the chart names weeks as people do
     assert more
 
 
