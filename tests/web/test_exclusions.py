@@ -138,7 +138,7 @@ def test_a_placement_rejected_as_wrong_is_not_proposed_again(client, db, make, c
     assert excluded_placements(consultant, p) == [f"l{placement.id}"]
     page = client.get(f"/participants/{p.id}").get_data(as_text=True)
     label = {"poor_fit": "Pladsen passer ikke",
-             "participant_said_no": "Deltageren sagde nej"}[reason]
+             "participant_said_no": "Deltageren sagde nej til praktikpladsen"}[reason]
     assert f"Forslag afvist: {label}" in page
     ex = db.session.scalar(db.select(Exclusion).where(Exclusion.participant_id == p.id))
     assert (ex.placement_id, ex.mentor_id, ex.reason) == (placement.id, None, "rejected")
@@ -148,6 +148,22 @@ def test_a_placement_rejected_as_wrong_is_not_proposed_again(client, db, make, c
     assert "Café Kornet: køkken kan foreslås til REJ-1 igen." in html
     assert re.search(r"Fravalg ophævet</strong>\s*— Café Kornet: køkken", html)
     assert excluded_placements(consultant, p) == []
+
+
+def test_a_mentor_the_participant_said_no_to_is_not_proposed_again(client, db, make,
+                                                                   consultant):
+    """A participant may accept the workplace and not the person: before, the only "said no"
+    excluded the placement and left the mentor to be proposed again."""
+    p = make.participant(consultant=consultant, code="REJ-2")
+    placement, html = rejected(client, db, make, p, "participant_declined_mentor")
+    ex = db.session.scalar(db.select(Exclusion).where(Exclusion.participant_id == p.id))
+    assert (ex.placement_id, ex.reason) == (None, "rejected") and ex.mentor_id is not None
+    assert (f"Forslaget er afvist. {ex.mentor.name} foreslås ikke til REJ-2 igen; det kan "
+            "ophæves på deltagerens side.") in html
+    assert excluded_mentors(consultant, p) == [f"m{ex.mentor_id}"]
+    assert excluded_placements(consultant, p) == []
+    page = client.get(f"/participants/{p.id}").get_data(as_text=True)
+    assert "Forslag afvist: Deltageren sagde nej til mentoren" in page
 
 
 @pytest.mark.parametrize("reason", ["timing", "other"])

@@ -157,14 +157,15 @@ def show(participant_id: int):
 
 def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:
     """The participant's exclusions, oldest first, each with the reason given when its
-    mentor declined or its placement was rejected (``history``: the participant's
+    mentor declined or its placement or mentor was rejected (``history``: the participant's
     proposals, newest first)."""
     why = {}
     for h in reversed(history):
-        if h.status == ProposalStatus.DECLINED:
+        excluded = (service.EXCLUDING_REJECTIONS.get(h.decision_reason)
+                    if h.status == ProposalStatus.REJECTED else None)
+        if h.status == ProposalStatus.DECLINED or excluded == "mentor":
             why["m", h.mentor_id] = h.decision_reason
-        elif (h.status == ProposalStatus.REJECTED
-              and h.decision_reason in service.EXCLUDING_REJECTIONS):
+        elif excluded == "placement":
             why["l", h.placement_id] = h.decision_reason
     rows = db.session.scalars(
         db.select(Exclusion).where(Exclusion.participant_id == p.id)

@@ -6,7 +6,8 @@ from web.forms_common import Form, MultiCheckboxField, opts
 
 REJECT_REASONS = {
     "poor_fit": _l("Placement does not fit"),
-    "participant_said_no": _l("The participant said no"),
+    "participant_said_no": _l("The participant said no to the placement"),
+    "participant_declined_mentor": _l("The participant said no to the mentor"),
     "timing": _l("Wrong time to start"),
     "other": _l("Other"),
 }

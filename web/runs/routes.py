@@ -171,10 +171,15 @@ def reject(proposal_id: int):
         try:
             excluded = service.reject(proposal, current_user, form.reason.data)
             db.session.commit()
-            if excluded:
+            if excluded == "placement":
                 flash(_("Proposal rejected. %(placement)s is not proposed for %(code)s again; "
                         "the participant's page can lift that.",
                         placement=proposal.placement.title, code=proposal.participant.code),
+                      "success")
+            elif excluded == "mentor":
+                flash(_("Proposal rejected. %(mentor)s is not proposed for %(code)s again; "
+                        "the participant's page can lift that.",
+                        mentor=proposal.mentor.name, code=proposal.participant.code),
                       "success")
             else:
                 flash(_("Proposal rejected."), "success")

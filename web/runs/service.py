@@ -78,25 +78,32 @@ def approve(proposal: Proposal, user: User) -> None:
     log_event(proposal.participant_id, user, "approved", proposal=proposal.id, run=proposal.run_id)
 
 
-# Rejections that say the placement is wrong for the participant: it is not proposed to them
-# again (until the consultant lifts the exclusion on the participant's page). A wrong time to
-# start, or another reason, leaves it open for a later run.
-EXCLUDING_REJECTIONS = frozenset({"poor_fit", "participant_said_no"})
+# Rejections that say the placement, or the mentor, is wrong for the participant: it is not
+# proposed to them again (until the consultant lifts the exclusion on the participant's
+# page). A wrong time to start, or another reason, leaves both open for a later run.
+EXCLUDING_REJECTIONS = {
+    "poor_fit": "placement",
+    "participant_said_no": "placement",
+    "participant_declined_mentor": "mentor",
+}
 
 
-def reject(proposal: Proposal, user: User, reason: str) -> bool:
+def reject(proposal: Proposal, user: User, reason: str) -> str | None:
     """Consultant rejects: the participant waits again, and for a reason in
-    EXCLUDING_REJECTIONS the placement is excluded for them. Returns whether it was."""
+    EXCLUDING_REJECTIONS the placement or the mentor is excluded for them. Returns which
+    ("placement", "mentor") or None."""
     if proposal.status not in OPEN_PROPOSAL:
         raise TransitionError(_("This proposal is no longer open."))
     _decide(proposal, user, ProposalStatus.REJECTED, reason)
     proposal.participant.status = "waiting"
     log_event(proposal.participant_id, user, "rejected", proposal=proposal.id,
               run=proposal.run_id, reason=reason)
-    if reason not in EXCLUDING_REJECTIONS:
-        return False
-    _exclude(proposal.participant_id, placement_id=proposal.placement_id, reason="rejected")
-    return True
+    excluded = EXCLUDING_REJECTIONS.get(reason)
+    if excluded == "placement":
+        _exclude(proposal.participant_id, placement_id=proposal.placement_id, reason="rejected")
+    elif excluded == "mentor":
+        _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="rejected")
+    return excluded
 
 
 def _exclude(participant_id: int, *, mentor_id: int | None = None,
