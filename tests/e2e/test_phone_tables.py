@@ -149,8 +149,13 @@ def mentor_cover(db, make):
     return "m@demo.dk", "/cover/requests"
 
 
+def api_docs(db, make):
+    make.user("consultant", email="k@demo.dk")
+    return "k@demo.dk", "/api/v1/docs"
+
+
 PAGES = [held_participants, participant_page, runs, tokens, manager_dashboard, cover_figures,
-         employer_cover, reimbursement, mentor_cover]
+         employer_cover, reimbursement, mentor_cover, api_docs]
 
 
 def _log_in(page, live_server, email):

@@ -231,6 +231,10 @@ def test_docs_page_lists_every_endpoint(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     for method, path in ALLOWED:
         assert f"{method.upper()} {path}" in html
+    # Danish first: the headings and the introduction; the calls' own texts are marked English.
+    assert "<h2>Mentorer og støttepersoner</h2>" in html and "api_mentors</h2>" not in html
+    assert "Andre systemer (et sagssystem, et lønsystem) når Mentor Match" in html
+    assert '<p lang="en">' in html
 
 
 def test_huge_ids_are_404_not_500(client, world, auth):

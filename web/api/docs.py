@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("api_docs", __name__)
+
+# A heading for each part of the API, in the page's language (the OpenAPI tags are ids).
+TAG_TITLES = {
+    "api_participants": _l("Participants"),
+    "api_placements": _l("Placements"),
+    "api_mentors": _l("Mentors and support persons"),
+    "api_runs": _l("Matching requests"),
+    "api_proposals": _l("Proposals"),
+    "api_absences": _l("Absences"),
+    "api_timesheets": _l("Hours"),
+}
 
 
 def _fields(spec: dict, schema: dict | None) -> list[dict]:
@@ -52,4 +64,5 @@ def docs():
             ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                         "tag": (op.get("tags") or [""])[0], "params": params,
                         "body": _fields(spec, body), "responses": sorted(op.get("responses", {}))})
-    return render_template("api/docs.html", ops=ops, info=spec["info"], tags=spec.get("tags", []))
+    return render_template("api/docs.html", ops=ops, info=spec["info"], tags=spec.get("tags", []),
+                           tag_titles=TAG_TITLES)
