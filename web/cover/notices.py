@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor, Placement, Proposal, Timesheet
+from web.models import Mentor, Outcome, Placement, Proposal, Timesheet
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
@@ -160,6 +160,15 @@ def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     )
 
 
+def _assignment_ended(proposal: Proposal) -> tuple[str, str]:
+    ended_on = db.session.scalar(
+        db.select(Outcome.ended_on).where(Outcome.proposal_id == proposal.id))
+    return _("Assignment ended"), _(
+        "The assignment of participant %(code)s at %(placement)s with %(mentor)s has ended "
+        "(%(date)s).", code=proposal.participant.code, placement=proposal.placement.title,
+        mentor=proposal.mentor.name, date=format_date(ended_on) if ended_on else "")
+
+
 def _hours_returned(sheet: Timesheet) -> tuple[str, str]:
     return _("Hours returned"), _(
         "The consultant returned your hours for participant %(code)s, week %(week)s "
@@ -188,6 +197,7 @@ KINDS = {
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
     "hours_returned": (Timesheet, "timesheet_id", _l("Hours returned"), _hours_returned),
+    "assignment_ended": (Proposal, "proposal_id", _l("Assignment ended"), _assignment_ended),
 }
 
 

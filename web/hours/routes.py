@@ -109,7 +109,10 @@ def end(proposal_id: int):
     """End an assignment and record its outcome; a follow-up falls due after six months."""
     p = own_assignment_or_404(proposal_id)
     form = EndAssignmentForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and p.status == ProposalStatus.ACTIVE and (
+            error := service.end_date_error(p, form.ended_on.data)):
+        form.ended_on.errors.append(error)  # before asking: the answer would be no anyway
+    elif form.validate_on_submit():
         if page := asked_first(
                 end_question(p), url_for("hours.plan", proposal_id=p.id),
                 carry={"outcome": form.outcome.data, "ended_on": form.ended_on.data.isoformat()}):

@@ -13,7 +13,15 @@ from web.cover.notify import notify
 from web.extensions import db
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
 from web.i18n import format_date
-from web.models import Outcome, Proposal, ProposalStatus, Timesheet, TimesheetLine, utcnow
+from web.models import (
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    Timesheet,
+    TimesheetLine,
+    User,
+    utcnow,
+)
 from web.models.cases import log_event
 from web.models.cover import CoverRequest, RequestStatus
 from web.models.hours import TASKS
@@ -199,10 +207,33 @@ def send_back(sheet: Timesheet, user, comment: str) -> None:
     notify(mentor_users([sheet.mentor_id]), "hours_returned", timesheet_id=sheet.id)
 
 
+class EndDateError(HoursError):
+    """An end date before the assignment began, or before hours sent or approved."""
+
+
+def end_date_error(proposal: Proposal, ended_on: date) -> str | None:
+    """Why the assignment cannot end on ``ended_on``, or None: not before the week it began,
+    nor before a week whose hours are sent or approved (they would lie after its end)."""
+    start = assignment_start(proposal)
+    if ended_on < start:
+        return _("The assignment began the week of %(date)s: it cannot end before that.",
+                 date=format_date(start))
+    last = db.session.scalar(select(db.func.max(Timesheet.week_start)).where(
+        Timesheet.proposal_id == proposal.id, Timesheet.status.in_(("submitted", "approved"))))
+    if last is not None and ended_on < last:
+        return _("Hours are sent or approved for the week of %(date)s: the assignment cannot "
+                 "end before that week. If those hours are wrong, return the week first.",
+                 date=format_date(last))
+    return None
+
+
 def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Outcome:
-    """End an active assignment with its outcome; a follow-up is due six months later."""
+    """End an active assignment with its outcome; a follow-up is due six months later. Its
+    mentor, and the employer of its placement, are told."""
     if proposal.status != ProposalStatus.ACTIVE:
         raise HoursError(_("Only an active assignment can be ended."))
+    if error := end_date_error(proposal, ended_on):
+        raise EndDateError(error)
     proposal.status = ProposalStatus.ENDED
     log_event(proposal.participant_id, user, "ended", proposal=proposal.id, outcome=outcome)
     log_event(proposal.participant_id, user, "closed", status=proposal.participant.status)
@@ -216,6 +247,11 @@ def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Ou
         recorded_by_id=user.id,
     )
     db.session.add(row)
+    db.session.flush()
+    employer_users = db.session.scalars(select(User).where(
+        User.employer_id == proposal.placement.employer_id, User.active.is_(True))).all()
+    notify([*mentor_users([proposal.mentor_id]), *employer_users], "assignment_ended",
+           proposal_id=proposal.id)
     return row
 
 

@@ -137,3 +137,50 @@ def test_calendar_feed_behind_a_hashed_token_with_codes_only(client, auth, assig
     client.post("/calendar/regenerate", data={"confirmed": "1"})
     assert client.get(f"/calendar/{token}.ics").status_code == 404
     assert client.get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_an_end_date_before_the_start_or_before_sent_hours_is_refused_at_the_field(
+        client, auth, assign, db):
+    """A walk ended an assignment that began 26 Oct on 1 Oct, with hours approved through
+    November: past planned hours fell below those delivered and paid."""
+    from tests.web.hours.conftest import week
+    from web.hours import service
+
+    a = assign()  # began the week of MONDAY (5 Jan 2026)
+    sheet = service.save_week(a, week(2), {"instruction": 3})
+    service.approve(sheet, a.participant.consultant)
+    db.session.commit()
+    auth.login(a.participant.consultant)
+    for ended_on, message in [
+        ("2026-01-02", "Forløbet begyndte ugen fra 5. jan. 2026: det kan ikke slutte før."),
+        ("2026-01-16", "Der er sendt eller godkendt timer for ugen fra 19. jan. 2026"),
+    ]:
+        r = client.post(f"/hours/assignments/{a.id}/end",
+                        data={"outcome": "other", "ended_on": ended_on, "confirmed": "1"})
+        page = r.get_data(as_text=True)
+        assert r.status_code == 400
+        assert f'<p class="error" id="ended_on-error">{message}' in page  # next to the field
+        assert db.session.query(Outcome).count() == 0
+    r = client.post(f"/hours/assignments/{a.id}/end",
+                    data={"outcome": "other", "ended_on": "2026-01-21", "confirmed": "1"})
+    assert r.status_code == 302 and db.session.query(Outcome).one().ended_on == date(2026, 1, 21)
+
+
+def test_the_mentor_and_the_employer_are_told_an_assignment_ended(client, auth, assign, db, make):
+    from tests.cover_helpers import notice_kinds
+    from web.hours import service
+
+    a = assign()
+    boss = make.user("employer")
+    boss.employer_id = a.placement.employer_id
+    db.session.commit()
+    service.end_assignment(a, a.participant.consultant, "flex_job", date(2026, 2, 6))
+    db.session.commit()
+    assert notice_kinds(db, a.mentor.user) == ["assignment_ended"]
+    assert notice_kinds(db, boss) == ["assignment_ended"]
+    assert notice_kinds(db, a.participant.consultant) == []
+    auth.login(boss)
+    page = client.get("/cover/notices").get_data(as_text=True)
+    assert (f"Forløbet for deltager {a.participant.code} på {a.placement.title} med "
+            f"{a.mentor.name} er afsluttet (6. feb. 2026).") in page
+    assert "addiction" not in page and "misbrug" not in page.lower()  # no needs to employers
