@@ -22,6 +22,24 @@ def test_danish_is_the_default_and_english_can_be_chosen(client):
     assert '<html lang="en">' in html and "Password" in html
 
 
+def test_the_language_switch_on_a_form_error_returns_to_the_form(client, make, auth):
+    """A form with errors answers a POST whose address takes no GET: switching language
+    there went back to that address and got 405."""
+    import re
+
+    auth.login(make.user("consultant"))
+    html = client.post("/participants/new", data={"code": ""},
+                       headers={"Referer": "http://localhost/participants/new?x=1"}
+                       ).get_data(as_text=True)
+    back = re.search(r'name="next" value="([^"]*)"', html).group(1)
+    assert back == "/participants/new?x=1"
+    html = client.post("/participants/new", data={"code": ""},
+                       headers={"Referer": "http://elsewhere.example/x"}).get_data(as_text=True)
+    assert re.search(r'name="next" value="([^"]*)"', html).group(1) == "/"
+    page = client.get("/participants/new?x=1")
+    assert 'name="next" value="/participants/new?x=1"' in page.get_data(as_text=True)
+
+
 def test_form_errors_come_in_danish(client, make, auth):
     auth.login(make.user("consultant"))
     html = client.post("/participants/new", data={"code": ""}).get_data(as_text=True)

@@ -1,5 +1,7 @@
 """Start page per role, and the language switch."""
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
@@ -22,6 +24,21 @@ def home():
     if target:
         return redirect(url_for(target))
     return render_template("main/home.html")
+
+
+@bp.app_context_processor
+def _back_here() -> dict:
+    """Where the language switch returns to: this page, or, when this page answers a form
+    (a POST with errors, whose address takes no GET), the page the form was on."""
+    def back_here() -> str:
+        if request.method == "GET":
+            return request.full_path
+        ref = urlsplit(request.referrer or "")
+        if ref.netloc == request.host and ref.path.startswith("/"):
+            return ref.path + (f"?{ref.query}" if ref.query else "")
+        return "/"
+
+    return {"back_here": back_here}
 
 
 @bp.post("/lang/<code>")
