@@ -169,7 +169,8 @@ def timesheet():
                 for a in assignments
             ]
             db.session.commit()
-            n = len([s for s in saved if s])  # one sheet per participant with hours entered
+            # One sheet per participant whose hours were sent or kept; approved ones stay.
+            n = len([s for s in saved if s and s.status != "approved"])
             if not n:
                 flash(_("No hours were entered, so nothing was saved."), "info")
             elif send:
@@ -205,6 +206,9 @@ def timesheet():
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
         future=week > monday(date.today()),
+        # Every participant's week approved: nothing to send or keep.
+        locked=bool(assignments) and all(
+            a.id in sheets and sheets[a.id].status == "approved" for a in assignments),
         prev=week - timedelta(weeks=1),
         next=week + timedelta(weeks=1),
         tasks=TASKS,
@@ -261,6 +265,10 @@ def approvals():
     )
 
 
+def _sheet_facts(sheet: Timesheet) -> dict:
+    return {"code": sheet.participant.code, "week": sheet.week_start.isocalendar()[1]}
+
+
 @bp.post("/timesheets/<int:sheet_id>/approve")
 @role_required("consultant", "admin")
 def approve(sheet_id: int):
@@ -270,7 +278,7 @@ def approve(sheet_id: int):
         try:
             service.approve(sheet, current_user)
             db.session.commit()
-            flash(_("Approved."), "success")
+            flash(_("Approved: %(code)s, week %(week)s.", **_sheet_facts(sheet)), "success")
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -287,7 +295,8 @@ def send_back(sheet_id: int):
         try:
             service.send_back(sheet, current_user, form.comment.data)
             db.session.commit()
-            flash(_("Returned to the mentor."), "success")
+            flash(_("Returned to the mentor: %(code)s, week %(week)s.", **_sheet_facts(sheet)),
+                  "success")
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")

@@ -75,7 +75,10 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": ""})
     db.session.refresh(sheet)
     assert sheet.status == "submitted"  # a return needs a comment
-    client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": "Tirsdag mangler"})
+    r = client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": "Tirsdag mangler"},
+                    follow_redirects=True)
+    assert f"Sendt retur til mentoren: {sheet.participant.code}, uge 2." in r.get_data(
+        as_text=True)
     db.session.refresh(sheet)
     assert (sheet.status, sheet.comment) == ("returned", "Tirsdag mangler")
     auth.logout()
@@ -88,16 +91,25 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     auth.logout()
 
     auth.login(a.participant.consultant)
-    client.post(f"/hours/timesheets/{sheet.id}/approve")
+    page = client.get("/hours/approvals").get_data(as_text=True)
+    assert 'Sendt retur før og sendt igen: "Tirsdag mangler"' in page
+    r = client.post(f"/hours/timesheets/{sheet.id}/approve", follow_redirects=True)
+    assert f"Godkendt: {sheet.participant.code}, uge 2." in r.get_data(as_text=True)
     db.session.refresh(sheet)
     assert sheet.status == "approved"
     auth.logout()
 
     auth.login(a.mentor.user)  # an approved week is locked
-    assert "readonly" in client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert "readonly" in page and "Hele ugen er godkendt: timerne er låst." in page
+    assert "Send til jobkonsulenten" not in page  # nothing to send
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="9"))
     db.session.refresh(sheet)
     assert sheet.total == 5 and sheet.status == "approved"
+    # Sending the same approved hours again tells of nothing sent, not "1 participant sent".
+    r = client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="5"),
+                    follow_redirects=True)
+    assert "Der er ikke skrevet nogen timer ind, så intet er gemt." in r.get_data(as_text=True)
 
 
 def test_a_mentor_sees_only_own_participants(client, auth, assign):
@@ -180,8 +192,8 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert 'entered: <span class="sum">3.75</span>' in page
     assert 'entered: <span class="sum">1</span>' in page
-    assert "Week total:" in page and '<strong class="sum">4.75</strong>' in page
-    assert "16 planned." in page
+    assert "Week total in hours: entered" in page and '<strong class="sum">4.75</strong>' in page
+    assert "planned 16" in page
     # After bad values the sums are of what was typed, each bad value counting 0, and the
     # page says that nothing was saved.
     r = client.post(f"/hours/timesheet?week={MONDAY}",
@@ -194,7 +206,8 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
     assert db.session.query(Timesheet).filter_by(proposal_id=b.id).one().total == 1
     client.post("/lang/da")  # typed, not saved: "indtastet", not "registreret"
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
-    assert 'indtastet: <span class="sum">3,75</span>' in page and "timer indtastet," in page
+    assert 'indtastet: <span class="sum">3,75</span>' in page
+    assert "Ugen i alt i timer: indtastet" in page  # "1 timer" was wrong Danish
 
 
 def test_a_participants_week_is_at_most_20_hours_in_all(client, auth, assign, db):
@@ -325,7 +338,7 @@ def test_a_returned_week_reaches_the_mentor_and_can_be_corrected_after_the_end(
     auth.logout()
 
     mentor = a.mentor.user
-    assert notice_kinds(db, mentor) == ["hours_returned"]
+    assert notice_kinds(db, mentor) == ["hours_returned", "assignment_ended"]
     auth.login(mentor)
     notices = client.get("/cover/notices").get_data(as_text=True)
     assert f"Konsulenten har sendt dine timer for deltager {a.participant.code}, uge 3" in notices
