@@ -37,7 +37,20 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
 
 
 def menu_for(user) -> list[dict]:
+    """The user's menu; "Notices" carries the number of unread notices (one query)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return [{"url": url_for(ep), "label": str(label), "endpoint": ep}
-            for ep, label, roles in MENU if user.role in roles]
+    items = [{"url": url_for(ep), "label": str(label), "endpoint": ep, "badge": 0}
+             for ep, label, roles in MENU if user.role in roles]
+    for item in items:
+        if item["endpoint"] == "cover.notices":
+            item["badge"] = _unread(user)
+    return items
+
+
+def _unread(user) -> int:
+    from web.extensions import db
+    from web.models import Notification
+
+    return db.session.scalar(db.select(db.func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))

@@ -343,8 +343,11 @@ def test_a_returned_week_reaches_the_mentor_and_can_be_corrected_after_the_end(
     notices = client.get("/cover/notices").get_data(as_text=True)
     assert f"Konsulenten har sendt dine timer for deltager {a.participant.code}, uge 3" in notices
     assert "Tirsdag mangler" in notices and f"/hours/timesheets/{sheet.id}" in notices
+    assert '<span class="badge">2<span class="sr-only"> ulæste</span></span>' in notices
     r = client.get(f"/hours/timesheets/{sheet.id}")
     assert r.status_code == 302 and r.location.endswith(f"/hours/timesheet?week={week(1)}")
+    # Opening the week read its notice; the notice of the end is still unread.
+    assert '<span class="badge">1<span' in client.get("/cover/notices").get_data(as_text=True)
     # The start page and any week of My hours list what waits for the mentor.
     assert "2 uger med timer venter på dig" in client.get("/mentor/").get_data(as_text=True)
     page = client.get("/hours/timesheet").get_data(as_text=True)
