@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
@@ -81,6 +83,33 @@ def build_claim(employer: Employer, month: date) -> Claim:
     ).all()
     lines = [ClaimLine(m.name, code, t.week_start, t.total, rate) for t, m, code, rate in rows]
     return Claim(employer, start, lines)
+
+
+def waiting_weeks(employer: Employer, month: date) -> int:
+    """Weeks of hours (timesheets) of the month still before the consultant: sent, or returned
+    for correction. They join the month's claim once approved, so the page warns of them."""
+    start, end = month_bounds(month)
+    return db.session.scalar(
+        select(func.count(Timesheet.id))
+        .join(Mentor, Mentor.id == Timesheet.mentor_id)
+        .where(
+            Mentor.employer_id == employer.id,
+            Timesheet.status.in_(("submitted", "returned")),
+            Timesheet.week_start >= start,
+            Timesheet.week_start < end,
+        )
+    ) or 0
+
+
+_DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def name_slug(name: str, limit: int = 60) -> str:
+    """An ASCII file-name part from a company name: "Æblegården Å/S" -> "aeblegaarden-aa-s".
+    Empty when nothing Latin is left; the caller falls back to the id."""
+    text = unicodedata.normalize("NFKD", re.sub("['\u2019]", "", name.translate(_DANISH)))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].rstrip("-")
 
 
 def kroner(ore: int | None) -> str:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from web.i18n import format_date as day
 from web.reimbursement.claim import Claim, hours_text, kroner
 
 COLS = (48, 34, 26, 18, 28, 30)  # mm; 184 in all on A4 with 13 mm margins
@@ -55,13 +56,16 @@ def claim_pdf(claim: Claim) -> bytes:
         cells = (
             x.mentor[:28],
             x.participant_code,
-            format_date(x.week_start, "short"),
+            day(x.week_start),  # "5. jan. 2026" / "Jan 5, 2026": never 1/5/26
             hours_text(x.hours),
             kroner(x.rate_ore) or "-",
             kroner(x.amount_ore) or "-",
         )
         for i, (w, c) in enumerate(zip(COLS, cells, strict=True)):
             pdf.cell(w, 6.5, _t(c), border=1, align="R" if i >= 3 else "L")
+        pdf.ln()
+    if not claim.lines:
+        pdf.cell(sum(COLS), 6.5, _t(_("No approved hours this month.")), border=1)
         pdf.ln()
     pdf.set_font("Helvetica", "B", 10)
     pdf.cell(sum(COLS[:3]), 7, _t(_("Total")), border=1)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from web.access import role_required
 from web.extensions import db
 from web.models import Employer, Mentor, MentorWage, utcnow
-from web.reimbursement.claim import build_claim, claim_csv, kroner
+from web.reimbursement.claim import build_claim, claim_csv, kroner, name_slug, waiting_weeks
 from web.reimbursement.forms import WageForm
 from web.reimbursement.pdf import claim_pdf
 
@@ -68,6 +68,7 @@ def employer(employer_id: int):
         month=month,
         mentors=_mentors(e),
         claim=build_claim(e, month),
+        waiting=waiting_weeks(e, month),
         kroner=kroner,
         form=WageForm(formdata=None),
     )
@@ -98,6 +99,7 @@ def wage(employer_id: int, mentor_id: int):
         month=month,
         mentors=_mentors(e),
         claim=build_claim(e, month),
+        waiting=waiting_weeks(e, month),
         kroner=kroner,
         form=form,
         form_mentor_id=mentor.id,
@@ -114,7 +116,7 @@ def claim(employer_id: int, month: str, fmt: str):
     except ValueError:
         abort(404)
     c = build_claim(e, first)
-    name = f"refusion-{e.id}-{first:%Y-%m}"
+    name = f"refusion-{name_slug(e.name) or e.id}-{first:%Y-%m}"
     if fmt == "csv":
         return Response(
             claim_csv(c),
