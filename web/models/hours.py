@@ -123,14 +123,22 @@ class TimesheetLine(db.Model):
     timesheet: Mapped[Timesheet] = relationship(back_populates="lines")
 
 
+WAGE_ALWAYS = date(2000, 1, 1)  # a wage entered before wages had a first month
+
+
 class MentorWage(db.Model):
-    """The hourly wage cost of a colleague-mentor, entered by the employer (in øre)."""
+    """The hourly wage cost of a colleague-mentor, entered by the employer (in øre), from
+    the first day of a month on: a week's hours are paid at the wage in force on its Monday."""
 
     __tablename__ = "mentor_wage"
-    __table_args__ = (CheckConstraint("hourly_cost_ore > 0", name="positive"),)
+    __table_args__ = (
+        CheckConstraint("hourly_cost_ore > 0", name="positive"),
+        UniqueConstraint("mentor_id", "valid_from", name="uq_mentor_wage_from"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), unique=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    valid_from: Mapped[date] = mapped_column(default=WAGE_ALWAYS, server_default="2000-01-01")
     hourly_cost_ore: Mapped[int]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -65,13 +65,13 @@ def month_bounds(month: date) -> tuple[date, date]:
 
 
 def build_claim(employer: Employer, month: date) -> Claim:
-    """Approved hours of the employer's colleague-mentors in weeks starting in ``month``."""
+    """Approved hours of the employer's colleague-mentors in weeks starting in ``month``,
+    each at the wage in force on its Monday."""
     start, end = month_bounds(month)
     rows = db.session.execute(
-        select(Timesheet, Mentor, Participant.code, MentorWage.hourly_cost_ore)
+        select(Timesheet, Mentor, Participant.code)
         .join(Mentor, Mentor.id == Timesheet.mentor_id)
         .join(Participant, Participant.id == Timesheet.participant_id)
-        .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
         .where(
             Mentor.employer_id == employer.id,
             Timesheet.status == "approved",
@@ -81,8 +81,30 @@ def build_claim(employer: Employer, month: date) -> Claim:
         .order_by(Mentor.name, Timesheet.week_start, Participant.code)
         .options(selectinload(Timesheet.lines))
     ).all()
-    lines = [ClaimLine(m.name, code, t.week_start, t.total, rate) for t, m, code, rate in rows]
+    wages = wages_by_mentor({m.id for _, m, _ in rows})
+    lines = [ClaimLine(m.name, code, t.week_start, t.total, rate_on(wages[m.id], t.week_start))
+             for t, m, code in rows]
     return Claim(employer, start, lines)
+
+
+def wages_by_mentor(mentor_ids) -> dict[int, list[MentorWage]]:
+    """Each mentor's wages, oldest first (one query)."""
+    out: dict[int, list[MentorWage]] = {i: [] for i in mentor_ids}
+    if out:
+        for w in db.session.scalars(select(MentorWage).where(MentorWage.mentor_id.in_(out))
+                                    .order_by(MentorWage.valid_from)):
+            out[w.mentor_id].append(w)
+    return out
+
+
+def wage_on(wages: list[MentorWage], day: date) -> MentorWage | None:
+    """The wage in force on ``day`` of one mentor's ``wages`` (oldest first)."""
+    return next((w for w in reversed(wages) if w.valid_from <= day), None)
+
+
+def rate_on(wages: list[MentorWage], day: date) -> int | None:
+    w = wage_on(wages, day)
+    return w.hourly_cost_ore if w else None
 
 
 def waiting_weeks(employer: Employer, month: date) -> int:

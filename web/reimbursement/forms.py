@@ -1,5 +1,7 @@
 """The employer's wage-cost form."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import ValidationError
@@ -13,7 +15,21 @@ class WageForm(Form):
         description=_l("Wage plus pension and holiday pay, per hour, e.g. 285,50."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
+    valid_from = StringField(
+        _l("From the month"),
+        description=_l("The month from which the wage holds; months before keep theirs."),
+        default=lambda: date.today().strftime("%Y-%m"),
+        render_kw={"type": "month"},
+    )
     submit = SubmitField(_l("Save"))
+
+    def validate_valid_from(self, field):
+        try:
+            self.first_day = date.fromisoformat(f"{(field.data or '').strip()}-01")
+        except ValueError:
+            raise ValidationError(_l("Choose a month, e.g. 2026-11.")) from None
+        if self.first_day.year < 2000:
+            raise ValidationError(_l("Choose a month, e.g. 2026-11."))
 
     def validate_hourly_cost(self, field):
         raw = (

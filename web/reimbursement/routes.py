@@ -11,8 +11,17 @@ from sqlalchemy import select
 
 from web.access import role_required
 from web.extensions import db
+from web.i18n import format_month
 from web.models import Employer, Mentor, MentorWage, utcnow
-from web.reimbursement.claim import build_claim, claim_csv, kroner, name_slug, waiting_weeks
+from web.reimbursement.claim import (
+    build_claim,
+    claim_csv,
+    kroner,
+    name_slug,
+    wage_on,
+    wages_by_mentor,
+    waiting_weeks,
+)
 from web.reimbursement.forms import WageForm
 from web.reimbursement.pdf import claim_pdf
 
@@ -35,13 +44,14 @@ def _month(value: str | None) -> date:
         return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
 
 
-def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None]]:
-    return db.session.execute(
-        select(Mentor, MentorWage)
-        .outerjoin(MentorWage, MentorWage.mentor_id == Mentor.id)
-        .where(Mentor.employer_id == e.id)
-        .order_by(Mentor.name)
-    ).all()
+def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None, list[MentorWage]]]:
+    """Each colleague-mentor with the wage in force today and the changes planned after."""
+    mentors = db.session.scalars(
+        select(Mentor).where(Mentor.employer_id == e.id).order_by(Mentor.name)).all()
+    wages = wages_by_mentor([m.id for m in mentors])
+    today = date.today()
+    return [(m, wage_on(wages[m.id], today), [w for w in wages[m.id] if w.valid_from > today])
+            for m in mentors]
 
 
 @bp.route("/")
@@ -84,13 +94,16 @@ def wage(employer_id: int, mentor_id: int):
         abort(404)
     form = WageForm()
     if form.validate_on_submit():
-        row = db.session.scalar(select(MentorWage).where(MentorWage.mentor_id == mentor.id))
+        row = db.session.scalar(select(MentorWage).where(
+            MentorWage.mentor_id == mentor.id, MentorWage.valid_from == form.first_day))
         if row is None:
-            row = MentorWage(mentor_id=mentor.id, hourly_cost_ore=form.ore)
+            row = MentorWage(mentor_id=mentor.id, valid_from=form.first_day,
+                             hourly_cost_ore=form.ore)
             db.session.add(row)
         row.hourly_cost_ore, row.updated_by_id, row.updated_at = form.ore, current_user.id, utcnow()
         db.session.commit()
-        flash(_("Hourly wage cost saved for %(name)s.", name=mentor.name), "success")
+        flash(_("Hourly wage cost saved for %(name)s from %(month)s.", name=mentor.name,
+                month=format_month(form.first_day)), "success")
         return redirect(url_for("reimbursement.employer", employer_id=e.id))
     month = _month(request.args.get("month"))
     return render_template(

@@ -136,3 +136,35 @@ def test_amounts_round_half_up_to_the_ore():
     line = ClaimLine("M", "P", date(2026, 1, 5), 0.5, 28549)  # 142.745 kr
     assert line.amount_ore == 14275 and kroner(line.amount_ore) == "142,75"
     assert kroner(123456789) == "1.234.567,89"
+
+
+def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth, assign, make,
+                                                                   db):
+    """A walk changed a wage and saw last month's claim, perhaps already sent, repriced."""
+    a = assign()
+    e = a.mentor.employer
+    db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000))  # from always
+    _sheet(db, a, MONDAY, 2)  # January
+    _sheet(db, a, week(4), 2)  # 2 February
+    auth.login(_employer_user(make, e))
+    url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage"
+    r = client.post(url, data={"hourly_cost": "300", "valid_from": "2026-02"},
+                    follow_redirects=True)
+    assert f"Lønomkostning pr. time gemt for {a.mentor.name} fra februar 2026." in r.get_data(
+        as_text=True)
+    jan = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data().decode("utf-8-sig")
+    feb = client.get(f"/reimbursement/{e.id}/claim-2026-02.csv").get_data().decode("utf-8-sig")
+    assert ";250,00;500,00" in jan and ";300,00;600,00" in feb
+    # Saving the same month again changes that month's wage; a later one is shown as planned.
+    client.post(url, data={"hourly_cost": "310", "valid_from": "2026-02"})
+    client.post(url, data={"hourly_cost": "320", "valid_from": "2099-03"})
+    assert sorted(w.hourly_cost_ore for w in db.session.scalars(db.select(MentorWage))) == [
+        25000, 31000, 32000]
+    page = client.get(f"/reimbursement/{e.id}").get_data(as_text=True)
+    assert "310,00 <span class=\"help\">fra februar 2026</span>" in page
+    assert "fra marts 2099: 320,00" in page
+    # A month that is not one is told at its field, and nothing is stored.
+    r = client.post(url, data={"hourly_cost": "330", "valid_from": "2026-13"})
+    assert r.status_code == 400 and "Vælg en måned, fx 2026-11." in r.get_data(as_text=True)
+    assert f'id="from-{a.mentor_id}-error"' in r.get_data(as_text=True)
+    assert db.session.query(MentorWage).count() == 3
