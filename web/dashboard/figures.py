@@ -206,6 +206,8 @@ def planned_delivered(f: Filters) -> Table:
         [_("Week of"), _("Participants"), _("Planned hours"), _("Delivered hours")],
         series=[_("Planned"), _("Delivered")],
     )
+    t.note = _("Delivered: hours the mentors sent, approved or not yet. The current week fills "
+               "in as they log it.")
     for w in weeks:
         planned, people = 0, set()
         for p in props:

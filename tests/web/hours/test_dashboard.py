@@ -91,6 +91,7 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db)
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
     assert t.chart_rows[0] == ("Uge 2", [26, 15.0])  # the chart names weeks as people do
+    assert "sendt, godkendt eller ej endnu" in t.note  # what "delivered" counts
     assert more
 
 
