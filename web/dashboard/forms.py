@@ -21,10 +21,15 @@ class FilterForm(Form):
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end must be on or after the start."))
+        if (field.data or date.today()) - (self.start.data or date.today()) > MAX_PERIOD:
+            raise ValidationError(_l("Choose a period of at most two years."))
 
     def period(self) -> tuple[date, date]:
         end = self.end.data or date.today()
         start = self.start.data or end - timedelta(weeks=12)
-        if start > end:  # invalid input falls back to the default period
+        if start > end or end - start > MAX_PERIOD:  # invalid: the default period instead
             start, end = date.today() - timedelta(weeks=12), date.today()
         return start, end
+
+
+MAX_PERIOD = timedelta(weeks=104)  # a week per row: two years is already a long page
