@@ -29,4 +29,5 @@
   }
 
   form.addEventListener("input", update);
+  update();  // what was typed (or filled in by the browser) before this script ran
 })();
