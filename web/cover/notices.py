@@ -160,6 +160,20 @@ def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     )
 
 
+def _cover_assignment_ended(req: CoverRequest) -> tuple[str, str]:
+    facts = _need_facts(req.need, req)
+    ended_on = db.session.scalar(
+        db.select(Outcome.ended_on).where(Outcome.proposal_id == req.assignment_id))
+    facts["ended"] = format_date(ended_on) if ended_on else ""
+    if req.status == RequestStatus.CANCELLED:
+        return _("Cover cancelled"), _(
+            "The assignment of participant %(code)s at %(placement)s has ended (%(ended)s): "
+            "your cover from %(start)s to %(end)s is cancelled.", **facts)
+    return _("Cover shortened"), _(
+        "The assignment of participant %(code)s at %(placement)s has ended: your cover ends "
+        "on %(ended)s.", **facts)
+
+
 def _assignment_ended(proposal: Proposal) -> tuple[str, str]:
     ended_on = db.session.scalar(
         db.select(Outcome.ended_on).where(Outcome.proposal_id == proposal.id))
@@ -198,6 +212,7 @@ KINDS = {
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
     "hours_returned": (Timesheet, "timesheet_id", _l("Hours returned"), _hours_returned),
     "assignment_ended": (Proposal, "proposal_id", _l("Assignment ended"), _assignment_ended),
+    "cover_assignment_ended": (CoverRequest, "request_id", _l("Cover"), _cover_assignment_ended),
 }
 
 

@@ -211,6 +211,29 @@ def _stop_cover(absence: Absence) -> list[User]:
     return told
 
 
+def stop_cover_of_ended(assignment: Proposal, ended_on: date) -> None:
+    """An assignment ended on ``ended_on``: no cover is sought or arranged after that day.
+    Open requests are cancelled, a confirmed cover ends that day (or is cancelled if it had
+    not begun), needs still open are cancelled, and each substitute concerned is told."""
+    needs = db.session.scalars(
+        select(CoverNeed).join(Absence, Absence.id == CoverNeed.absence_id).where(
+            CoverNeed.assignment_id == assignment.id, Absence.withdrawn_at.is_(None),
+            Absence.ends_on > ended_on)).all()
+    for need in needs:
+        for req in need.requests:
+            if req.status == RequestStatus.REQUESTED or (
+                    req.status == RequestStatus.CONFIRMED and req.starts_on > ended_on):
+                req.status = RequestStatus.CANCELLED
+            elif req.status == RequestStatus.CONFIRMED and req.ends_on > ended_on:
+                req.ends_on = ended_on
+            else:
+                continue
+            notify(mentor_users([req.substitute_id]), "cover_assignment_ended",
+                   request_id=req.id)
+        if need.confirmed is None:
+            need.status = NeedStatus.CANCELLED
+
+
 def active_assignments(mentor_id: int) -> list[Proposal]:
     return db.session.scalars(
         select(Proposal)

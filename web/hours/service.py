@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify
+from web.cover.service import employer_users, stop_cover_of_ended
 from web.extensions import db
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
 from web.i18n import format_date
@@ -19,7 +20,6 @@ from web.models import (
     ProposalStatus,
     Timesheet,
     TimesheetLine,
-    User,
     utcnow,
 )
 from web.models.cases import log_event
@@ -248,10 +248,10 @@ def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Ou
     )
     db.session.add(row)
     db.session.flush()
-    employer_users = db.session.scalars(select(User).where(
-        User.employer_id == proposal.placement.employer_id, User.active.is_(True))).all()
-    notify([*mentor_users([proposal.mentor_id]), *employer_users], "assignment_ended",
+    notify([*mentor_users([proposal.mentor_id]),
+            *employer_users(proposal.placement.employer_id)], "assignment_ended",
            proposal_id=proposal.id)
+    stop_cover_of_ended(proposal, ended_on)
     return row
 
 
