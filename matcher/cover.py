@@ -49,6 +49,8 @@ def _diagnose(cp: CoverProblem, p: Participant, pl: Placement, hours: int,
     if pl.id in p.excluded_placements:
         return Reason("cover_placement_excluded", {"placement": pl.id})
     mentors = [(j, s) for j, s in enumerate(cp.problem.mentors) if s.id not in cp.absent]
+    if not mentors:  # "no mentor has the skills" would name no skills
+        return Reason("cover_nobody_free", {})
     skilled = [(j, s) for j, s in mentors if p.needs <= s.skills]
     skills = sorted(p.needs)
     if not skilled:

@@ -101,6 +101,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "cover_placement_excluded": ("the assigned placement {placement} is excluded for this "
                                  "participant", "den tildelte plads {placement} er fravalgt "
                                  "for deltageren"),
+    "cover_nobody_free": ("no other mentor or support person is available over the absence",
+                          "ingen anden mentor eller støtteperson er ledig under fraværet"),
 }
 
 # The same reasons when a count is one: "the only placement that fits is full", not "all 1
@@ -216,6 +218,9 @@ HELP: dict[str, tuple[str, str]] = {
                    "kør igen med en længere tidsgrænse"),
     "cover_hours_low": ("assign at least {min} hours", "tildel mindst {min} timer"),
     "cover_placement_excluded": _SEE_EXCLUSIONS,
+    "cover_nobody_free": ("ask the employer for a colleague who can step in, or arrange cover "
+                          "by hand", "spørg arbejdsgiveren om en kollega, der kan træde til, "
+                          "eller aftal dækning selv"),
 }
 
 _JOIN = {"en": (" or ", " and "), "da": (" eller ", " og ")}

@@ -138,8 +138,7 @@ def store_cover(absence: Absence, needs, result: dict,
         if need is None:
             continue
         need.status, need.reasons = NeedStatus.UNFILLED, reasons_of(u)
-        if need.assignment.placement.cover_guarantee:
-            service.escalate(need)  # nobody fits at all: no reason to wait for the deadline
+        service.escalate(need)  # nobody fits at all: no reason to wait for the deadline
         unfilled += 1
     return asked, unfilled
 

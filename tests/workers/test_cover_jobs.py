@@ -5,6 +5,7 @@ from pathlib import Path
 
 from tests.cover_helpers import notice_kinds, scene
 from web.cover import service
+from web.cover.notices import notice_text
 from web.extensions import mail
 from web.models import CaseEvent, ProposalStatus
 from web.models.cover import CoverRequest, HoldStatus, NeedStatus, RequestStatus, mentor_on
@@ -89,6 +90,27 @@ def test_without_guarantee_only_the_deadline_tells_and_only_the_consultant(db, m
     assert outbox == []
     assert notice_kinds(db, s.consultant) == ["cover_missing"]
     assert notice_kinds(db, s.employer_user) == []
+
+
+def test_nobody_to_ask_tells_the_consultant_at_once_and_why(db, make):
+    """Without the guarantee the consultant heard of it only at the deadline, four hours
+    later, and never read why nobody could be asked."""
+    s = scene(db, make, n=1)
+    for m in (s.colleague, s.external):
+        m.active = False
+    db.session.commit()
+    absence = _absence(db, s)
+    with mail.record_messages() as outbox:
+        assert run_cover(absence.id)["unfilled"] == 1
+    assert outbox == []  # in-app only without the guarantee
+    assert notice_kinds(db, s.consultant) == ["cover_missing"]
+    assert notice_kinds(db, s.employer_user) == []
+    need = absence.needs[0]
+    _, text = notice_text("cover_missing", {"need_id": need.id})
+    assert [r["code"] for r in need.reasons] == ["cover_nobody_free"]
+    assert text.endswith(": ingen anden mentor eller støtteperson er ledig under fraværet. "
+                         "Sørg venligst for vikardækning.")
+    assert cover_deadline(absence.id)["escalated"] == 0  # told once
 
 
 def test_deadline_after_cover_is_filled_tells_nobody(db, make):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
@@ -72,6 +73,17 @@ def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
 
 
 def _cover_missing(need: CoverNeed) -> tuple[str, str]:
+    if need.reasons:  # why nobody could be asked, in the reader's language, with names
+        from web.runs.reasons import names_for, reason_text
+
+        lang = "da" if str(get_locale() or "da").startswith("da") else "en"
+        names = names_for([need.reasons])
+        return _("No cover found"), _(
+            "No substitute has been found for participant %(code)s at %(placement)s from "
+            "%(start)s to %(end)s: %(why)s. Please arrange cover.",
+            why="; ".join(reason_text(r, lang, names) for r in need.reasons),
+            **_need_facts(need),
+        )
     return _("No cover found"), _(
         "No substitute has been found for participant %(code)s at %(placement)s from "
         "%(start)s to %(end)s. Please arrange cover.",
