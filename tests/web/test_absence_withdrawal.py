@@ -283,3 +283,29 @@ def test_back_on_the_day_cover_began_leaves_no_cover_counted(db, s):
     assert req.status == RequestStatus.CANCELLED
     assert [n.status for n in absence.needs] == [NeedStatus.CANCELLED] * 2
     assert absence.ends_on == today - DAY and absence.cover_counts[NeedStatus.FILLED] == 0
+
+
+def test_back_today_said_by_someone_else_names_the_mentor(db, auth, client, s):
+    """A consultant who pressed "Tilbage i dag" for a mentor was welcomed back."""
+    now = _report(db, s, -2, 3)
+    auth.login(s.consultant)
+    r = client.post(f"/absences/{now.id}/withdraw", data={"confirmed": "1"},
+                    follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert f"{s.mentor.name} er tilbage. Sidste fraværsdag er nu" in page
+    assert "Velkommen tilbage" not in page
+
+
+def test_a_mentor_reported_away_by_someone_else_is_told(db, s):
+    from tests.cover_helpers import notice_kinds
+    from web.cover.notices import notice_text
+
+    absence = _report(db, s, 5, 7)  # reported by the consultant
+    assert notice_kinds(db, s.mentor_user) == ["absence_reported_you"]
+    subject, text = notice_text("absence_reported_you", {"absence_id": absence.id})
+    assert subject == "Du er meldt fraværende"
+    assert text.startswith(f"{s.consultant.name} har meldt dig fraværende fra ")
+    service.report_absence(s.colleague, date.today() + 5 * DAY, date.today() + 6 * DAY, "sick",
+                           s.colleague_user)  # their own report: nothing to tell them
+    db.session.commit()
+    assert notice_kinds(db, s.colleague_user) == []

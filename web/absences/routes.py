@@ -152,9 +152,11 @@ def withdraw(absence_id: int):
         db.session.rollback()
         flash(str(exc), "error")
     else:
+        back = (_("Welcome back.") if absence.mentor.user_id == current_user.id
+                else _("%(mentor)s is back.", mentor=absence.mentor.name))  # said to whom
         flash(_("The absence is withdrawn. No cover is sought.") if absence.withdrawn_at
-              else _("Welcome back. The last day away is now %(date)s, and no more cover is "
-                     "sought.", date=format_date(absence.ends_on)), "success")
+              else back + " " + _("The last day away is now %(date)s, and no more cover is "
+                                  "sought.", date=format_date(absence.ends_on)), "success")
     return redirect(url_for("absences.index"))
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor, Outcome, Placement, Proposal, Timesheet
+from web.models import Mentor, Outcome, Placement, Proposal, Timesheet, User
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
@@ -88,6 +88,16 @@ def _cover_missing(need: CoverNeed) -> tuple[str, str]:
         "No substitute has been found for participant %(code)s at %(placement)s from "
         "%(start)s to %(end)s. Please arrange cover.",
         **_need_facts(need),
+    )
+
+
+def _absence_reported_you(absence: Absence) -> tuple[str, str]:
+    by = db.session.get(User, absence.reported_by_id)
+    return _("You are reported away"), _(
+        "%(by)s has reported you away from %(start)s to %(end)s. Cover is being sought for "
+        "your participants. If it is wrong, the absence can be withdrawn on the absence page.",
+        by=by.name if by else "", start=format_date(absence.starts_on),
+        end=format_date(absence.ends_on),
     )
 
 
@@ -215,6 +225,7 @@ KINDS = {
     "cover_withdrawn": (CoverRequest, "request_id", _l("Cover"), _cover_withdrawn),
     "cover_missing": (CoverNeed, "need_id", _l("Cover"), _cover_missing),
     "absence_reported": (Absence, "absence_id", _l("Absence"), _absence_reported),
+    "absence_reported_you": (Absence, "absence_id", _l("Absence"), _absence_reported_you),
     "cover_continue": (CoverRequest, "request_id", _l("Cover"), _cover_continue),
     "absence_extended": (Absence, "absence_id", _l("Absence"), _absence_extended),
     "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),

@@ -100,6 +100,9 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
     db.session.flush()  # the notice names the absence by id
     consultants = [a.participant.consultant for a in assignments]
     notify([u for u in consultants if u.id != by.id], notice, absence_id=absence.id)
+    # The mentor, when someone else reported it: they should know what others were told.
+    notify([u for u in mentor_users([mentor.id]) if u.id != by.id], "absence_reported_you",
+           absence_id=absence.id)
     return absence
 
 
