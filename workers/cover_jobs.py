@@ -123,8 +123,8 @@ def store_cover(absence: Absence, needs, result: dict,
             assignment_id=need.assignment_id,
             substitute_id=parse_id(m["mentor"]),
             hours=m["hours"],
-            starts_on=max(absence.starts_on, date.today()),  # never for days gone by
-            ends_on=absence.ends_on,
+            starts_on=max(need.period[0], date.today()),  # never for days gone by
+            ends_on=need.period[1],
             score=m["score"],
             reasons=reasons_of(m),
         )

@@ -347,3 +347,46 @@ def test_page_says_why_no_cover_is_sought(db, auth, client, s):
         "ends_on": (today + DAY).isoformat(), "reason": "sick"}, follow_redirects=True)
     assert ("Fraværet er meldt. Ingen af mentorens deltagere arbejder på de dage, så der skal "
             "ikke findes vikar.") in r.get_data(as_text=True)
+
+
+def test_a_substitute_away_during_the_cover_gets_cover_for_those_days(db, s):
+    """A walk found a participant left with nobody: the substitute reported sick while
+    covering, and the cover still showed as arranged."""
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    a = s.assignments[0]
+    first = next(n for n in absence.needs if n.assignment_id == a.id).requests[0]
+    service.confirm_cover(first, first.substitute.user)
+    db.session.commit()
+    sub = first.substitute
+    db.session.query(Notification).delete()
+    db.session.commit()
+
+    away = service.report_absence(sub, MAR3 + 2 * DAY, MAR3 + 3 * DAY, "sick", sub.user)
+    db.session.commit()
+    need = next(n for n in away.needs if n.assignment_id == a.id)
+    assert need.period == (MAR3 + 2 * DAY, MAR3 + 3 * DAY)
+    assert "absence_reported" in notice_kinds(db, s.consultant)
+    run_cover(away.id)
+    second = need.requests[0]
+    assert second.substitute_id not in (sub.id, s.mentor.id)
+    assert (second.starts_on, second.ends_on) == (MAR3 + 2 * DAY, MAR3 + 3 * DAY)
+    service.confirm_cover(second, second.substitute.user)
+    db.session.commit()
+    assert mentor_on(a, MAR3 + DAY) == sub.id  # before the substitute's own absence
+    assert mentor_on(a, MAR3 + 2 * DAY) == second.substitute_id
+    assert mentor_on(a, MAR7) == sub.id  # back, and still covering
+
+
+def test_a_substitute_away_outside_the_cover_changes_nothing(db, s):
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = absence.needs[0].requests[0]
+    service.confirm_cover(req, req.substitute.user)
+    db.session.commit()
+    later = service.report_absence(req.substitute, MAR10, MAR10 + DAY, "holiday",
+                                   req.substitute.user)
+    db.session.commit()
+    assert req.assignment_id not in {n.assignment_id for n in later.needs}

@@ -17,14 +17,14 @@ from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, 
 
 
 def _need_facts(need: CoverNeed, period=None) -> dict:
-    """Participant code, placement and dates: the absence's, or ``period``'s (a request)."""
+    """Participant code, placement and dates: the need's, or ``period``'s (a request)."""
     a = need.assignment
-    period = period or need.absence
+    start, end = (period.starts_on, period.ends_on) if period else need.period
     return {
         "code": a.participant.code,
         "placement": a.placement.title,
-        "start": format_date(period.starts_on),
-        "end": format_date(period.ends_on),
+        "start": format_date(start),
+        "end": format_date(end),
     }
 
 

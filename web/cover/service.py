@@ -95,6 +95,7 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
     )
     db.session.add(absence)
     assignments = [a for a in active_assignments(mentor.id) if works_on(a, starts_on, ends_on)]
+    assignments += covered_by(mentor.id, starts_on, ends_on)
     for a in assignments:
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
     db.session.flush()  # the notice names the absence by id
@@ -104,6 +105,24 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
     notify([u for u in mentor_users([mentor.id]) if u.id != by.id], "absence_reported_you",
            absence_id=absence.id)
     return absence
+
+
+def covered_by(mentor_id: int, starts_on: date, ends_on: date) -> list[Proposal]:
+    """The active assignments ``mentor_id`` covers as a confirmed substitute on a working day
+    of the period: when the substitute is away too, those participants need cover again
+    (else they are left with nobody while the cover shows as arranged)."""
+    out = {}
+    for req in db.session.scalars(
+        select(CoverRequest).join(Proposal, Proposal.id == CoverRequest.assignment_id).where(
+            CoverRequest.substitute_id == mentor_id,
+            CoverRequest.status == RequestStatus.CONFIRMED,
+            CoverRequest.starts_on <= ends_on, CoverRequest.ends_on >= starts_on,
+            Proposal.status == ProposalStatus.ACTIVE).order_by(CoverRequest.id)
+    ):
+        a = req.assignment
+        if works_on(a, max(starts_on, req.starts_on), min(ends_on, req.ends_on)):
+            out[a.id] = a
+    return list(out.values())
 
 
 def works_on(assignment: Proposal, starts_on: date, ends_on: date) -> bool:

@@ -146,6 +146,23 @@ class CoverNeed(db.Model):
     def confirmed(self) -> CoverRequest | None:
         return next((r for r in self.requests if r.status == RequestStatus.CONFIRMED), None)
 
+    @property
+    def period(self) -> tuple[date, date]:
+        """The days this need asks cover for: its absence's; or, for a participant whom the
+        absent mentor covers as a substitute, the days of that cover within the absence."""
+        a = self.absence
+        if self.assignment.mentor_id == a.mentor_id:
+            return a.starts_on, a.ends_on
+        held = db.session.scalars(select(CoverRequest).where(
+            CoverRequest.assignment_id == self.assignment_id,
+            CoverRequest.substitute_id == a.mentor_id,
+            CoverRequest.status == RequestStatus.CONFIRMED,
+            CoverRequest.starts_on <= a.ends_on, CoverRequest.ends_on >= a.starts_on)).all()
+        if not held:  # the cover was cancelled since: the absence's days, as for any need
+            return a.starts_on, a.ends_on
+        return (max(a.starts_on, min(r.starts_on for r in held)),
+                min(a.ends_on, max(r.ends_on for r in held)))
+
 
 class CoverRequest(db.Model):
     """A substitute asked to cover one assignment over the absence; confirmed or declined."""
