@@ -25,6 +25,7 @@ def test_ending_an_assignment_records_the_outcome_and_a_follow_up(client, auth, 
     assert "Vælg resultatet." in page and "2,5" in page
     assert "Ingen timer registreret endnu." not in page
     assert "Mentoren kan stadig skrive timer op til og med den uge" in page  # asked first
+    assert "/static/confirm.js" in page  # in a dialog, where JavaScript runs
     future = (date.today() + timedelta(days=3)).isoformat()
     r = client.post(
         f"/hours/assignments/{a.id}/end", data={"outcome": "flex_job", "ended_on": future}
