@@ -390,3 +390,21 @@ def test_a_substitute_away_outside_the_cover_changes_nothing(db, s):
                                    req.substitute.user)
     db.session.commit()
     assert req.assignment_id not in {n.assignment_id for n in later.needs}
+
+
+def test_a_substitute_going_on_hears_that_only_the_extension_is_withdrawn(db, s):
+    """A walk read "is not away after all: your cover ... is cancelled" while the mentor was
+    still away and the cover before the extension stood."""
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    db.session.commit()
+    run_cover(ext.id)
+    going_on = ext.needs[0].requests[0]
+    service.confirm_cover(going_on, s.external_user)
+    db.session.commit()
+    service.withdraw_absence(ext, s.consultant, today=MAR7)
+    db.session.commit()
+    _, text = notice_text("cover_withdrawn", {"request_id": going_on.id})
+    assert text.startswith(f"Fraværet for {s.mentor.name} bliver alligevel ikke forlænget")
+    assert text.endswith("Vikariatet før da står ved magt.")
+    assert absence.needs[0].confirmed is not None  # the first part's cover stands

@@ -53,6 +53,12 @@ def _cover_arranged(req: CoverRequest) -> tuple[str, str]:
 
 def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
     facts = _need_facts(req.need, req) | {"mentor": req.need.absence.mentor.name}
+    absence = req.need.absence
+    if req.status == RequestStatus.CANCELLED and absence.extends_id is not None:
+        return _("Cover cancelled"), _(
+            "The absence of %(mentor)s is not extended after all: your cover of participant "
+            "%(code)s at %(placement)s from %(start)s to %(end)s is cancelled. Cover before "
+            "then stays as agreed.", **facts)
     if req.status == RequestStatus.CANCELLED and req.decided_at is not None:  # was confirmed
         return _("Cover cancelled"), _(
             "%(mentor)s is not away after all: your cover of participant %(code)s at "
