@@ -37,15 +37,31 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
 
 
 def menu_for(user) -> list[dict]:
-    """The user's menu; "Notices" carries the number of unread notices (one query)."""
+    """The user's menu; "Notices" carries the number of unread notices, and a mentor's
+    "Cover requests" the number waiting for an answer (a query each)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    items = [{"url": url_for(ep), "label": str(label), "endpoint": ep, "badge": 0}
+    items = [{"url": url_for(ep), "label": str(label), "endpoint": ep, "badge": 0,
+              "badge_label": str(_l("unread"))}
              for ep, label, roles in MENU if user.role in roles]
     for item in items:
         if item["endpoint"] == "cover.notices":
             item["badge"] = _unread(user)
+        elif item["endpoint"] == "cover.requests":
+            item["badge"], item["badge_label"] = _asked(user), str(_l("waiting"))
     return items
+
+
+def _asked(user) -> int:
+    """Cover requests waiting for this mentor's answer."""
+    from web.extensions import db
+    from web.models import Mentor
+    from web.models.cover import CoverRequest, RequestStatus
+
+    return db.session.scalar(
+        db.select(db.func.count()).select_from(CoverRequest)
+        .join(Mentor, Mentor.id == CoverRequest.substitute_id)
+        .where(Mentor.user_id == user.id, CoverRequest.status == RequestStatus.REQUESTED))
 
 
 def _unread(user) -> int:

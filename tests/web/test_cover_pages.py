@@ -194,8 +194,15 @@ def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, 
     assert req.status == "requested"
     auth.logout()
     auth.login(s.colleague_user)
-    assert s.participants[0].code in client.get("/cover/requests").get_data(as_text=True)
+    page = client.get("/cover/requests").get_data(as_text=True)
+    assert s.participants[0].code in page
+    # Whom the substitute stands in for, whom to call, and a count in the menu.
+    assert f"<dt>In place of</dt><dd>{s.mentor.name}</dd>" in page
+    assert f"<dd>{s.consultant.name}, <a href=\"mailto:{s.consultant.email}\">" in page
+    assert 'Cover requests <span class="badge">2<span class="sr-only"> waiting' in page
     assert client.post(f"/cover/requests/{req.id}/decline").status_code == 302
+    assert 'Cover requests <span class="badge">1<' in client.get(
+        "/cover/requests").get_data(as_text=True)  # one left to answer
     db.session.refresh(req)
     assert req.status == "declined"
     assert len(get_queue("cover").job_ids) == 1  # the next-best substitute is being looked for

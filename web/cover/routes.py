@@ -19,7 +19,7 @@ from web.cover.notices import notice_texts
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.i18n import format_date
-from web.models import Notification, Placement, Proposal, utcnow
+from web.models import Notification, Participant, Placement, Proposal, utcnow
 from web.models.cover import Absence, CoverNeed, CoverRequest, RequestStatus
 from web.models.runs import proposal_details
 from workers.cover_queue import enqueue_cover
@@ -51,8 +51,11 @@ def requests():
     )
     db.session.commit()  # before the lists are loaded: a commit would expire them
     mine = (select(CoverRequest).where(CoverRequest.substitute_id == mentor.id)
-            .options(selectinload(CoverRequest.assignment).options(*proposal_details()),
-                     selectinload(CoverRequest.need).selectinload(CoverNeed.absence)))
+            .options(selectinload(CoverRequest.assignment).options(
+                         *proposal_details(),
+                         selectinload(Proposal.participant).selectinload(Participant.consultant)),
+                     selectinload(CoverRequest.need).selectinload(CoverNeed.absence)
+                     .selectinload(Absence.mentor)))
     waiting = db.session.scalars(
         mine.where(CoverRequest.status == RequestStatus.REQUESTED).order_by(CoverRequest.starts_on)
     ).all()
