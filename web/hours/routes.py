@@ -273,10 +273,33 @@ def approvals():
         "hours/approvals.html",
         sheets=sheets,
         planned=planned_for_sheets(sheets),
+        shared=_shared_weeks(sheets),
         tasks=TASKS,
         approve_form=EmptyForm(),
         return_form=ReturnForm(),
     )
+
+
+def _shared_weeks(sheets: list[Timesheet]) -> dict[int, float]:
+    """For each sheet whose week a substitute and the mentor both logged: the hours of all
+    that week's sheets not in draft, since the plan's hours are for the week, not each
+    (one query)."""
+    if not sheets:
+        return {}
+    keys = {(s.proposal_id, s.week_start) for s in sheets}
+    total: dict[tuple, float] = {}
+    count: dict[tuple, int] = {}
+    for other in db.session.scalars(
+        select(Timesheet).where(Timesheet.proposal_id.in_({k[0] for k in keys}),
+                                Timesheet.week_start.in_({k[1] for k in keys}),
+                                Timesheet.status != "draft")
+        .options(selectinload(Timesheet.lines))
+    ):
+        key = (other.proposal_id, other.week_start)
+        if key in keys:
+            total[key] = total.get(key, 0) + other.total
+            count[key] = count.get(key, 0) + 1
+    return {s.id: total[k] for s in sheets if count.get(k := (s.proposal_id, s.week_start), 0) > 1}
 
 
 def _sheet_facts(sheet: Timesheet) -> dict:

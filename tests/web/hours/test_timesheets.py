@@ -425,6 +425,9 @@ def test_a_substitute_logs_the_covered_weeks_on_a_sheet_of_their_own(
     auth.login(a.participant.consultant)
     page = client.get("/hours/approvals").get_data(as_text=True)
     assert f"{sub.name} (vikar)" in page
+    # Each sheet says what the week holds in all: the plan is for the week, not each.
+    assert page.count("<dt>Ugen i alt</dt><dd><strong>5</strong>") == 2
+    assert "mod 8 planlagt" in page
     plan = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
     assert f"{sub.name} (vikar)" in plan and a.mentor.name in plan
     client.post(f"/hours/timesheets/{sheets[sub.id].id}/approve")
