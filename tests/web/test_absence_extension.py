@@ -41,6 +41,16 @@ def _covered_by_external(db, s):
     return absence
 
 
+def _asked_to_go_on(db, s):
+    """The covered absence extended to 10 March by the consultant, and its cover job run:
+    (the first absence, its extension, the first request to go on)."""
+    absence = _covered_by_external(db, s)
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
+    db.session.commit()
+    run_cover(ext.id)
+    return absence, ext, ext.needs[0].requests[0]
+
+
 def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
     absence = _covered_by_external(db, s)
     db.session.query(Notification).delete()
@@ -75,11 +85,7 @@ def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
 
 
 def test_a_substitute_who_declines_to_go_on_is_not_asked_again(db, s):
-    absence = _covered_by_external(db, s)
-    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
-    db.session.commit()
-    run_cover(ext.id)
-    first = ext.needs[0].requests[0]
+    absence, ext, first = _asked_to_go_on(db, s)
     service.decline_cover(first, s.external_user)
     db.session.commit()
 
@@ -215,11 +221,7 @@ def test_only_the_extension_can_be_withdrawn(db, s):
 
 
 def test_notice_texts_of_an_extension(app, db, s):
-    absence = _covered_by_external(db, s)
-    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
-    db.session.commit()
-    run_cover(ext.id)
-    req = ext.needs[0].requests[0]
+    absence, ext, req = _asked_to_go_on(db, s)
     code, place = s.participants[0].code, s.placement.title
     subject, text = notice_text("absence_extended", {"absence_id": ext.id})
     assert subject == "Fravær forlænget" and text.startswith(
@@ -395,11 +397,7 @@ def test_a_substitute_away_outside_the_cover_changes_nothing(db, s):
 def test_a_substitute_going_on_hears_that_only_the_extension_is_withdrawn(db, s):
     """A walk read "is not away after all: your cover ... is cancelled" while the mentor was
     still away and the cover before the extension stood."""
-    absence = _covered_by_external(db, s)
-    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
-    db.session.commit()
-    run_cover(ext.id)
-    going_on = ext.needs[0].requests[0]
+    absence, ext, going_on = _asked_to_go_on(db, s)
     service.confirm_cover(going_on, s.external_user)
     db.session.commit()
     service.withdraw_absence(ext, s.consultant, today=MAR7)

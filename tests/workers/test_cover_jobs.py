@@ -59,14 +59,19 @@ def test_current_mentor_follows_cover_dates(db, make):
     assert "cover_arranged" in notice_kinds(db, s.consultant)
 
 
-def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, make, tmp_path):
-    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")
+def _nobody_free(db, make, guarantee: bool):
+    """One participant's mentor away, and no colleague or support person to cover."""
     s = scene(db, make, n=1)
-    s.placement.cover_guarantee = True
+    s.placement.cover_guarantee = guarantee
     for m in (s.colleague, s.external):
         m.active = False
     db.session.commit()
-    absence = _absence(db, s)
+    return s, _absence(db, s)
+
+
+def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, make, tmp_path):
+    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")
+    s, absence = _nobody_free(db, make, guarantee=True)
     with mail.record_messages() as outbox:
         assert run_cover(absence.id)["unfilled"] == 1
     assert absence.needs[0].status == NeedStatus.UNFILLED and absence.needs[0].escalated_at
@@ -95,11 +100,7 @@ def test_without_guarantee_only_the_deadline_tells_and_only_the_consultant(db, m
 def test_nobody_to_ask_tells_the_consultant_at_once_and_why(db, make):
     """Without the guarantee the consultant heard of it only at the deadline, four hours
     later, and never read why nobody could be asked."""
-    s = scene(db, make, n=1)
-    for m in (s.colleague, s.external):
-        m.active = False
-    db.session.commit()
-    absence = _absence(db, s)
+    s, absence = _nobody_free(db, make, guarantee=False)
     with mail.record_messages() as outbox:
         assert run_cover(absence.id)["unfilled"] == 1
     assert outbox == []  # in-app only without the guarantee

@@ -54,6 +54,22 @@ def week(n: int) -> date:
     return MONDAY + timedelta(weeks=n)
 
 
+def sheet(db, a, wk, hours, status="approved"):
+    """A week of ``hours`` of on-the-job training for assignment ``a``, as it stands."""
+    from web.models import Timesheet, TimesheetLine
+
+    s = Timesheet(proposal_id=a.id, mentor_id=a.mentor_id, participant_id=a.participant_id,
+                  week_start=wk, status=status,
+                  lines=[TimesheetLine(task="instruction", hours=hours)])
+    db.session.add(s)
+    db.session.commit()
+    return s
+
+
+def employer_login(make, employer):
+    return make.user("employer", employer_id=employer.id)
+
+
 @pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch):
     """scrypt costs ~0.3 s a user; these tests make many users and test no passwords."""

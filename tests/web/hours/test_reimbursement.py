@@ -2,32 +2,14 @@
 
 from datetime import date
 
-from tests.web.hours.conftest import MONDAY, week
-from web.models import MentorWage, Timesheet, TimesheetLine
-
-
-def _sheet(db, a, wk, hours, status="approved"):
-    s = Timesheet(
-        proposal_id=a.id,
-        mentor_id=a.mentor_id,
-        participant_id=a.participant_id,
-        week_start=wk,
-        status=status,
-        lines=[TimesheetLine(task="instruction", hours=hours)],
-    )
-    db.session.add(s)
-    db.session.commit()
-    return s
-
-
-def _employer_user(make, employer):
-    return make.user("employer", employer_id=employer.id)
+from tests.web.hours.conftest import MONDAY, employer_login, sheet, week
+from web.models import MentorWage
 
 
 def test_employer_sets_a_wage_cost_and_bad_amounts_are_refused(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
-    auth.login(_employer_user(make, e))
+    auth.login(employer_login(make, e))
     url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage"
     for bad in ("", "abc", "10", "5000", "250,555"):
         r = client.post(url, data={"hourly_cost": bad})
@@ -43,7 +25,7 @@ def test_employer_sets_a_wage_cost_and_bad_amounts_are_refused(client, auth, ass
 def test_employer_cannot_reach_another_employers_mentor_or_claim(client, auth, assign, make):
     a = assign()
     other = make.employer()
-    auth.login(_employer_user(make, other))
+    auth.login(employer_login(make, other))
     e = a.mentor.employer
     assert (
         client.post(
@@ -65,10 +47,10 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
     a = assign()
     e = a.mentor.employer
     db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000))
-    _sheet(db, a, MONDAY, 4.5)  # Jan: approved
-    _sheet(db, a, week(1), 3, status="submitted")  # Jan: not approved yet
-    _sheet(db, a, week(4), 2)  # 2 Feb: next month
-    auth.login(_employer_user(make, e))
+    sheet(db, a, MONDAY, 4.5)  # Jan: approved
+    sheet(db, a, week(1), 3, status="submitted")  # Jan: not approved yet
+    sheet(db, a, week(4), 2)  # 2 Feb: next month
+    auth.login(employer_login(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv")
     assert r.status_code == 200 and r.content_type == "text/csv; charset=utf-8"
     raw = r.get_data()
@@ -92,8 +74,8 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
 def test_claim_pdf_is_a_pdf(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
-    _sheet(db, a, MONDAY, 6)
-    auth.login(_employer_user(make, e))
+    sheet(db, a, MONDAY, 6)
+    auth.login(employer_login(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert r.get_data().startswith(b"%PDF")
@@ -102,8 +84,8 @@ def test_claim_pdf_is_a_pdf(client, auth, assign, make, db):
 def test_employer_never_sees_needs(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
-    _sheet(db, a, MONDAY, 6)
-    auth.login(_employer_user(make, e))
+    sheet(db, a, MONDAY, 6)
+    auth.login(employer_login(make, e))
     client.post("/lang/en")
     page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
     csv = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data(as_text=True)
@@ -123,7 +105,7 @@ def test_employer_never_sees_needs(client, auth, assign, make, db):
 def test_month_parameter_falls_back_and_bad_format_is_404(client, auth, assign, make):
     a = assign()
     e = a.mentor.employer
-    auth.login(_employer_user(make, e))
+    auth.login(employer_login(make, e))
     assert client.get(f"/reimbursement/{e.id}?month=bad").status_code == 200
     assert client.get(f"/reimbursement/{e.id}/claim-2026-13.csv").status_code == 404
     assert client.get(f"/reimbursement/{e.id}/claim-2026-01.xls").status_code == 404
@@ -144,9 +126,9 @@ def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth,
     a = assign()
     e = a.mentor.employer
     db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000))  # from always
-    _sheet(db, a, MONDAY, 2)  # January
-    _sheet(db, a, week(4), 2)  # 2 February
-    auth.login(_employer_user(make, e))
+    sheet(db, a, MONDAY, 2)  # January
+    sheet(db, a, week(4), 2)  # 2 February
+    auth.login(employer_login(make, e))
     url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage"
     r = client.post(url, data={"hourly_cost": "300", "valid_from": "2026-02"},
                     follow_redirects=True)

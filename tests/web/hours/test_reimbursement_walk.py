@@ -6,26 +6,8 @@ from html import unescape
 
 import pytest
 
-from tests.web.hours.conftest import MONDAY, week
-from web.models import MentorWage, Timesheet, TimesheetLine
-
-
-def _sheet(db, a, wk, hours, status="approved"):
-    s = Timesheet(
-        proposal_id=a.id,
-        mentor_id=a.mentor_id,
-        participant_id=a.participant_id,
-        week_start=wk,
-        status=status,
-        lines=[TimesheetLine(task="instruction", hours=hours)],
-    )
-    db.session.add(s)
-    db.session.commit()
-    return s
-
-
-def _login_employer(auth, make, employer):
-    auth.login(make.user("employer", employer_id=employer.id))
+from tests.web.hours.conftest import MONDAY, employer_login, sheet, week
+from web.models import MentorWage
 
 
 def _pdf_text(raw: bytes) -> str:
@@ -50,13 +32,13 @@ def test_page_warns_of_weeks_in_the_month_still_waiting_for_approval(
     e = a.mentor.employer
     other = assign(employer=e)  # a second colleague-mentor of the same employer
     stranger = assign()  # another employer's mentor: not counted
-    _sheet(db, a, MONDAY, 4)  # approved: in the claim
-    _sheet(db, a, week(1), 3, status="submitted")
-    _sheet(db, other, week(2), 2, status="returned")
-    _sheet(db, other, week(3), 2, status="draft")  # not sent: not waiting for approval
-    _sheet(db, stranger, week(1), 5, status="submitted")
-    _sheet(db, a, week(4), 1, status="submitted")  # 2 Feb: next month
-    _login_employer(auth, make, e)
+    sheet(db, a, MONDAY, 4)  # approved: in the claim
+    sheet(db, a, week(1), 3, status="submitted")
+    sheet(db, other, week(2), 2, status="returned")
+    sheet(db, other, week(3), 2, status="draft")  # not sent: not waiting for approval
+    sheet(db, stranger, week(1), 5, status="submitted")
+    sheet(db, a, week(4), 1, status="submitted")  # 2 Feb: next month
+    auth.login(employer_login(make, e))
     client.post("/lang/en")
     page = unescape(client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True))
     assert (
@@ -82,8 +64,8 @@ def test_page_warns_of_weeks_in_the_month_still_waiting_for_approval(
 def test_no_waiting_notice_when_every_week_is_decided(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
-    _sheet(db, a, MONDAY, 4)
-    _login_employer(auth, make, e)
+    sheet(db, a, MONDAY, 4)
+    auth.login(employer_login(make, e))
     client.post("/lang/en")
     page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
     assert "still wait" not in page
@@ -95,7 +77,7 @@ def test_no_waiting_notice_when_every_week_is_decided(client, auth, assign, make
 def test_wage_input_has_a_visible_label_and_placeholder(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
-    _login_employer(auth, make, e)
+    auth.login(employer_login(make, e))
     page = client.get(f"/reimbursement/{e.id}").get_data(as_text=True)  # Danish by default
     label = re.search(rf'<label[^>]*for="wage-{a.mentor_id}"[^>]*>([^<]*)</label>', page)
     assert label and "sr-only" not in label.group(0)
@@ -112,7 +94,7 @@ def test_wage_error_is_tied_to_its_own_field(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
     other = make.mentor(e)
-    _login_employer(auth, make, e)
+    auth.login(employer_login(make, e))
     client.post("/lang/en")
     r = client.post(f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage", data={"hourly_cost": "x"})
     assert r.status_code == 400
@@ -140,8 +122,8 @@ def test_claim_dates_are_unambiguous_in_pdf_and_page(
     a = assign()
     e = a.mentor.employer
     db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=26040))
-    _sheet(db, a, MONDAY, 10)
-    _login_employer(auth, make, e)
+    sheet(db, a, MONDAY, 10)
+    auth.login(employer_login(make, e))
     client.post(f"/lang/{lang}")
     pdf = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
     page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
@@ -162,12 +144,12 @@ def test_empty_month_pdf_says_there_are_no_approved_hours(
 ):
     a = assign()
     e = a.mentor.employer
-    _sheet(db, a, MONDAY, 4, status="submitted")
-    _login_employer(auth, make, e)
+    sheet(db, a, MONDAY, 4, status="submitted")
+    auth.login(employer_login(make, e))
     client.post(f"/lang/{lang}")
     empty = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
     assert text in empty and "0,00" in empty
-    _sheet(db, a, week(1), 4)
+    sheet(db, a, week(1), 4)
     full = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
     assert text not in full
 
@@ -197,7 +179,7 @@ def test_download_names_use_the_employer_name(client, auth, assign, make, db):
     e = a.mentor.employer
     e.name = "Lagerhuset Nord"
     db.session.commit()
-    _login_employer(auth, make, e)
+    auth.login(employer_login(make, e))
     for fmt, kind in (("csv", "attachment"), ("pdf", "inline")):
         r = client.get(f"/reimbursement/{e.id}/claim-2026-11.{fmt}")
         assert r.headers["Content-Disposition"] == (
@@ -210,6 +192,6 @@ def test_download_name_falls_back_to_the_id(client, auth, assign, make, db):
     e = a.mentor.employer
     e.name = "北京 — !!"
     db.session.commit()
-    _login_employer(auth, make, e)
+    auth.login(employer_login(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-11.csv")
     assert r.headers["Content-Disposition"] == f'attachment; filename="refusion-{e.id}-2026-11.csv"'
