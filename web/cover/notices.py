@@ -188,11 +188,14 @@ def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     )
 
 
-def _cover_assignment_ended(req: CoverRequest) -> tuple[str, str]:
-    facts = _need_facts(req.need, req)
+def _ended_on(proposal_id: int) -> str:
     ended_on = db.session.scalar(
-        db.select(Outcome.ended_on).where(Outcome.proposal_id == req.assignment_id))
-    facts["ended"] = format_date(ended_on) if ended_on else ""
+        db.select(Outcome.ended_on).where(Outcome.proposal_id == proposal_id))
+    return format_date(ended_on) if ended_on else ""
+
+
+def _cover_assignment_ended(req: CoverRequest) -> tuple[str, str]:
+    facts = _need_facts(req.need, req) | {"ended": _ended_on(req.assignment_id)}
     if req.status == RequestStatus.CANCELLED:
         return _("Cover cancelled"), _(
             "The assignment of participant %(code)s at %(placement)s has ended (%(ended)s): "
@@ -203,12 +206,10 @@ def _cover_assignment_ended(req: CoverRequest) -> tuple[str, str]:
 
 
 def _assignment_ended(proposal: Proposal) -> tuple[str, str]:
-    ended_on = db.session.scalar(
-        db.select(Outcome.ended_on).where(Outcome.proposal_id == proposal.id))
     return _("Assignment ended"), _(
         "The assignment of participant %(code)s at %(placement)s with %(mentor)s has ended "
         "(%(date)s).", code=proposal.participant.code, placement=proposal.placement.title,
-        mentor=proposal.mentor.name, date=format_date(ended_on) if ended_on else "")
+        mentor=proposal.mentor.name, date=_ended_on(proposal.id))
 
 
 def _hours_returned(sheet: Timesheet) -> tuple[str, str]:

@@ -218,19 +218,26 @@ def _stop_cover(absence: Absence) -> list[User]:
         told.append(need.assignment.participant.consultant)
         if need.confirmed:  # the employer was told it was arranged
             told += employer_users(need.assignment.placement.employer_id)
-        for req in need.requests:
-            if req.status == RequestStatus.REQUESTED or (
-                req.status == RequestStatus.CONFIRMED and (last is None or req.starts_on > last)
-            ):
-                req.status = RequestStatus.CANCELLED
-            elif req.status == RequestStatus.CONFIRMED and req.ends_on > last:
-                req.ends_on = last
-            else:
-                continue
-            notify(mentor_users([req.substitute_id]), "cover_withdrawn", request_id=req.id)
-        if last is None or need.confirmed is None:  # no cover left that spans a day away
-            need.status = NeedStatus.CANCELLED
+        _cut_cover(need, last, "cover_withdrawn")
     return told
+
+
+def _cut_cover(need: CoverNeed, last: date | None, notice: str) -> None:
+    """No cover after ``last`` (None: none at all): open requests and cover not begun by then
+    are cancelled, cover under way ends that day, each substitute concerned gets ``notice``;
+    a need left with no cover is cancelled."""
+    for req in need.requests:
+        if req.status == RequestStatus.REQUESTED or (
+            req.status == RequestStatus.CONFIRMED and (last is None or req.starts_on > last)
+        ):
+            req.status = RequestStatus.CANCELLED
+        elif req.status == RequestStatus.CONFIRMED and req.ends_on > last:
+            req.ends_on = last
+        else:
+            continue
+        notify(mentor_users([req.substitute_id]), notice, request_id=req.id)
+    if last is None or need.confirmed is None:  # no cover left that spans a day away
+        need.status = NeedStatus.CANCELLED
 
 
 def stop_cover_of_ended(assignment: Proposal, ended_on: date) -> None:
@@ -242,18 +249,7 @@ def stop_cover_of_ended(assignment: Proposal, ended_on: date) -> None:
             CoverNeed.assignment_id == assignment.id, Absence.withdrawn_at.is_(None),
             Absence.ends_on > ended_on)).all()
     for need in needs:
-        for req in need.requests:
-            if req.status == RequestStatus.REQUESTED or (
-                    req.status == RequestStatus.CONFIRMED and req.starts_on > ended_on):
-                req.status = RequestStatus.CANCELLED
-            elif req.status == RequestStatus.CONFIRMED and req.ends_on > ended_on:
-                req.ends_on = ended_on
-            else:
-                continue
-            notify(mentor_users([req.substitute_id]), "cover_assignment_ended",
-                   request_id=req.id)
-        if need.confirmed is None:
-            need.status = NeedStatus.CANCELLED
+        _cut_cover(need, ended_on, "cover_assignment_ended")
 
 
 def active_assignments(mentor_id: int) -> list[Proposal]:
