@@ -7,6 +7,7 @@ from pathlib import Path
 
 import flask_babel
 from flask import Flask, g, has_request_context, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
 
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    login_manager.login_message = _l("Log in to see this page.")  # Flask-Login's is English
 
     from web import models  # noqa: F401  (registers the tables)
 

@@ -234,6 +234,7 @@ def test_docs_page_lists_every_endpoint(client):
     # Danish first: the headings and the introduction; the calls' own texts are marked English.
     assert "<h2>Mentorer og støttepersoner</h2>" in html and "api_mentors</h2>" not in html
     assert "Andre systemer (et sagssystem, et lønsystem) når Mentor Match" in html
+    assert "Authorization: Bearer ‹nøgle›." in html  # shown, not taken for a tag
     assert '<p lang="en">' in html
 
 

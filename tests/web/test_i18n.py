@@ -79,3 +79,9 @@ def test_the_matchers_danish_area_names_are_the_forms(app):
     with app.test_request_context(), flask_babel.force_locale("da"):
         form = {code: str(label).lower() for code, label in vocab.AREAS.items()}
     assert {code: DANISH_TAGS[code] for code in form} == form
+
+
+def test_the_log_in_prompt_is_danish(client):
+    """Flask-Login's own prompt was English on a Danish page."""
+    html = client.get("/participants/", follow_redirects=True).get_data(as_text=True)
+    assert "Log ind for at se siden." in html and "Please log in" not in html
