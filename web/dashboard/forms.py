@@ -18,18 +18,23 @@ class FilterForm(Form):
     team = SelectField(_l("Team (consultant)"), coerce=int, default=0)
     submit = SubmitField(_l("Show"))
 
+    def validate_start(self, field):  # here, as an empty end skips validate_end
+        if field.data and _too_long(field.data, self.end.data or date.today()):
+            raise ValidationError(_l("Choose a period of at most two years."))
+
     def validate_end(self, field):
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end must be on or after the start."))
-        if (field.data or date.today()) - (self.start.data or date.today()) > MAX_PERIOD:
-            raise ValidationError(_l("Choose a period of at most two years."))
 
     def period(self) -> tuple[date, date]:
         end = self.end.data or date.today()
         start = self.start.data or end - timedelta(weeks=12)
-        if start > end or end - start > MAX_PERIOD:  # invalid: the default period instead
+        if start > end or _too_long(start, end):  # invalid: the default period instead
             start, end = date.today() - timedelta(weeks=12), date.today()
         return start, end
 
 
-MAX_PERIOD = timedelta(weeks=104)  # a week per row: two years is already a long page
+def _too_long(start: date, end: date) -> bool:
+    """More than two years (a week per row: two years is already a long page)."""
+    return start < end.replace(year=end.year - 2, day=min(end.day, 28) if end.month == 2
+                               else end.day)
