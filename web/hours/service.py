@@ -108,13 +108,16 @@ def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]
 
 
 def weeks_to_finish(mentor_id: int) -> list[Timesheet]:
-    """The mentor's weeks that wait for the mentor: returned by the consultant, or drafts of
-    weeks gone by that were never sent; oldest first."""
+    """The mentor's weeks that wait for the mentor: returned by the consultant (taken back as
+    a draft too: it keeps the comment until sent), or drafts of weeks gone by that were never
+    sent; oldest first."""
     return list(db.session.scalars(
         select(Timesheet)
         .where(Timesheet.mentor_id == mentor_id,
                or_(Timesheet.status == "returned",
-                   and_(Timesheet.status == "draft", Timesheet.week_start < monday(date.today()))))
+                   and_(Timesheet.status == "draft",
+                        or_(Timesheet.week_start < monday(date.today()),
+                            Timesheet.comment.is_not(None)))))
         .order_by(Timesheet.week_start, Timesheet.id)
         .options(selectinload(Timesheet.participant))
     ))

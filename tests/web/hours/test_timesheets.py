@@ -85,6 +85,12 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
 
     auth.login(a.mentor.user)
     assert "Tirsdag mangler" in client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    # Taken back as a draft, the week still shows why it came back and still waits.
+    client.post(f"/hours/timesheet?week={MONDAY}", data={**_row(a.id, instruction="4"),
+                                                          "draft": "1"})
+    page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
+    assert "Sendt retur af jobkonsulenten: Tirsdag mangler" in page
+    assert "Uger, der venter på dig" in client.get("/hours/timesheet").get_data(as_text=True)
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="5"))
     db.session.refresh(sheet)
     assert sheet.status == "submitted" and sheet.total == 5
