@@ -35,7 +35,6 @@ from web.hours.plans import (
     steps_from_durations,
 )
 from web.models import (
-    Notification,
     Outcome,
     Participant,
     Proposal,
@@ -230,11 +229,7 @@ def own_sheet(sheet_id: int):
     sheet = db.session.get(Timesheet, sheet_id)
     if sheet is None or sheet.mentor_id != current_mentor().id:
         abort(404)
-    for n in db.session.scalars(select(Notification).where(  # opened: the notice is read
-            Notification.user_id == current_user.id, Notification.kind == "hours_returned",
-            Notification.read_at.is_(None))):
-        if n.params.get("timesheet_id") == sheet.id:
-            n.read_at = utcnow()
+    service.read_returned_notices(sheet)  # opened from its notice: the notice is read
     db.session.commit()
     return redirect(url_for("hours.timesheet", week=sheet.week_start.isoformat()))
 

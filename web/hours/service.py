@@ -15,6 +15,7 @@ from web.extensions import db
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
 from web.i18n import format_date
 from web.models import (
+    Notification,
     Outcome,
     Proposal,
     ProposalStatus,
@@ -123,6 +124,34 @@ def weeks_to_finish(mentor_id: int) -> list[Timesheet]:
     ))
 
 
+def _refuse_week(proposal: Proposal, week: date, logged: bool, mentor_id: int) -> None:
+    """Raise unless ``mentor_id`` may log hours (``logged``: any at all) for the week: an
+    assignment begun and not ended before the week, a week begun, and the assignment's own
+    mentor or a substitute covering it that week. Clearing a week is always allowed."""
+    if proposal.status not in (ProposalStatus.ACTIVE, ProposalStatus.ENDED):
+        raise HoursError(_("Hours can only be logged for an assignment that has begun."))
+    if week > monday(date.today()):
+        raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
+    if not logged:
+        return
+    end = ended_on(proposal) if proposal.status == ProposalStatus.ENDED else None
+    if end is not None and week > monday(end):
+        raise AfterEndError(_(
+            "The assignment of %(code)s ended on %(date)s: hours can be logged up to that "
+            "week.", code=proposal.participant.code, date=format_date(end)))
+    if not begun_by(proposal, week, plan_of(proposal)):
+        raise BeforeStartError(_(
+            "The assignment of %(code)s began the week of %(date)s: hours can be logged from "
+            "then.", code=proposal.participant.code,
+            date=format_date(assignment_start(proposal))))
+    if (mentor_id != proposal.mentor_id
+            and proposal.id not in db.session.scalars(covering(mentor_id, week)).all()):
+        raise NotCoveringError(_(
+            "You do not cover %(code)s in the week of %(date)s: a substitute logs hours for "
+            "the weeks of a confirmed cover.", code=proposal.participant.code,
+            date=format_date(week)))
+
+
 def save_week(
     proposal: Proposal, week: date, hours: dict[str, float], send: bool = True,
     mentor_id: int | None = None,
@@ -135,27 +164,8 @@ def save_week(
     Returns None when nothing was logged; a sheet not yet approved whose hours are all
     cleared is deleted (an empty week is nothing to approve).
     """
-    if proposal.status not in (ProposalStatus.ACTIVE, ProposalStatus.ENDED):
-        raise HoursError(_("Hours can only be logged for an assignment that has begun."))
-    if week > monday(date.today()):
-        raise FutureWeekError(_("Hours can only be logged for this week or earlier weeks."))
-    end = ended_on(proposal) if proposal.status == ProposalStatus.ENDED else None
-    if any(hours.values()) and end is not None and week > monday(end):
-        raise AfterEndError(_(
-            "The assignment of %(code)s ended on %(date)s: hours can be logged up to that "
-            "week.", code=proposal.participant.code, date=format_date(end)))
-    if any(hours.values()) and not begun_by(proposal, week, plan_of(proposal)):
-        raise BeforeStartError(_(
-            "The assignment of %(code)s began the week of %(date)s: hours can be logged from "
-            "then.", code=proposal.participant.code,
-            date=format_date(assignment_start(proposal))))
     mentor_id = mentor_id or proposal.mentor_id
-    if (any(hours.values()) and mentor_id != proposal.mentor_id
-            and proposal.id not in db.session.scalars(covering(mentor_id, week)).all()):
-        raise NotCoveringError(_(
-            "You do not cover %(code)s in the week of %(date)s: a substitute logs hours for "
-            "the weeks of a confirmed cover.", code=proposal.participant.code,
-            date=format_date(week)))
+    _refuse_week(proposal, week, any(hours.values()), mentor_id)
     sheet = db.session.scalar(select(Timesheet).where(
         Timesheet.proposal_id == proposal.id, Timesheet.week_start == week,
         Timesheet.mentor_id == mentor_id))
@@ -190,9 +200,21 @@ def save_week(
             sheet.lines.remove(have[t])
         elif h:
             sheet.lines.append(TimesheetLine(task=t, hours=h))
+    if send and sheet.comment and sheet.status in ("returned", "draft"):  # corrected, sent
+        read_returned_notices(sheet)
     sheet.status, sheet.submitted_at = ("submitted" if send else "draft"), utcnow()
     sheet.decided_by_id = sheet.decided_at = None  # a returned week keeps its comment
     return sheet
+
+
+def read_returned_notices(sheet: Timesheet) -> None:
+    """Mark read the notices that told the mentor this week came back."""
+    for user in mentor_users([sheet.mentor_id]):
+        for n in db.session.scalars(select(Notification).where(
+                Notification.user_id == user.id, Notification.kind == "hours_returned",
+                Notification.read_at.is_(None))):
+            if n.params.get("timesheet_id") == sheet.id:
+                n.read_at = utcnow()
 
 
 def approve(sheet: Timesheet, user) -> None:

@@ -94,6 +94,9 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="5"))
     db.session.refresh(sheet)
     assert sheet.status == "submitted" and sheet.total == 5
+    from web.models import Notification  # corrected and sent: its notice no longer unread
+    assert db.session.scalar(db.select(Notification.read_at).where(
+        Notification.kind == "hours_returned")) is not None
     auth.logout()
 
     auth.login(a.participant.consultant)
