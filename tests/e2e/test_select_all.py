@@ -48,6 +48,7 @@ def test_the_consultants_lists_fit_a_phone_and_say_what_each_number_is(app, db, 
     page.get_by_label("Adgangskode").fill("pw")
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("heading", name="Deltagere", exact=True)).to_be_visible()
+    page.wait_for_load_state("load")  # styles and all
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.get_by_role("button", name="Find forslag").click()
     expect(page.locator("#run-status")).to_have_text("Færdig", timeout=30_000)

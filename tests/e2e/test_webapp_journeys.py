@@ -83,6 +83,7 @@ def test_employer_journey(db, make, live_server, page):
     page.set_viewport_size({"width": 390, "height": 844})
     page.get_by_role("link", name="Praktikpladser", exact=True).click()
     expect(page.get_by_role("link", name="Ny plads")).to_be_visible()
+    page.wait_for_load_state("load")  # measured with its stylesheet, not before (busy machine)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(page, "employer-placements-phone")
 
@@ -132,6 +133,7 @@ def test_mentor_inbox_fits_a_phone(browser, make, live_server):
         expect(page.get_by_role("heading", name="Deltager AAR-5001")).to_be_visible()
         shoot(page, "mentor-inbox-phone")
         # nothing sticks out sideways, and the buttons are big enough to tap
+        page.wait_for_load_state("load")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         box = page.get_by_role("button", name="Bekræft").bounding_box()
         assert box["height"] >= 40 and box["width"] >= 44
