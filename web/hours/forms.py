@@ -124,7 +124,7 @@ class HoursField(StringField):
     def _value(self):
         if self.data in (None, 0, 0.0):
             return getattr(self, "raw", "") if self.data is None else ""
-        return f"{self.data:g}".replace(".", ",")
+        return format_number(self.data, 2)  # in the page's language, as the sums are
 
 
 class _ParticipantRow(SubForm):

@@ -200,6 +200,7 @@ def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db)
                       "draft": "1"})
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert 'entered: <span class="sum">3.75</span>' in page
+    assert 'value="1.5"' in page and 'value="2.25"' in page  # as the sums, not "1,5"
     assert 'entered: <span class="sum">1</span>' in page
     assert "Week total in hours: entered" in page and '<strong class="sum">4.75</strong>' in page
     assert "planned 16" in page
