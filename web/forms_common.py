@@ -5,9 +5,10 @@ from __future__ import annotations
 import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms import DecimalField, SelectChoice, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from web.geo import find_town
 
@@ -29,6 +30,12 @@ class Form(FlaskForm):
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _AppTranslations()
+
+    def hidden_tag(self, *fields):
+        """Flask-WTF's, without ids: a page with a form per row repeated id="csrf_token"."""
+        chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
+        return Markup("\n".join(str(f(id=False)) for f in chosen
+                                 if f is not None and isinstance(f.widget, HiddenInput)))
 
 
 def opts(pairs) -> list[SelectChoice]:

@@ -152,3 +152,17 @@ def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth,
     assert 'value="330"' in r.get_data(as_text=True)  # the wage typed stays, not marked
     assert f'aria-describedby="wage-{a.mentor_id}-error"' not in r.get_data(as_text=True)
     assert db.session.query(MentorWage).count() == 3
+
+
+def test_a_page_with_a_form_per_row_repeats_no_id(app, client, auth, assign, make, db):
+    """Every wage form rendered id="csrf_token": one id, many elements."""
+    a = assign()
+    make.mentor(a.mentor.employer)  # a second colleague: a second form
+    auth.login(employer_login(make, a.mentor.employer))
+    app.config["WTF_CSRF_ENABLED"] = True  # the field exists only then
+    try:
+        page = client.get(f"/reimbursement/{a.mentor.employer.id}").get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert page.count('name="csrf_token"') == 4  # the header's two forms and a wage form each
+    assert 'id="csrf_token"' not in page
