@@ -118,13 +118,14 @@ def store_cover(absence: Absence, needs, result: dict,
         need = by_participant.get(parse_id(m["participant"]))
         if need is None:
             continue
+        starts_on, ends_on = need.period  # a query for a substitute's own cover: once
         req = CoverRequest(
             need_id=need.id,
             assignment_id=need.assignment_id,
             substitute_id=parse_id(m["mentor"]),
             hours=m["hours"],
-            starts_on=max(need.period[0], date.today()),  # never for days gone by
-            ends_on=need.period[1],
+            starts_on=max(starts_on, date.today()),  # never for days gone by
+            ends_on=ends_on,
             score=m["score"],
             reasons=reasons_of(m),
         )

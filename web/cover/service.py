@@ -27,6 +27,7 @@ from web.models.cover import (
     NeedStatus,
     ParticipantHold,
     RequestStatus,
+    confirmed_cover,
 )
 
 
@@ -113,11 +114,9 @@ def covered_by(mentor_id: int, starts_on: date, ends_on: date) -> list[Proposal]
     (else they are left with nobody while the cover shows as arranged)."""
     out = {}
     for req in db.session.scalars(
-        select(CoverRequest).join(Proposal, Proposal.id == CoverRequest.assignment_id).where(
-            CoverRequest.substitute_id == mentor_id,
-            CoverRequest.status == RequestStatus.CONFIRMED,
-            CoverRequest.starts_on <= ends_on, CoverRequest.ends_on >= starts_on,
-            Proposal.status == ProposalStatus.ACTIVE).order_by(CoverRequest.id)
+        confirmed_cover(mentor_id, starts_on, ends_on)
+        .join(Proposal, Proposal.id == CoverRequest.assignment_id)
+        .where(Proposal.status == ProposalStatus.ACTIVE).order_by(CoverRequest.id)
     ):
         a = req.assignment
         if works_on(a, max(starts_on, req.starts_on), min(ends_on, req.ends_on)):

@@ -24,7 +24,7 @@ from web.models import (
     utcnow,
 )
 from web.models.cases import log_event
-from web.models.cover import CoverRequest, RequestStatus
+from web.models.cover import CoverRequest, confirmed_cover
 from web.models.hours import TASKS
 
 
@@ -78,12 +78,8 @@ def ended_on(proposal: Proposal) -> date | None:
 def covering(mentor_id: int, week: date):
     """The ids of the assignments ``mentor_id`` covers as a confirmed substitute on some day
     of the week (a select)."""
-    return select(CoverRequest.assignment_id).where(
-        CoverRequest.substitute_id == mentor_id,
-        CoverRequest.status == RequestStatus.CONFIRMED,
-        CoverRequest.starts_on <= week + timedelta(days=6),
-        CoverRequest.ends_on >= week,
-    )
+    return confirmed_cover(mentor_id, week, week + timedelta(days=6)).with_only_columns(
+        CoverRequest.assignment_id)
 
 
 def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]):

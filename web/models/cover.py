@@ -153,11 +153,8 @@ class CoverNeed(db.Model):
         a = self.absence
         if self.assignment.mentor_id == a.mentor_id:
             return a.starts_on, a.ends_on
-        held = db.session.scalars(select(CoverRequest).where(
-            CoverRequest.assignment_id == self.assignment_id,
-            CoverRequest.substitute_id == a.mentor_id,
-            CoverRequest.status == RequestStatus.CONFIRMED,
-            CoverRequest.starts_on <= a.ends_on, CoverRequest.ends_on >= a.starts_on)).all()
+        held = db.session.scalars(confirmed_cover(a.mentor_id, a.starts_on, a.ends_on).where(
+            CoverRequest.assignment_id == self.assignment_id)).all()
         if not held:  # the cover was cancelled since: the absence's days, as for any need
             return a.starts_on, a.ends_on
         return (max(a.starts_on, min(r.starts_on for r in held)),
@@ -207,6 +204,16 @@ class CoverRequest(db.Model):
     need: Mapped[CoverNeed] = relationship(back_populates="requests")
     assignment: Mapped[Proposal] = relationship()  # noqa: F821
     substitute: Mapped[Mentor] = relationship()  # noqa: F821
+
+
+def confirmed_cover(substitute_id: int, starts_on: date, ends_on: date):
+    """A select of the confirmed covers ``substitute_id`` holds on some day of the period."""
+    return select(CoverRequest).where(
+        CoverRequest.substitute_id == substitute_id,
+        CoverRequest.status == RequestStatus.CONFIRMED,
+        CoverRequest.starts_on <= ends_on,
+        CoverRequest.ends_on >= starts_on,
+    )
 
 
 class ParticipantHold(db.Model):
