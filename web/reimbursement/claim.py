@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel.numbers import format_decimal as babel_format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -134,12 +136,25 @@ def name_slug(name: str, limit: int = 60) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].rstrip("-")
 
 
+MONEY = "#,##0.00"  # Babel pattern: grouped, always two decimals (øre)
+CLAIM_LOCALE = "da"  # the claim (CSV, PDF) is a Danish document, whatever the page's language
+
+
 def kroner(ore: int | None) -> str:
-    """Danish money format: 1.234,50."""
+    """An amount on the claim itself, the CSV and the PDF: always Danish, 1.234,50, whatever
+    the session's language, for the claim is a Danish document sent to the job centre.
+    Pages show amounts with ``money()``, in the page's language."""
     if ore is None:
         return ""
-    s = f"{ore / 100:,.2f}"
-    return s.replace(",", "X").replace(".", ",").replace("X", ".")
+    return babel_format_decimal(Decimal(ore) / 100, format=MONEY, locale=CLAIM_LOCALE)
+
+
+def money(ore: int | None) -> str:
+    """An amount on a page, in the page's language: 1,234.50 in English, 1.234,50 in Danish
+    (Babel through Flask-Babel, like the ``number`` filter of web.i18n)."""
+    if ore is None:
+        return ""
+    return format_decimal(Decimal(ore) / 100, format=MONEY)
 
 
 def hours_text(h: float) -> str:

@@ -10,12 +10,30 @@ from fpdf.enums import XPos, YPos
 from web.i18n import format_date as day
 from web.reimbursement.claim import Claim, hours_text, kroner
 
-COLS = (48, 34, 26, 18, 28, 30)  # mm; 184 in all on A4 with 13 mm margins
+COLS = (48, 32, 26, 18, 30, 30)  # mm; 184 in all on A4 with 13 mm margins
+NUMERIC = 3  # columns from here on are numbers, right-aligned
+HEAD_LINE = 5  # mm a line of the header row; a header too wide for its column wraps
 
 
 def _t(s: str) -> str:
     """Core PDF fonts speak Latin-1 (æøå fine); replace anything else rather than fail."""
     return s.encode("latin-1", "replace").decode("latin-1")
+
+
+def _head_row(pdf: FPDF, head: list[str]) -> None:
+    """The table's header: one filled, framed row as tall as its longest header, each header
+    wrapped at spaces within its column and standing on the row's bottom line."""
+    aligns = ["R" if i >= NUMERIC else "L" for i in range(len(head))]
+    lines = [len(pdf.multi_cell(w, HEAD_LINE, h, align=a, dry_run=True, output="LINES"))
+             for w, h, a in zip(COLS, head, aligns, strict=True)]
+    height = max(lines) * HEAD_LINE + 2
+    x, y = pdf.get_x(), pdf.get_y()
+    for w, h, a, n in zip(COLS, head, aligns, lines, strict=True):
+        pdf.rect(x, y, w, height, style="DF")
+        pdf.set_xy(x, y + height - 1 - n * HEAD_LINE)
+        pdf.multi_cell(w, HEAD_LINE, h, align=a)
+        x += w
+    pdf.set_xy(pdf.l_margin, y + height)
 
 
 def claim_pdf(claim: Claim) -> bytes:
@@ -43,14 +61,12 @@ def claim_pdf(claim: Claim) -> bytes:
         _("Participant"),
         _("Week of"),
         _("Hours"),
-        _("Rate (DKK)"),
+        _("Hourly wage cost (DKK)"),  # the words of the page and the CSV
         _("Amount (DKK)"),
     )
     pdf.set_font("Helvetica", "B", 10)
     pdf.set_fill_color(230, 236, 242)
-    for w, h in zip(COLS, head, strict=True):
-        pdf.cell(w, 7, _t(h), border=1, fill=True, align="R" if w in COLS[3:] else "L")
-    pdf.ln()
+    _head_row(pdf, [_t(h) for h in head])
     pdf.set_font("Helvetica", "", 10)
     for x in claim.lines:
         cells = (
@@ -62,7 +78,7 @@ def claim_pdf(claim: Claim) -> bytes:
             kroner(x.amount_ore) or "-",
         )
         for i, (w, c) in enumerate(zip(COLS, cells, strict=True)):
-            pdf.cell(w, 6.5, _t(c), border=1, align="R" if i >= 3 else "L")
+            pdf.cell(w, 6.5, _t(c), border=1, align="R" if i >= NUMERIC else "L")
         pdf.ln()
     if not claim.lines:
         pdf.cell(sum(COLS), 6.5, _t(_("No approved hours this month.")), border=1)

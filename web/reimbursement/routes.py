@@ -16,7 +16,7 @@ from web.models import Employer, Mentor, MentorWage, utcnow
 from web.reimbursement.claim import (
     build_claim,
     claim_csv,
-    kroner,
+    money,
     name_slug,
     wage_on,
     wages_by_mentor,
@@ -79,7 +79,7 @@ def employer(employer_id: int):
         mentors=_mentors(e),
         claim=build_claim(e, month),
         waiting=waiting_weeks(e, month),
-        kroner=kroner,
+        money=money,
         form=WageForm(formdata=None),
     )
 
@@ -113,7 +113,7 @@ def wage(employer_id: int, mentor_id: int):
         mentors=_mentors(e),
         claim=build_claim(e, month),
         waiting=waiting_weeks(e, month),
-        kroner=kroner,
+        money=money,
         form=form,
         form_mentor_id=mentor.id,
     ), 400

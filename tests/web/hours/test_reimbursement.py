@@ -1,8 +1,12 @@
 """Wage costs and the monthly claim: approved hours only, CSV and PDF, employer's own only."""
 
+import re
 from datetime import date
 
+import pytest
+
 from tests.web.hours.conftest import MONDAY, employer_login, sheet, week
+from tests.web.hours.test_reimbursement_walk import _pdf_text
 from web.models import MentorWage
 
 
@@ -166,3 +170,119 @@ def test_a_page_with_a_form_per_row_repeats_no_id(app, client, auth, assign, mak
         app.config["WTF_CSRF_ENABLED"] = False
     assert page.count('name="csrf_token"') == 4  # the header's two forms and a wage form each
     assert 'id="csrf_token"' not in page
+
+
+def test_a_month_before_2000_is_told_so_at_its_field_and_nothing_is_stored(
+    client, auth, assign, make, db
+):
+    a = assign()
+    e = a.mentor.employer
+    auth.login(employer_login(make, e))
+    url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage"
+    for lang, told, generic in (
+        ("da", "Vælg en måned fra år 2000 og frem.", "Vælg en måned, fx 2026-11."),
+        ("en", "Choose a month from 2000 on.", "Choose a month, e.g. 2026-11."),
+    ):
+        client.post(f"/lang/{lang}")
+        r = client.post(url, data={"hourly_cost": "300", "valid_from": "1999-12"})
+        assert r.status_code == 400
+        page = r.get_data(as_text=True)
+        error = re.search(rf'<p class="error" id="from-{a.mentor_id}-error">([^<]*)</p>', page)
+        assert error and error.group(1) == told
+        assert generic not in page
+        assert f'aria-describedby="from-{a.mentor_id}-error"' in page
+    assert db.session.query(MentorWage).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "old"),
+    [("da", "Lønomkostning pr. time (kr.)", "Timesats"), ("en", "Hourly wage cost (DKK)", "Rate")],
+)
+def test_claim_pdf_names_the_wage_column_as_the_page_does(
+    client, auth, assign, make, db, lang, header, old
+):
+    a = assign()
+    e = a.mentor.employer
+    db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=28550))
+    sheet(db, a, MONDAY, 2)
+    auth.login(employer_login(make, e))
+    client.post(f"/lang/{lang}")
+    page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
+    assert f"<th>{header}</th>" in page
+    pdf = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
+    words = " ".join(pdf.split())  # a long header wraps onto two lines of its column
+    assert header in words and old not in words
+    assert "285,50" in words and "571,00" in words
+
+
+def test_page_amounts_follow_the_language_and_the_claim_stays_danish(
+    client, auth, assign, make, db
+):
+    a = assign()
+    e = a.mentor.employer
+    db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=123450))
+    sheet(db, a, MONDAY, 2)  # 2 h x 1.234,50 = 2.469,00
+    auth.login(employer_login(make, e))
+    client.post("/lang/en")
+    page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
+    assert "1,234.50" in page and "2,469.00" in page  # the wage table and the claim
+    assert "1.234,50" not in page and "2.469,00" not in page
+    # The claim itself is a Danish document, whatever the session's language.
+    csv = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data().decode("utf-8-sig")
+    assert csv.strip().split("\r\n")[1].endswith(";2,00;1.234,50;2.469,00")
+    assert "1,234.50" not in csv and "2,469.00" not in csv
+    pdf = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
+    assert "1.234,50" in pdf and "2.469,00" in pdf and "1,234.50" not in pdf
+    client.post("/lang/da")
+    page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
+    assert "1.234,50" in page and "2.469,00" in page
+    assert "1,234.50" not in page
+
+
+def test_kroner_is_danish_on_an_english_request_and_money_follows_it(app):
+    from flask import session
+    from flask_babel import refresh
+
+    from web.reimbursement.claim import kroner, money
+
+    for lang, amount in (("en", "1,234.50"), ("da", "1.234,50")):
+        with app.test_request_context():
+            session["lang"] = lang
+            refresh()  # Flask-Babel keeps the locale of the app context the fixture holds
+            assert money(123450) == amount and kroner(123450) == "1.234,50"
+            assert money(None) == kroner(None) == ""
+    assert kroner(5) == "0,05"  # no request at all: the claim's format needs none
+
+
+def test_wage_is_read_in_either_notation_and_ambiguous_amounts_are_refused(
+    client, auth, assign, make, db
+):
+    a = assign()
+    e = a.mentor.employer
+    auth.login(employer_login(make, e))
+    client.post("/lang/en")
+    url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage"
+    for typed, ore in (
+        ("285,50", 28550),
+        ("285.50", 28550),
+        ("1.234,50", 123450),
+        ("1,234.50", 123450),
+        ("1234,5", 123450),
+        ("2,000.00", 200000),
+    ):
+        r = client.post(url, data={"hourly_cost": typed, "valid_from": "2026-01"})
+        assert r.status_code == 302, typed
+        assert db.session.query(MentorWage).one().hourly_cost_ore == ore, typed
+    for typed, told in (
+        ("1,234", "Unclear amount: write it without a thousands separator"),
+        ("2.000", "Unclear amount: write it without a thousands separator"),
+        ("12,34.50", "Write an amount in kroner"),
+        ("1.234.50", "Write an amount in kroner"),
+        ("1e3", "Write an amount in kroner"),
+        ("250,555", "At most two decimals"),
+    ):
+        r = client.post(url, data={"hourly_cost": typed, "valid_from": "2026-01"})
+        assert r.status_code == 400, typed
+        error = re.search(rf'id="wage-{a.mentor_id}-error">([^<]*)<', r.get_data(as_text=True))
+        assert error and error.group(1).startswith(told), (typed, error)
+    assert db.session.query(MentorWage).one().hourly_cost_ore == 200000
