@@ -1,14 +1,18 @@
 """The manager's figures: each a Table with suppressed cells, a chart and a CSV.
 
 Every figure can be narrowed to a period and to one consultant's caseload (the team).
-Cells about 1–4 participants are suppressed here, before anything is rendered or exported.
+Cells about 1–4 participants are suppressed here, before anything is rendered or exported,
+and so are the cells from which one of those could be worked out (web.dashboard.suppress):
+each builder returns its figures with the people each row is about, and `_tables` hides
+what `protect` finds over every team's view of them at once.
 """
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
@@ -17,13 +21,22 @@ from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.cover.figures import cover_period
-from web.dashboard.suppress import cell, count, is_suppressed
+from web.dashboard.suppress import SUPPRESSED, is_suppressed, protect
 from web.dashboard.vocab import reason_label
 from web.extensions import db
 from web.hours.plans import assignment_start, hours_in_week, monday, steps_by_proposal
 from web.hours.vocab import OUTCOME_LABELS
 from web.i18n import format_date
-from web.models import Mentor, Outcome, Participant, Proposal, ProposalStatus, SolveRun, Timesheet
+from web.models import (
+    Employer,
+    Mentor,
+    Outcome,
+    Participant,
+    Proposal,
+    ProposalStatus,
+    SolveRun,
+    Timesheet,
+)
 
 MAX_WEEKS = 26
 
@@ -45,6 +58,21 @@ class Table:
     series: list[str] = field(default_factory=list)
     unit: str = ""
     note: str = ""
+    # Until sealed (`_seal`), the rows hold every figure. people[i] is whom rows[i] is about.
+    people: list[set[int]] = field(default_factory=list)
+    derived: tuple[int, ...] = ()  # columns computed from the people; () = all but the first
+    chart_of: list[int] | None = None  # chart row k draws rows[chart_of[k]]
+    chart_people: list[set[int]] = field(default_factory=list)  # when chart_of is None
+    # Sums someone could subtract: (the parts' keys, the whole's key or None when it is
+    # shown elsewhere). A key is (table key, row label); a chart's rows are "<key>#chart".
+    sums: list[tuple[list[Hashable], Hashable | None]] = field(default_factory=list)
+
+    def add(self, row: list, people: set[int]) -> None:
+        self.rows.append(row)
+        self.people.append(people)
+
+    def keys(self) -> list[Hashable]:
+        return [(self.key, r[0]) for r in self.rows]
 
 
 def _team(q, f: Filters):
@@ -67,19 +95,28 @@ def _pct(a: int, b: int):
     return round(100 * a / b) if b else 0
 
 
-def capacity(f: Filters, by: str) -> Table:
+def _capacity(f: Filters, by: str) -> Table:
     """Capacity use in the period's last week: planned hours against mentors' capacity."""
     week = monday(min(f.end, date.today()))
     active = _assignments(f)
     steps = steps_by_proposal([p.id for p in active])
     groups: dict[str, dict] = defaultdict(lambda: {"people": set(), "planned": 0, "mentors": set()})
-    mentors = {m.id: m for m in db.session.scalars(
-        select(Mentor).where(Mentor.active.is_(True)).options(selectinload(Mentor.employer)))}
+    external = _("External")
+    # The active mentors' names, capacities and employers: columns, not whole mentors (a
+    # region has thousands, and their JSON columns are not needed here).
+    mentors = {i: (name, cap, where or external) for i, name, cap, where in db.session.execute(
+        select(Mentor.id, Mentor.name, Mentor.capacity_hours, Employer.name)
+        .outerjoin(Employer, Employer.id == Mentor.employer_id)
+        .where(Mentor.active.is_(True)))}
+
+    def employer(m: Mentor) -> str:
+        return m.employer.name if m.employer else external
+
     for p in active:
         m = p.mentor
         key = {
             "mentor": m.name,
-            "employer": m.employer.name if m.employer else _("External"),
+            "employer": employer(m),
             "area": vocab.label(vocab.AREAS, p.placement.area),
         }[by]
         g = groups[key]
@@ -87,9 +124,8 @@ def capacity(f: Filters, by: str) -> Table:
         g["planned"] += hours_in_week(p, steps[p.id], week)
         g["mentors"].add(m.id)
     if by != "area":  # mentors without participants still have capacity to show
-        for m in mentors.values():
-            key = m.name if by == "mentor" else (m.employer.name if m.employer else _("External"))
-            groups[key]["mentors"].add(m.id)
+        for i, (name, _cap, where) in mentors.items():
+            groups[name if by == "mentor" else where]["mentors"].add(i)
     title = {
         "mentor": _("Capacity use by mentor"),
         "employer": _("Capacity use by employer"),
@@ -101,47 +137,59 @@ def capacity(f: Filters, by: str) -> Table:
         title,
         [first, _("Participants"), _("Planned hours"), _("Capacity (hours)"), _("Use %")],
         unit="%",
+        derived=(1, 2, 4),  # capacity is the mentors', not the participants'
     )
     if by == "area":
         t.columns = [first, _("Participants"), _("Planned hours")]
-        t.unit = ""
+        t.unit, t.derived = "", ()
     for key in sorted(groups):
         g = groups[key]
-        n = len(g["people"])
-        cap = sum(mentors[i].capacity_hours for i in g["mentors"] if i in mentors)
-        use = cell(n, _pct(g["planned"], cap))
-        row = [key, count(n), cell(n, g["planned"])]
+        cap = sum(mentors[i][1] for i in g["mentors"] if i in mentors)
+        row = [key, len(g["people"]), g["planned"]]
         if by != "area":
-            row += [cap, use]
-        t.rows.append(row)
-        t.chart_rows.append((key, [None if is_suppressed(n) else (row[-1])]))
+            row += [cap, _pct(g["planned"], cap)]
+        t.add(row, g["people"])
+    t.chart_rows = [(r[0], [r[-1]]) for r in t.rows]
+    t.chart_of = list(range(len(t.rows)))
+    if by == "mentor":  # an employer's mentors add up to its row in the employer table
+        at = {name: where for name, _cap, where in mentors.values()}
+        at.update({p.mentor.name: employer(p.mentor) for p in active})
+        by_employer: dict[str, list] = defaultdict(list)
+        for key in sorted(groups):
+            by_employer[at[key]].append((t.key, key))
+        t.sums = [(parts, ("capacity_employer", e)) for e, parts in by_employer.items()]
+    else:  # the rows add up to all planned hours, shown by week elsewhere
+        t.sums = [(t.keys(), None)]
     t.note = _("Week of %(d)s.", d=format_date(week))
     return t
 
 
-def waiting(f: Filters) -> Table:
+def _waiting(f: Filters) -> Table:
     """Participants waiting now, and for how long."""
-    q = _team(select(Participant).where(Participant.status == "waiting"), f)
+    q = _team(select(Participant.id, Participant.created_at)
+              .where(Participant.status == "waiting"), f)
     today = date.today()
-    days = [(today - p.created_at.date()).days for p in db.session.scalars(q)]
+    days = {pid: (today - created.date()).days for pid, created in db.session.execute(q)}
     buckets = [
-        (_("Under 4 weeks"), [d for d in days if d < 28]),
-        (_("4–12 weeks"), [d for d in days if 28 <= d < 84]),
-        (_("Over 12 weeks"), [d for d in days if d >= 84]),
+        (_("Under 4 weeks"), {p for p, d in days.items() if d < 28}),
+        (_("4–12 weeks"), {p for p, d in days.items() if 28 <= d < 84}),
+        (_("Over 12 weeks"), {p for p, d in days.items() if d >= 84}),
     ]
     t = Table(
         "waiting",
         _("Waiting participants and time waiting"),
         [_("Waiting"), _("Participants"), _("Median days waiting")],
     )
-    for label, ds in buckets + [(_("All waiting"), days)]:
-        n = len(ds)
-        t.rows.append([label, count(n), cell(n, round(statistics.median(ds)) if ds else 0)])
-    t.chart_rows = [(label, [None if is_suppressed(len(ds)) else len(ds)]) for label, ds in buckets]
+    for label, ids in buckets + [(_("All waiting"), set(days))]:
+        ds = [days[p] for p in ids]
+        t.add([label, len(ids), round(statistics.median(ds)) if ds else 0], ids)
+    t.chart_rows = [(r[0], [r[1]]) for r in t.rows[:3]]
+    t.chart_of = [0, 1, 2]
+    t.sums = [(t.keys()[:3], t.keys()[3])]
     return t
 
 
-def unmatched(f: Filters) -> Table:
+def _unmatched(f: Filters) -> Table:
     """Why participants were left unmatched by the runs finished in the period."""
     runs = db.session.scalars(
         select(SolveRun).where(
@@ -168,8 +216,9 @@ def unmatched(f: Filters) -> Table:
         "unmatched", _("Reasons participants were not matched"), [_("Reason"), _("Participants")]
     )
     for code, ids in sorted(people.items(), key=lambda kv: -len(kv[1])):
-        t.rows.append([reason_label(code), count(len(ids))])
-        t.chart_rows.append((reason_label(code), [None if is_suppressed(len(ids)) else len(ids)]))
+        t.add([reason_label(code), len(ids)], ids)  # one person can have several reasons
+    t.chart_rows = [(r[0], [r[1]]) for r in t.rows]
+    t.chart_of = list(range(len(t.rows)))
     return t
 
 
@@ -181,7 +230,7 @@ def _weeks(f: Filters) -> list[date]:
     return weeks
 
 
-def planned_delivered(f: Filters) -> Table:
+def _planned_delivered(f: Filters) -> Table:
     """Planned against delivered (logged: submitted or approved) hours per week."""
     props = _assignments(f, (ProposalStatus.ACTIVE, ProposalStatus.ENDED))
     steps = steps_by_proposal([p.id for p in props])
@@ -219,17 +268,13 @@ def planned_delivered(f: Filters) -> Table:
                 people.add(p.participant_id)
         delivered = sum(s.total for s in logged[w])
         people |= {s.participant_id for s in logged[w]}
-        n = len(people)
-        t.rows.append([w.isoformat(), count(n), cell(n, planned), cell(n, round(delivered, 2))])
-        sup = is_suppressed(n)
-        t.chart_rows.append(
-            (_("Week %(n)s", n=w.isocalendar()[1]),
-             [None if sup else planned, None if sup else round(delivered, 1)])
-        )
+        t.add([w.isoformat(), len(people), planned, round(delivered, 2)], people)
+        t.chart_rows.append((_("Week %(n)s", n=w.isocalendar()[1]), [planned, round(delivered, 1)]))
+    t.chart_of = list(range(len(t.rows)))
     return t
 
 
-def continuity(f: Filters) -> Table:
+def _continuity(f: Filters) -> Table:
     """Mentor changes per participant, over their assignments so far."""
     q = (
         select(Proposal.participant_id, Proposal.mentor_id)
@@ -242,19 +287,23 @@ def continuity(f: Filters) -> Table:
     mentors: dict[int, set] = defaultdict(set)
     for pid, mid in db.session.execute(_team(q, f)):
         mentors[pid].add(mid)
-    changes = Counter(min(len(ms) - 1, 2) for ms in mentors.values())
+    changes: dict[int, set] = defaultdict(set)
+    for pid, ms in mentors.items():
+        changes[min(len(ms) - 1, 2)].add(pid)
     t = Table(
         "continuity",
         _("Continuity: mentor changes per participant"),
         [_("Mentor changes"), _("Participants")],
     )
     for k, label in ((0, _("None (same mentor)")), (1, _("One")), (2, _("Two or more"))):
-        t.rows.append([label, count(changes[k])])
-        t.chart_rows.append((label, [None if is_suppressed(changes[k]) else changes[k]]))
+        t.add([label, len(changes[k])], changes[k])
+    t.chart_rows = [(r[0], [r[1]]) for r in t.rows]
+    t.chart_of = list(range(len(t.rows)))
+    t.sums = [(t.keys(), None)]  # everyone with an assignment
     return t
 
 
-def outcomes(f: Filters) -> Table:
+def _outcomes(f: Filters) -> Table:
     """Outcomes of the assignments that ended in the period."""
     q = (
         select(Outcome.outcome, Outcome.participant_id)
@@ -266,9 +315,10 @@ def outcomes(f: Filters) -> Table:
         people[code].add(pid)
     t = Table("outcomes", _("Outcomes of ended assignments"), [_("Outcome"), _("Participants")])
     for code, label in OUTCOME_LABELS.items():
-        n = len(people[code])
-        t.rows.append([str(label), count(n)])
-        t.chart_rows.append((str(label), [None if is_suppressed(n) else n]))
+        t.add([str(label), len(people[code])], people[code])
+    t.chart_rows = [(r[0], [r[1]]) for r in t.rows]
+    t.chart_of = list(range(len(t.rows)))
+    t.sums = [(t.keys(), None)]  # every assignment ended in the period
     return t
 
 
@@ -281,7 +331,7 @@ def _cover_status_labels() -> dict[str, str]:
     }
 
 
-def cover(f: Filters) -> Table:
+def _cover(f: Filters) -> Table:
     """Substitute cover: requests, fill rate, time to fill, participants without cover now."""
     c = cover_period(f.start, f.end, date.today(), f.consultant_id)
     t = Table(
@@ -290,24 +340,25 @@ def cover(f: Filters) -> Table:
         [_("Figure"), _("Participants"), _("Value")],
         series=[_("Participants")],
     )
-    n_req, n_need = len(c["request_people"]), len(c["need_people"])
-    n_filled, n_now = len(c["filled_people"]), len(c["uncovered_people"])
     rate = "–" if c["fill_rate"] is None else round(100 * c["fill_rate"])
     median = c["median_hours_to_fill"]
-    t.rows = [
-        [_("Cover requests sent"), count(n_req), cell(n_req, c["requests"])],
-        [_("Absences needing cover (per participant)"), count(n_need), cell(n_need, c["needs"])],
-        [_("Fill rate (%)"), count(n_need), cell(n_need, rate)],
-        [
-            _("Median time to fill (hours)"),
-            count(n_filled),
-            cell(n_filled, "–" if median is None else round(median, 1)),
-        ],
-        [_("Participants without cover now"), count(n_now), count(n_now)],
-    ]
+    need = _("Absences needing cover (per participant)")
+    for label, people, value in (
+        (_("Cover requests sent"), c["request_people"], c["requests"]),
+        (need, c["need_people"], c["needs"]),
+        (_("Fill rate (%)"), c["need_people"], rate),
+        (_("Median time to fill (hours)"), c["filled_people"],
+         "–" if median is None else round(median, 1)),
+        (_("Participants without cover now"), c["uncovered_people"],
+         len(c["uncovered_people"])),
+    ):
+        t.add([label, len(people), value], people)
     for status, label in _cover_status_labels().items():
-        n = len(c["status_people"].get(status, ()))
-        t.chart_rows.append((label, [None if is_suppressed(n) else n]))
+        people = c["status_people"].get(status, set())
+        t.chart_rows.append((label, [len(people)]))
+        t.chart_people.append(people)
+    # the chart's states divide the absences' participants among them
+    t.sums = [([(f"{t.key}#chart", label) for label, _v in t.chart_rows], (t.key, need))]
     t.note = _(
         "Requests count when sent in the period; fill rate and time to fill count the "
         "absences that overlap the period; the chart shows their participants by state. "
@@ -316,15 +367,114 @@ def cover(f: Filters) -> Table:
     return t
 
 
+ALL = "all"  # the column of all teams together
+
+
+def _seal(views: list[Table], whole: list[Table], team: int | None) -> None:
+    """Hide in ``views`` (one team's tables, or all teams') every cell about 1–4 people and
+    every cell from which one could be worked out, in this team's view or in any other's.
+
+    ``whole`` holds the same tables for all teams, so each row's people can be counted per
+    team: a row is a line (its teams add up to all teams), and so is each of ``sums`` in
+    every team's column. One `protect` over them all makes every team's view hide the
+    cells that the others' views rely on.
+    """
+    people: dict[Hashable, set[int]] = {}
+    for t in whole:
+        people.update(zip(t.keys(), t.people, strict=True))
+        if t.chart_of is None:
+            people.update(zip([(f"{t.key}#chart", label) for label, _v in t.chart_rows],
+                              t.chart_people, strict=True))
+    team_of = dict(db.session.execute(select(Participant.id, Participant.consultant_id)).all())
+    # Cells about nobody are left out: a 0 is never hidden and never gives anything away,
+    # and most of a region's (row, team) cells are 0.
+    counts, lines, teams_of = {}, [], {}
+    for key, ps in people.items():
+        by_team = Counter(team_of.get(p) for p in ps)
+        teams_of[key] = [*by_team, ALL] if ps else []
+        counts.update({(key, c): n for c, n in by_team.items()})
+        counts[(key, ALL)] = len(ps)
+        lines.append([(key, c) for c in teams_of[key]])
+    for t in whole:
+        for parts, total in t.sums:
+            down: dict = defaultdict(list)  # each team's column of the sum, and all teams'
+            for k in [*parts, total]:
+                for c in teams_of.get(k, ()):
+                    down[c].append((k, c))
+            lines += down.values()
+    hidden = protect(counts, lines)
+    view = ALL if team is None else team
+
+    def mark(key: Hashable, n: int):
+        if (key, view) not in hidden and not is_suppressed(n):
+            return None
+        return SUPPRESSED if is_suppressed(n) else _("hidden")
+
+    for t in views:
+        cols = t.derived or range(1, len(t.columns))
+        marks = [mark(k, len(ps)) for k, ps in zip(t.keys(), t.people, strict=True)]
+        for row, m in zip(t.rows, marks, strict=True):
+            if m:
+                row[:] = [m if j in cols else v for j, v in enumerate(row)]
+        if t.chart_of is None:
+            chart_marks = [mark((f"{t.key}#chart", label), len(ps))
+                           for (label, _v), ps in zip(t.chart_rows, t.chart_people, strict=True)]
+        else:
+            chart_marks = [marks[i] for i in t.chart_of]
+        t.chart_rows = [
+            (label, vs if not m else [None if m == SUPPRESSED else m] * len(vs))
+            for (label, vs), m in zip(t.chart_rows, chart_marks, strict=True)
+        ]
+
+
+def _tables(f: Filters, builders: list[tuple[Callable[..., Table], tuple]]) -> list[Table]:
+    views = [build(f, *args) for build, args in builders]
+    whole = views
+    if f.consultant_id:
+        everyone = replace(f, consultant_id=None)
+        whole = [build(everyone, *args) for build, args in builders]
+    _seal(views, whole, f.consultant_id)
+    return views
+
+
+def capacity(f: Filters, by: str) -> Table:
+    return _tables(f, [(_capacity, (by,))])[0]
+
+
+def waiting(f: Filters) -> Table:
+    return _tables(f, [(_waiting, ())])[0]
+
+
+def unmatched(f: Filters) -> Table:
+    return _tables(f, [(_unmatched, ())])[0]
+
+
+def planned_delivered(f: Filters) -> Table:
+    return _tables(f, [(_planned_delivered, ())])[0]
+
+
+def continuity(f: Filters) -> Table:
+    return _tables(f, [(_continuity, ())])[0]
+
+
+def outcomes(f: Filters) -> Table:
+    return _tables(f, [(_outcomes, ())])[0]
+
+
+def cover(f: Filters) -> Table:
+    return _tables(f, [(_cover, ())])[0]
+
+
 def all_tables(f: Filters) -> list[Table]:
-    return [
-        capacity(f, "mentor"),
-        capacity(f, "employer"),
-        capacity(f, "area"),
-        waiting(f),
-        unmatched(f),
-        planned_delivered(f),
-        cover(f),
-        continuity(f),
-        outcomes(f),
-    ]
+    """Every figure, sealed together: what one table hides, no other table gives away."""
+    return _tables(f, [
+        (_capacity, ("mentor",)),
+        (_capacity, ("employer",)),
+        (_capacity, ("area",)),
+        (_waiting, ()),
+        (_unmatched, ()),
+        (_planned_delivered, ()),
+        (_cover, ()),
+        (_continuity, ()),
+        (_outcomes, ()),
+    ])

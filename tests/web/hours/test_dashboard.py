@@ -4,13 +4,14 @@ Figures are computed outside a request, so their labels come in Danish (the defa
 """
 
 import re
+from dataclasses import replace
 from datetime import date, timedelta
 
 from tests.web.hours.conftest import MONDAY
 from web.dashboard import figures
 from web.dashboard.suppress import cell, count
 from web.dashboard.svg import bar_chart
-from web.models import Outcome, SolveRun, Timesheet, TimesheetLine
+from web.models import Outcome, Participant, SolveRun, Timesheet, TimesheetLine
 
 PERIOD = figures.Filters(MONDAY, MONDAY + timedelta(weeks=3))
 
@@ -56,12 +57,14 @@ def _outcome(db, a, code, ended=MONDAY + timedelta(days=7)):
 
 def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make):
     consultant = make.user("consultant")
-    for _ in range(5):
-        _outcome(db, assign(consultant=consultant), "flex_job")
-    for _ in range(2):
-        _outcome(db, assign(consultant=consultant), "education")
+    for code, n in (("flex_job", 6), ("ordinary_job", 5), ("education", 2)):
+        for _ in range(n):
+            _outcome(db, assign(consultant=consultant), code)
     rows = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
-    assert rows["Fleksjob"] == 5 and rows["Uddannelse"] == "<5" and rows["Fraflyttet"] == 0
+    assert rows["Fleksjob"] == 6 and rows["Uddannelse"] == "<5" and rows["Fraflyttet"] == 0
+    # The outcomes add up to the ended assignments: with one row "<5", the total less the
+    # rest would give it. The smallest other row is hidden too, and not called "<5".
+    assert rows["Ordinært job"] == "skjult"
     # filtered to another team, nothing is left
     other = figures.Filters(PERIOD.start, PERIOD.end, make.user("consultant").id)
     assert {r[1] for r in figures.outcomes(other).rows} == {0}
@@ -70,8 +73,51 @@ def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make)
     assert {r[1] for r in figures.outcomes(later).rows} == {0}
 
 
-def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db):
-    few = [assign(hours=6) for _ in range(3)]
+def test_one_team_cannot_be_worked_out_as_all_teams_less_the_others(assign, db, make):
+    """A walk subtracted: all teams 9 "Fleksjob", team A 7, so team B's is 2."""
+    a, b = make.user("consultant"), make.user("consultant")
+    for consultant, n in ((a, 7), (b, 2)):
+        for _ in range(n):
+            _outcome(db, assign(consultant=consultant), "flex_job")
+    everyone = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
+    team_a = {r[0]: r[1] for r in figures.outcomes(replace(PERIOD, consultant_id=a.id)).rows}
+    team_b = {r[0]: r[1] for r in figures.outcomes(replace(PERIOD, consultant_id=b.id)).rows}
+    assert everyone["Fleksjob"] == 9 and team_b["Fleksjob"] == "<5"
+    assert team_a["Fleksjob"] == "skjult"  # 9 - 7 would give team B's 2
+    # The chart hides what the table hides.
+    chart = dict(figures.outcomes(replace(PERIOD, consultant_id=a.id)).chart_rows)
+    assert chart["Fleksjob"] == ["skjult"]
+    # With team B at 0 there is nothing to protect.
+    assert {r[0]: r[1] for r in figures.outcomes(
+        replace(PERIOD, consultant_id=a.id, start=MONDAY + timedelta(weeks=10),
+                end=MONDAY + timedelta(weeks=12))).rows}["Fleksjob"] == 0
+
+
+def test_an_employer_cannot_be_worked_out_from_its_mentors_or_the_total(assign, make):
+    """Capacity by employer: the rows add up to all planned hours; by mentor, an employer's
+    mentors add up to its row. One row "<5" would be the total less the rest."""
+    big, small = make.employer(name="Stor A/S"), make.employer(name="Lille ApS")
+    m1 = make.mentor(employer=big, name="Mentor Et")
+    m2 = make.mentor(employer=big, name="Mentor To")
+    m3 = make.mentor(employer=small, name="Mentor Tre")
+    team = make.user("consultant")
+    for mentor, n in ((m1, 6), (m2, 2), (m3, 7)):
+        for _ in range(n):
+            assign(mentor=mentor, hours=3, consultant=team)
+    f = figures.Filters(MONDAY, MONDAY + timedelta(weeks=1))
+    tables = {t.key: t for t in figures.all_tables(f)}
+    by_mentor = {r[0]: r for r in tables["capacity_mentor"].rows}
+    by_employer = {r[0]: r for r in tables["capacity_employer"].rows}
+    assert by_mentor["Mentor To"][1:3] == ["<5", "<5"]
+    # Stor A/S (8) less Mentor Et (6) would give Mentor To's 2
+    assert by_mentor["Mentor Et"][1:3] == ["skjult", "skjult"]
+    assert by_mentor["Mentor Et"][3] == m1.capacity_hours  # the mentor's own, not a person's
+    assert by_employer["Stor A/S"][1:3] == [8, 24] and by_employer["Lille ApS"][1:3] == [7, 21]
+
+
+def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db, make):
+    team = make.user("consultant")  # five teams of one each would be 1 apiece: see below
+    few = [assign(hours=6, consultant=team) for _ in range(3)]
     for a in few:
         db.session.add(
             Timesheet(
@@ -87,12 +133,18 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db)
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), "<5", "<5", "<5"]
     assert t.chart_rows[0][1] == [None, None]
-    more = [assign(hours=4) for _ in range(2)]
+    more = [assign(hours=4, consultant=team) for _ in range(2)]
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
     assert t.chart_rows[0] == ("Uge 2", [26, 15.0])  # the chart names weeks as people do
     assert "sendt, godkendt eller ej endnu" in t.note  # what "delivered" counts
-    assert more
+    # Spread over five teams of one, the five teams' "<5" add up to the 5 shown: each is
+    # 1, and each team's person would be known to have had the week's support. So the
+    # total is hidden as well.
+    for a in more + few:
+        db.session.get(Participant, a.participant_id).consultant_id = make.user("consultant").id
+    db.session.commit()
+    assert figures.planned_delivered(PERIOD).rows[0] == [MONDAY.isoformat()] + ["skjult"] * 3
 
 
 def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
