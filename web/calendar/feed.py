@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.hours.plans import assignment_start, steps_by_proposal
+from web.hours.plans import assignment_start, steps_by_proposal, support_days
 from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
 from web.models.cover import CoverRequest, RequestStatus
@@ -49,10 +49,6 @@ def mentor_for_token(token: str) -> Mentor | None:
     return mentor if mentor is not None and mentor.active else None
 
 
-def _days(p: Proposal) -> list[str]:
-    return [d for d in WEEKDAYS if d in p.participant.days and d in p.placement.days]
-
-
 def _first_on_or_after(start: date, days: list[str]) -> date:
     for i in range(7):
         d = start + timedelta(days=i)
@@ -77,7 +73,7 @@ def feed(mentor: Mentor) -> bytes:
     ).all()
     plans = steps_by_proposal([p.id for p in active])
     for p in active:
-        days = _days(p)
+        days = support_days(p)
         if not days:
             continue
         steps = plans[p.id]
@@ -115,7 +111,7 @@ def _cover_events(mentor: Mentor, stamp: datetime) -> list[Event]:
         .options(selectinload(CoverRequest.assignment).options(
             selectinload(Proposal.participant), selectinload(Proposal.placement)))
     ):
-        days = _days(r.assignment)
+        days = support_days(r.assignment)
         start = _first_on_or_after(r.starts_on, days)
         if not days or start > r.ends_on:
             continue  # none of the participant's days falls in the cover period

@@ -14,7 +14,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.extensions import db
-from web.models import PlanStep, Proposal, ProposalStatus, utcnow
+from web.models import CoverRequest, PlanStep, Proposal, ProposalStatus, utcnow
+from web.models.base import WEEKDAYS
+from web.models.cover import RequestStatus
 
 HOURS_MIN, HOURS_MAX = 2, 20
 
@@ -167,7 +169,56 @@ def planned_hours(mentor_id: int, week_start: date) -> int:
     return sum(hours_in_week(p, steps[p.id], monday(week_start)) for p in active)
 
 
-def planned_for_sheets(sheets: list) -> dict[int, int]:
-    """Planned hours of each timesheet's assignment in the timesheet's own week, by sheet id."""
-    steps = steps_by_proposal(list({s.proposal_id for s in sheets}))
-    return {s.id: hours_in_week(s.proposal, steps[s.proposal_id], s.week_start) for s in sheets}
+def support_days(proposal: Proposal) -> list[str]:
+    """The weekdays of support: those the participant and the placement share."""
+    return [d for d in WEEKDAYS
+            if d in proposal.participant.days and d in proposal.placement.days]
+
+
+def covers_in(ids: list[int], first: date, last: date) -> dict[int, list[CoverRequest]]:
+    """The confirmed covers of the assignments ``ids`` on some day from ``first`` to
+    ``last``, by assignment id."""
+    out: dict[int, list[CoverRequest]] = {i: [] for i in ids}
+    if ids:
+        for c in db.session.scalars(select(CoverRequest).where(
+                CoverRequest.assignment_id.in_(ids),
+                CoverRequest.status == RequestStatus.CONFIRMED,
+                CoverRequest.starts_on <= last, CoverRequest.ends_on >= first)):
+            out[c.assignment_id].append(c)
+    return out
+
+
+def share_of_week(proposal: Proposal, steps: list[PlanStep], week_start: date, mentor_id: int,
+                  covers: list[CoverRequest]) -> float:
+    """The part of the week's planned hours that falls to ``mentor_id``, by support days:
+    a substitute's are the days of their confirmed cover, the assignment's own mentor's the
+    days nobody covers. 8 hours over Monday and Wednesday, with Wednesday covered, are 4 and
+    4. Without support days in common, the weekdays count."""
+    hours = hours_in_week(proposal, steps, week_start)
+    names = support_days(proposal) or list(WEEKDAYS[:5])
+    days = [week_start + timedelta(days=i) for i, d in enumerate(WEEKDAYS) if d in names]
+
+    def covered(day: date, by: int | None = None) -> bool:
+        return any(c.starts_on <= day <= c.ends_on and by in (None, c.substitute_id)
+                   for c in covers)
+
+    if mentor_id == proposal.mentor_id:
+        mine = [d for d in days if not covered(d)]
+    else:
+        mine = [d for d in days if covered(d, mentor_id)]
+    return round(hours * len(mine) / len(days), 1)
+
+
+def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int]]:
+    """Planned hours of each timesheet in its own week, by sheet id: the part of the
+    assignment's plan that falls to the sheet's mentor (`share_of_week`), and the week's
+    whole plan."""
+    if not sheets:
+        return {}, {}
+    ids = list({s.proposal_id for s in sheets})
+    steps = steps_by_proposal(ids)
+    covers = covers_in(ids, min(s.week_start for s in sheets),
+                       max(s.week_start for s in sheets) + timedelta(days=6))
+    return ({s.id: share_of_week(s.proposal, steps[s.proposal_id], s.week_start, s.mentor_id,
+                                 covers[s.proposal_id]) for s in sheets},
+            {s.id: hours_in_week(s.proposal, steps[s.proposal_id], s.week_start) for s in sheets})

@@ -27,11 +27,13 @@ from web.hours.forms import (
 from web.hours.plans import (
     PlanError,
     assignment_start,
+    covers_in,
     hours_in_week,
     monday,
     plan_of,
     planned_for_sheets,
     set_plan,
+    share_of_week,
     steps_from_durations,
 )
 from web.models import (
@@ -165,7 +167,10 @@ def timesheet():
     rows, steps = service.assignments_in_week(mentor.id, week, sheets)
     assignments = [a for a, _end in rows]
     ended = {a.id: end for a, end in rows if end is not None}
-    planned = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
+    covers = covers_in([a.id for a in assignments], week, week + timedelta(days=6))
+    whole = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
+    planned = {a.id: share_of_week(a, steps[a.id], week, mentor.id, covers[a.id])
+               for a in assignments}  # a substitute plans the days they cover
     form = timesheet_form([a.id for a in assignments])
     if form.validate_on_submit():
         send = "draft" not in request.form  # the "Save as draft" button
@@ -210,6 +215,7 @@ def timesheet():
         mentor=mentor,
         to_finish=service.weeks_to_finish(mentor.id),
         planned=planned,
+        whole=whole,
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
         future=week > monday(date.today()),
@@ -264,10 +270,12 @@ def approvals():
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)
     sheets = db.session.scalars(q).all()
+    planned, whole = planned_for_sheets(sheets)
     return render_template(
         "hours/approvals.html",
         sheets=sheets,
-        planned=planned_for_sheets(sheets),
+        planned=planned,
+        whole=whole,
         shared=_shared_weeks(sheets),
         tasks=TASKS,
         approve_form=EmptyForm(),

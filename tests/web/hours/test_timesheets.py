@@ -443,3 +443,58 @@ def test_a_substitute_logs_the_covered_weeks_on_a_sheet_of_their_own(
     client.post(f"/hours/timesheets/{sheets[sub.id].id}/approve")
     db.session.refresh(sheets[sub.id])
     assert sheets[sub.id].status == "approved"
+
+
+def test_a_substitute_plans_the_days_they_cover_and_the_mentor_the_rest(
+        client, auth, assign, db, make):
+    """The plan's 8 hours of a week are for the participant's days (here Monday and
+    Wednesday). With Wednesday covered, 4 are the substitute's and 4 the mentor's: before,
+    each was shown all 8, and two sheets against 8 each looked like half the support."""
+    from datetime import timedelta
+
+    from tests.web.hours.conftest import week
+
+    a = assign(hours=8)
+    sub = make.mentor(make.employer(), user=make.user("mentor"))
+    _cover(db, a, sub, week(1) + timedelta(days=2), week(2) + timedelta(days=1))
+    auth.login(sub.user)
+    page = client.get(f"/hours/timesheet?week={week(1)}").get_data(as_text=True)
+    assert "Planlagt for de dage, du dækker: 4 af ugens 8 timer" in page
+    assert "planlagt 4" in page  # the week's total line
+    # Week 2: the cover ends Tuesday, so it holds Monday only.
+    page = client.get(f"/hours/timesheet?week={week(2)}").get_data(as_text=True)
+    assert "Planlagt for de dage, du dækker: 4 af ugens 8 timer" in page
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="4"))
+    auth.logout()
+    auth.login(a.mentor.user)
+    page = client.get(f"/hours/timesheet?week={week(1)}").get_data(as_text=True)
+    assert "Planlagt denne uge: 4 af 8 timer; en vikar har resten" in page
+    page = client.get(f"/hours/timesheet?week={week(3)}").get_data(as_text=True)
+    assert "Planlagt denne uge: 8 timer" in page  # nobody covers week 3
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="3,5"))
+    auth.logout()
+    auth.login(a.participant.consultant)
+    page = client.get("/hours/approvals").get_data(as_text=True)
+    assert "(planlagt for de dækkede dage: 4 af ugens 8)" in page
+    assert "(planlagt: 4 af ugens 8; en vikar dækkede resten)" in page
+    assert "mod 8 planlagt" in page  # the week in all, against the whole plan
+
+
+def test_share_of_week_counts_support_days(assign, db, make):
+    from datetime import timedelta
+
+    from tests.web.hours.conftest import week
+    from web.hours.plans import covers_in, share_of_week, steps_by_proposal
+
+    a = assign(hours=9)
+    a.participant.days = ["mon", "tue", "wed"]
+    sub = make.mentor(make.employer(), user=make.user("mentor"))
+    _cover(db, a, sub, week(1) + timedelta(days=1), week(1) + timedelta(days=1))
+    steps = steps_by_proposal([a.id])[a.id]
+    covers = covers_in([a.id], week(1), week(1) + timedelta(days=6))[a.id]
+    assert share_of_week(a, steps, week(1), sub.id, covers) == 3
+    assert share_of_week(a, steps, week(1), a.mentor_id, covers) == 6
+    other = make.mentor(make.employer(), user=make.user("mentor"))
+    assert share_of_week(a, steps, week(1), other.id, covers) == 0  # covers nothing
+    a.placement.days = ["thu", "fri"]  # no day in common: the weekdays count
+    assert share_of_week(a, steps, week(1), sub.id, covers) == round(9 / 5, 1)
