@@ -45,7 +45,7 @@ def run_cover(absence_id: int) -> dict:
         if only := continuing(absence, needs):
             first = [n for n in needs if n.id in only]
             result = _solve(app, build_cover_problem(absence, first, only))
-            if not _store(absence_id, first, result, out, "cover_continue"):
+            if not _store(absence_id, first, result, out, _go_on_or_ask(absence)):
                 return {"absence": absence_id, "skipped": True}
             needs = searching_needs(absence)
         if needs:
@@ -68,8 +68,16 @@ def _solve(app, problem: dict) -> dict:
     return result
 
 
+def _go_on_or_ask(absence: Absence) -> dict[int, str]:
+    """Assignment id -> the notice for a substitute asked first for an extension: "go on"
+    (cover_continue) if they confirmed the first part, else a plain request for the added
+    days, since their answer to the first part is still awaited."""
+    return {n.assignment_id: "cover_continue" if n.confirmed else "cover_requested"
+            for n in absence.extends.needs}
+
+
 def _store(absence_id: int, needs, result: dict, out: dict,
-           notice: str = "cover_requested") -> bool:
+           notice: str | dict[int, str] = "cover_requested") -> bool:
     """Store one solve's answer under the absence's lock and commit; count it into ``out``.
     False if another run of this job asked someone first."""
     absence = service.lock_absence(absence_id)  # a withdrawal meanwhile: its needs stay unasked
@@ -106,11 +114,13 @@ TOO_LATE = {
 
 
 def store_cover(absence: Absence, needs, result: dict,
-                notice: str = "cover_requested") -> tuple[int, int]:
+                notice: str | dict[int, str] = "cover_requested") -> tuple[int, int]:
     """Write cover requests for the matches and reasons for the rest (caller commits).
     Needs no longer searching (the absence was withdrawn meanwhile) are left as they are.
-    A ``cover_continue`` solve (substitutes asked to go on) leaves its unmatched needs
-    searching: the usual solve comes next."""
+    ``notice`` is the substitutes' notice, or one per assignment id for the solve of an
+    extension's first asks (the substitutes of the part before); that solve leaves its
+    unmatched needs searching: the usual solve comes next."""
+    first_asks = isinstance(notice, dict)
     by_participant = {n.assignment.participant_id: n for n in needs
                       if n.status == NeedStatus.SEARCHING}
     asked = unfilled = 0
@@ -132,9 +142,10 @@ def store_cover(absence: Absence, needs, result: dict,
         db.session.add(req)
         db.session.flush()
         need.status, need.reasons = NeedStatus.REQUESTED, []
-        notify(mentor_users([req.substitute_id]), notice, request_id=req.id)
+        kind = notice[need.assignment_id] if first_asks else notice
+        notify(mentor_users([req.substitute_id]), kind, request_id=req.id)
         asked += 1
-    for u in result["unmatched"] if notice != "cover_continue" else ():
+    for u in result["unmatched"] if not first_asks else ():
         need = by_participant.get(parse_id(u["participant"]))
         if need is None:
             continue

@@ -110,22 +110,29 @@ def _excluded(needs: list[CoverNeed], mentor_ids: set[int]) -> dict[int, set[str
 
 
 def continuing(absence: Absence, needs: list[CoverNeed]) -> dict[int, int]:
-    """For an absence that extends another: need id -> the substitute whose confirmed cover
-    of the same assignment runs to the last day of the absence extended, unless they have
-    declined to go on. They are asked first; the participant keeps the person they know."""
+    """For an absence that extends another: need id -> the substitute whose cover of the
+    same assignment runs to the last day of the absence extended, unless they have declined
+    to go on. They are asked first; the participant keeps one person for both parts. The
+    cover is confirmed, or asked for and not yet answered: asking someone else for the added
+    days while the first one's answer is awaited would split the absence between two."""
     before = absence.extends
     if before is None:
         return {}
-    confirmed = {n.assignment_id: n.confirmed for n in before.needs}
+    covering = {n.assignment_id: n.confirmed or _awaited(n) for n in before.needs}
     out = {}
     for need in needs:
-        req = confirmed.get(need.assignment_id)
+        req = covering.get(need.assignment_id)
         if req is None or req.ends_on != before.ends_on:
             continue
         if any(r.substitute_id == req.substitute_id for r in need.requests):
             continue  # asked to go on already, and said no
         out[need.id] = req.substitute_id
     return out
+
+
+def _awaited(need: CoverNeed):
+    """The need's request that waits for the substitute's answer, if any."""
+    return next((r for r in need.requests if r.status == RequestStatus.REQUESTED), None)
 
 
 def build_cover_problem(

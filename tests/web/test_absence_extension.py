@@ -84,6 +84,27 @@ def test_extended_the_substitute_who_covers_is_asked_to_go_on(db, s):
     assert mentor_on(s.assignments[0], MAR10 + DAY) == s.mentor.id
 
 
+def test_extended_before_the_substitute_answered_the_same_substitute_is_asked(db, s):
+    """The extension came while the first request still waited for an answer: the usual
+    solve would ask the colleague, back on 8 March, for the added days, and the participant
+    would have had two substitutes for one absence."""
+    service.report_absence(s.colleague, MAR3, MAR7, "holiday", s.colleague_user)
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    assert run_cover(absence.id)["asked"] == 2  # the external person; not answered yet
+    ext = service.extend_absence(absence, MAR10, s.consultant, today=MAR3)
+    db.session.commit()
+    assert run_cover(ext.id)["asked"] == 2
+    assert {n.requests[0].substitute_id for n in ext.needs} == {s.external.id}
+    assert notice_kinds(db, s.colleague_user) == []
+    # Saying no to both: the first part and the added days are each sought again.
+    for need in [*absence.needs, *ext.needs]:
+        service.decline_cover(need.requests[0], s.external_user)
+    db.session.commit()
+    assert run_cover(ext.id)["asked"] == 2
+    assert {n.requests[-1].substitute_id for n in ext.needs} == {s.colleague.id}
+
+
 def test_a_substitute_who_declines_to_go_on_is_not_asked_again(db, s):
     absence, ext, first = _asked_to_go_on(db, s)
     service.decline_cover(first, s.external_user)
@@ -108,7 +129,7 @@ def test_a_substitute_away_over_the_added_days_is_not_asked_and_others_are(db, s
     assert [n.status for n in ext.needs] == [NeedStatus.REQUESTED] * 2
 
 
-def test_only_confirmed_cover_to_the_last_day_goes_on(db, s):
+def test_confirmed_cover_goes_on_and_an_unanswered_request_is_asked_again(db, s):
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()
     run_cover(absence.id)
@@ -123,7 +144,9 @@ def test_only_confirmed_cover_to_the_last_day_goes_on(db, s):
     kind = {n.params["request_id"]: n.kind for n in db.session.scalars(db.select(Notification))}
     going_on, new = asked[first.assignment_id], asked[second.assignment_id]
     assert kind[going_on.id] == "cover_continue" and going_on.substitute_id == first.substitute_id
-    assert kind[new.id] == "cover_requested"
+    # The second substitute has not answered for the first part: asked for the added days
+    # as well, in a plain request (not "go on", as they have not begun).
+    assert kind[new.id] == "cover_requested" and new.substitute_id == second.substitute_id
 
 
 @pytest.mark.parametrize("case, message", [
