@@ -3,6 +3,7 @@ extends; the substitutes who cover on the last day are asked to go on first, and
 sought for the rest. Withdrawing the first withdraws the extension too. A cover job that
 runs only after its absence is over asks nobody and tells nobody."""
 
+import re
 from datetime import date, timedelta
 
 import flask_babel
@@ -11,6 +12,7 @@ import pytest
 from tests.cover_helpers import notice_kinds, scene, user
 from web.cover import service
 from web.cover.notices import notice_text
+from web.i18n import format_date
 from web.models import Notification
 from web.models.cover import Absence, CoverRequest, NeedStatus, RequestStatus, mentor_on
 from workers.cover_jobs import cover_deadline, run_cover
@@ -285,6 +287,27 @@ def _now(db, s) -> Absence:
     return absence
 
 
+def test_the_list_keeps_an_extension_under_the_absence_it_extends(db, auth, client, make, s):
+    """Newest first put the extension above its absence, with other mentors' absences of
+    the days between in the middle: it read as another absence."""
+    today = date.today()
+    first = service.report_absence(s.mentor, today, today + 2 * DAY, "sick", s.consultant)
+    colleague = service.report_absence(s.colleague, today + DAY, today + DAY, "other",
+                                       s.consultant)
+    db.session.commit()
+    ext = service.extend_absence(first, today + 9 * DAY, s.consultant, today=today)
+    later = service.report_absence(s.colleague, today + 5 * DAY, today + 5 * DAY, "other",
+                                   s.consultant)
+    db.session.commit()
+    auth.login(make.user("admin"))  # sees every mentor's absences
+    page = client.get("/absences/").get_data(as_text=True)
+    # the rows in the order shown, each by the address of its withdraw form
+    shown = [int(i) for i in re.findall(r'action="/absences/(\d+)/withdraw"', page)]
+    assert shown == [later.id, colleague.id, first.id, ext.id]  # under it, not above
+    assert page.count('<tr class="continued">') == 1
+    assert f"forlængelse af fraværet fra {format_date(today)}" in page
+
+
 def test_page_extends_and_says_so(db, auth, client, s):
     absence = _now(db, s)
     auth.login(s.mentor_user)
@@ -303,7 +326,9 @@ def test_page_extends_and_says_so(db, auth, client, s):
     ext = db.session.get(Absence, absence.id).extension
     assert ext is not None and ext.ends_on == new_end and ext.job_id
     assert get_queue("cover").job_ids[-1] == ext.job_id
-    assert f"extended until {new_end.strftime('%b %-d, %Y')}" in page and ">extension<" in page
+    assert f"extended until {new_end.strftime('%b %-d, %Y')}" in page
+    first_day = (date.today() - DAY).strftime('%b %-d, %Y')
+    assert f"extension of the absence from {first_day}" in page
     # The first part cannot be extended twice; the extension can.
     assert f'href="/absences/{absence.id}/extend"' not in page
     assert f'href="/absences/{ext.id}/extend"' in page

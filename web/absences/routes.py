@@ -84,10 +84,24 @@ def index():
         if mentors
         else []
     )
-    return render_template("absences/index.html", form=form, absences=absences,
+    return render_template("absences/index.html", form=form, absences=_chains_together(absences),
                            today=date.today(), button=EmptyForm(),
                            withdraw_question=withdraw_question,
                            extension_refused=service.extension_refused)
+
+
+def _chains_together(absences: list[Absence]) -> list[Absence]:
+    """Newest first, but an extension right under the absence it extends (and its own
+    extension under it), not days or weeks above it among other mentors' absences."""
+    def root(a: Absence) -> Absence:
+        while a.extends is not None:
+            a = a.extends
+        return a
+
+    def depth(a: Absence) -> int:
+        return 0 if a.extends is None else 1 + depth(a.extends)
+
+    return sorted(absences, key=lambda a: (-root(a).starts_on.toordinal(), root(a).id, depth(a)))
 
 
 def reportable_absence(absence_id: int, lock: bool = True) -> Absence | None:
