@@ -157,6 +157,23 @@ def follow_up(outcome_id: int):
     return redirect(url_for("dashboard.consultant"))
 
 
+def _locked(ids: list[int], sheets: dict[int, Timesheet], future: bool) -> set[int]:
+    """The assignments whose fields are read-only: an approved week's, or all in a week not
+    begun."""
+    return set(ids) if future else {i for i, s in sheets.items() if s.status == "approved"}
+
+
+def _show_saved(form, sheets: dict[int, Timesheet], ids: set[int]) -> None:
+    """Fill the fields of the assignments ``ids`` with their saved hours: on a first view,
+    and, after an error, in the read-only fields, where a value typed past ``readonly`` was
+    refused and must not look kept."""
+    for i in ids:
+        for t in TASKS:
+            field = form[f"a{i}"][t]
+            field.data = sheets[i].hours_for(t) if i in sheets else None
+            field.raw = ""  # else an empty field shows what was typed
+
+
 @bp.route("/timesheet", methods=["GET", "POST"])
 @role_required("mentor")
 def timesheet():
@@ -172,6 +189,7 @@ def timesheet():
     planned = {a.id: share_of_week(a, steps[a.id], week, mentor.id, covers[a.id])
                for a in assignments}  # a substitute plans the days they cover
     form = timesheet_form([a.id for a in assignments])
+    future = week > monday(date.today())
     if form.validate_on_submit():
         send = "draft" not in request.form  # the "Save as draft" button
         try:
@@ -198,13 +216,12 @@ def timesheet():
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
+            _show_saved(form, sheets, _locked([a.id for a in assignments], sheets, future))
     elif form.is_submitted():
         flash(_("Nothing was saved: correct the marked fields."), "error")
+        _show_saved(form, sheets, _locked([a.id for a in assignments], sheets, future))
     else:
-        for a in assignments:
-            if a.id in sheets:
-                for t in TASKS:
-                    form[f"a{a.id}"][t].data = sheets[a.id].hours_for(t)
+        _show_saved(form, sheets, set(sheets))
     return render_template(
         "hours/timesheet.html",
         week=week,
@@ -218,7 +235,7 @@ def timesheet():
         whole=whole,
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
-        future=week > monday(date.today()),
+        future=future,
         # Every participant's week approved: nothing to send or keep.
         locked=bool(assignments) and all(
             a.id in sheets and sheets[a.id].status == "approved" for a in assignments),

@@ -1,5 +1,7 @@
 """The mentor's weekly timesheet and the consultant's approval."""
 
+import re
+
 from tests.web.hours.conftest import MONDAY
 from web.models import Timesheet, TimesheetLine
 from web.models.hours import TASKS
@@ -112,9 +114,15 @@ def test_approve_and_return_by_the_owning_consultant(client, auth, assign, db, m
     page = client.get(f"/hours/timesheet?week={MONDAY}").get_data(as_text=True)
     assert "readonly" in page and "Hele ugen er godkendt: timerne er låst." in page
     assert "Send til jobkonsulenten" not in page  # nothing to send
-    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="9"))
+    r = client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="9"))
     db.session.refresh(sheet)
     assert sheet.total == 5 and sheet.status == "approved"
+    # A value typed past readonly is refused, and the field shows the hours kept, not it.
+    page = r.get_data(as_text=True)
+    assert "er godkendt og kan ikke ændres" in page
+    field = re.search(rf'<input[^>]*name="a{a.id}-instruction"[^>]*>', page).group(0)
+    assert 'value="9"' not in field and re.search(r'value="5(,0+)?"', field), field
+    assert '<span class="sum">5</span>' in page  # and the sum beside it
     # Sending the same approved hours again tells of nothing sent, not "1 participant sent".
     r = client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="5"),
                     follow_redirects=True)
@@ -146,6 +154,9 @@ def test_future_weeks_cannot_be_logged(client, auth, assign, db):
     r = client.post(f"/hours/timesheet?week={future}", data=_row(a.id, instruction="2"))
     assert r.status_code == 200 and Timesheet.query.count() == 0
     assert r.headers["Cache-Control"] == "no-store"
+    # the read-only field does not show the 2 refused as if it were kept
+    field = re.search(rf'<input[^>]*name="a{a.id}-instruction"[^>]*>', r.get_data(as_text=True))
+    assert "readonly" in field.group(0) and 'value="2"' not in field.group(0)
 
 
 def test_a_draft_stays_the_mentors_until_sent_and_a_sent_week_can_be_taken_back(
