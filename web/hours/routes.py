@@ -282,7 +282,10 @@ def approvals():
         .where(Timesheet.status == "submitted")
         .order_by(Timesheet.week_start, Timesheet.id)
         .options(selectinload(Timesheet.participant), selectinload(Timesheet.mentor),
-                 selectinload(Timesheet.lines), selectinload(Timesheet.proposal))
+                 selectinload(Timesheet.lines),
+                 # the plan's share is by the participant's and the placement's days
+                 selectinload(Timesheet.proposal).selectinload(Proposal.placement),
+                 selectinload(Timesheet.proposal).selectinload(Proposal.participant))
     )
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)

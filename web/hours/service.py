@@ -97,7 +97,8 @@ def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]
                or_(own, Proposal.id.in_(covering(mentor_id, week)),
                    Proposal.id.in_(list(sheets))))
         .order_by(Proposal.id)
-        .options(selectinload(Proposal.participant), selectinload(Proposal.mentor))
+        .options(selectinload(Proposal.participant), selectinload(Proposal.mentor),
+                 selectinload(Proposal.placement))
     ).all()
     steps = steps_by_proposal([p.id for p, _ in rows])
     return [(p, end) for p, end in rows
