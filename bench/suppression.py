@@ -8,8 +8,9 @@ finds the least and the most it can be, given every shown figure, every sum, tha
 
     .venv/bin/python -m bench.suppression [--tables 400] [--seed 1]
 
-Three rules side by side in the same run: primary suppression only (before), one hidden
-cell per sum, and the rule in use (also sums of "<5" cells that must all be 1 or all 4).
+Four rules side by side in the same run: primary suppression only (before), one hidden
+cell per sum, that and sums of "<5" cells that must all be 1 or all 4 (the first version),
+and the rule in use (any sum that leaves a "<5" one value, a "hidden" counting as 5 or more).
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ def pinned(counts, lines, hidden) -> int:
         if row.any():
             a_eq.append(row)
             b_eq.append(rhs)
-    bounds = [(1, 4) if suppress.is_suppressed(counts[c]) else (0, None) for c in cells]
+    # a "<5" is 1-4; a "hidden" is at least 5 (never 0, and 1-4 would read "<5")
+    bounds = [(1, 4) if suppress.is_suppressed(counts[c]) else (5, None) for c in cells]
     n = 0
     for c in cells:
         if not suppress.is_suppressed(counts[c]):
@@ -74,11 +76,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
     in_use = suppress._gives_away
+    def extremes(line, hidden, counts):
+        inside = [counts[c] for c in line if c in hidden]
+        return len(inside) == 1 or (bool(inside) and all(map(suppress.is_suppressed, inside))
+                                    and sum(inside) in (len(inside), 4 * len(inside)))
+
     rules = {
         "primary only (before)": lambda line, hidden, counts: False,
         "one hidden cell per sum": lambda line, hidden, counts: (
             sum(c in hidden for c in line) == 1),
-        "in use: one, or all at 1 or all at 4": in_use,
+        "one, or all at 1 or all at 4 (first version)": extremes,
+        "in use: no \"<5\" left one value, \"hidden\" >= 5": in_use,
     }
     print("| rule | tables with a cell pinned down | \"<5\" cells pinned down "
           "| cells hidden beyond \"<5\" | ms per table (median) |")

@@ -4,7 +4,7 @@ counts by row and team, whose rows and columns add up to totals that are shown."
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from web.dashboard.suppress import is_suppressed, protect
+from web.dashboard.suppress import _gives_away, is_suppressed, protect
 
 ALL = "all"
 
@@ -57,3 +57,17 @@ def test_no_line_gives_away_a_hidden_cell(table):
         # exactly one hidden cell in a line is given away, unless the rest are all 0,
         # in which case it is the line's total and hidden as well
         assert len(inside) != 1 or not others, (line, inside)
+        # and no line leaves a hidden cell one value, while it has a cell left to hide
+        assert not _gives_away(line, hidden, counts) or not others, (line, inside)
+
+
+def test_a_hidden_cell_counts_as_five_or_more():
+    """A walk read "Ekstern: skjult, Lagerhuset Nord: <5" against the week's 6 people: a
+    "hidden" is never 1-4, so it was 5 and the "<5" was 1."""
+    counts = {"ekstern": 5, "lager": 1, "week": 6}
+    assert _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager"}, counts)
+    assert not _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager", "week"}, counts)
+    counts["ekstern"], counts["week"] = 6, 7  # 1 or 2 and 6 or 5: not pinned
+    assert not _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager"}, counts)
+    assert protect({"ekstern": 5, "lager": 1, "week": 6}, [["ekstern", "lager", "week"]]) == {
+        "ekstern", "lager", "week"}

@@ -63,6 +63,7 @@ class Table:
     derived: tuple[int, ...] = ()  # columns computed from the people; () = all but the first
     chart_of: list[int] | None = None  # chart row k draws rows[chart_of[k]]
     chart_people: list[set[int]] = field(default_factory=list)  # when chart_of is None
+    chart_counts: bool = True  # the chart draws the people column (else hours or a %)
     # Sums someone could subtract: (the parts' keys, the whole's key or None when it is
     # shown elsewhere). A key is (table key, row label); a chart's rows are "<key>#chart".
     sums: list[tuple[list[Hashable], Hashable | None]] = field(default_factory=list)
@@ -120,8 +121,10 @@ def _capacity(f: Filters, by: str) -> Table:
             "area": vocab.label(vocab.AREAS, p.placement.area),
         }[by]
         g = groups[key]
-        g["people"].add(p.participant_id)
-        g["planned"] += hours_in_week(p, steps[p.id], week)
+        hours = hours_in_week(p, steps[p.id], week)
+        if hours:  # the week's people: those the planned-and-delivered table counts too
+            g["people"].add(p.participant_id)
+        g["planned"] += hours
         g["mentors"].add(m.id)
     if by != "area":  # mentors without participants still have capacity to show
         for i, (name, _cap, where) in mentors.items():
@@ -150,7 +153,7 @@ def _capacity(f: Filters, by: str) -> Table:
             row += [cap, _pct(g["planned"], cap)]
         t.add(row, g["people"])
     t.chart_rows = [(r[0], [r[-1]]) for r in t.rows]
-    t.chart_of = list(range(len(t.rows)))
+    t.chart_of, t.chart_counts = list(range(len(t.rows))), False
     if by == "mentor":  # an employer's mentors add up to its row in the employer table
         at = {name: where for name, _cap, where in mentors.values()}
         at.update({p.mentor.name: employer(p.mentor) for p in active})
@@ -158,8 +161,8 @@ def _capacity(f: Filters, by: str) -> Table:
         for key in sorted(groups):
             by_employer[at[key]].append((t.key, key))
         t.sums = [(parts, ("capacity_employer", e)) for e, parts in by_employer.items()]
-    else:  # the rows add up to all planned hours, shown by week elsewhere
-        t.sums = [(t.keys(), None)]
+    else:  # the rows add up to the week's row of planned and delivered hours
+        t.sums = [(t.keys(), ("planned_delivered", week.isoformat()))]
     t.note = _("Week of %(d)s.", d=format_date(week))
     return t
 
@@ -270,7 +273,7 @@ def _planned_delivered(f: Filters) -> Table:
         people |= {s.participant_id for s in logged[w]}
         t.add([w.isoformat(), len(people), planned, round(delivered, 2)], people)
         t.chart_rows.append((_("Week %(n)s", n=w.isocalendar()[1]), [planned, round(delivered, 1)]))
-    t.chart_of = list(range(len(t.rows)))
+    t.chart_of, t.chart_counts = list(range(len(t.rows))), False
     return t
 
 
@@ -368,6 +371,7 @@ def _cover(f: Filters) -> Table:
 
 
 ALL = "all"  # the column of all teams together
+NOT_SHOWN = "–"  # a figure computed from fewer than five people
 
 
 def _seal(views: list[Table], whole: list[Table], team: int | None) -> None:
@@ -410,19 +414,24 @@ def _seal(views: list[Table], whole: list[Table], team: int | None) -> None:
             return None
         return SUPPRESSED if is_suppressed(n) else _("hidden")
 
+    def shown(m, j: int):
+        """What a hidden cell shows: "<5" in the people column (1), and "–" in the columns
+        computed from them (a "<5" there would read as under 5 % or 5 hours)."""
+        return NOT_SHOWN if m == SUPPRESSED and j != 1 else m
+
     for t in views:
         cols = t.derived or range(1, len(t.columns))
         marks = [mark(k, len(ps)) for k, ps in zip(t.keys(), t.people, strict=True)]
         for row, m in zip(t.rows, marks, strict=True):
             if m:
-                row[:] = [m if j in cols else v for j, v in enumerate(row)]
+                row[:] = [shown(m, j) if j in cols else v for j, v in enumerate(row)]
         if t.chart_of is None:
             chart_marks = [mark((f"{t.key}#chart", label), len(ps))
                            for (label, _v), ps in zip(t.chart_rows, t.chart_people, strict=True)]
         else:
             chart_marks = [marks[i] for i in t.chart_of]
         t.chart_rows = [
-            (label, vs if not m else [None if m == SUPPRESSED else m] * len(vs))
+            (label, vs if not m else [shown(m, 1 if t.chart_counts else 2)] * len(vs))
             for (label, vs), m in zip(t.chart_rows, chart_marks, strict=True)
         ]
 

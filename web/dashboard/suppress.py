@@ -40,11 +40,12 @@ def protect(counts: dict[Hashable, int], lines: Iterable[list[Hashable]]) -> set
     exactly one hidden cell.
 
     ``counts`` gives each cell's number of people; a line is a list of cells whose sum is
-    known (a total and its parts, or parts whose total is shown elsewhere). A line with one
-    hidden cell gives it away by subtraction, and so does one whose hidden cells are all
-    "<5" and all at 1 or all at 4. The smallest shown cell of such a line that has people
-    in it is hidden too, until no line gives its cells away. A line whose other cells are
-    all 0 is left: hiding a 0 protects nothing, the whole is then the part.
+    known (a total and its parts, or parts whose total is shown elsewhere). A line whose sum
+    pins one of its "<5" cells to one value gives it away (`_gives_away`: one hidden cell
+    alone, two "<5" that make 2, a "<5" and a "hidden" that make 6). The smallest shown cell
+    of such a line that has people in it is hidden too, until no line gives a cell away. A
+    line with no shown cell left that has people in it is left as it is: hiding a 0
+    protects nothing.
 
     This is a heuristic, as such methods are: lines are checked one at a time, and a
     combination of lines can still pin a cell down where no single line does
@@ -77,10 +78,22 @@ def protect(counts: dict[Hashable, int], lines: Iterable[list[Hashable]]) -> set
 
 
 def _gives_away(line: list[Hashable], hidden: set[Hashable], counts: dict[Hashable, int]) -> bool:
-    """Whether the line's sum pins down its hidden cells: one alone, or only "<5" cells
-    that are all 1 or all 4 (each "<5" is 1–4, so 2 "<5" that make 2 are both 1)."""
+    """Whether the line's sum pins down one of its hidden cells. A reader knows each "<5" is
+    1–4 and each "hidden" at least 5 (it is never chosen at 0, and 1–4 would be "<5"), and
+    the hidden cells' sum (the line's sum less its shown cells). A cell is pinned when the
+    others' least and most leave it one value: alone on its line; two "<5" making 2, both
+    1; a "<5" and a "hidden" making 6, 1 and 5. A "hidden" pinned gives a "<5" away on
+    another line, so it counts too."""
     inside = [counts.get(c, 0) for c in line if c in hidden]
-    if len(inside) == 1:
-        return True
-    return bool(inside) and all(map(is_suppressed, inside)) and (
-        sum(inside) in (len(inside), (MIN_N - 1) * len(inside)))
+    total = sum(inside)
+    least = [1 if is_suppressed(n) else MIN_N for n in inside]
+    most = [MIN_N - 1 if is_suppressed(n) else None for n in inside]
+    for i in range(len(inside)):
+        others = most[:i] + most[i + 1:]
+        lo = least[i] if None in others else max(least[i], total - sum(others))
+        hi = total - (sum(least) - least[i])
+        if most[i] is not None:
+            hi = min(hi, most[i])
+        if lo >= hi:
+            return True
+    return False

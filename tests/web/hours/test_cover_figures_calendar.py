@@ -68,8 +68,8 @@ def test_cover_figures_shown_for_five_people_and_filtered_by_team_and_period(ass
 def test_cover_figures_about_fewer_than_five_are_suppressed(assign, make, db):
     _scene(assign, make, db, filled=3, unfilled=1)
     rows = _rows(NOW_PERIOD)
-    assert all(v == ["<5", "<5"] for v in rows.values()), rows
-    assert {v for _label, (v,) in figures.cover(NOW_PERIOD).chart_rows} <= {None, 0}
+    assert all(v == ["<5", "–"] for v in rows.values()), rows  # people "<5", values "–"
+    assert {v for _label, (v,) in figures.cover(NOW_PERIOD).chart_rows} <= {"<5", 0}
 
 
 def test_cover_figure_on_the_page_and_as_csv(client, auth, make, assign, db):

@@ -108,7 +108,8 @@ def test_an_employer_cannot_be_worked_out_from_its_mentors_or_the_total(assign, 
     tables = {t.key: t for t in figures.all_tables(f)}
     by_mentor = {r[0]: r for r in tables["capacity_mentor"].rows}
     by_employer = {r[0]: r for r in tables["capacity_employer"].rows}
-    assert by_mentor["Mentor To"][1:3] == ["<5", "<5"]
+    # "<5" people; the hours computed from them "–", not "<5", which reads as under 5 hours
+    assert by_mentor["Mentor To"][1:3] == ["<5", "–"]
     # Stor A/S (8) less Mentor Et (6) would give Mentor To's 2
     assert by_mentor["Mentor Et"][1:3] == ["skjult", "skjult"]
     assert by_mentor["Mentor Et"][3] == m1.capacity_hours  # the mentor's own, not a person's
@@ -131,8 +132,8 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db,
         )
     db.session.commit()
     t = figures.planned_delivered(PERIOD)
-    assert t.rows[0] == [MONDAY.isoformat(), "<5", "<5", "<5"]
-    assert t.chart_rows[0][1] == [None, None]
+    assert t.rows[0] == [MONDAY.isoformat(), "<5", "–", "–"]
+    assert t.chart_rows[0][1] == ["–", "–"]  # hours, not people: not "<5"
     more = [assign(hours=4, consultant=team) for _ in range(2)]
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
@@ -183,7 +184,7 @@ def test_waiting_and_continuity_are_suppressed(make, assign, db):
         make.participant(c)
     t = figures.waiting(PERIOD)
     assert all(r[1] in (0, "<5") for r in t.rows)
-    assert {r[2] for r in t.rows if r[1] == "<5"} == {"<5"}
+    assert {r[2] for r in t.rows if r[1] == "<5"} == {"–"}  # the median days
     p = make.participant(c)
     first = assign(participant=p, status="ended")
     assign(participant=p)  # a second mentor for the same person
@@ -229,3 +230,21 @@ def test_manager_dashboard_is_for_admins_only(client, auth, make):
         assert client.get("/dashboard/manager").status_code == 403
         assert client.get("/dashboard/manager/outcomes.csv").status_code == 403
         auth.logout()
+
+
+def test_a_table_cannot_be_worked_out_against_the_weeks_people(assign, make):
+    """A walk: capacity by employer showed "skjult" and "<5" with every other row 0, and the
+    planned-and-delivered row of that week said 6 people; a "skjult" is 5 or more, so the
+    "<5" was 1. The week's row is hidden too."""
+    team = make.user("consultant")
+    big, small = make.employer(name="Stor A/S"), make.employer(name="Lille ApS")
+    for employer, n in ((big, 5), (small, 1)):
+        for _ in range(n):
+            assign(employer=employer, mentor=make.mentor(employer=employer), consultant=team)
+    f = figures.Filters(MONDAY, MONDAY + timedelta(weeks=1))
+    tables = {t.key: t for t in figures.all_tables(f)}
+    by_employer = {r[0]: r[1] for r in tables["capacity_employer"].rows}
+    assert by_employer["Lille ApS"] == "<5" and by_employer["Stor A/S"] == "skjult"
+    week = {r[0]: r[1] for r in tables["planned_delivered"].rows}[
+        (MONDAY + timedelta(weeks=1)).isoformat()]
+    assert week == "skjult"
