@@ -71,6 +71,19 @@ def cover_figures(today: date) -> dict:
     }
 
 
+def _people_by_state(needs: list[CoverNeed]) -> dict[str, set[int]]:
+    """Each participant once, in the state of their latest need (an absence and its
+    extension are two needs; counted in both states, the states added up to more people
+    than needed cover)."""
+    latest: dict[int, CoverNeed] = {}
+    for n in sorted(needs, key=lambda n: (n.absence.starts_on, n.id)):
+        latest[n.assignment.participant_id] = n
+    out: dict[str, set[int]] = {}
+    for pid, n in latest.items():
+        out.setdefault(n.status, set()).add(pid)
+    return out
+
+
 def cover_period(start: date, end: date, today: date, consultant_id: int | None = None) -> dict:
     """The same figures over a period and one consultant's caseload, each with the set of
     participants it is about (for small-number suppression).
@@ -90,7 +103,7 @@ def cover_period(start: date, end: date, today: date, consultant_id: int | None 
             Absence.starts_on <= end,
             Absence.ends_on >= start,
         )
-        .options(selectinload(CoverNeed.assignment))
+        .options(selectinload(CoverNeed.assignment), selectinload(CoverNeed.absence))
     )
     needs = db.session.scalars(_team(need_q, CoverNeed.assignment_id, consultant_id)).all()
     filled = [n for n in needs if n.status == NeedStatus.FILLED]
@@ -104,9 +117,7 @@ def cover_period(start: date, end: date, today: date, consultant_id: int | None 
         "requests": len(requests),
         "request_people": people(requests),
         "needs_by_status": Counter(n.status for n in needs),
-        "status_people": {
-            s: people(n for n in needs if n.status == s) for s in {n.status for n in needs}
-        },
+        "status_people": _people_by_state(needs),
         "needs": len(needs),
         "need_people": people(needs),
         "filled": len(filled),

@@ -65,6 +65,25 @@ def test_cover_figures_shown_for_five_people_and_filtered_by_team_and_period(ass
     assert old["Vikarforespørgsler sendt"] == [0, 0] and old["Deltagere uden vikar nu"] == [5, 5]
 
 
+def test_the_chart_counts_each_participant_once_in_the_state_of_the_latest_need(
+        assign, make, db):
+    """A walk: an absence filled and its extension still asked put one participant under
+    both "Dækket" and "Vikar spurgt": the states added up to more people than needed cover."""
+    consultant = make.user("consultant")
+    sub = make.mentor(make.employer())
+    people = [assign(consultant=consultant) for _ in range(10)]
+    for a in people:
+        _cover(db, a, sub, status=NeedStatus.FILLED, ends=TODAY)
+    for a in people[:5]:  # extended, the extension asked and not yet answered
+        _cover(db, a, sub, status=NeedStatus.REQUESTED, request=RequestStatus.REQUESTED,
+               starts=TODAY + timedelta(days=1), ends=TODAY + timedelta(days=4))
+    t = figures.cover(NOW_PERIOD)
+    chart = dict(t.chart_rows)
+    assert chart["Vikar spurgt, intet svar endnu"] == [5]
+    assert chart["Dækket"] == [5]  # not 10: five of them are waiting for the extension's
+    assert {r[0]: r[1] for r in t.rows}["Fravær, der kræver vikar (pr. deltager)"] == 10
+
+
 def test_cover_figures_about_fewer_than_five_are_suppressed(assign, make, db):
     _scene(assign, make, db, filled=3, unfilled=1)
     rows = _rows(NOW_PERIOD)
