@@ -14,7 +14,7 @@ MENU: list[tuple[str, object, tuple[str, ...]]] = [
     ("cover.requests", _l("Cover requests"), ("mentor",)),
     ("absences.index", _l("Absence"), ("mentor", "consultant", "employer", "admin")),
     ("cover.employer", _l("Cover"), ("employer",)),
-    ("cover.figures", _l("Cover figures"), ("admin",)),
+    ("cover.figures", _l("Without cover now"), ("admin",)),
     ("cover.notices", _l("Notices"), ("consultant", "employer", "mentor", "admin")),
     ("mentors.participants", _l("My participants"), ("mentor",)),
     ("mentors.profile", _l("My profile"), ("mentor",)),

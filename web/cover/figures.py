@@ -53,22 +53,10 @@ def _team(q, assignment_col, consultant_id: int | None):
 
 
 def cover_figures(today: date) -> dict:
-    """Requests by status, fill rate, median hours to fill, needs without cover today."""
-    requests = Counter(db.session.scalars(select(CoverRequest.status)))
-    needs = db.session.scalars(
-        select(CoverNeed).where(CoverNeed.status != NeedStatus.CANCELLED)
-    ).all()
-    filled = [n for n in needs if n.status == NeedStatus.FILLED]
-    hours = _hours_to_fill(needs)
-    return {
-        "requests": sum(requests.values()),
-        "requests_by_status": dict(requests),
-        "needs": len(needs),
-        "filled": len(filled),
-        "fill_rate": len(filled) / len(needs) if needs else None,
-        "median_hours_to_fill": statistics.median(hours) if hours else None,
-        "uncovered_now": _uncovered_now(today),
-    }
+    """The needs without cover today, to act on. The figures over a period (requests, fill
+    rate, time to fill) are on the manager's dashboard, where small numbers are suppressed;
+    shown here for all time without that, they could be subtracted from the dashboard's."""
+    return {"uncovered_now": _uncovered_now(today)}
 
 
 def _people_by_state(needs: list[CoverNeed]) -> dict[str, set[int]]:
