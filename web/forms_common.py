@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import flask_babel
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -111,3 +113,12 @@ def ordered_codes(raw: str, allowed: dict) -> list[str]:
             raise ValidationError(_l("%(value)s is listed twice.", value=code))
         out.append(code)
     return out
+
+
+FIRST_YEAR = 2000  # no date in the service lies before (figures, claims, wages)
+
+
+def last_year() -> int:
+    """The last year a period, month or date in an address may reach: five years ahead
+    (year 9999 overflowed the date arithmetic into a 500)."""
+    return date.today().year + 5

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
-from web.forms_common import Form
+from web.forms_common import FIRST_YEAR, Form, last_year
 
 
 class FilterForm(Form):
@@ -19,19 +19,36 @@ class FilterForm(Form):
     submit = SubmitField(_l("Show"))
 
     def validate_start(self, field):  # here, as an empty end skips validate_end
-        if field.data and _too_long(field.data, self.end.data or date.today()):
+        _within_years(field.data)
+        if (field.data and _in_range(self.end.data or date.today())
+                and _too_long(field.data, self.end.data or date.today())):
             raise ValidationError(_l("Choose a period of at most two years."))
 
     def validate_end(self, field):
+        _within_years(field.data)
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end must be on or after the start."))
 
     def period(self) -> tuple[date, date]:
+        default = date.today() - timedelta(weeks=12), date.today()
         end = self.end.data or date.today()
+        if not (_in_range(end) and _in_range(self.start.data)):
+            return default
         start = self.start.data or end - timedelta(weeks=12)
         if start > end or _too_long(start, end):  # invalid: the default period instead
-            start, end = date.today() - timedelta(weeks=12), date.today()
+            return default
         return start, end
+
+
+def _in_range(d: date | None) -> bool:
+    return d is None or FIRST_YEAR <= d.year <= last_year()
+
+
+def _within_years(d: date | None) -> None:
+    """Year 1 or 9999 in an address: said at the field (the figures would overflow)."""
+    if not _in_range(d):
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=last_year()))
 
 
 def _too_long(start: date, end: date) -> bool:

@@ -13,7 +13,7 @@ from web.forms_common import Form
 class WageForm(Form):
     hourly_cost = StringField(
         _l("Hourly wage cost (DKK)"),
-        description=_l("Wage plus pension and holiday pay, per hour, e.g. 285,50."),
+        description=_l("Wage plus pension and holiday pay, per hour, e.g. 285.50."),
         render_kw={"inputmode": "decimal", "autocomplete": "off"},
     )
     valid_from = StringField(
@@ -42,15 +42,15 @@ class WageForm(Form):
             whole, _, frac = text.rpartition(point)
             group = "." if point == "," else ","
             if not re.fullmatch(rf"\d{{1,3}}(?:{re.escape(group)}\d{{3}})*", whole):
-                raise ValidationError(_l("Write an amount in kroner, e.g. 285,50."))
+                raise ValidationError(_l("Write an amount in kroner, e.g. 285.50."))
             raw = f"{whole.replace(group, '')}.{frac}"
         else:
             if re.fullmatch(r"\d{1,2}[.,]\d{3}", text) and float(text.replace(",", ".")) < 50:
                 raise ValidationError(
-                    _l("Unclear amount: write it without a thousands separator, e.g. 1234,50."))
+                    _l("Unclear amount: write it without a thousands separator, e.g. 1234.50."))
             raw = text.replace(",", ".")
         if not re.fullmatch(r"\d+(?:\.\d+)?", raw):
-            raise ValidationError(_l("Write an amount in kroner, e.g. 285,50."))
+            raise ValidationError(_l("Write an amount in kroner, e.g. 285.50."))
         value = float(raw)
         if not 50 <= value <= 2000:
             raise ValidationError(_l("Must be between 50 and 2,000 kroner an hour."))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from web.access import role_required
 from web.extensions import db
+from web.forms_common import FIRST_YEAR, last_year
 from web.i18n import format_month
 from web.models import Employer, Mentor, MentorWage, utcnow
 from web.reimbursement.claim import (
@@ -36,12 +38,26 @@ def own_employer_or_404(employer_id: int) -> Employer:
     return e
 
 
-def _month(value: str | None) -> date:
+def _last_month() -> date:
+    today = date.today()
+    return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+
+
+def _month(value: str | None) -> tuple[date, str | None]:
+    """The month asked for (``?month=2026-11``), or last month with the reason it was not
+    taken: a month outside 2000 to five years ahead (year 9999 overflowed the claim)."""
     try:
-        return date.fromisoformat(f"{value}-01")
+        month = date.fromisoformat(f"{value}-01")
     except (TypeError, ValueError):
-        today = date.today()
-        return date(today.year - (today.month == 1), (today.month - 2) % 12 + 1, 1)
+        return _last_month(), None
+    if not in_claim_range(month):
+        return _last_month(), _("Choose a month between %(first)s and %(last)s.",
+                                first=FIRST_YEAR, last=last_year())
+    return month, None
+
+
+def in_claim_range(month: date) -> bool:
+    return FIRST_YEAR <= month.year <= last_year()
 
 
 def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None, list[MentorWage]]]:
@@ -70,17 +86,23 @@ def index():
 @role_required("employer", "admin")
 def employer(employer_id: int):
     """Colleague-mentors' wage costs and the claim of a month."""
-    e = own_employer_or_404(employer_id)
-    month = _month(request.args.get("month"))
+    return _page(own_employer_or_404(employer_id), WageForm(formdata=None))
+
+
+def _page(e: Employer, form: WageForm, **extra) -> str:
+    """The employer's page, for the month in the address (kept across a wage saved)."""
+    month, month_error = _month(request.args.get("month"))
     return render_template(
         "reimbursement/employer.html",
         e=e,
         month=month,
+        month_error=month_error,
         mentors=_mentors(e),
         claim=build_claim(e, month),
         waiting=waiting_weeks(e, month),
         money=money,
-        form=WageForm(formdata=None),
+        form=form,
+        **extra,
     )
 
 
@@ -104,19 +126,9 @@ def wage(employer_id: int, mentor_id: int):
         db.session.commit()
         flash(_("Hourly wage cost saved for %(name)s from %(month)s.", name=mentor.name,
                 month=format_month(form.first_day)), "success")
-        return redirect(url_for("reimbursement.employer", employer_id=e.id))
-    month = _month(request.args.get("month"))
-    return render_template(
-        "reimbursement/employer.html",
-        e=e,
-        month=month,
-        mentors=_mentors(e),
-        claim=build_claim(e, month),
-        waiting=waiting_weeks(e, month),
-        money=money,
-        form=form,
-        form_mentor_id=mentor.id,
-    ), 400
+        return redirect(url_for("reimbursement.employer", employer_id=e.id,
+                                month=request.args.get("month")))
+    return _page(e, form, form_mentor_id=mentor.id), 400
 
 
 @bp.route("/<int:employer_id>/claim-<month>.<fmt>")
@@ -128,27 +140,23 @@ def claim(employer_id: int, month: str, fmt: str):
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
         abort(404)
-    c = build_claim(e, first)
+    if not in_claim_range(first):
+        abort(404)
+    kinds = {"csv": (claim_csv, "text/csv", "attachment"),
+             "pdf": (claim_pdf, "application/pdf", "inline")}
+    if fmt not in kinds:
+        abort(404)
+    write, mimetype, disposition = kinds[fmt]
+    # The claim is a Danish document for the job centre: Danish words, dates and numbers,
+    # whatever the page's language (an English session gave English words around Danish
+    # numbers, and 2.480,00 reads as 2.48 in English).
+    with force_locale("da"):
+        body = write(build_claim(e, first))
     name = f"refusion-{name_slug(e.name) or e.id}-{first:%Y-%m}"
-    if fmt == "csv":
-        return Response(
-            claim_csv(c),
-            mimetype="text/csv",
-            headers={
-                "Content-Disposition": f'attachment; filename="{name}.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
-    if fmt == "pdf":
-        return Response(
-            claim_pdf(c),
-            mimetype="application/pdf",
-            headers={
-                "Content-Disposition": f'inline; filename="{name}.pdf"',
-                "Cache-Control": "no-store",
-            },
-        )
-    abort(404)
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{name}.{fmt}"',
+        "Cache-Control": "no-store",
+    })
 
 
 @bp.after_request

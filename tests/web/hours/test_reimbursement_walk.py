@@ -87,7 +87,7 @@ def test_wage_input_has_a_visible_label_and_placeholder(client, auth, assign, ma
     client.post("/lang/en")
     page = client.get(f"/reimbursement/{e.id}").get_data(as_text=True)
     assert f'for="wage-{a.mentor_id}">New hourly wage cost (DKK)</label>' in page
-    assert 'placeholder="e.g. 285,50"' in page
+    assert 'placeholder="e.g. 285.50"' in page  # English writes a decimal point
 
 
 def test_wage_error_is_tied_to_its_own_field(client, auth, assign, make, db):
@@ -99,13 +99,13 @@ def test_wage_error_is_tied_to_its_own_field(client, auth, assign, make, db):
     r = client.post(f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage", data={"hourly_cost": "x"})
     assert r.status_code == 400
     page = r.get_data(as_text=True)
-    form = re.search(rf'<form[^>]*/mentors/{a.mentor_id}/wage".*?</form>', page, re.S).group(0)
+    form = re.search(rf'<form[^>]*/mentors/{a.mentor_id}/wage[^"]*".*?</form>', page, re.S).group(0)
     field = re.search(rf'<input[^>]*id="wage-{a.mentor_id}"[^>]*>', form).group(0)
     assert 'aria-invalid="true"' in field
     assert f'aria-describedby="wage-{a.mentor_id}-error"' in field
     assert re.search(rf'id="wage-{a.mentor_id}-error"[^>]*>Write an amount in kroner', form)
     assert 'value="x"' in field  # what the user typed stays, to correct it
-    theirs = re.search(rf'<form[^>]*/mentors/{other.id}/wage".*?</form>', page, re.S).group(0)
+    theirs = re.search(rf'<form[^>]*/mentors/{other.id}/wage[^"]*".*?</form>', page, re.S).group(0)
     assert "error" not in theirs and "aria-invalid" not in theirs
 
 
@@ -127,10 +127,12 @@ def test_claim_dates_are_unambiguous_in_pdf_and_page(
     client.post(f"/lang/{lang}")
     pdf = _pdf_text(client.get(f"/reimbursement/{e.id}/claim-2026-01.pdf").get_data())
     page = client.get(f"/reimbursement/{e.id}?month=2026-01").get_data(as_text=True)
-    assert "2.604,00" in pdf  # the claim is Danish; the page speaks the page's language
+    # The claim is a Danish document, words, dates and numbers, in either session (an
+    # English one gave English words around Danish numbers); the page speaks its language.
+    assert "2.604,00" in pdf and "5. jan. 2026" in pdf and "Week of" not in pdf
     assert {"en": "2,604.00", "da": "2.604,00"}[lang] in page
+    assert expected in page
     for text in (pdf, page):
-        assert expected in text
         assert ambiguous not in text and "05/01" not in text and "1/5/2026" not in text
     # The CSV keeps ISO dates, for spreadsheets.
     csv = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data().decode("utf-8-sig")
@@ -138,8 +140,8 @@ def test_claim_dates_are_unambiguous_in_pdf_and_page(
 
 
 @pytest.mark.parametrize(
-    ("lang", "text"), [("en", "No approved hours this month."), ("da", "Ingen godkendte timer")]
-)
+    ("lang", "text"), [("en", "Ingen godkendte timer"), ("da", "Ingen godkendte timer")]
+)  # the claim is Danish in an English session too
 def test_empty_month_pdf_says_there_are_no_approved_hours(
     client, auth, assign, make, db, lang, text
 ):
@@ -196,3 +198,19 @@ def test_download_name_falls_back_to_the_id(client, auth, assign, make, db):
     auth.login(employer_login(make, e))
     r = client.get(f"/reimbursement/{e.id}/claim-2026-11.csv")
     assert r.headers["Content-Disposition"] == f'attachment; filename="refusion-{e.id}-2026-11.csv"'
+
+
+def test_the_month_viewed_survives_a_wage_saved_or_refused(client, auth, assign, make, db):
+    """A walk: after a wage error the page stood at the POST address, and "Vis" for
+    another month gave 405; saving a wage jumped the claim back to last month."""
+    a = assign()
+    e = a.mentor.employer
+    auth.login(employer_login(make, e))
+    url = f"/reimbursement/{e.id}/mentors/{a.mentor_id}/wage?month=2025-12"
+    r = client.post(url, data={"hourly_cost": "abc"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and "december 2025" in page  # the month viewed, kept
+    assert f'<form method="get" action="/reimbursement/{e.id}"' in page  # not the POST's
+    r = client.post(url, data={"hourly_cost": "285,50", "valid_from": "2025-01"})
+    assert r.status_code == 302 and r.headers["Location"].endswith(
+        f"/reimbursement/{e.id}?month=2025-12")
