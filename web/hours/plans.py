@@ -191,22 +191,22 @@ def covers_in(ids: list[int], first: date, last: date) -> dict[int, list[CoverRe
 def share_of_week(proposal: Proposal, steps: list[PlanStep], week_start: date, mentor_id: int,
                   covers: list[CoverRequest]) -> float:
     """The part of the week's planned hours that falls to ``mentor_id``, by support days:
-    a substitute's are the days of their confirmed cover, the assignment's own mentor's the
-    days nobody covers. 8 hours over Monday and Wednesday, with Wednesday covered, are 4 and
-    4. Without support days in common, the weekdays count."""
-    hours = hours_in_week(proposal, steps, week_start)
+    the assignment's own mentor plans the days nobody covers; a substitute the days of their
+    confirmed cover, at the weekly hours they were asked for and said yes to (the cover
+    request's, which the cover solve may set below the plan's). 8 hours over Monday and
+    Wednesday, with Wednesday covered, are 4 and 4. Without support days in common, the
+    weekdays count."""
     names = support_days(proposal) or list(WEEKDAYS[:5])
     days = [week_start + timedelta(days=i) for i, d in enumerate(WEEKDAYS) if d in names]
 
-    def covered(day: date, by: int | None = None) -> bool:
-        return any(c.starts_on <= day <= c.ends_on and by in (None, c.substitute_id)
-                   for c in covers)
+    def within(day: date, c: CoverRequest) -> bool:
+        return c.starts_on <= day <= c.ends_on
 
     if mentor_id == proposal.mentor_id:
-        mine = [d for d in days if not covered(d)]
-    else:
-        mine = [d for d in days if covered(d, mentor_id)]
-    return round(hours * len(mine) / len(days), 1)
+        mine = [d for d in days if not any(within(d, c) for c in covers)]
+        return round(hours_in_week(proposal, steps, week_start) * len(mine) / len(days), 1)
+    return round(sum(c.hours * sum(within(d, c) for d in days) / len(days)
+                     for c in covers if c.substitute_id == mentor_id), 1)
 
 
 def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int]]:

@@ -482,6 +482,9 @@ def test_a_substitute_plans_the_days_they_cover_and_the_mentor_the_rest(
     assert "Planlagt denne uge: 4 af 8 timer; en vikar har resten" in page
     page = client.get(f"/hours/timesheet?week={week(3)}").get_data(as_text=True)
     assert "Planlagt denne uge: 8 timer" in page  # nobody covers week 3
+    _cover(db, a, sub, week(4), week(4) + timedelta(days=6))  # the whole of week 4
+    page = client.get(f"/hours/timesheet?week={week(4)}").get_data(as_text=True)
+    assert "ingen af de 8 timer; en vikar har dem alle" in page  # not "0 af 8"
     client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="3,5"))
     auth.logout()
     auth.login(a.participant.consultant)
@@ -507,5 +510,10 @@ def test_share_of_week_counts_support_days(assign, db, make):
     assert share_of_week(a, steps, week(1), a.mentor_id, covers) == 6
     other = make.mentor(make.employer(), user=make.user("mentor"))
     assert share_of_week(a, steps, week(1), other.id, covers) == 0  # covers nothing
+    # A walk: the request said 6 hours a week and the timesheet planned the plan's 9. The
+    # substitute plans what they said yes to.
+    covers[0].hours = 6
+    assert share_of_week(a, steps, week(1), sub.id, covers) == 2
+    assert share_of_week(a, steps, week(1), a.mentor_id, covers) == 6  # the plan's, as before
     a.placement.days = ["thu", "fri"]  # no day in common: the weekdays count
-    assert share_of_week(a, steps, week(1), sub.id, covers) == round(9 / 5, 1)
+    assert share_of_week(a, steps, week(1), sub.id, covers) == round(6 / 5, 1)
