@@ -12,11 +12,13 @@ Only ids leave the database, as in workers/problem.py. The file holds:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from web.extensions import db
 from web.models import Exclusion, Mentor, Proposal, ProposalStatus
+from web.models.base import WEEKDAYS
 from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus, RequestStatus
 from workers.problem import lid, mid, pid
 
@@ -130,6 +132,17 @@ def continuing(absence: Absence, needs: list[CoverNeed]) -> dict[int, int]:
     return out
 
 
+def _days_within(days: list[str], period: tuple[date, date]) -> list[str]:
+    """The participant's days that fall in the cover's period from today on: rule 4 (a day
+    shared by participant, placement and substitute) then asks for a substitute who works
+    on a day the cover is for. A walk had a Monday-Tuesday-Thursday substitute cover a
+    Wednesday. A period of a week or more keeps every day."""
+    start, end = max(period[0], date.today()), period[1]
+    span = min((end - start).days + 1, 7)
+    present = {WEEKDAYS[(start + timedelta(days=i)).weekday()] for i in range(max(span, 0))}
+    return [d for d in days if d in present] or days
+
+
 def _awaited(need: CoverNeed):
     """The need's request that waits for the substitute's answer, if any."""
     return next((r for r in need.requests if r.status == RequestStatus.REQUESTED), None)
@@ -165,7 +178,7 @@ def build_cover_problem(
                 "hours_min": p.hours_min,
                 "hours_max": p.hours_max,
                 "priority": p.priority,
-                "days": p.days,
+                "days": _days_within(p.days, n.period),
                 "areas": p.areas,
                 "needs": p.needs,
                 "attributes": p.attributes,
@@ -173,7 +186,7 @@ def build_cover_problem(
                 "max_travel_km": p.max_travel_km,
                 "excluded_mentors": sorted(excluded[p.id]),
             }
-            for p in (a.participant for a in assignments)
+            for n, p in ((n, n.assignment.participant) for n in needs)
         ],
         "placements": [
             {

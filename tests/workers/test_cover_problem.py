@@ -87,3 +87,20 @@ def test_decliners_and_exclusions_are_excluded(db, make):
     )
     result = matcher.cover_dict(problem, num_workers=1)
     assert result["matches"] == [] and result["unmatched"][0]["reasons"]
+
+
+def test_a_substitute_works_on_a_day_the_cover_is_for(db, make):
+    """A walk: for a Wednesday away, a substitute who works Monday, Tuesday and Thursday was
+    asked and said yes. The participant's days in the problem are those of the period."""
+    s = scene(db, make, n=1)
+    s.colleague.days = ["mon", "tue", "thu"]  # on site, so otherwise the first choice
+    db.session.commit()
+    problem = build_cover_problem(_report(db, s, MAR3, MAR3))  # a Wednesday
+    assert problem["participants"][0]["days"] == ["wed"]
+    result = matcher.cover_dict(problem, num_workers=1)
+    assert [m["mentor"] for m in result["matches"]] == [f"m{s.external.id}"]
+    # A week or more away keeps every day, and the colleague is the first choice again.
+    week = build_cover_problem(_report(db, s, date(2027, 4, 5), date(2027, 4, 11)))
+    assert len(week["participants"][0]["days"]) == 7
+    assert [m["mentor"] for m in matcher.cover_dict(week, num_workers=1)["matches"]] == [
+        f"m{s.colleague.id}"]
