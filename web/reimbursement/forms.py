@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import ValidationError
 
-from web.forms_common import Form
+from web.forms_common import FIRST_YEAR, Form, last_year
 
 
 class WageForm(Form):
@@ -29,8 +29,10 @@ class WageForm(Form):
             self.first_day = date.fromisoformat(f"{(field.data or '').strip()}-01")
         except ValueError:
             raise ValidationError(_l("Choose a month, e.g. 2026-11.")) from None
-        if self.first_day.year < 2000:
+        if self.first_day.year < FIRST_YEAR:
             raise ValidationError(_l("Choose a month from 2000 on."))
+        if self.first_day.year > last_year():  # a walk saved 9999-12, with no way to delete it
+            raise ValidationError(_l("Choose a month up to %(year)s.", year=last_year()))
 
     def validate_hourly_cost(self, field):
         """Danish "1.234,50" and "285,50", or "285.50" and English "1,234.50": with both marks

@@ -143,12 +143,18 @@ def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth,
     assert ";250,00;500,00" in jan and ";300,00;600,00" in feb
     # Saving the same month again changes that month's wage; a later one is shown as planned.
     client.post(url, data={"hourly_cost": "310", "valid_from": "2026-02"})
-    client.post(url, data={"hourly_cost": "320", "valid_from": "2099-03"})
+    later = date.today().year + 2  # months up to five years ahead can be planned
+    client.post(url, data={"hourly_cost": "320", "valid_from": f"{later}-03"})
     assert sorted(w.hourly_cost_ore for w in db.session.scalars(db.select(MentorWage))) == [
         25000, 31000, 32000]
     page = client.get(f"/reimbursement/{e.id}").get_data(as_text=True)
     assert "310,00 <span class=\"help\">fra februar 2026</span>" in page
-    assert "320,00 <span class=\"help\">fra marts 2099<" in page
+    assert f"320,00 <span class=\"help\">fra marts {later}<" in page
+    # A walk saved 9999-12, listed as planned with no way to delete it: refused at its field.
+    r = client.post(url, data={"hourly_cost": "320", "valid_from": "9999-12"})
+    assert r.status_code == 400 and f"Vælg en måned til og med {date.today().year + 5}." in (
+        r.get_data(as_text=True))
+    assert db.session.scalar(db.select(db.func.count()).select_from(MentorWage)) == 3
     # A month that is not one is told at its field, and nothing is stored.
     r = client.post(url, data={"hourly_cost": "330", "valid_from": "2026-13"})
     assert r.status_code == 400 and "Vælg en måned, fx 2026-11." in r.get_data(as_text=True)
