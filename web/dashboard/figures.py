@@ -64,6 +64,7 @@ class Table:
     chart_of: list[int] | None = None  # chart row k draws rows[chart_of[k]]
     chart_people: list[set[int]] = field(default_factory=list)  # when chart_of is None
     chart_counts: bool = True  # the chart draws the people column (else hours or a %)
+    chart_zeros: bool = False  # draw rows of only 0 too (weeks in a row); else the table has them
     # Sums someone could subtract: (the parts' keys, the whole's key or None when it is
     # shown elsewhere). A key is (table key, row label); a chart's rows are "<key>#chart".
     sums: list[tuple[list[Hashable], Hashable | None]] = field(default_factory=list)
@@ -74,6 +75,13 @@ class Table:
 
     def keys(self) -> list[Hashable]:
         return [(self.key, r[0]) for r in self.rows]
+
+    def chart(self) -> list[tuple[str, list]]:
+        """The rows to draw: without those of only 0 (27 of 32 mentors with no one), unless
+        they are weeks in a row, where a gap would mislead."""
+        if self.chart_zeros:
+            return self.chart_rows
+        return [(label, vs) for label, vs in self.chart_rows if any(v != 0 for v in vs)]
 
 
 def _team(q, f: Filters):
@@ -273,7 +281,7 @@ def _planned_delivered(f: Filters) -> Table:
         people |= {s.participant_id for s in logged[w]}
         t.add([w.isoformat(), len(people), planned, round(delivered, 2)], people)
         t.chart_rows.append((_("Week %(n)s", n=w.isocalendar()[1]), [planned, round(delivered, 1)]))
-    t.chart_of, t.chart_counts = list(range(len(t.rows))), False
+    t.chart_of, t.chart_counts, t.chart_zeros = list(range(len(t.rows))), False, True
     return t
 
 

@@ -73,7 +73,7 @@ def manager():
     form, f = _filters()
     tables = figures.all_tables(f)
     charts = {
-        t.key: bar_chart(t.title, t.chart_rows, t.series or [t.columns[-1]], t.unit) for t in tables
+        t.key: bar_chart(t.title, t.chart(), t.series or [t.columns[-1]], t.unit) for t in tables
     }
     return render_template(
         "dashboard/manager.html",

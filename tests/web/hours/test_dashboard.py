@@ -248,3 +248,16 @@ def test_a_table_cannot_be_worked_out_against_the_weeks_people(assign, make):
     week = {r[0]: r[1] for r in tables["planned_delivered"].rows}[
         (MONDAY + timedelta(weeks=1)).isoformat()]
     assert week == "skjult"
+
+
+def test_charts_leave_out_rows_of_only_zero_but_not_weeks(assign, db, make):
+    """A walk: the capacity charts were 32 labels of "0%" with no bars on a phone. The
+    table keeps every row; the chart draws what has something to draw."""
+    team = make.user("consultant")
+    for _ in range(5):
+        _outcome(db, assign(consultant=team), "flex_job")
+    t = figures.outcomes(PERIOD)
+    assert len(t.rows) == 9 and [label for label, _v in t.chart()] == ["Fleksjob"]
+    weeks = figures.planned_delivered(figures.Filters(MONDAY + timedelta(weeks=40),
+                                                      MONDAY + timedelta(weeks=42)))
+    assert len(weeks.chart()) == 3  # weeks of nothing stay: a gap in a series misleads
