@@ -4,42 +4,28 @@ counts by row and team, whose rows and columns add up to totals that are shown."
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.suppression import grid  # the tables the benchmark attacks, built the same way
 from web.dashboard.suppress import _gives_away, is_suppressed, protect
 
 ALL = "all"
 
 
-def _grid(table: list[list[int]]):
-    """Counts by (row, team) with each row's and each team's total, and the lines that say
-    which cells add up: each row across its teams and total, each team down its rows."""
-    counts = {}
-    for r, row in enumerate(table):
-        counts.update({(r, t): n for t, n in enumerate(row)})
-        counts[(r, ALL)] = sum(row)
-    teams = [*range(len(table[0])), ALL]
-    for t in teams:
-        counts[("total", t)] = sum(counts[(r, t)] for r in range(len(table)))
-    rows = [*range(len(table)), "total"]
-    lines = [[(r, t) for t in teams] for r in rows] + [[(r, t) for r in rows] for t in teams]
-    return counts, lines
-
-
 def test_one_small_team_takes_the_smallest_other_with_it():
-    counts, lines = _grid([[7, 2, 9]])
+    counts, lines = grid([[7, 2, 9]])
     hidden = protect(counts, lines)
     assert (0, 1) in hidden and (0, 0) in hidden  # 7 is the smallest of 7, 9 and 18
     assert (0, 2) not in hidden and (0, ALL) not in hidden
 
 
 def test_a_line_of_zeros_and_one_small_cell_hides_no_zero():
-    counts, lines = _grid([[0, 3, 0]])
+    counts, lines = grid([[0, 3, 0]])
     hidden = protect(counts, lines)
     # the row's total is 3 as well: two hidden cells, and no 0 is hidden
     assert hidden == {(0, 1), (0, ALL), ("total", 1), ("total", ALL)}
 
 
 def test_nothing_small_hides_nothing():
-    counts, lines = _grid([[5, 0, 12], [6, 7, 0]])
+    counts, lines = grid([[5, 0, 12], [6, 7, 0]])
     assert protect(counts, lines) == set()
 
 
@@ -48,7 +34,7 @@ def test_nothing_small_hides_nothing():
     lambda w: st.lists(st.lists(st.integers(0, 12), min_size=w, max_size=w),
                        min_size=1, max_size=5)))
 def test_no_line_gives_away_a_hidden_cell(table):
-    counts, lines = _grid(table)
+    counts, lines = grid(table)
     hidden = protect(counts, lines)
     assert {c for c, n in counts.items() if is_suppressed(n)} <= hidden
     for line in lines:
