@@ -25,16 +25,6 @@ def is_suppressed(n: int) -> bool:
     return 0 < n < MIN_N
 
 
-def cell(n: int, value):
-    """``value`` unless it is about 1–4 people, then "<5"."""
-    return SUPPRESSED if is_suppressed(n) else value
-
-
-def count(n: int):
-    """A head count, suppressed below five."""
-    return cell(n, n)
-
-
 def protect(counts: dict[Hashable, int], lines: Iterable[list[Hashable]]) -> set[Hashable]:
     """The cells to hide: every cell about 1–4 people, and enough others that no line has
     exactly one hidden cell.
