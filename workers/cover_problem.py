@@ -12,13 +12,13 @@ Only ids leave the database, as in workers/problem.py. The file holds:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 
+from web.cover.service import weekdays_in
 from web.extensions import db
 from web.models import Exclusion, Mentor, Proposal, ProposalStatus
-from web.models.base import WEEKDAYS
 from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus, RequestStatus
 from workers.problem import lid, mid, pid
 
@@ -137,9 +137,7 @@ def _days_within(days: list[str], period: tuple[date, date]) -> list[str]:
     shared by participant, placement and substitute) then asks for a substitute who works
     on a day the cover is for. A walk had a Monday-Tuesday-Thursday substitute cover a
     Wednesday. A period of a week or more keeps every day."""
-    start, end = max(period[0], date.today()), period[1]
-    span = min((end - start).days + 1, 7)
-    present = {WEEKDAYS[(start + timedelta(days=i)).weekday()] for i in range(max(span, 0))}
+    present = weekdays_in(max(period[0], date.today()), period[1])
     return [d for d in days if d in present] or days
 
 

@@ -129,8 +129,14 @@ def works_on(assignment: Proposal, starts_on: date, ends_on: date) -> bool:
     cover needed (an absence from Saturday to Monday leaves a Wednesday-Thursday participant
     supported as usual)."""
     days = set(assignment.participant.days) & set(assignment.placement.days)
+    return bool(days & weekdays_in(starts_on, ends_on))
+
+
+def weekdays_in(starts_on: date, ends_on: date) -> set[str]:
+    """The weekdays ("mon", ...) that occur from ``starts_on`` to ``ends_on``: all seven for
+    a week or more, none for a period that ends before it starts."""
     span = min((ends_on - starts_on).days + 1, 7)
-    return any(WEEKDAYS[(starts_on + timedelta(days=d)).weekday()] in days for d in range(span))
+    return {WEEKDAYS[(starts_on + timedelta(days=d)).weekday()] for d in range(max(span, 0))}
 
 
 def extension_refused(absence: Absence, today: date) -> str | None:
