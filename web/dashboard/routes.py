@@ -72,8 +72,10 @@ def manager():
     """The manager's figures with charts; anything about fewer than five people shows "<5"."""
     form, f = _filters()
     tables = figures.all_tables(f)
-    charts = {
-        t.key: bar_chart(t.title, t.chart(), t.series or [t.columns[-1]], t.unit) for t in tables
+    charts = {  # a chart with no bar at all (every figure hidden or 0) is left out
+        t.key: bar_chart(t.title, t.chart(), t.series or [t.columns[-1]], t.unit)
+        for t in tables
+        if any(isinstance(v, int | float) and v for _label, vs in t.chart() for v in vs)
     }
     return render_template(
         "dashboard/manager.html",
