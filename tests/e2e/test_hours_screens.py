@@ -241,7 +241,9 @@ def test_the_manager_charts_are_readable_on_a_phone_and_a_desktop(
         page.goto(f"{live_server}/dashboard/manager")
         expect(page.get_by_role("img", name="Vikardækning")).to_contain_text("<5")
         charts = page.locator("svg.chart").evaluate_all(CHART_TEXT)
-        assert len(charts) == 9
+        # nine figures: a chart each, or a sentence where no figure has a bar to draw
+        no_chart = page.get_by_text("Ingen graf: alle tal her er 0").count()
+        assert len(charts) + no_chart == 9 and len(charts) >= 5
         for chart in charts:
             assert chart["right"] <= width
             for t in chart["texts"]:
