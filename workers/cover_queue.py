@@ -42,6 +42,9 @@ def start_cover(absences) -> None:
         if absence.needs:
             enqueue_cover(absence)
             schedule_deadline(absence)
+        # Requests to the absent mentor that were still open went back to searching.
+        for other in getattr(absence, "reopened", ()):
+            enqueue_cover(other)
 
 
 def schedule_deadline(absence) -> str:

@@ -341,3 +341,37 @@ def test_a_request_notice_links_to_the_answer_and_is_read_once_seen_there(db, au
     unread = db.session.scalars(db.select(Notification.kind).where(
         Notification.user_id == sub.id, Notification.read_at.is_(None))).all()
     assert unread == ["absence_reported"]  # only the asking notices are read by the visit
+
+
+def test_a_substitute_reported_away_is_asked_no_more_and_cannot_confirm(db, auth, client, s):
+    """A walk: a mentor asked to cover was then reported away over the same days, kept the
+    open request, confirmed it, and the cover showed as arranged."""
+    from datetime import timedelta
+
+    from web.models.cover import NeedStatus, RequestStatus
+
+    start = date(2055, 3, 3)
+    absence = service.report_absence(s.mentor, start, start + timedelta(days=4), "sick",
+                                     s.consultant)
+    db.session.commit()
+    assert run_cover(absence.id)["asked"] == 2
+    req = absence.needs[0].requests[0]
+    sub = db.session.get(type(s.mentor), req.substitute_id)
+    queue = get_queue("cover")
+    before = len(queue.job_ids)
+    auth.login(sub.user)  # reports their own absence
+    r = client.post("/absences/", data={"mentor": sub.id, "starts_on": "2055-03-05",
+                                        "ends_on": "2055-03-06", "reason": "sick"})
+    assert r.status_code == 302, r.get_data(as_text=True)
+    db.session.refresh(req)
+    assert req.status == RequestStatus.CANCELLED
+    assert req.need.status == NeedStatus.SEARCHING
+    # and the first absence's cover job runs again, to ask someone else
+    assert (absence.id,) in [queue.fetch_job(j).args for j in queue.job_ids[before:]]
+    # A request made before the report, answered after it, cannot be confirmed either.
+    late = CoverRequest(need=req.need, assignment_id=req.assignment_id, substitute_id=sub.id,
+                        hours=4, starts_on=start, ends_on=start + timedelta(days=4))
+    db.session.add(late)
+    db.session.commit()
+    with pytest.raises(service.TransitionError, match="(reported away from|meldt fraværende fra)"):
+        service.confirm_cover(late, sub.user)

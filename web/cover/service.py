@@ -97,6 +97,7 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
     db.session.add(absence)
     assignments = [a for a in active_assignments(mentor.id) if works_on(a, starts_on, ends_on)]
     assignments += covered_by(mentor.id, starts_on, ends_on)
+    absence.reopened = _withdraw_open_requests(mentor.id, starts_on, ends_on)
     for a in assignments:
         absence.needs.append(CoverNeed(assignment_id=a.id, status=NeedStatus.SEARCHING))
     db.session.flush()  # the notice names the absence by id
@@ -122,6 +123,28 @@ def covered_by(mentor_id: int, starts_on: date, ends_on: date) -> list[Proposal]
         if works_on(a, max(starts_on, req.starts_on), min(ends_on, req.ends_on)):
             out[a.id] = a
     return list(out.values())
+
+
+def _withdraw_open_requests(mentor_id: int, starts_on: date, ends_on: date) -> list[Absence]:
+    """A mentor reported away is no longer asked to cover on those days: their cover
+    requests still waiting for an answer that overlap the days are cancelled and the need
+    searches again. Returns the absences whose cover jobs must run again (the caller
+    commits, then starts them: `workers.cover_queue.start_cover` reads ``reopened``). A
+    walk had an absent mentor confirm such a request afterwards."""
+    again = {}
+    for req in db.session.scalars(select(CoverRequest).where(
+            CoverRequest.substitute_id == mentor_id,
+            CoverRequest.status == RequestStatus.REQUESTED,
+            CoverRequest.starts_on <= ends_on, CoverRequest.ends_on >= starts_on)):
+        req.status = RequestStatus.CANCELLED
+        req.need.status = NeedStatus.SEARCHING
+        again[req.need.absence_id] = req.need.absence
+    return list(again.values())
+
+
+def away_during(req: CoverRequest) -> Absence | None:
+    """The substitute's own absence on a day of the request, if any."""
+    return overlapping_absence(req.substitute_id, req.starts_on, req.ends_on)
 
 
 def works_on(assignment: Proposal, starts_on: date, ends_on: date) -> bool:
@@ -269,6 +292,10 @@ def confirm_cover(req: CoverRequest, user: User) -> None:
     """The substitute says yes: the need is filled; consultant and employer are told."""
     if req.status != RequestStatus.REQUESTED:
         raise TransitionError(_("This cover request is not waiting for your answer."))
+    if away := away_during(req):
+        raise TransitionError(_(
+            "You are reported away from %(start)s to %(end)s, during this cover: it cannot "
+            "be confirmed.", start=format_date(away.starts_on), end=format_date(away.ends_on)))
     req.status, req.decided_by_id, req.decided_at = RequestStatus.CONFIRMED, user.id, utcnow()
     req.need.status, req.need.filled_at = NeedStatus.FILLED, utcnow()
     a = req.assignment
