@@ -8,9 +8,9 @@ finds the least and the most it can be, given every shown figure, every sum, tha
 
     .venv/bin/python -m bench.suppression [--tables 400] [--seed 1]
 
-Four rules side by side in the same run: primary suppression only (before), one hidden
-cell per sum, that and sums of "<5" cells that must all be 1 or all 4 (the first version),
-and the rule in use (any sum that leaves a "<5" one value, a "hidden" counting as 5 or more).
+Rules side by side in the same run, each with the attacker its marks allow: "<5" alone
+(before), one hidden cell per sum, the labelled rules, and the rule in use (one mark; any
+sum whose hidden cells must all be 1, or a hidden cell alone).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def grid(table: list[list[int]]):
     return counts, lines
 
 
-def pinned(counts, lines, hidden) -> int:
+def pinned(counts, lines, hidden, labelled: bool = False) -> int:
     """How many "<5" cells the shown figures and the sums pin down to one value."""
     cells = sorted(hidden, key=repr)
     at = {c: i for i, c in enumerate(cells)}
@@ -56,8 +56,10 @@ def pinned(counts, lines, hidden) -> int:
         if row.any():
             a_eq.append(row)
             b_eq.append(rhs)
-    # a "<5" is 1-4; a "hidden" is at least 5 (never 0, and 1-4 would read "<5")
-    bounds = [(1, 4) if suppress.is_suppressed(counts[c]) else (5, None) for c in cells]
+    # One mark for every hidden cell: each is 1 or more (a 0 is shown). Labelled ("<5" and
+    # "skjult", the first versions): a "<5" is 1-4, a "skjult" 5 or more.
+    bounds = [((1, 4) if suppress.is_suppressed(counts[c]) else (5, None)) if labelled
+              else (1, None) for c in cells]
     n = 0
     for c in cells:
         if not suppress.is_suppressed(counts[c]):
@@ -81,17 +83,34 @@ def main() -> None:
         return len(inside) == 1 or (bool(inside) and all(map(suppress.is_suppressed, inside))
                                     and sum(inside) in (len(inside), 4 * len(inside)))
 
-    rules = {
-        "primary only (before)": lambda line, hidden, counts: False,
-        "one hidden cell per sum": lambda line, hidden, counts: (
-            sum(c in hidden for c in line) == 1),
-        "one, or all at 1 or all at 4 (first version)": extremes,
-        "in use: no \"<5\" left one value, \"hidden\" >= 5": in_use,
+    def labelled_bounds(line, hidden, counts):  # the second version: "skjult" is 5 or more
+        inside = [counts[c] for c in line if c in hidden]
+        total, least = sum(inside), [1 if suppress.is_suppressed(n) else 5 for n in inside]
+        most = [4 if suppress.is_suppressed(n) else None for n in inside]
+        for i in range(len(inside)):
+            others = most[:i] + most[i + 1:]
+            lo = least[i] if None in others else max(least[i], total - sum(others))
+            hi = total - (sum(least) - least[i])
+            if most[i] is not None:
+                hi = min(hi, most[i])
+            if lo >= hi:
+                return True
+        return False
+
+    rules = {  # name: (rule, the attacker knows "<5" from "skjult")
+        "primary only, marked \"<5\" (before)": (lambda line, hidden, counts: False, True),
+        "one hidden cell per sum, \"<5\" and \"skjult\"": (
+            lambda line, hidden, counts: sum(c in hidden for c in line) == 1, True),
+        "one, or all at 1 or all at 4, \"<5\" and \"skjult\" (first version)": (
+            extremes, True),
+        "any cell left one value, \"<5\" and \"skjult\" (second version)": (
+            labelled_bounds, True),
+        "in use: one mark, no sum of hidden cells that must all be 1": (in_use, False),
     }
     print("| rule | tables with a cell pinned down | \"<5\" cells pinned down "
           "| cells hidden beyond \"<5\" | ms per table (median) |")
     print("|---|---|---|---|---|")
-    for name, rule in rules.items():
+    for name, (rule, labelled) in rules.items():
         suppress._gives_away = rule
         rng = random.Random(args.seed)
         tables = bad = small = found = extra = 0
@@ -106,7 +125,7 @@ def main() -> None:
             n_small = sum(map(suppress.is_suppressed, counts.values()))
             if not n_small:
                 continue
-            k = pinned(counts, lines, hidden)
+            k = pinned(counts, lines, hidden, labelled)
             tables, small, found = tables + 1, small + n_small, found + k
             bad += bool(k)
             extra += len(hidden) - n_small

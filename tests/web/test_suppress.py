@@ -47,13 +47,20 @@ def test_no_line_gives_away_a_hidden_cell(table):
         assert not _gives_away(line, hidden, counts) or not others, (line, inside)
 
 
-def test_a_hidden_cell_counts_as_five_or_more():
-    """A walk read "Ekstern: skjult, Lagerhuset Nord: <5" against the week's 6 people: a
-    "hidden" is never 1-4, so it was 5 and the "<5" was 1."""
-    counts = {"ekstern": 5, "lager": 1, "week": 6}
-    assert _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager"}, counts)
-    assert not _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager", "week"}, counts)
-    counts["ekstern"], counts["week"] = 6, 7  # 1 or 2 and 6 or 5: not pinned
-    assert not _gives_away(["ekstern", "lager", "week"], {"ekstern", "lager"}, counts)
-    assert protect({"ekstern": 5, "lager": 1, "week": 6}, [["ekstern", "lager", "week"]]) == {
-        "ekstern", "lager", "week"}
+def test_hidden_cells_that_must_all_be_1_are_given_away():
+    """Every hidden cell reads the same, so a reader knows each is 1 or more: hidden cells
+    that make as many as there are of them are all 1."""
+    counts = {"a": 1, "b": 1, "c": 9, "total": 11}
+    assert _gives_away(["a", "b", "c", "total"], {"a", "b"}, counts)
+    assert not _gives_away(["a", "b", "c", "total"], {"a", "b", "c"}, counts)
+    assert protect(counts, [["a", "b", "c", "total"]]) == {"a", "b", "c"}
+
+
+def test_a_walks_numbers_are_no_longer_pinned():
+    """A walk read "skjult" (then 5 or more) and four "<5" making 9: each "<5" was 1. With
+    one mark for all five, any split of 9 into five parts of 1 or more fits."""
+    counts = {"ekstern": 5, "a": 1, "b": 1, "c": 1, "d": 1, "week": 9}
+    line = ["ekstern", "a", "b", "c", "d", "week"]
+    hidden = protect(counts, [line])
+    assert hidden == {"ekstern", "a", "b", "c", "d"}
+    assert not _gives_away(line, hidden, counts)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from web import vocab
 from web.cover.figures import cover_period
-from web.dashboard.suppress import SUPPRESSED, is_suppressed, protect
+from web.dashboard.suppress import is_suppressed, protect
 from web.dashboard.vocab import reason_label
 from web.extensions import db
 from web.hours.plans import assignment_start, hours_in_week, monday, steps_by_proposal
@@ -63,7 +63,6 @@ class Table:
     derived: tuple[int, ...] = ()  # columns computed from the people; () = all but the first
     chart_of: list[int] | None = None  # chart row k draws rows[chart_of[k]]
     chart_people: list[set[int]] = field(default_factory=list)  # when chart_of is None
-    chart_counts: bool = True  # the chart draws the people column (else hours or a %)
     chart_zeros: bool = False  # draw rows of only 0 too (weeks in a row); else the table has them
     # Sums someone could subtract: (the parts' keys, the whole's key or None when it is
     # shown elsewhere). A key is (table key, row label); a chart's rows are "<key>#chart".
@@ -161,7 +160,7 @@ def _capacity(f: Filters, by: str) -> Table:
             row += [cap, _pct(g["planned"], cap)]
         t.add(row, g["people"])
     t.chart_rows = [(r[0], [r[-1]]) for r in t.rows]
-    t.chart_of, t.chart_counts = list(range(len(t.rows))), False
+    t.chart_of = list(range(len(t.rows)))
     if by == "mentor":  # an employer's mentors add up to its row in the employer table
         at = {name: where for name, _cap, where in mentors.values()}
         at.update({p.mentor.name: employer(p.mentor) for p in active})
@@ -281,7 +280,7 @@ def _planned_delivered(f: Filters) -> Table:
         people |= {s.participant_id for s in logged[w]}
         t.add([w.isoformat(), len(people), planned, round(delivered, 2)], people)
         t.chart_rows.append((_("Week %(n)s", n=w.isocalendar()[1]), [planned, round(delivered, 1)]))
-    t.chart_of, t.chart_counts, t.chart_zeros = list(range(len(t.rows))), False, True
+    t.chart_of, t.chart_zeros = list(range(len(t.rows))), True
     return t
 
 
@@ -354,16 +353,21 @@ def _cover(f: Filters) -> Table:
     rate = "–" if c["fill_rate"] is None else round(100 * c["fill_rate"])
     median = c["median_hours_to_fill"]
     need = _("Absences needing cover (per participant)")
+    # A rate says how many were filled and how many not: 29 % of 7 is 2. It is about the
+    # smaller of the two groups (a walk worked out the 2 from the rate beside a hidden row).
+    filled, unfilled = c["filled_people"], c["need_people"] - c["filled_people"]
+    rate_people = min(filled, unfilled, key=len) if filled and unfilled else c["need_people"]
     for label, people, value in (
         (_("Cover requests sent"), c["request_people"], c["requests"]),
         (need, c["need_people"], c["needs"]),
-        (_("Fill rate (%)"), c["need_people"], rate),
+        (_("Fill rate (%)"), rate_people, rate),
         (_("Median time to fill (hours)"), c["filled_people"],
          "–" if median is None else round(median, 1)),
         (_("Participants without cover now"), c["uncovered_people"],
          len(c["uncovered_people"])),
     ):
         t.add([label, len(people), value], people)
+    t.rows[2][1] = len(c["need_people"])  # the rate's participants: all who needed cover
     for status, label in _cover_status_labels().items():
         people = c["status_people"].get(status, set())
         t.chart_rows.append((label, [len(people)]))
@@ -379,7 +383,6 @@ def _cover(f: Filters) -> Table:
 
 
 ALL = "all"  # the column of all teams together
-NOT_SHOWN = "–"  # a figure computed from fewer than five people
 
 
 def _seal(views: list[Table], whole: list[Table], team: int | None) -> None:
@@ -417,31 +420,23 @@ def _seal(views: list[Table], whole: list[Table], team: int | None) -> None:
     hidden = protect(counts, lines)
     view = ALL if team is None else team
 
-    def mark(key: Hashable, n: int):
-        if (key, view) not in hidden and not is_suppressed(n):
-            return None
-        return SUPPRESSED if is_suppressed(n) else _("hidden")
+    def hides(key: Hashable, n: int) -> bool:
+        return (key, view) in hidden or is_suppressed(n)
 
-    def shown(m, j: int):
-        """What a hidden cell shows: "<5" in the people column (1), and "–" in the columns
-        computed from them (a "<5" there would read as under 5 % or 5 hours)."""
-        return NOT_SHOWN if m == SUPPRESSED and j != 1 else m
-
+    mark = _("hidden")  # one mark for all: which are small must not show
     for t in views:
         cols = t.derived or range(1, len(t.columns))
-        marks = [mark(k, len(ps)) for k, ps in zip(t.keys(), t.people, strict=True)]
-        for row, m in zip(t.rows, marks, strict=True):
-            if m:
-                row[:] = [shown(m, j) if j in cols else v for j, v in enumerate(row)]
+        hide = [hides(k, len(ps)) for k, ps in zip(t.keys(), t.people, strict=True)]
+        for row, h in zip(t.rows, hide, strict=True):
+            if h:
+                row[:] = [mark if j in cols else v for j, v in enumerate(row)]
         if t.chart_of is None:
-            chart_marks = [mark((f"{t.key}#chart", label), len(ps))
-                           for (label, _v), ps in zip(t.chart_rows, t.chart_people, strict=True)]
+            chart_hide = [hides((f"{t.key}#chart", label), len(ps))
+                          for (label, _v), ps in zip(t.chart_rows, t.chart_people, strict=True)]
         else:
-            chart_marks = [marks[i] for i in t.chart_of]
-        t.chart_rows = [
-            (label, vs if not m else [shown(m, 1 if t.chart_counts else 2)] * len(vs))
-            for (label, vs), m in zip(t.chart_rows, chart_marks, strict=True)
-        ]
+            chart_hide = [hide[i] for i in t.chart_of]
+        t.chart_rows = [(label, [mark] * len(vs) if h else vs)
+                        for (label, vs), h in zip(t.chart_rows, chart_hide, strict=True)]
 
 
 def _tables(f: Filters, builders: list[tuple[Callable[..., Table], tuple]]) -> list[Table]:

@@ -69,7 +69,7 @@ def _filters() -> tuple[FilterForm, figures.Filters]:
 @bp.route("/manager")
 @role_required("admin")
 def manager():
-    """The manager's figures with charts; anything about fewer than five people shows "<5"."""
+    """The manager's figures with charts; anything about fewer than five people is hidden."""
     form, f = _filters()
     tables = figures.all_tables(f)
     charts = {  # a chart with no bar at all (every figure hidden or 0) is left out

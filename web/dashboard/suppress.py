@@ -2,14 +2,18 @@
 be worked out from the figures that are shown.
 
 A figure's ``n`` is the number of distinct participants it is computed from. Zero
-reveals nobody and is shown; 1–4 is shown as "<5" (and so is every figure derived
-from those people, such as hours or a percentage). That is primary suppression.
+reveals nobody and is shown; 1–4 is hidden, and so is every figure computed from those
+people, such as hours or a percentage. That is primary suppression.
 
 It is not enough on its own. Figures that add up to a whole can be subtracted: all teams
-minus the other teams gives the one team's "<5", and the total of a table minus its shown
-rows gives the suppressed row. So `protect` also hides a second figure wherever exactly one
-of a sum's parts is suppressed (secondary, or complementary, suppression): the smallest
-other part with people in it, shown as "hidden", never as "<5", which would be untrue.
+less the other teams gives the one team's figure, and a table's total less its shown rows
+gives the hidden row. So `protect` also hides other figures wherever a sum would give its
+hidden ones away (secondary, or complementary, suppression).
+
+Every hidden figure reads the same ("skjult" / "hidden"), as statistics offices mark
+them: a reader cannot tell the small ones (1–4) from those hidden to protect them (5 or
+more). When they read "<5" and "skjult", a walk worked one out: "skjult" and four "<5"
+making 9 left the "skjult" at 5 and each "<5" at 1.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from collections import defaultdict, deque
 from collections.abc import Hashable, Iterable
 
 MIN_N = 5
-SUPPRESSED = "<5"
 
 
 def is_suppressed(n: int) -> bool:
@@ -26,20 +29,21 @@ def is_suppressed(n: int) -> bool:
 
 
 def protect(counts: dict[Hashable, int], lines: Iterable[list[Hashable]]) -> set[Hashable]:
-    """The cells to hide: every cell about 1–4 people, and enough others that no line has
-    exactly one hidden cell.
+    """The cells to hide: every cell about 1–4 people, and enough others that no line gives
+    a hidden cell away.
 
     ``counts`` gives each cell's number of people; a line is a list of cells whose sum is
-    known (a total and its parts, or parts whose total is shown elsewhere). A line whose sum
-    pins one of its "<5" cells to one value gives it away (`_gives_away`: one hidden cell
-    alone, two "<5" that make 2, a "<5" and a "hidden" that make 6). The smallest shown cell
-    of such a line that has people in it is hidden too, until no line gives a cell away. A
-    line with no shown cell left that has people in it is left as it is: hiding a 0
-    protects nothing.
+    known (a total and its parts, or parts whose total is shown elsewhere). A reader knows
+    a hidden cell is 1 or more (a 0 is shown), and the hidden cells' sum (the line's sum less
+    its shown cells). That pins them down when a line has one hidden cell, or hidden cells
+    that make as many as there are of them (each is then 1) (`_gives_away`). The smallest
+    shown cell of such a line that has people in it is hidden too, until no line gives a
+    cell away. A line with no shown cell left that has people in it is left as it is:
+    hiding a 0 protects nothing.
 
     This is a heuristic, as such methods are: lines are checked one at a time, and a
     combination of lines can still pin a cell down where no single line does
-    (docs/security.md gives how often, measured).
+    (docs/hours.md gives how often, measured).
     """
     lines = [list(dict.fromkeys(line)) for line in lines]
     hidden = {c for c, n in counts.items() if is_suppressed(n)}
@@ -68,22 +72,7 @@ def protect(counts: dict[Hashable, int], lines: Iterable[list[Hashable]]) -> set
 
 
 def _gives_away(line: list[Hashable], hidden: set[Hashable], counts: dict[Hashable, int]) -> bool:
-    """Whether the line's sum pins down one of its hidden cells. A reader knows each "<5" is
-    1–4 and each "hidden" at least 5 (it is never chosen at 0, and 1–4 would be "<5"), and
-    the hidden cells' sum (the line's sum less its shown cells). A cell is pinned when the
-    others' least and most leave it one value: alone on its line; two "<5" making 2, both
-    1; a "<5" and a "hidden" making 6, 1 and 5. A "hidden" pinned gives a "<5" away on
-    another line, so it counts too."""
+    """Whether the line's sum pins down its hidden cells, each known only to be 1 or more:
+    one alone, or as many as their sum (all 1)."""
     inside = [counts.get(c, 0) for c in line if c in hidden]
-    total = sum(inside)
-    least = [1 if is_suppressed(n) else MIN_N for n in inside]
-    most = [MIN_N - 1 if is_suppressed(n) else None for n in inside]
-    for i in range(len(inside)):
-        others = most[:i] + most[i + 1:]
-        lo = least[i] if None in others else max(least[i], total - sum(others))
-        hi = total - (sum(least) - least[i])
-        if most[i] is not None:
-            hi = min(hi, most[i])
-        if lo >= hi:
-            return True
-    return False
+    return len(inside) == 1 or (len(inside) > 1 and sum(inside) == len(inside))

@@ -1,5 +1,5 @@
-"""Bar charts as inline SVG, drawn on the server (no JavaScript). Suppressed values
-(None) get no bar, only the text "<5".
+"""Bar charts as inline SVG, drawn on the server (no JavaScript). A value that is not a
+number (a hidden figure's mark) gets no bar, only its text.
 
 Drawn for a phone first: the viewBox is about as wide as a phone's content and the
 stylesheet caps a chart at 28rem, so its text is 12–16 px from a 390 px phone to a desktop.
@@ -12,7 +12,7 @@ import textwrap
 
 from markupsafe import Markup, escape
 
-from web.dashboard.suppress import SUPPRESSED
+from web.i18n import format_number
 
 COLOURS = ("#0b5cad", "#8a5300", "#1a7f37")  # contrast >= 4.5:1 on white
 WIDTH, FONT, LINE_H, BAR_H, PITCH, GAP = 360, 13, 17, 12, 16, 10
@@ -21,13 +21,19 @@ LINE_CHARS = int(WIDTH / (FONT * 0.62))  # a label line, at a generous 0.62 em a
 
 
 def _num(v: float) -> str:
-    return f"{v:g}".replace(".", ",") if isinstance(v, float) else str(v)
+    """In the page's language, as the table beside the chart (an English page had 54,5)."""
+    if not isinstance(v, float):
+        return str(v)
+    try:
+        return format_number(v, 2)
+    except RuntimeError:  # drawn outside a request or app (the tests of this module)
+        return f"{v:g}".replace(".", ",")
 
 
 def _value(v, unit: str) -> str:
     if isinstance(v, int | float):
         return f"{_num(v)}{unit}"
-    return SUPPRESSED if v is None or v == SUPPRESSED else str(v)
+    return "–" if v is None else str(v)
 
 
 def _width(text: str) -> float:
@@ -53,7 +59,8 @@ def _text(x: float, y: float, body: str, anchor: str = "") -> str:
 def bar_chart(
     title: str, rows: list[tuple[str, list]], series: list[str], unit: str = ""
 ) -> Markup:
-    """Horizontal bars, one group per row, one bar per series; ``None`` = suppressed.
+    """Horizontal bars, one group per row, one bar per series; a value that is not a number
+    (a hidden figure's mark) is written without a bar.
 
     Each value is written at the end of its bar, so bars get the width the values leave."""
     values = [[_value(v, unit) for v in vs] for _, vs in rows]

@@ -87,8 +87,8 @@ def test_the_chart_counts_each_participant_once_in_the_state_of_the_latest_need(
 def test_cover_figures_about_fewer_than_five_are_suppressed(assign, make, db):
     _scene(assign, make, db, filled=3, unfilled=1)
     rows = _rows(NOW_PERIOD)
-    assert all(v == ["<5", "–"] for v in rows.values()), rows  # people "<5", values "–"
-    assert {v for _label, (v,) in figures.cover(NOW_PERIOD).chart_rows} <= {"<5", 0}
+    assert all(v == ["skjult", "skjult"] for v in rows.values()), rows
+    assert {v for _label, (v,) in figures.cover(NOW_PERIOD).chart_rows} <= {"skjult", 0}
 
 
 def test_cover_figure_on_the_page_and_as_csv(client, auth, make, assign, db):
@@ -132,3 +132,15 @@ def test_substitute_feed_has_the_cover_period_on_the_participants_days_code_only
     db.session.commit()
     own_feed = Calendar.from_ical(client.get(f"/calendar/{own}.ics").get_data())
     assert [str(e["summary"]) for e in own_feed.walk("VEVENT")] == [f"Mentor: {a.participant.code}"]
+
+
+def test_the_fill_rate_is_hidden_when_it_would_count_a_small_group(assign, make, db):
+    """A walk: 7 needed cover, 29 % filled, so exactly 2 were, while the time to fill (about
+    those 2) was hidden."""
+    _scene(assign, make, db, filled=2, unfilled=5)
+    rows = _rows(NOW_PERIOD)
+    assert rows["Fravær, der kræver vikar (pr. deltager)"] == [7, 7]
+    assert rows["Dækningsgrad (%)"] == ["skjult", "skjult"]
+    assert rows["Mediantid til dækning (timer)"] == ["skjult", "skjult"]
+    _scene(assign, make, db, filled=5, unfilled=0)  # 7 of 12 filled, 5 not: both 5 or more
+    assert _rows(NOW_PERIOD)["Dækningsgrad (%)"] == [12, 58]

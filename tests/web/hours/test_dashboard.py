@@ -21,23 +21,24 @@ def test_suppression_rule():
 
 
 def test_svg_chart_draws_no_bar_for_suppressed_values():
-    svg = bar_chart("T", [("a", [10]), ("b", [None])], ["n"])
-    assert svg.count("<rect") == 1 and "&lt;5" in svg and "<script" not in svg
+    svg = bar_chart("T", [("a", [10]), ("b", ["skjult"])], ["n"])
+    assert svg.count("<rect") == 1 and ">skjult<" in svg and "<script" not in svg
 
 
 def test_svg_chart_is_drawn_for_a_phone():
     """About a phone wide (a user walk found 6 px text at 390 px): long labels wrap above their
     bars, longer ones are shortened with the full text in a <title>, values at the bars' end."""
     long = "Mentorer med de nødvendige kompetencer har ikke mere kapacitet"
-    svg = bar_chart("T", [(long, [12]), ("Ingen praktikplads inden for rækkevidde", [None])], ["n"])
+    svg = bar_chart("T", [(long, [12]), ("Ingen praktikplads inden for rækkevidde", ["skjult"])],
+                    ["n"])
     width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg)[1])
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
     assert width <= 400 and len(lines) == 3 and " ".join(lines[:2]) == long
     bar = re.search(r'<rect x="(\d+)"[^>]* width="(\d+)"[^>]*/><text x="(\d+)"[^>]*>12<', svg)
     assert int(bar[3]) == int(bar[1]) + int(bar[2]) + 4
     endless = " ".join(["praktikplads"] * 12)
-    svg = bar_chart("T", [(endless, [None])], ["n"])
-    assert f"<title>{endless}</title>" in svg and "…</tspan>" in svg and "&lt;5" in svg
+    svg = bar_chart("T", [(endless, ["skjult"])], ["n"])
+    assert f"<title>{endless}</title>" in svg and "…</tspan>" in svg and ">skjult<" in svg
 
 
 def _outcome(db, a, code, ended=MONDAY + timedelta(days=7)):
@@ -60,9 +61,10 @@ def test_outcomes_under_five_are_suppressed_and_five_are_shown(assign, db, make)
         for _ in range(n):
             _outcome(db, assign(consultant=consultant), code)
     rows = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
-    assert rows["Fleksjob"] == 6 and rows["Uddannelse"] == "<5" and rows["Fraflyttet"] == 0
-    # The outcomes add up to the ended assignments: with one row "<5", the total less the
-    # rest would give it. The smallest other row is hidden too, and not called "<5".
+    assert rows["Fleksjob"] == 6 and rows["Uddannelse"] == "skjult" and rows["Fraflyttet"] == 0
+    # The outcomes add up to the ended assignments: with one row hidden, the total less the
+    # rest would give it. The smallest other row is hidden too, and reads the same: which
+    # of the two is the small one must not show.
     assert rows["Ordinært job"] == "skjult"
     # filtered to another team, nothing is left
     other = figures.Filters(PERIOD.start, PERIOD.end, make.user("consultant").id)
@@ -81,7 +83,7 @@ def test_one_team_cannot_be_worked_out_as_all_teams_less_the_others(assign, db, 
     everyone = {r[0]: r[1] for r in figures.outcomes(PERIOD).rows}
     team_a = {r[0]: r[1] for r in figures.outcomes(replace(PERIOD, consultant_id=a.id)).rows}
     team_b = {r[0]: r[1] for r in figures.outcomes(replace(PERIOD, consultant_id=b.id)).rows}
-    assert everyone["Fleksjob"] == 9 and team_b["Fleksjob"] == "<5"
+    assert everyone["Fleksjob"] == 9 and team_b["Fleksjob"] == "skjult"
     assert team_a["Fleksjob"] == "skjult"  # 9 - 7 would give team B's 2
     # The chart hides what the table hides.
     chart = dict(figures.outcomes(replace(PERIOD, consultant_id=a.id)).chart_rows)
@@ -94,7 +96,7 @@ def test_one_team_cannot_be_worked_out_as_all_teams_less_the_others(assign, db, 
 
 def test_an_employer_cannot_be_worked_out_from_its_mentors_or_the_total(assign, make):
     """Capacity by employer: the rows add up to all planned hours; by mentor, an employer's
-    mentors add up to its row. One row "<5" would be the total less the rest."""
+    mentors add up to its row. One row hidden would be the total less the rest."""
     big, small = make.employer(name="Stor A/S"), make.employer(name="Lille ApS")
     m1 = make.mentor(employer=big, name="Mentor Et")
     m2 = make.mentor(employer=big, name="Mentor To")
@@ -107,8 +109,8 @@ def test_an_employer_cannot_be_worked_out_from_its_mentors_or_the_total(assign, 
     tables = {t.key: t for t in figures.all_tables(f)}
     by_mentor = {r[0]: r for r in tables["capacity_mentor"].rows}
     by_employer = {r[0]: r for r in tables["capacity_employer"].rows}
-    # "<5" people; the hours computed from them "–", not "<5", which reads as under 5 hours
-    assert by_mentor["Mentor To"][1:3] == ["<5", "–"]
+    # the people and the hours computed from them
+    assert by_mentor["Mentor To"][1:3] == ["skjult", "skjult"]
     # Stor A/S (8) less Mentor Et (6) would give Mentor To's 2
     assert by_mentor["Mentor Et"][1:3] == ["skjult", "skjult"]
     assert by_mentor["Mentor Et"][3] == m1.capacity_hours  # the mentor's own, not a person's
@@ -131,14 +133,14 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db,
         )
     db.session.commit()
     t = figures.planned_delivered(PERIOD)
-    assert t.rows[0] == [MONDAY.isoformat(), "<5", "–", "–"]
-    assert t.chart_rows[0][1] == ["–", "–"]  # hours, not people: not "<5"
+    assert t.rows[0] == [MONDAY.isoformat(), "skjult", "skjult", "skjult"]
+    assert t.chart_rows[0][1] == ["skjult", "skjult"]
     more = [assign(hours=4, consultant=team) for _ in range(2)]
     t = figures.planned_delivered(PERIOD)
     assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
     assert t.chart_rows[0] == ("Uge 2", [26, 15.0])  # the chart names weeks as people do
     assert "sendt, godkendt eller ej endnu" in t.note  # what "delivered" counts
-    # Spread over five teams of one, the five teams' "<5" add up to the 5 shown: each is
+    # Spread over five teams of one, the five teams' hidden add up to the 5 shown: each is
     # 1, and each team's person would be known to have had the week's support. So the
     # total is hidden as well.
     for a in more + few:
@@ -168,7 +170,7 @@ def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
     db.session.commit()
     rows = {r[0]: r[1] for r in figures.unmatched(PERIOD).rows}
     assert rows["Ingen mentor har de nødvendige kompetencer"] == 6
-    assert rows["Passende pladser er fyldt op"] == "<5"
+    assert rows["Passende pladser er fyldt op"] == "skjult"
 
 
 def datetime_in_period():
@@ -182,13 +184,13 @@ def test_waiting_and_continuity_are_suppressed(make, assign, db):
     for _ in range(2):
         make.participant(c)
     t = figures.waiting(PERIOD)
-    assert all(r[1] in (0, "<5") for r in t.rows)
-    assert {r[2] for r in t.rows if r[1] == "<5"} == {"–"}  # the median days
+    assert all(r[1] in (0, "skjult") for r in t.rows)
+    assert {r[2] for r in t.rows if r[1] == "skjult"} == {"skjult"}  # the median days
     p = make.participant(c)
     first = assign(participant=p, status="ended")
     assign(participant=p)  # a second mentor for the same person
     rows = {r[0]: r[1] for r in figures.continuity(figures.Filters(MONDAY, date.today())).rows}
-    assert rows["Ét"] == "<5" and first
+    assert rows["Ét"] == "skjult" and first
 
 
 def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, assign):
@@ -198,9 +200,9 @@ def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, a
     client.post("/lang/en")
     html = client.get(f"/dashboard/manager?start={MONDAY}&end={MONDAY + timedelta(weeks=2)}")
     text = html.get_data(as_text=True)
-    assert html.status_code == 200 and "&lt;5" in text
-    # Two people: every chart would be only "<5" and "–" with no bar, so none is drawn.
-    assert "<svg" not in text and "No chart: every figure here is 0 or about fewer" in text
+    assert html.status_code == 200 and "<td>hidden</td>" in text
+    # Two people: every chart would be only "hidden" with no bar, so none is drawn.
+    assert "<svg" not in text and "No chart: every figure here is 0 or hidden." in text
     # The charts need no script: the only one is the site's, for forms with errors.
     assert "Substitute cover" in text
     assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/errors.js" defer>']
@@ -209,7 +211,7 @@ def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, a
     body = r.get_data().decode("utf-8-sig")
     assert r.status_code == 200 and body.startswith("Employer;Participants;")
     assert r.content_type == "text/csv; charset=utf-8"  # the charset once, not twice
-    assert all(line.split(";")[1] in ("0", "<5") for line in body.strip().split("\r\n")[1:])
+    assert all(line.split(";")[1] in ("0", "hidden") for line in body.strip().split("\r\n")[1:])
     assert client.get("/dashboard/manager/nope.csv").status_code == 404
     # a bad period gives a message, not a 500
     r = client.get("/dashboard/manager?start=2026-05-01&end=2026-01-01")
@@ -235,8 +237,9 @@ def test_manager_dashboard_is_for_admins_only(client, auth, make):
 
 def test_a_table_cannot_be_worked_out_against_the_weeks_people(assign, make):
     """A walk: capacity by employer showed "skjult" and "<5" with every other row 0, and the
-    planned-and-delivered row of that week said 6 people; a "skjult" is 5 or more, so the
-    "<5" was 1. The week's row is hidden too."""
+    planned-and-delivered row of that week said 6 people; a "skjult" was 5 or more, so the
+    "<5" was 1. Both now read "skjult": two hidden rows making 6 may be 1 and 5 or 3 and 3.
+    """
     team = make.user("consultant")
     big, small = make.employer(name="Stor A/S"), make.employer(name="Lille ApS")
     for employer, n in ((big, 5), (small, 1)):
@@ -245,10 +248,10 @@ def test_a_table_cannot_be_worked_out_against_the_weeks_people(assign, make):
     f = figures.Filters(MONDAY, MONDAY + timedelta(weeks=1))
     tables = {t.key: t for t in figures.all_tables(f)}
     by_employer = {r[0]: r[1] for r in tables["capacity_employer"].rows}
-    assert by_employer["Lille ApS"] == "<5" and by_employer["Stor A/S"] == "skjult"
+    assert by_employer["Lille ApS"] == "skjult" and by_employer["Stor A/S"] == "skjult"
     week = {r[0]: r[1] for r in tables["planned_delivered"].rows}[
         (MONDAY + timedelta(weeks=1)).isoformat()]
-    assert week == "skjult"
+    assert week == 6  # the sum the two hidden rows make: it pins neither
 
 
 def test_charts_leave_out_rows_of_only_zero_but_not_weeks(assign, db, make):
