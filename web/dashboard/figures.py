@@ -120,10 +120,23 @@ def _capacity(f: Filters, by: str) -> Table:
     def employer(m: Mentor) -> str:
         return m.employer.name if m.employer else external
 
+    # Namesakes get their employer (and, if need be, their number): a walk found two mentors
+    # called Pia Nielsen as one row with both capacities.
+    everyone = {**mentors, **{p.mentor.id: (p.mentor.name, p.mentor.capacity_hours,
+                                            employer(p.mentor)) for p in active}}
+    names = Counter(name for name, _cap, _where in everyone.values())
+    places = Counter((name, where) for name, _cap, where in everyone.values())
+
+    def who(i: int) -> str:
+        name, _cap, where = everyone[i]
+        if names[name] == 1:
+            return name
+        return f"{name} ({where})" if places[(name, where)] == 1 else f"{name} ({where}, {i})"
+
     for p in active:
         m = p.mentor
         key = {
-            "mentor": m.name,
+            "mentor": who(m.id),
             "employer": employer(m),
             "area": vocab.label(vocab.AREAS, p.placement.area),
         }[by]
@@ -134,8 +147,8 @@ def _capacity(f: Filters, by: str) -> Table:
         g["planned"] += hours
         g["mentors"].add(m.id)
     if by != "area":  # mentors without participants still have capacity to show
-        for i, (name, _cap, where) in mentors.items():
-            groups[name if by == "mentor" else where]["mentors"].add(i)
+        for i, (_name, _cap, where) in mentors.items():
+            groups[who(i) if by == "mentor" else where]["mentors"].add(i)
     title = {
         "mentor": _("Capacity use by mentor"),
         "employer": _("Capacity use by employer"),
@@ -162,8 +175,7 @@ def _capacity(f: Filters, by: str) -> Table:
     t.chart_rows = [(r[0], [r[-1]]) for r in t.rows]
     t.chart_of = list(range(len(t.rows)))
     if by == "mentor":  # an employer's mentors add up to its row in the employer table
-        at = {name: where for name, _cap, where in mentors.values()}
-        at.update({p.mentor.name: employer(p.mentor) for p in active})
+        at = {who(i): where for i, (_name, _cap, where) in everyone.items()}
         by_employer: dict[str, list] = defaultdict(list)
         for key in sorted(groups):
             by_employer[at[key]].append((t.key, key))
@@ -233,11 +245,13 @@ def _unmatched(f: Filters) -> Table:
 
 
 def _weeks(f: Filters) -> list[date]:
+    """The period's weeks, the last MAX_WEEKS of them: a walk chose a year and got its first
+    26 weeks, all 0, with the hours of the last months left out."""
     weeks, w = [], monday(f.start)
-    while w <= f.end and len(weeks) < MAX_WEEKS:
+    while w <= f.end:
         weeks.append(w)
         w += timedelta(weeks=1)
-    return weeks
+    return weeks[-MAX_WEEKS:]
 
 
 def _planned_delivered(f: Filters) -> Table:
@@ -267,6 +281,8 @@ def _planned_delivered(f: Filters) -> Table:
     )
     t.note = _("Delivered: hours the mentors sent, approved or not yet. The current week fills "
                "in as they log it.")
+    if weeks and weeks[0] > monday(f.start):
+        t.note += " " + _("The last %(n)s weeks of the period.", n=len(weeks))
     for w in weeks:
         planned, people = 0, set()
         for p in props:

@@ -276,3 +276,23 @@ def test_a_chart_with_a_bar_is_drawn(client, auth, assign, db, make):
                       ).get_data(as_text=True)
     outcomes = text[text.index('id="outcomes"'):]
     assert outcomes.index("<svg") < outcomes.index("</section>")  # its own chart
+
+
+def test_namesakes_are_two_rows(assign, make):
+    """A walk: two mentors called Pia Nielsen were one row, with both capacities."""
+    a, b = make.employer(name="Café A"), make.employer(name="Lager B")
+    make.mentor(employer=a, name="Pia Nielsen", capacity_hours=20)
+    make.mentor(employer=b, name="Pia Nielsen", capacity_hours=12)
+    rows = {r[0]: r for r in figures.capacity(PERIOD, "mentor").rows}
+    assert rows["Pia Nielsen (Café A)"][3] == 20 and rows["Pia Nielsen (Lager B)"][3] == 12
+    assert "Pia Nielsen" not in rows
+
+
+def test_a_long_period_shows_its_last_weeks(assign):
+    """A walk chose a year and got its first 26 weeks, all 0: the recent ones were left out."""
+    assign(hours=6)
+    year = figures.Filters(MONDAY - timedelta(weeks=40), MONDAY + timedelta(weeks=2))
+    t = figures.planned_delivered(year)
+    assert len(t.rows) == figures.MAX_WEEKS and t.rows[-1][0] == (
+        MONDAY + timedelta(weeks=2)).isoformat()
+    assert "Periodens sidste 26 uger." in t.note
