@@ -71,7 +71,8 @@ def scene(db, make, n=2) -> Scene:
     # Open and attended every day, so a test's absence needs cover whatever weekday it runs.
     placement = make.placement(emp, slots=10, days=list(WEEKDAYS))
     mentor_user, colleague_user, external_user = (user(db, "mentor") for _ in range(3))
-    mentor = make.mentor(emp, mentor_user, capacity_hours=40, max_participants=10)
+    mentor = make.mentor(emp, mentor_user, capacity_hours=40, max_participants=10,
+                         days=list(WEEKDAYS))  # supports every day the participants come
     colleague = make.mentor(emp, colleague_user, capacity_hours=20, max_participants=3)
     external = make.mentor(
         None, external_user, capacity_hours=20, max_participants=3, max_travel_km=30.0

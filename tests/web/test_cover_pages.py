@@ -375,3 +375,19 @@ def test_a_substitute_reported_away_is_asked_no_more_and_cannot_confirm(db, auth
     db.session.commit()
     with pytest.raises(service.TransitionError, match="(reported away from|meldt fraværende fra)"):
         service.confirm_cover(late, sub.user)
+
+
+def test_no_cover_is_sought_for_a_day_the_mentor_never_supports(db, s):
+    """A walk: a Monday-Thursday mentor away on a Friday got a need, then "no substitute
+    found", for a participant who comes on Fridays too."""
+    s.mentor.days = ["mon", "tue", "wed", "thu"]
+    db.session.commit()
+    friday = date(2055, 3, 5)
+    assert friday.weekday() == 4
+    absence = service.report_absence(s.mentor, friday, friday, "sick", s.consultant)
+    db.session.commit()
+    assert absence.needs == []
+    thursday = service.report_absence(s.mentor, date(2055, 3, 11), date(2055, 3, 11), "sick",
+                                      s.consultant)
+    db.session.commit()
+    assert len(thursday.needs) == len(s.assignments)

@@ -95,7 +95,8 @@ def _new_absence(mentor: Mentor, starts_on: date, ends_on: date, reason: str, by
         extends=extends,
     )
     db.session.add(absence)
-    assignments = [a for a in active_assignments(mentor.id) if works_on(a, starts_on, ends_on)]
+    assignments = [a for a in active_assignments(mentor.id)
+                   if works_on(a, starts_on, ends_on, mentor)]
     assignments += covered_by(mentor.id, starts_on, ends_on)
     absence.reopened = _withdraw_open_requests(mentor.id, starts_on, ends_on)
     for a in assignments:
@@ -120,7 +121,7 @@ def covered_by(mentor_id: int, starts_on: date, ends_on: date) -> list[Proposal]
         .where(Proposal.status == ProposalStatus.ACTIVE).order_by(CoverRequest.id)
     ):
         a = req.assignment
-        if works_on(a, max(starts_on, req.starts_on), min(ends_on, req.ends_on)):
+        if works_on(a, max(starts_on, req.starts_on), min(ends_on, req.ends_on), req.substitute):
             out[a.id] = a
     return list(out.values())
 
@@ -147,11 +148,15 @@ def away_during(req: CoverRequest) -> Absence | None:
     return overlapping_absence(req.substitute_id, req.starts_on, req.ends_on)
 
 
-def works_on(assignment: Proposal, starts_on: date, ends_on: date) -> bool:
-    """Whether the participant works at the placement on a day of the period: only then is
-    cover needed (an absence from Saturday to Monday leaves a Wednesday-Thursday participant
-    supported as usual)."""
-    days = set(assignment.participant.days) & set(assignment.placement.days)
+def works_on(assignment: Proposal, starts_on: date, ends_on: date,
+             mentor: Mentor | None = None) -> bool:
+    """Whether the participant works at the placement with ``mentor`` (by default the
+    assignment's) on a day of the period: only then is cover needed. An absence from
+    Saturday to Monday leaves a Wednesday-Thursday participant supported as usual, and a
+    Friday away leaves alone a mentor who never works Fridays (a walk found a need, then
+    "no substitute", for such a Friday)."""
+    mentor = mentor or assignment.mentor
+    days = set(assignment.participant.days) & set(assignment.placement.days) & set(mentor.days)
     return bool(days & weekdays_in(starts_on, ends_on))
 
 
