@@ -27,3 +27,26 @@ def test_reimbursement_months_at_the_calendars_ends(client, auth, make, month):
     assert "Vælg en måned mellem 2000 og" in r.get_data(as_text=True)
     for fmt in ("csv", "pdf"):
         assert client.get(f"/reimbursement/{e.id}/claim-{month}.{fmt}").status_code == 404
+
+
+@pytest.mark.parametrize("month", ["2026-13", "abc"])
+def test_a_month_that_is_not_one_is_told_at_the_field(client, auth, make, month):
+    """A walk: ?month=2026-13 silently showed last month."""
+    e = make.employer()
+    auth.login(employer_login(make, e))
+    r = client.get(f"/reimbursement/{e.id}?month={month}")
+    assert r.status_code == 200 and 'id="month-error">Vælg en måned, fx 2026-11.' in (
+        r.get_data(as_text=True))
+
+
+def test_a_start_after_today_without_an_end_is_told(client, auth, make):
+    """A walk: ?start=2027-01-01 silently fell back to the last 12 weeks."""
+    from datetime import date, timedelta
+
+    auth.login(make.user("admin"))
+    later = date.today() + timedelta(days=30)
+    page = client.get(f"/dashboard/manager?start={later}").get_data(as_text=True)
+    assert "Uden en slutdato slutter perioden i dag" in page
+    page = client.get(f"/dashboard/manager?start={later}&end={later + timedelta(days=7)}"
+                      ).get_data(as_text=True)
+    assert "Uden en slutdato" not in page  # with an end, a period ahead is fine

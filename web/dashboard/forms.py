@@ -20,6 +20,9 @@ class FilterForm(Form):
 
     def validate_start(self, field):  # here, as an empty end skips validate_end
         _within_years(field.data)
+        if field.data and not self.end.data and field.data > date.today():
+            raise ValidationError(_l("Without an end date the period ends today: choose a "
+                                     "start on or before today, or an end."))
         if (field.data and _in_range(self.end.data or date.today())
                 and _too_long(field.data, self.end.data or date.today())):
             raise ValidationError(_l("Choose a period of at most two years."))

@@ -46,10 +46,12 @@ def _last_month() -> date:
 def _month(value: str | None) -> tuple[date, str | None]:
     """The month asked for (``?month=2026-11``), or last month with the reason it was not
     taken: a month outside 2000 to five years ahead (year 9999 overflowed the claim)."""
+    if not value:
+        return _last_month(), None
     try:
         month = date.fromisoformat(f"{value}-01")
-    except (TypeError, ValueError):
-        return _last_month(), None
+    except ValueError:  # 2026-13, abc: said at the field, not silently last month
+        return _last_month(), _("Choose a month, e.g. 2026-11.")
     if not in_claim_range(month):
         return _last_month(), _("Choose a month between %(first)s and %(last)s.",
                                 first=FIRST_YEAR, last=last_year())
