@@ -236,7 +236,7 @@ def _history(rng: random.Random, consultant: User, today: date) -> int:
         Proposal.status == ProposalStatus.ACTIVE).order_by(Proposal.id)).all()
     sheets = 0
     for prop in active:
-        prop.decided_at = began
+        prop.created_at = prop.decided_at = began  # proposed and confirmed then, not today
         for event in db.session.scalars(db.select(CaseEvent).where(
                 CaseEvent.participant_id == prop.participant_id)):
             event.created_at = began

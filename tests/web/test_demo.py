@@ -59,6 +59,9 @@ def _hours_behind_the_assignments(db, company, output):
 
     sheets = db.session.scalars(db.select(Timesheet)).all()
     assert f"{len(sheets)} weeks of hours" in output and len(sheets) == 7 * 6
+    # proposed when they began, not today: continuity over a period in the past counts them
+    # (a walk saw 0 there beside 7 people's hours)
+    assert all(s.proposal.created_at == s.proposal.decided_at for s in sheets)
     last_week = monday(date.today()) - timedelta(weeks=1)
     for s in sheets:
         assert assignment_start(s.proposal) <= s.week_start <= last_week
