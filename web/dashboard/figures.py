@@ -106,7 +106,11 @@ def _pct(a: int, b: int):
 def _capacity(f: Filters, by: str) -> Table:
     """Capacity use in the period's last week: planned hours against mentors' capacity."""
     week = monday(min(f.end, date.today()))
-    active = _assignments(f)
+    # The assignments of that week: active ones, and ended ones that had not ended by then
+    # (a walk's week in November left out one that ended in December).
+    ended = dict(db.session.execute(select(Outcome.proposal_id, Outcome.ended_on)).all())
+    active = [p for p in _assignments(f, (ProposalStatus.ACTIVE, ProposalStatus.ENDED))
+              if p.id not in ended or monday(ended[p.id]) >= week]
     steps = steps_by_proposal([p.id for p in active])
     groups: dict[str, dict] = defaultdict(lambda: {"people": set(), "planned": 0, "mentors": set()})
     external = _("External")

@@ -296,3 +296,18 @@ def test_a_long_period_shows_its_last_weeks(assign):
     assert len(t.rows) == figures.MAX_WEEKS and t.rows[-1][0] == (
         MONDAY + timedelta(weeks=2)).isoformat()
     assert "Periodens sidste 26 uger." in t.note
+
+
+def test_capacity_of_a_past_week_counts_assignments_ended_since(assign, db, make):
+    """A walk: a week in November showed a mentor with 0 hours whose assignment ended in
+    December."""
+    team = make.user("consultant")
+    mentor = make.mentor(make.employer(), name="Ida Nielsen")
+    people = [assign(mentor=mentor, hours=3, consultant=team) for _ in range(5)]
+    for a in people:
+        _outcome(db, a, "ordinary_job", ended=MONDAY + timedelta(weeks=6))
+    week2 = figures.Filters(MONDAY, MONDAY + timedelta(weeks=2))
+    row = {r[0]: r for r in figures.capacity(week2, "mentor").rows}["Ida Nielsen"]
+    assert row[1:3] == [5, 15]
+    after = figures.Filters(MONDAY, MONDAY + timedelta(weeks=8))
+    assert {r[0]: r for r in figures.capacity(after, "mentor").rows}["Ida Nielsen"][1] == 0
