@@ -122,3 +122,8 @@ def last_year() -> int:
     """The last year a period, month or date in an address may reach: five years ahead
     (year 9999 overflowed the date arithmetic into a 500)."""
     return date.today().year + 5
+
+
+def in_years(d: date | None) -> bool:
+    """Whether ``d`` lies from FIRST_YEAR to ``last_year()`` (no date at all passes)."""
+    return d is None or FIRST_YEAR <= d.year <= last_year()

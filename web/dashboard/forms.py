@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
-from web.forms_common import FIRST_YEAR, Form, last_year
+from web.forms_common import FIRST_YEAR, Form, in_years, last_year
 
 
 class FilterForm(Form):
@@ -23,7 +23,7 @@ class FilterForm(Form):
         if field.data and not self.end.data and field.data > date.today():
             raise ValidationError(_l("Without an end date the period ends today: choose a "
                                      "start on or before today, or an end."))
-        if (field.data and _in_range(self.end.data or date.today())
+        if (field.data and in_years(self.end.data or date.today())
                 and _too_long(field.data, self.end.data or date.today())):
             raise ValidationError(_l("Choose a period of at most two years."))
 
@@ -35,7 +35,7 @@ class FilterForm(Form):
     def period(self) -> tuple[date, date]:
         default = date.today() - timedelta(weeks=12), date.today()
         end = self.end.data or date.today()
-        if not (_in_range(end) and _in_range(self.start.data)):
+        if not (in_years(end) and in_years(self.start.data)):
             return default
         start = self.start.data or end - timedelta(weeks=12)
         if start > end or _too_long(start, end):  # invalid: the default period instead
@@ -43,13 +43,9 @@ class FilterForm(Form):
         return start, end
 
 
-def _in_range(d: date | None) -> bool:
-    return d is None or FIRST_YEAR <= d.year <= last_year()
-
-
 def _within_years(d: date | None) -> None:
     """Year 1 or 9999 in an address: said at the field (the figures would overflow)."""
-    if not _in_range(d):
+    if not in_years(d):
         raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
                                  first=FIRST_YEAR, last=last_year()))
 

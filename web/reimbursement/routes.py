@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from web.access import role_required
 from web.extensions import db
-from web.forms_common import FIRST_YEAR, last_year
+from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.i18n import format_month
 from web.models import Employer, Mentor, MentorWage, utcnow
 from web.reimbursement.claim import (
@@ -52,14 +52,11 @@ def _month(value: str | None) -> tuple[date, str | None]:
         month = date.fromisoformat(f"{value}-01")
     except ValueError:  # 2026-13, abc: said at the field, not silently last month
         return _last_month(), _("Choose a month, e.g. 2026-11.")
-    if not in_claim_range(month):
+    if not in_years(month):
         return _last_month(), _("Choose a month between %(first)s and %(last)s.",
                                 first=FIRST_YEAR, last=last_year())
     return month, None
 
-
-def in_claim_range(month: date) -> bool:
-    return FIRST_YEAR <= month.year <= last_year()
 
 
 def _mentors(e: Employer) -> list[tuple[Mentor, MentorWage | None, list[MentorWage]]]:
@@ -142,7 +139,7 @@ def claim(employer_id: int, month: str, fmt: str):
         first = date.fromisoformat(f"{month}-01")
     except ValueError:
         abort(404)
-    if not in_claim_range(first):
+    if not in_years(first):
         abort(404)
     kinds = {"csv": (claim_csv, "text/csv", "attachment"),
              "pdf": (claim_pdf, "application/pdf", "inline")}
