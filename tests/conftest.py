@@ -12,10 +12,12 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 
 from web import create_app
 from web.extensions import db as _db
@@ -97,6 +99,15 @@ def app_config(database_url, redis_url, tmp_path):
         "WTF_CSRF_ENABLED": False,
         "SOLVE_TIME_LIMIT": 5.0,
     }
+
+
+@pytest.fixture
+def march_2055():
+    """Today is 1 March 2055 (the clock runs on), for tests whose absences lie in March 2055:
+    the pages and the API take a first day at most a year ahead. Listed before ``app``, it
+    also dates the session cookies, so a login does not look expired."""
+    with time_machine.travel(datetime(2055, 3, 1, 8, tzinfo=UTC), tick=True):
+        yield
 
 
 @pytest.fixture

@@ -158,6 +158,7 @@ def test_confirmed_cover_goes_on_and_an_unanswered_request_is_asked_again(db, s)
     ("extended", "allerede forlænget til 10. mar. 2055"),
     ("not after", "Den nye sidste dag skal ligge efter 7. mar. 2055."),
     ("overlap", "Det overlapper fraværet, der allerede er meldt for denne mentor fra 9. mar. 2055"),
+    ("a year", "den sidste dag kan højst være 7. mar. 2056"),  # a year from 8 March 2055
 ])
 def test_what_cannot_be_extended_says_why_and_stores_nothing(app, db, s, case, message):
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
@@ -173,6 +174,8 @@ def test_what_cannot_be_extended_says_why_and_stores_nothing(app, db, s, case, m
         service.extend_absence(absence, MAR10, s.consultant, today=MAR7)
     elif case == "not after":
         ends_on = MAR7
+    elif case == "a year":
+        ends_on = date(2056, 3, 8)
     elif case == "overlap":
         service.report_absence(s.mentor, MAR7 + 2 * DAY, MAR10 + DAY, "holiday", s.consultant)
     db.session.commit()

@@ -15,6 +15,10 @@ from workers.queue import get_queue, job_id
 
 ABSENCE = {"starts_on": "2055-03-03", "ends_on": "2055-03-07", "reason": "sick"}
 
+# The absences below lie in March 2055; today is just before (the first day is at most a
+# year ahead).
+pytestmark = pytest.mark.usefixtures("march_2055")
+
 
 def _count(db, model):
     return db.session.scalar(db.select(db.func.count()).select_from(model))
@@ -71,6 +75,10 @@ def test_absence_without_assignments_enqueues_nothing(client, db, world):  # noq
     ({"reason": "bored"}, "reason"),
     ({"mentor_id": 10**6}, "mentor_id"),              # not one they may report for
     ({"starts_on": "2025-01-10", "ends_on": "2025-01-12"}, "ends_on"),  # already over
+    ({"starts_on": "2056-03-02", "ends_on": "2056-03-03"}, "starts_on"),  # over a year ahead
+    ({"starts_on": "9999-12-31", "ends_on": "9999-12-31"}, "starts_on"),
+    ({"ends_on": "2056-03-03"}, "ends_on"),           # a year of days ends on 2 March 2056
+    ({"ends_on": "9999-12-31"}, "ends_on"),
 ])
 def test_bad_absence_names_the_field_and_stores_nothing(client, db, world, assignment, bad, field):  # noqa: F811
     r = call(client, world, "mentor", "post", "/api/v1/absences", json={**ABSENCE, **bad})

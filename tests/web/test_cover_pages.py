@@ -1,5 +1,7 @@
 """Absence and cover pages: bad input stores nothing, roles see only their own."""
 
+import html
+import re
 from datetime import date
 
 import pytest
@@ -12,6 +14,10 @@ from workers.cover_jobs import run_cover
 from workers.queue import get_queue, job_id
 
 FORM = {"starts_on": "2055-03-03", "ends_on": "2055-03-07", "reason": "sick"}
+
+# The absences below lie in March 2055; today is just before (the first day is at most a
+# year ahead).
+pytestmark = pytest.mark.usefixtures("march_2055")
 
 
 @pytest.fixture
@@ -31,6 +37,13 @@ def auth(auth, client):
 
     auth.login = login_en
     return auth
+
+
+def _error_at(response, field: str) -> str:
+    """The error shown next to the field (empty if none)."""
+    found = re.search(rf'<p class="error" id="{field}-error">(.*?)</p>',
+                      response.get_data(as_text=True), re.S)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def _count(db, model):
@@ -132,6 +145,45 @@ def test_bad_absence_input_is_explained_and_nothing_stored(db, auth, client, s, 
     r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id, **data})
     assert r.status_code == 200 and message in r.get_data(as_text=True)
     assert _count(db, Absence) == 0
+
+
+@pytest.mark.parametrize("data, field, message", [
+    # today is 1 March 2055: a year ahead is 1 March 2056
+    ({"starts_on": "2056-03-02", "ends_on": "2056-03-03"}, "starts_on",
+     "The first day can be at most a year ahead, Mar 1, 2056 at the latest"),
+    ({"starts_on": "9999-12-30", "ends_on": "9999-12-31"}, "starts_on", "at most a year ahead"),
+    # a year of days from 3 March 2055 ends on 2 March 2056
+    ({"ends_on": "2056-03-03"}, "ends_on",
+     "An absence is reported for at most a year at a time: the last day can be Mar 2, 2056 at "
+     "the latest."),
+    ({"ends_on": "9999-12-31"}, "ends_on", "at most a year at a time"),
+])
+def test_an_absence_starts_and_lasts_at_most_a_year_and_says_so_at_the_field(
+        db, auth, client, s, data, field, message):
+    auth.login(s.mentor_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id, **data})
+    assert r.status_code == 200
+    assert message in _error_at(r, field)
+    assert _count(db, Absence) == 0 and get_queue("cover").job_ids == []
+
+
+def test_a_year_of_days_is_the_longest_absence_taken(db, auth, client, s):
+    auth.login(s.mentor_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id, "starts_on": "2056-03-01",
+                                        "ends_on": "2057-02-28"})
+    assert r.status_code == 302 and _count(db, Absence) == 1
+
+
+def test_an_extension_adds_at_most_a_year_and_says_so_at_the_field(db, auth, client, s):
+    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
+                                     s.consultant)
+    db.session.commit()
+    auth.login(s.mentor_user)
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-08"})
+    assert "the last day can be Mar 7, 2056 at the latest" in _error_at(r, "ends_on")
+    assert _count(db, Absence) == 1
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-07"})
+    assert r.status_code == 302 and _count(db, Absence) == 2
 
 
 def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
@@ -263,6 +315,27 @@ def test_guarantee_toggle_is_a_post_on_own_placements_only(db, make, auth, clien
     other = make.placement(make.employer())
     assert client.post(f"/cover/guarantee/{other.id}").status_code == 404
     assert client.get(f"/cover/guarantee/{s.placement.id}").status_code == 405
+
+
+@pytest.mark.parametrize("starts_on, message", [
+    # today is 1 March 2055, and a slot is held 14 days
+    ("2055-02-14", "The slot is held 14 days from the first day, so a pause from then would "
+                   "already be over. The first day can be Feb 15, 2055 at the earliest."),
+    ("0001-01-01", "The first day can be Feb 15, 2055 at the earliest."),
+    ("2056-03-02", "The first day can be at most a year ahead, Mar 1, 2056 at the latest."),
+    ("9999-12-31", "at most a year ahead"),
+])
+def test_a_pause_that_would_be_over_or_is_far_ahead_is_refused_at_the_field(
+        db, auth, client, s, starts_on, message):
+    auth.login(s.consultant)
+    p = s.participants[0]
+    r = client.post("/absences/participants",
+                    data={"participant": p.id, "starts_on": starts_on, "reason": "sick"})
+    assert r.status_code == 200 and message in _error_at(r, "starts_on")
+    assert _count(db, ParticipantHold) == 0 and p.status == "active"
+    r = client.post("/absences/participants",
+                    data={"participant": p.id, "starts_on": "2055-02-15", "reason": "sick"})
+    assert r.status_code == 302 and _count(db, ParticipantHold) == 1
 
 
 def test_participant_pause_and_resume(db, auth, client, make, s):

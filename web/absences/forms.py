@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
-from web.cover.service import already_over, overlap_message, overlapping_absence
+from web.cover.service import (
+    already_over,
+    overlap_message,
+    overlapping_absence,
+    pause_over,
+    too_far_ahead,
+    too_long,
+)
 from web.forms_common import Form, opts
 
 MENTOR_REASONS = {"sick": _l("Sick"), "holiday": _l("Holiday"), "other": _l("Other")}
@@ -26,6 +35,10 @@ class MentorAbsenceForm(Form):
         label = _mentor_where if len(mentors) > 1 else (lambda m: m.name)
         self.mentor.choices = opts((m.id, label(m)) for m in mentors)
 
+    def validate_starts_on(self, field):
+        if field.data and (ahead := too_far_ahead(field.data, date.today())):
+            raise ValidationError(ahead)
+
     def validate_ends_on(self, field):
         if self.starts_on.data is None or field.data is None:
             return
@@ -33,6 +46,8 @@ class MentorAbsenceForm(Form):
             raise ValidationError(_l("The last day cannot be before the first day."))
         if over := already_over(field.data):
             raise ValidationError(over)
+        if long := too_long(self.starts_on.data, field.data):
+            raise ValidationError(long)
         if self.mentor.data and (other := overlapping_absence(
             self.mentor.data, self.starts_on.data, field.data
         )):
@@ -67,3 +82,8 @@ class ParticipantAbsenceForm(Form):
     def __init__(self, *args, participants=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.participant.choices = opts([("", "—"), *((p.id, p.code) for p in participants)])
+
+    def validate_starts_on(self, field):
+        if field.data and (refused := (too_far_ahead(field.data, date.today())
+                                       or pause_over(field.data, date.today()))):
+            raise ValidationError(refused)

@@ -384,6 +384,8 @@ def create_absence(data):
     if mentor_id not in mentors:
         abort(422, message="You may not report this mentor absent.",
               messages={"json": {"mentor_id": ["not a mentor you may report for"]}})
+    if ahead := cover_service.too_far_ahead(data["starts_on"], date.today()):
+        abort(422, message=ahead, messages={"json": {"starts_on": [ahead]}})
     if over := cover_service.already_over(data["ends_on"]):
         abort(422, message=over, messages={"json": {"ends_on": [over]}})
     try:

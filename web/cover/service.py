@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from web.cover.notices import mentor_users
@@ -71,6 +72,40 @@ def already_over(ends_on: date) -> str | None:
     return None
 
 
+# An absence, or an extension of one, is reported for at most a year of days, and starts
+# at most a year ahead: a year typed wrong (2062 for 2026) is refused, not turned into
+# decades of cover requests.
+def _a_year_on(day: date) -> date:
+    """The same date a year later (29 February: 1 March); the calendar's last day at its end."""
+    if day.year == date.max.year:
+        return date.max
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return date(day.year + 1, 3, 1)
+
+
+def too_long(starts_on: date, ends_on: date) -> str | None:
+    """Why a report from ``starts_on`` to ``ends_on`` is too long, or None."""
+    a_year_on = _a_year_on(starts_on)
+    last = a_year_on if a_year_on == date.max else a_year_on - timedelta(days=1)
+    if ends_on > last:
+        return _("An absence is reported for at most a year at a time: the last day can be "
+                 "%(date)s at the latest. If the mentor is away longer, extend the absence "
+                 "when its end comes near.", date=format_date(last))
+    return None
+
+
+def too_far_ahead(starts_on: date, today: date) -> str | None:
+    """Why an absence starting on ``starts_on`` is refused on the page and in the API, or
+    None (the service itself takes any first day, for imports and tests)."""
+    latest = _a_year_on(today)
+    if starts_on > latest:
+        return _("The first day can be at most a year ahead, %(date)s at the latest.",
+                 date=format_date(latest))
+    return None
+
+
 def report_absence(
     mentor: Mentor, starts_on: date, ends_on: date, reason: str, by: User
 ) -> Absence:
@@ -79,6 +114,8 @@ def report_absence(
     are told (not the one who reported it)."""
     if ends_on < starts_on:
         raise TransitionError(_("The last day cannot be before the first day."))
+    if long := too_long(starts_on, ends_on):
+        raise TransitionError(long)
     return _new_absence(mentor, starts_on, ends_on, reason, by, "absence_reported")
 
 
@@ -195,6 +232,8 @@ def extend_absence(absence: Absence, ends_on: date, by: User, today: date) -> Ab
     if ends_on <= absence.ends_on:
         raise TransitionError(_("The new last day must be after %(date)s.",
                                 date=format_date(absence.ends_on)))
+    if long := too_long(absence.ends_on + timedelta(days=1), ends_on):
+        raise TransitionError(long)
     return _new_absence(absence.mentor, absence.ends_on + timedelta(days=1), ends_on,
                         absence.reason, by, "absence_extended", extends=absence)
 
@@ -343,6 +382,20 @@ def escalate(need: CoverNeed) -> bool:
     if a.placement.cover_guarantee:
         send_mail(people, "cover_missing", need_id=need.id)
     return True
+
+
+def pause_over(starts_on: date, today: date) -> str | None:
+    """Why a pause from ``starts_on`` is refused on the page, or None: one whose hold has
+    already run out would release the participant's slot at once, for a date typed wrong."""
+    days = current_app.config["HOLD_DAYS"]
+    earliest = today - timedelta(days=days)
+    if starts_on < earliest:
+        return ngettext("The slot is held %(num)d day from the first day, so a pause from then "
+                        "would already be over. The first day can be %(date)s at the earliest.",
+                        "The slot is held %(num)d days from the first day, so a pause from "
+                        "then would already be over. The first day can be %(date)s at the "
+                        "earliest.", days, date=format_date(earliest))
+    return None
 
 
 def hold(participant: Participant, starts_on: date, reason: str, by: User) -> ParticipantHold:
