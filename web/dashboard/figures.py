@@ -185,7 +185,7 @@ def _capacity(f: Filters, by: str) -> Table:
             by_employer[at[key]].append((t.key, key))
         t.sums = [(parts, ("capacity_employer", e)) for e, parts in by_employer.items()]
     else:  # the rows add up to the week's row of planned and delivered hours
-        t.sums = [(t.keys(), ("planned_delivered", week.isoformat()))]
+        t.sums = [(t.keys(), ("planned_delivered", week))]
     t.note = _("Week of %(d)s.", d=format_date(week))
     return t
 
@@ -298,7 +298,7 @@ def _planned_delivered(f: Filters) -> Table:
                 people.add(p.participant_id)
         delivered = sum(s.total for s in logged[w])
         people |= {s.participant_id for s in logged[w]}
-        t.add([w.isoformat(), len(people), planned, round(delivered, 2)], people)
+        t.add([w, len(people), planned, round(delivered, 2)], people)  # a date: shown as one
         t.chart_rows.append((_("Week %(n)s", n=w.isocalendar()[1]), [planned, round(delivered, 1)]))
     t.chart_of, t.chart_zeros = list(range(len(t.rows))), True
     return t

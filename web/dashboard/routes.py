@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
@@ -88,7 +89,9 @@ def manager():
 
 
 def _csv_value(v):
-    """Danish Excel reads a decimal comma."""
+    """Danish Excel reads a decimal comma, and any spreadsheet an ISO date."""
+    if isinstance(v, date):
+        return v.isoformat()
     return f"{v:g}".replace(".", ",") if isinstance(v, float) else v
 
 

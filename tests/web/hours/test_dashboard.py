@@ -133,11 +133,11 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db,
         )
     db.session.commit()
     t = figures.planned_delivered(PERIOD)
-    assert t.rows[0] == [MONDAY.isoformat(), "skjult", "skjult", "skjult"]
+    assert t.rows[0] == [MONDAY, "skjult", "skjult", "skjult"]
     assert t.chart_rows[0][1] == ["skjult", "skjult"]
     more = [assign(hours=4, consultant=team) for _ in range(2)]
     t = figures.planned_delivered(PERIOD)
-    assert t.rows[0] == [MONDAY.isoformat(), 5, 26, 15.0]
+    assert t.rows[0] == [MONDAY, 5, 26, 15.0]
     assert t.chart_rows[0] == ("Uge 2", [26, 15.0])  # the chart names weeks as people do
     assert "sendt, godkendt eller ej endnu" in t.note  # what "delivered" counts
     # Spread over five teams of one, the five teams' hidden add up to the 5 shown: each is
@@ -146,7 +146,7 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db,
     for a in more + few:
         db.session.get(Participant, a.participant_id).consultant_id = make.user("consultant").id
     db.session.commit()
-    assert figures.planned_delivered(PERIOD).rows[0] == [MONDAY.isoformat()] + ["skjult"] * 3
+    assert figures.planned_delivered(PERIOD).rows[0] == [MONDAY] + ["skjult"] * 3
 
 
 def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
@@ -207,6 +207,9 @@ def test_manager_page_and_csv_show_only_suppressed_figures(client, auth, make, a
     assert "Substitute cover" in text
     assert re.findall(r"<script[^>]*>", text) == ['<script src="/static/errors.js" defer>']
     assert "Week of Jan 19, 2026." in text  # the period's last week, as dates are elsewhere
+    assert "<td>Jan 5, 2026</td>" in text and "<td>2026-01-05</td>" not in text  # each week
+    r = client.get(f"/dashboard/manager/planned_delivered.csv?start={MONDAY}&end={MONDAY}")
+    assert r.get_data().decode("utf-8-sig").split("\r\n")[1].startswith("2026-01-05;")  # ISO
     r = client.get(f"/dashboard/manager/capacity_employer.csv?start={MONDAY}")
     body = r.get_data().decode("utf-8-sig")
     assert r.status_code == 200 and body.startswith("Employer;Participants;")
@@ -249,8 +252,7 @@ def test_a_table_cannot_be_worked_out_against_the_weeks_people(assign, make):
     tables = {t.key: t for t in figures.all_tables(f)}
     by_employer = {r[0]: r[1] for r in tables["capacity_employer"].rows}
     assert by_employer["Lille ApS"] == "skjult" and by_employer["Stor A/S"] == "skjult"
-    week = {r[0]: r[1] for r in tables["planned_delivered"].rows}[
-        (MONDAY + timedelta(weeks=1)).isoformat()]
+    week = {r[0]: r[1] for r in tables["planned_delivered"].rows}[MONDAY + timedelta(weeks=1)]
     assert week == 6  # the sum the two hidden rows make: it pins neither
 
 
@@ -293,8 +295,7 @@ def test_a_long_period_shows_its_last_weeks(assign):
     assign(hours=6)
     year = figures.Filters(MONDAY - timedelta(weeks=40), MONDAY + timedelta(weeks=2))
     t = figures.planned_delivered(year)
-    assert len(t.rows) == figures.MAX_WEEKS and t.rows[-1][0] == (
-        MONDAY + timedelta(weeks=2)).isoformat()
+    assert len(t.rows) == figures.MAX_WEEKS and t.rows[-1][0] == MONDAY + timedelta(weeks=2)
     assert "Periodens sidste 26 uger." in t.note
 
 
