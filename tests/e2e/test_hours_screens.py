@@ -216,6 +216,12 @@ def test_timesheet_on_a_phone_and_the_manager_dashboard(app, db, make, live_serv
     expect(page.locator("#cover")).to_contain_text("Vikardækning")
     page.locator("details").evaluate_all("els => els.forEach(e => e.open = true)")
     save_screenshot(page, "manager-dashboard", full_page=True)
+    # A date refused: its message sits under its box, and the boxes and button stay in line.
+    page.goto(f"{live_server}/dashboard/manager?start=2026-13-01")
+    expect(page.locator("#start-error")).to_be_visible()
+    tops = [page.locator(s).bounding_box()["y"] for s in ("#start", "#end", "#team",
+                                                         "form.filters button")]
+    assert max(tops) - min(tops) < 4, tops
     desk.close()
 
 
