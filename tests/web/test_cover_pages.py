@@ -290,9 +290,13 @@ def test_employer_sees_who_covers_and_no_needs(db, auth, client, make, s):
     req = db.session.scalar(
         db.select(CoverRequest).where(CoverRequest.substitute_id == s.colleague.id)
     )
+    auth.login(s.employer_user)
+    page = client.get("/cover/").get_data(as_text=True)
+    # asked, not yet answered: said so, and not who (they may decline)
+    assert "Substitute asked, no answer yet" in page and "Being arranged" not in page
+    assert s.colleague.name not in page
     service.confirm_cover(req, s.colleague_user)
     db.session.commit()
-    auth.login(s.employer_user)
     page = client.get("/cover/").get_data(as_text=True)
     assert s.colleague.name in page and "Cover arranged" in page
     assert req.assignment.participant.code in page
