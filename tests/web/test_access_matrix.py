@@ -30,6 +30,7 @@ from sqlalchemy import select
 from web.models import (
     ApiToken,
     Exclusion,
+    MentorWage,
     Outcome,
     PendingImport,
     Proposal,
@@ -152,6 +153,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "reimbursement.index": EMPLOYER | ADMIN,
     "reimbursement.employer": EMPLOYER | ADMIN,
     "reimbursement.wage": EMPLOYER | ADMIN,
+    "reimbursement.remove_wage": EMPLOYER | ADMIN,
     "reimbursement.claim": EMPLOYER | ADMIN,
     # administration and the manager's figures
     "admin.users": ADMIN,
@@ -307,6 +309,13 @@ class World:
         )
 
     @cached_property
+    def planned_wage(self) -> MentorWage:
+        """A wage change of the colleague, a year ahead: one its employer may take back."""
+        ahead = date(date.today().year + 1, 1, 1)
+        return self.make._add(
+            MentorWage(mentor_id=self.colleague.id, hourly_cost_ore=30000, valid_from=ahead))
+
+    @cached_property
     def cover_request(self) -> CoverRequest:
         """The colleague is away; the mentor is asked to cover the colleague's participant."""
         a = self._assign(self.colleague)
@@ -426,6 +435,7 @@ PARAMS = {
     "user_id": lambda w: w.other_user.id,
     "job_id": World.failed_job_id,
     "hold_id": lambda w: w.hold.id,
+    "wage_id": lambda w: w.planned_wage.id,
     "request_id": lambda w: w.cover_request.id,
     "absence_id": World.absence_id,
     "answer": lambda w: "confirm",
@@ -463,6 +473,7 @@ OWNED = frozenset(
         "mentor_id",
         "employer_id",
         "hold_id",
+        "wage_id",
         "request_id",
         "absence_id",
         "sheet_id",

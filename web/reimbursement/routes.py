@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from web.access import role_required
 from web.extensions import db
-from web.forms_common import FIRST_YEAR, in_years, last_year
+from web.forms_common import FIRST_YEAR, EmptyForm, in_years, last_year
 from web.i18n import format_month
 from web.models import Employer, Mentor, MentorWage, utcnow
 from web.reimbursement.claim import (
@@ -101,6 +101,7 @@ def _page(e: Employer, form: WageForm, **extra) -> str:
         waiting=waiting_weeks(e, month),
         money=money,
         form=form,
+        remove=EmptyForm(),
         **extra,
     )
 
@@ -128,6 +129,32 @@ def wage(employer_id: int, mentor_id: int):
         return redirect(url_for("reimbursement.employer", employer_id=e.id,
                                 month=request.args.get("month")))
     return _page(e, form, form_mentor_id=mentor.id), 400
+
+
+@bp.post("/<int:employer_id>/wages/<int:wage_id>/remove")
+@role_required("employer", "admin")
+def remove_wage(employer_id: int, wage_id: int):
+    """Take back a planned wage change, one typed for the wrong month or amount. Only one
+    still ahead: a wage in force has priced claims, perhaps sent; a new one replaces it."""
+    e = own_employer_or_404(employer_id)
+    row = db.session.get(MentorWage, wage_id)
+    mentor = db.session.get(Mentor, row.mentor_id) if row else None
+    if mentor is None or mentor.employer_id != e.id:
+        abort(404)
+    back = redirect(url_for("reimbursement.employer", employer_id=e.id,
+                            month=request.args.get("month")))
+    if not EmptyForm().validate_on_submit():
+        return back
+    if row.valid_from <= date.today():
+        flash(_("Only a planned change can be removed: this wage is in force and may have "
+                "priced a claim. Save a new wage from the month it changes."), "error")
+        return back
+    db.session.delete(row)
+    db.session.commit()
+    flash(_("The change to DKK %(amount)s from %(month)s is removed for %(name)s.",
+            amount=money(row.hourly_cost_ore), month=format_month(row.valid_from),
+            name=mentor.name), "success")
+    return back
 
 
 @bp.route("/<int:employer_id>/claim-<month>.<fmt>")

@@ -164,6 +164,36 @@ def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth,
     assert db.session.query(MentorWage).count() == 3
 
 
+def test_a_planned_wage_change_can_be_removed_and_one_in_force_cannot(client, auth, assign,
+                                                                       make, db):
+    """A walk saved a wage for the wrong month and had no way to take it back."""
+    a = assign()
+    e = a.mentor.employer
+    now = MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000)  # in force, from always
+    later = date(date.today().year + 2, 3, 1)
+    planned = MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=32000, valid_from=later)
+    db.session.add_all([now, planned])
+    db.session.commit()
+    auth.login(employer_login(make, e))
+    page = client.get(f"/reimbursement/{e.id}?month=2026-02").get_data(as_text=True)
+    remove = f"/reimbursement/{e.id}/wages/{planned.id}/remove?month=2026-02"
+    assert f'action="{remove}"' in page  # the planned change has its button, the wage in force
+    assert f"/wages/{now.id}/remove" not in page  # none
+    # Someone else's employer cannot, nor can a wage in force be removed by address.
+    other = make.employer()
+    assert client.post(f"/reimbursement/{other.id}/wages/{planned.id}/remove").status_code == 404
+    assert client.post(f"/reimbursement/{e.id}/wages/{planned.id + 99}/remove").status_code == 404
+    r = client.post(f"/reimbursement/{e.id}/wages/{now.id}/remove", follow_redirects=True)
+    assert "Kun en planlagt ændring kan fjernes" in r.get_data(as_text=True)
+    assert db.session.query(MentorWage).count() == 2
+    r = client.post(remove)
+    assert r.status_code == 302 and r.location.endswith(f"/reimbursement/{e.id}?month=2026-02")
+    page = client.get(r.location).get_data(as_text=True)
+    assert (f"Ændringen til 320,00 kr. fra marts {later.year} er fjernet for {a.mentor.name}."
+            in page)
+    assert [w.id for w in db.session.scalars(db.select(MentorWage))] == [now.id]
+
+
 def test_a_page_with_a_form_per_row_repeats_no_id(app, client, auth, assign, make, db):
     """Every wage form rendered id="csrf_token": one id, many elements."""
     a = assign()
