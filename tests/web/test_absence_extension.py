@@ -432,6 +432,29 @@ def test_a_substitute_away_during_the_cover_gets_cover_for_those_days(db, s):
     assert mentor_on(a, MAR7) == sub.id  # back, and still covering
 
 
+def test_the_employer_sees_the_days_a_second_substitute_covers_not_the_first_ones_absence(
+        db, auth, client, s):
+    """The substitute is away longer than they cover: the employer's page gave the row of
+    their absence all its days, not the days someone else now covers."""
+    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    a = s.assignments[0]
+    first = next(n for n in absence.needs if n.assignment_id == a.id).requests[0]
+    service.confirm_cover(first, first.substitute.user)
+    db.session.commit()
+    away = service.report_absence(first.substitute, MAR3 + 2 * DAY, MAR10 + 5 * DAY, "sick",
+                                  first.substitute.user)  # 5-15 March; the cover ends on 7
+    db.session.commit()
+    auth.login(s.employer_user)
+    client.post("/lang/en")
+    page = client.get("/cover/").get_data(as_text=True)
+    rows = re.findall(rf"<td[^>]*>{a.participant.code}</td>.*?</tr>", page, re.S)
+    dates = [re.findall(r"Mar \d+, 2055", row) for row in rows]
+    assert dates == [["Mar 3, 2055", "Mar 7, 2055"], ["Mar 5, 2055", "Mar 7, 2055"]], dates
+    assert away.needs  # the second row is the substitute's absence
+
+
 def test_a_substitute_away_outside_the_cover_changes_nothing(db, s):
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()
