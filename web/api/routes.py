@@ -423,8 +423,8 @@ def withdraw_absence(absence_id):
 @absences_bp.arguments(ExtendAbsenceSchema)
 @absences_bp.response(201, AbsenceSchema)
 @absences_bp.alt_response(409, description="Withdrawn, back early, over, or already extended")
-@absences_bp.alt_response(422, description="The new last day is not after the last day, or "
-                          "the added days overlap another absence")
+@absences_bp.alt_response(422, description="The new last day is not after the last day, adds "
+                          "more than a year, or the added days overlap another absence")
 def extend_absence(data, absence_id):
     ("The mentor is away longer: the added days become a new absence that names this one "
      "(`extends_id`). The substitutes who cover on the last day are asked to go on; cover is "
