@@ -58,7 +58,9 @@ def test_absence_to_cover_and_back(app, db, make, live_server, worker, page):
     expect(row).to_contain_text("Vikar aftalt")
     expect(row).to_contain_text(s.colleague.name)
     other = requests[1].assignment.participant.code
-    expect(page.locator("tbody tr", has_text=other)).to_contain_text("Vikar søges")
+    # the other's substitute was asked and has not answered: said so, and not who
+    expect(page.locator("tbody tr", has_text=other)).to_contain_text(
+        "Vikar spurgt, intet svar endnu")
 
     db.session.expire_all()
     req = db.session.get(CoverRequest, first.id)
