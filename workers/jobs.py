@@ -25,7 +25,7 @@ from web.extensions import db
 from web.models import Participant, Proposal, ProposalStatus, RunStatus, SolveRun, utcnow
 from web.models.runs import OPEN_PROPOSAL
 from workers.app import get_app
-from workers.problem import build_problem, parse_id
+from workers.problem import blame_full_placements, build_problem, full_placements, parse_id
 
 log = logging.getLogger(__name__)
 
@@ -140,12 +140,13 @@ def run_solve(run_id: int) -> dict:
         beat.start()
         try:
             run = db.session.get(SolveRun, run_id)
-            problem = build_problem(run)
+            problem, full = build_problem(run), full_placements()
             _progress(run_id, token, "solving", 30)
             _fault_delay()
             result = matcher.solve_dict(
                 problem, time_limit=run.time_limit, num_workers=app.config["SOLVER_WORKERS"]
             )
+            blame_full_placements(result, full)
             _progress(run_id, token, "storing", 90)
             if not store_result(run, result, token):
                 log.info("run %s: another execution took over; result dropped", run_id)

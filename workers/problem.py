@@ -13,6 +13,9 @@ from datetime import date
 
 from sqlalchemy import select
 
+from matcher.explain import Reason, reason_fields
+from matcher.geo import haversine_km
+from matcher.schema import DAYS
 from web.extensions import db
 from web.hours.capacity import committed_hours_by_mentor
 from web.models import Exclusion, Mentor, Participant, Placement, Proposal, ProposalStatus, SolveRun
@@ -57,9 +60,7 @@ def build_problem(run: SolveRun) -> dict:
         {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,
          "slots": pl.slots - slots_used[pl.id], "days": pl.days, "requirements": pl.requirements,
          "location": _loc(pl)}
-        for pl in db.session.scalars(
-            select(Placement).where(Placement.status == "open").order_by(Placement.id))
-        if pl.slots - slots_used[pl.id] >= 1
+        for pl in _open_placements() if pl.slots - slots_used[pl.id] >= 1
     ]
     mentors = [
         {"id": mid(m.id), "employer": f"e{m.employer_id}" if m.employer_id else None,
@@ -98,6 +99,86 @@ def build_problem(run: SolveRun) -> dict:
         "placements": placements,
         "mentors": mentors,
     }
+
+
+def _open_placements() -> list[Placement]:
+    return db.session.scalars(
+        select(Placement).where(Placement.status == "open").order_by(Placement.id)).all()
+
+
+def full_placements() -> list[Placement]:
+    """The open placements with no slot free (held by active assignments and approved
+    proposals): the problem leaves them out, as the contract's slots are at least 1."""
+    held = Counter(db.session.scalars(
+        select(Proposal.placement_id)
+        .where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))).all())
+    return [pl for pl in _open_placements() if pl.slots - held[pl.id] < 1]
+
+
+# The reasons of the placement rules (matcher.diagnose.unmatched_reasons' first stage): a
+# participant left unmatched by one of them had no placement with room that fits.
+NOTHING_NEAR = frozenset({"no_area_anywhere", "no_placement_in_reach", "no_placement_near"})
+PLACEMENT_RULES = NOTHING_NEAR | {"requirements", "excluded_placements",
+                                  "no_common_day_placement"}
+
+
+def blame_full_placements(result: dict, full: list[Placement]) -> None:
+    """Count the full placements in where the matcher, not seeing them, blamed a placement
+    rule.
+
+    A walk approved the only kitchen placement near a participant, ran again, and read "no
+    placement within 5 km offers kitchen: let the participant travel further". The
+    placement is 0.3 km away and only full. A participant whom the placement rules left
+    without an option, but whom a full placement fits by those rules, now reads "the only
+    placement that fits is full", with its advice; one whom a full placement fits up to a
+    later rule reads that rule (its requirements, an exclusion, its days)."""
+    blamed = [u for u in result.get("unmatched", [])
+              if {c.get("code") for c in u.get("reason_codes", [])} & PLACEMENT_RULES]
+    if not full or not blamed:
+        return
+    people = {p.id: p for p in db.session.scalars(
+        select(Participant).where(Participant.id.in_([parse_id(u["participant"])
+                                                      for u in blamed])))}
+    excluded = defaultdict(set)
+    for pid_, lid_ in db.session.execute(
+            select(Exclusion.participant_id, Exclusion.placement_id)
+            .where(Exclusion.participant_id.in_(people), Exclusion.placement_id.is_not(None))):
+        excluded[pid_].add(lid_)
+    for u in blamed:
+        p = people[parse_id(u["participant"])]
+        codes = {c.get("code") for c in u["reason_codes"]}
+        if reason := _with_full(p, full, excluded[p.id], codes):
+            u.update(reason_fields([reason]))
+
+
+def _with_full(p: Participant, full: list[Placement], excluded: set[int],
+               codes: set[str]) -> Reason | None:
+    """The placement rule that leaves ``p`` without an option once the full placements are
+    counted (the matcher's order), or None when they change nothing."""
+    wished = [pl for pl in full if not p.areas or pl.area in p.areas]
+    near = [pl for pl in wished
+            if haversine_km(p.lat, p.lon, pl.lat, pl.lon) <= p.max_travel_km]
+    if not near:  # the reason stands, but a full placement does offer the area
+        if "no_area_anywhere" in codes and wished:
+            return Reason("no_placement_in_reach",
+                          {"km": float(p.max_travel_km), "areas": list(p.areas)})
+        return None
+    if not codes & NOTHING_NEAR:  # placements with room were near: only a full fit matters
+        n = sum(1 for pl in near if set(pl.requirements) <= set(p.attributes)
+                and pl.id not in excluded and set(p.days) & set(pl.days))
+        return Reason("placements_full", {"n": n}) if n else None
+    fit = [pl for pl in near if set(pl.requirements) <= set(p.attributes)]
+    if not fit:
+        missing = sorted(set().union(*(pl.requirements for pl in near)) - set(p.attributes))
+        return Reason("requirements", {"n": len(near), "missing": missing})
+    allowed = [pl for pl in fit if pl.id not in excluded]
+    if not allowed:
+        return Reason("excluded_placements", {"n": len(fit)})
+    open_ = [pl for pl in allowed if set(p.days) & set(pl.days)]
+    if not open_:
+        return Reason("no_common_day_placement",
+                      {"n": len(allowed), "days": [d for d in DAYS if d in p.days]})
+    return Reason("placements_full", {"n": len(open_)})
 
 
 def _known(value, fmt, known):

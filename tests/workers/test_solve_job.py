@@ -50,6 +50,32 @@ def test_run_solve_stores_proposals_and_unmatched_with_reasons(app, db, world):
     assert world["p1"].status == "proposed"
 
 
+def test_a_full_placement_is_named_not_distance(app, db, make, world):
+    """A walk approved the only kitchen placement near a participant, ran again, and was
+    told no placement within 20 km offers kitchen, and to let them travel further."""
+    held = make.participant(world["consultant"], status="active")
+    db.session.add(Proposal(participant_id=held.id, placement_id=world["placement"].id,
+                            mentor_id=world["mentor"].id, hours=6, status=ProposalStatus.ACTIVE))
+    cafe = make.participant(world["consultant"], areas=["cafe"])  # nothing offers cafe at all
+    gone = make.participant(world["consultant"])
+    db.session.add(Exclusion(participant_id=gone.id, placement_id=world["placement"].id))
+    db.session.commit()
+    run = service.create_run(world["consultant"],
+                             [p.id for p in (world["p1"], world["far"], cafe, gone)],
+                             time_limit=2)
+    run_solve(run.id)
+    db.session.refresh(run)
+    codes = {u["participant_id"]: [r["code"] for r in u["reasons"]] for u in run.unmatched}
+    assert codes == {world["p1"].id: ["placements_full"],
+                     world["far"].id: ["no_placement_in_reach"],  # the full one is too far
+                     cafe.id: ["no_area_anywhere"],  # no placement offers cafe, full or not
+                     gone.id: ["excluded_placements"]}
+    full = next(u for u in run.unmatched if u["participant_id"] == world["p1"].id)["reasons"][0]
+    assert (full["en"], full["da"], full["params"]) == (
+        "the only placement that fits is full", "den eneste plads der passer er fyldt op",
+        {"n": 1})
+
+
 def test_running_the_job_twice_stores_one_set(app, db, world):
     run = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
     run_solve(run.id)
