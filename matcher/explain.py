@@ -162,6 +162,8 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
         "1 muligt match var stadig åbent, da tidsgrænsen udløb")},
 }
 COUNTS = ("n", "places", "mentors")
+# And when ``n`` is two: "both mentors that fit", not "all 2 mentors that fit".
+BOTH = (("all {n} ", "both "), ("alle {n} ", "begge "))
 
 # What a consultant can do about each reason a participant was left unmatched, in the
 # words of the pages (the participant's page, the request's weights). Same placeholders
@@ -255,7 +257,10 @@ class Reason:
     def text(self, lang: str = "en") -> str:
         """Render in ``"en"`` or ``"da"``."""
         ones = tuple(k for k in COUNTS if self.params.get(k) == 1)
-        return self._fill(ONE.get(self.code, {}).get(ones, TEMPLATES[self.code]), lang)
+        pair = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])
+        if self.params.get("n") == 2:
+            pair = tuple(t.replace(*both) for t, both in zip(pair, BOTH, strict=True))
+        return self._fill(pair, lang)
 
     def help(self, lang: str = "en") -> str | None:
         """What a consultant can do about it, in ``"en"`` or ``"da"`` (None when the reason

@@ -30,6 +30,18 @@ def test_a_count_of_one_is_never_written_as_a_plural(code, lang):
         assert not PLURAL_OF_ONE.search(text), text
 
 
+def test_two_reads_both_wherever_a_template_says_all():
+    """A walk read "all 2 mentors with the addiction skill" ("alle 2 mentorer")."""
+    for code, (en, da) in TEMPLATES.items():
+        if "{n}" not in en:
+            continue
+        params = {k: 1 for k in _fields(en) | _fields(da)} | {"n": 2}
+        reason = Reason(code, params)
+        assert "all 2" not in reason.text("en") and "alle 2" not in reason.text("da"), code
+        assert ("all {n}" in en) == reason.text("en").startswith("both"), code
+        assert ("alle {n}" in da) == reason.text("da").startswith("begge"), code
+
+
 def test_the_singular_forms_take_the_plural_forms_fields():
     for code, forms in ONE.items():
         assert code in TEMPLATES
@@ -41,7 +53,8 @@ def test_the_singular_forms_take_the_plural_forms_fields():
 
 @pytest.mark.parametrize(("params", "en", "da"), [
     ({"n": 1}, "the only placement that fits is full", "den eneste plads der passer er fyldt op"),
-    ({"n": 2}, "all 2 placements that fit are full", "alle 2 pladser der passer er fyldt op"),
+    ({"n": 2}, "both placements that fit are full", "begge pladser der passer er fyldt op"),
+    ({"n": 3}, "all 3 placements that fit are full", "alle 3 pladser der passer er fyldt op"),
 ])
 def test_full_placements_in_both_languages(params, en, da):
     reason = Reason("placements_full", params)
