@@ -130,6 +130,21 @@ def test_approve_all_then_reject_one_with_a_reason_then_run_again(client, db, co
     assert new.weights == {"area": 40.0}
 
 
+def test_run_again_offers_whom_the_mentor_declined(client, db, make, consultant, world):
+    """A walk: the mentor declined, the participant waited again, and "run again" left them
+    out."""
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = db.session.scalar(db.select(Proposal))
+    service.approve(proposal, consultant)
+    service.decline(proposal, make.user("mentor"), "no_capacity")
+    db.session.commit()
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert f"1 deltager fra denne anmodning venter på et match: {world[0].code}." in page
+    r = client.post(f"/runs/{run.id}/again", data={"time_limit": "2"})
+    assert r.status_code == 302 and runs(db)[-1].scope == [world[0].id]
+
+
 def test_reject_needs_a_known_reason(client, db, consultant, world):
     run = service.create_run(consultant, [world[0].id], time_limit=3)
     run_solve(run.id)

@@ -251,10 +251,16 @@ def reopen(participant: Participant, user: User) -> None:
     participant.status = "active" if running else "waiting"
 
 
+# Proposals whose participant a "run again" tries once more (a walk found the declined left
+# out: the mentor said no, the participant waited, and the button did not offer them).
+AGAIN = (ProposalStatus.REJECTED, ProposalStatus.DECLINED, ProposalStatus.EXPIRED)
+
+
 def again_scope(run: SolveRun) -> list[int]:
-    """Who a 'run again' covers: the run's unmatched and rejected who are waiting now."""
+    """Who a 'run again' covers: the run's unmatched, and those whose proposal the
+    consultant rejected, the mentor declined or nobody answered in time, who wait now."""
     ids = {u["participant_id"] for u in run.unmatched or []}
-    ids |= {p.participant_id for p in run.proposals if p.status == ProposalStatus.REJECTED}
+    ids |= {p.participant_id for p in run.proposals if p.status in AGAIN}
     if not ids:
         return []
     return list(db.session.scalars(select(Participant.id).where(
