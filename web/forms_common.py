@@ -127,3 +127,11 @@ def last_year() -> int:
 def in_years(d: date | None) -> bool:
     """Whether ``d`` lies from FIRST_YEAR to ``last_year()`` (no date at all passes)."""
     return d is None or FIRST_YEAR <= d.year <= last_year()
+
+
+def within_years(form, field) -> None:
+    """WTForms validator: a date from FIRST_YEAR to ``last_year()``, said at the field (year 1
+    or 9999 overflowed the date arithmetic, or was taken as typed)."""
+    if not in_years(field.data):
+        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
+                                 first=FIRST_YEAR, last=last_year()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from matcher.explain import Reason, reason_fields
 from matcher.geo import haversine_km
@@ -102,8 +102,12 @@ def build_problem(run: SolveRun) -> dict:
 
 
 def _open_placements() -> list[Placement]:
+    """Open, and not past their end date (a walk saw one that ended in 2020 proposed)."""
     return db.session.scalars(
-        select(Placement).where(Placement.status == "open").order_by(Placement.id)).all()
+        select(Placement).where(Placement.status == "open",
+                                or_(Placement.end_date.is_(None),
+                                    Placement.end_date >= date.today()))
+        .order_by(Placement.id)).all()
 
 
 def full_placements() -> list[Placement]:

@@ -7,7 +7,7 @@ import re
 import pytest
 from rq import Queue
 
-from web.models import ApiToken, Participant, Proposal, ProposalStatus, SolveRun
+from web.models import ApiToken, Participant, Placement, Proposal, ProposalStatus, SolveRun
 from web.redis_conn import get_redis
 from workers.jobs import run_solve
 from workers.queue import queue_name
@@ -295,3 +295,17 @@ def test_confirming_through_the_api_during_an_absence_starts_cover(client, db, w
     db.session.refresh(absence)
     assert [n.assignment_id for n in absence.needs] == [prop.id]
     assert absence.job_id in Queue(queue_name("cover"), connection=get_redis()).job_ids
+
+
+@pytest.mark.parametrize("dates, field", [
+    ({"start_date": "0001-01-01"}, "start_date"),
+    ({"end_date": "9999-12-31"}, "end_date"),
+])
+def test_a_placement_dated_year_1_or_9999_is_refused_naming_the_field(client, db, world, dates,
+                                                                      field):
+    placements = db.session.query(Placement).count()
+    r = call(client, world, "employer", "post", "/api/v1/placements",
+             json={"title": "Lager", "area": "warehouse", "slots": 1, "days": ["mon"],
+                   "town": "Aarhus", **dates})
+    assert r.status_code == 422 and field in [e["field"] for e in r.get_json()["errors"]]
+    assert db.session.query(Placement).count() == placements

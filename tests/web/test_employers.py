@@ -96,12 +96,37 @@ def test_create_edit_and_close_a_placement(client, db, company):
     ({"area": "weapons"}, "area"),
     ({"accommodations": "Spørg efter Jens (010190-1234), tlf. 12345678"}, "accommodations"),
     ({"title": "Køkken 0101901234"}, "title"),
+    ({"start_date": "0001-01-01", "end_date": ""}, "start_date"),  # a walk: taken, and proposed
+    ({"end_date": "9999-12-31"}, "end_date"),
 ])
 def test_bad_placement_is_refused_and_nothing_stored(client, db, company, change, field):
     r = client.post("/employer/placements/new", data={**PLACEMENT, **change})
     assert r.status_code == 200
     assert f'id="{field}-error"' in r.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Placement)) == 0
+
+
+def test_an_ended_placement_says_so_and_is_not_offered(client, db, make, company):
+    """A walk: a placement that ended long ago was listed as open and proposed."""
+    from datetime import date, timedelta
+
+    from web.runs import service
+    from workers.problem import build_problem
+
+    today = date.today()
+    ended = make.placement(company, title="Sluttet", start_date=date(2026, 1, 5),
+                           end_date=today - timedelta(days=1))
+    last_day = make.placement(company, title="Sidste dag", end_date=today)
+    always = make.placement(company, title="Altid")
+    page = client.get("/employer/placements").get_data(as_text=True)
+    row = page.split(">Sluttet<")[1].split("</tr>")[0]
+    assert "Afsluttet" in row and "5. jan. 2026 til" in row
+    assert "Åben" in page.split(">Sidste dag<")[1].split("</tr>")[0]
+    consultant = make.user("consultant")
+    run = service.create_run(consultant, [make.participant(consultant).id], time_limit=2)
+    assert [q["id"] for q in build_problem(run)["placements"]] == [
+        f"l{last_day.id}", f"l{always.id}"]
+    assert ended.status == "open"  # the status stays; the date decides
 
 
 def test_another_companys_placement_and_mentor_are_404(client, make, company):

@@ -9,6 +9,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
 from web.cpr import no_cpr_api
+from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.geo import find_town
 from web.hours.forms import hours_error, week_error
 from web.models.base import MAX_ID, WEEKDAYS
@@ -84,6 +85,9 @@ class PlacementSchema(ma.Schema):
         if "town" in data and find_town(data["town"]) is None:
             raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.",
                                   "town")
+        for key in ("start_date", "end_date"):
+            if not in_years(data.get(key)):
+                raise ValidationError(f"Must lie from {FIRST_YEAR} to {last_year()}.", key)
         if (data.get("start_date") and data.get("end_date")
                 and data["end_date"] < data["start_date"]):
             raise ValidationError("Must not be before start_date.", "end_date")

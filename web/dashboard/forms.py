@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import Optional, ValidationError
 
-from web.forms_common import FIRST_YEAR, Form, in_years, last_year
+from web.forms_common import Form, in_years, within_years
 
 
 class FilterForm(Form):
@@ -19,7 +19,7 @@ class FilterForm(Form):
     submit = SubmitField(_l("Show"))
 
     def validate_start(self, field):  # here, as an empty end skips validate_end
-        _within_years(field.data)
+        within_years(self, field)
         if field.data and not self.end.data and field.data > date.today():
             raise ValidationError(_l("Without an end date the period ends today: choose a "
                                      "start on or before today, or an end."))
@@ -28,7 +28,7 @@ class FilterForm(Form):
             raise ValidationError(_l("Choose a period of at most two years."))
 
     def validate_end(self, field):
-        _within_years(field.data)
+        within_years(self, field)
         if field.data and self.start.data and field.data < self.start.data:
             raise ValidationError(_l("The end must be on or after the start."))
 
@@ -41,13 +41,6 @@ class FilterForm(Form):
         if start > end or _too_long(start, end):  # invalid: the default period instead
             return default
         return start, end
-
-
-def _within_years(d: date | None) -> None:
-    """Year 1 or 9999 in an address: said at the field (the figures would overflow)."""
-    if not in_years(d):
-        raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
-                                 first=FIRST_YEAR, last=last_year()))
 
 
 def _too_long(start: date, end: date) -> bool:

@@ -25,7 +25,7 @@ from wtforms.validators import (
 from web import vocab
 from web.cpr import no_cpr
 from web.extensions import db
-from web.forms_common import Form, MultiCheckboxField, TownField, opts
+from web.forms_common import Form, MultiCheckboxField, TownField, opts, within_years
 from web.mentors.forms import MentorFieldsForm
 from web.models import Employer, Placement, User
 
@@ -93,8 +93,9 @@ class PlacementForm(Form):
         validators=[Length(max=1000), no_cpr],
     )
     town = TownField(_l("Town"))
-    start_date = DateField(_l("Start date"), validators=[Optional()])
-    end_date = DateField(_l("End date"), validators=[Optional()])
+    start_date = DateField(_l("Start date"), validators=[Optional(), within_years])
+    end_date = DateField(_l("End date"), validators=[Optional(), within_years],
+                         description=_l("After it, the placement is no longer offered."))
     submit = SubmitField(_l("Save"))
 
     def validate_end_date(self, field):

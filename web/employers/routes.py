@@ -5,6 +5,8 @@ show only what the workplace must act on: code, days, hours, accommodations, men
 Never needs, attributes or priority.
 """
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -74,7 +76,8 @@ def placements():
     ).all()
     return render_template("employers/placements.html", employer=employer, placements=rows,
                            running=_running(Proposal.placement_id, [p.id for p in rows]),
-                           close_question=close_question, button=EmptyForm())
+                           close_question=close_question, button=EmptyForm(),
+                           today=date.today())
 
 
 def _running(column, ids: list[int]) -> dict[int, int]:
