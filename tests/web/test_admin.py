@@ -130,3 +130,17 @@ def test_queue_page_shows_failures_without_personal_data_and_retries(client, db,
     db.session.refresh(run)
     assert run.status == RunStatus.QUEUED and run.error is None
     assert client.post("/admin/queues/jobs/no-such-job/retry").status_code == 404
+
+
+def test_a_cpr_number_in_a_users_name_is_refused_and_nothing_stored(client, db, admin):
+    """A walk saved a user named "Ole 010190-1234"; it then showed in the dashboard's teams."""
+    users = db.session.query(User).count()
+    r = client.post("/admin/users/new", data={"email": "ole@demo.dk", "name": "Ole 010190-1234",
+                                               "role": "consultant", "employer": ""})
+    assert r.status_code == 200 and 'id="name-error"' in r.get_data(as_text=True)
+    assert db.session.query(User).count() == users
+    r = client.post(f"/admin/users/{admin.id}/edit", data={"name": "Ole 0101901234",
+                                                             "role": "admin", "employer": ""})
+    assert 'id="name-error"' in r.get_data(as_text=True)
+    db.session.refresh(admin)
+    assert "0101901234" not in admin.name

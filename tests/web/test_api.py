@@ -309,3 +309,10 @@ def test_a_placement_dated_year_1_or_9999_is_refused_naming_the_field(client, db
                    "town": "Aarhus", **dates})
     assert r.status_code == 422 and field in [e["field"] for e in r.get_json()["errors"]]
     assert db.session.query(Placement).count() == placements
+
+
+def test_a_cpr_number_in_a_tokens_name_is_refused(client, db, auth, make):
+    auth.login(make.user("consultant"))
+    r = client.post("/account/tokens/", data={"name": "Sag 010190-1234"})
+    assert r.status_code == 200 and 'id="name-error"' in r.get_data(as_text=True)
+    assert db.session.query(ApiToken).count() == 0

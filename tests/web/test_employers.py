@@ -221,3 +221,15 @@ def test_inviting_with_a_taken_email_stores_nothing(client, db, make, company):
     r = client.post("/employer/mentors/new", data={**MENTOR, "email": "taken@x.dk"})
     assert 'id="email-error"' in r.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
+
+
+@pytest.mark.parametrize("path, data", [
+    ("/employer/company", {"name": "Café 010190-1234", "cvr": "10000009", "town": "Aarhus"}),
+    ("/employer/mentors/new", {**MENTOR, "name": "Hans 010190-1234"}),  # a walk saved this one
+])
+def test_a_cpr_number_in_a_name_is_refused_at_the_field(client, db, company, path, data):
+    r = client.post(path, data=data)
+    assert r.status_code == 200 and 'id="name-error"' in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
+    db.session.refresh(company)
+    assert company.name == "Café Kornet"

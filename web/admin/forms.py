@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from web.cpr import no_cpr
 from web.extensions import db
 from web.forms_common import Form, opts
 from web.models import Employer, User
@@ -23,7 +24,7 @@ def employer_choices():
 
 
 class UserEditForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_cpr])
     role = SelectField(_l("Role"), choices=opts(ROLE_LABELS))
     employer = SelectField(
         _l("Company"), description=_l("Required for employers; optional for colleague-mentors."),

@@ -46,7 +46,8 @@ def cvr_is_valid(cvr: str) -> bool:
 
 
 class CompanyForm(Form):
-    name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Company name"),
+                       validators=[DataRequired(), Length(max=200), no_cpr])
     cvr = StringField(
         _l("CVR number"), description=_l("The company's 8-digit CVR number, e.g. 10000009."),
         validators=[DataRequired()],
@@ -119,7 +120,7 @@ class PlacementForm(Form):
 class ColleagueMentorForm(MentorFieldsForm):
     """A colleague who mentors at the workplace; optionally invited to log in."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_cpr])
     town = TownField(_l("Workplace town"))
     email = EmailField(
         _l("E-mail (to invite them to log in)"),
