@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
@@ -95,8 +96,8 @@ def show(run_id: int):
 
 def elapsed(run: SolveRun) -> float:
     """Seconds since the solve started, or the solver's own time once it is finished."""
-    if run.finished and run.seconds is not None:
-        return round(run.seconds, 1)
+    if run.finished and run.seconds is not None:  # a quick solve reads 0.04, not 0
+        return round(run.seconds, 1) if run.seconds >= 0.1 else max(round(run.seconds, 2), 0.01)
     if run.started_at is None:
         return 0
     end = run.finished_at or utcnow()
@@ -152,8 +153,11 @@ def _approve(run: SolveRun, proposals: list[Proposal]) -> None:
             except TransitionError as exc:
                 refused.append(str(exc))
     db.session.commit()
-    flash(_("%(n)d proposals approved and sent to the mentors.", n=done),
-          "success" if done or not refused else "error")
+    if done:
+        flash(ngettext("%(num)d proposal approved and sent to the mentor.",
+                       "%(num)d proposals approved and sent to the mentors.", done), "success")
+    elif not refused:
+        flash(_("There were no new proposals to approve."), "info")
     for message in refused:
         flash(message, "error")
 
