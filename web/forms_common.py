@@ -33,6 +33,16 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return _AppTranslations()
 
+    def validate(self, extra_validators=None):
+        """As WTForms, but a value that cannot be read ("4.5" for a whole number) is told
+        that alone: its range check, which sees no number, said "must be between 2 and 20"
+        beside it (a walk)."""
+        ok = super().validate(extra_validators)
+        for f in self:
+            if f.process_errors:
+                f.errors = list(f.process_errors)
+        return ok
+
     def hidden_tag(self, *fields):
         """Flask-WTF's, without ids: a page with a form per row repeated id="csrf_token"."""
         chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]

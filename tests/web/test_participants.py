@@ -56,6 +56,7 @@ def test_kilometres_are_typed_and_shown_the_danish_way(client, db, consultant):
     ("needs", ["schizophrenia"], "er ikke et gyldigt valg for dette felt"),
     ("code", "010190-1234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
     ("code", "0101901234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
+    ("hours_min", "4.5", "Ikke et gyldigt heltal."),
 ])
 def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(
         client, db, consultant, field, value, message):
@@ -66,7 +67,7 @@ def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert message in html
-    assert 'class="error"' in html
+    assert html.count('class="error"') == 1  # one message: "4.5" is not also out of range
     assert count(db) == 0
 
 
