@@ -87,8 +87,9 @@ def plan(proposal_id: int):
 
 
 def _plan_page(p: Proposal, form: PlanForm, end_form: EndAssignmentForm, fill: bool):
-    """The plan page: the plan (filled into the form when ``fill``), the hours delivered,
-    and ending the assignment, or its outcome."""
+    """The plan page: the plan (filled into the form when ``fill``), the hours delivered
+    (sent, approved or returned; never the mentor's drafts), and ending the assignment, or
+    its outcome."""
     steps = plan_of(p)
     if fill:
         form.start_week.data = steps[0].start_week if steps else assignment_start(p)
@@ -96,8 +97,8 @@ def _plan_page(p: Proposal, form: PlanForm, end_form: EndAssignmentForm, fill: b
             form[f"hours_{i}"].data, form[f"weeks_{i}"].data = s.hours, s.weeks
         if not steps:
             form.hours_1.data = p.hours
-    sheets = db.session.scalars(
-        select(Timesheet).where(Timesheet.proposal_id == p.id)
+    sheets = db.session.scalars(  # a draft is the mentor's until sent: not shown here
+        select(Timesheet).where(Timesheet.proposal_id == p.id, Timesheet.status != "draft")
         .order_by(Timesheet.week_start.desc(), Timesheet.id)
         .options(selectinload(Timesheet.lines), selectinload(Timesheet.mentor))
     ).all()

@@ -201,6 +201,39 @@ def test_a_draft_stays_the_mentors_until_sent_and_a_sent_week_can_be_taken_back(
     assert sheet.status == "approved"
 
 
+def test_the_consultants_plan_page_leaves_out_the_mentors_drafts(client, auth, assign, db):
+    """A walk: the consultant's "Leverede timer" listed a week the mentor had only saved as a
+    draft ("Kladde, ikke sendt"), though the mentor's page promises the consultant cannot
+    see it."""
+    from babel.dates import format_date
+
+    from tests.web.hours.conftest import week
+
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}",
+                data={**_row(a.id, instruction="2"), "draft": "1"})
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="3"))
+    assert [s.status for s in db.session.query(Timesheet).order_by(Timesheet.week_start)] == [
+        "draft", "submitted"]
+    auth.logout()
+
+    auth.login(a.participant.consultant)
+    page = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
+    delivered = page.split("Leverede timer")[1].split("</table>")[0]
+    shown = lambda d: format_date(d, format="medium", locale="da")  # noqa: E731
+    assert shown(week(1)) in delivered and "Venter på godkendelse" in delivered
+    assert shown(MONDAY) not in delivered and "Kladde" not in page
+    auth.logout()
+
+    auth.login(a.mentor.user)  # sent: now the consultant sees it
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="2"))
+    auth.logout()
+    auth.login(a.participant.consultant)
+    page = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
+    assert shown(MONDAY) in page.split("Leverede timer")[1].split("</table>")[0]
+
+
 def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db):
     a = assign()  # 8 hours a week
     b = assign(mentor=a.mentor)
