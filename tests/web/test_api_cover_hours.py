@@ -267,6 +267,18 @@ def test_bad_week_names_the_field_and_stores_nothing(
     assert _count(db, Timesheet) == 0 and _count(db, TimesheetLine) == 0
 
 
+@pytest.mark.parametrize("week", ["0001-01-01", "1999-12-27", "9999-12-27", "9999-12-31"])
+def test_a_week_at_the_calendars_ends_is_refused_at_the_week(
+        client, db, world, assignment, week):  # noqa: F811
+    """A walk: PUT /api/v1/timesheets/9999-12-27 answered 500 (the week's Sunday
+    overflowed)."""
+    r = call(client, world, "mentor", "put", f"/api/v1/timesheets/{week}",
+             json=_week(assignment, ("instruction", 1)))
+    assert r.status_code == 422 and _fields(r) == ["week"], r.get_json()
+    assert "Vælg en uge mellem 2000 og 2060." in r.get_json()["detail"]
+    assert _count(db, Timesheet) == 0
+
+
 def test_a_line_for_another_mentors_assignment_stores_nothing_at_all(
         client, db, make, world, assignment):  # noqa: F811
     other = make_assignment(make, db, consultant=world["users"]["consultant"])

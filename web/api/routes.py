@@ -486,6 +486,8 @@ def put_week(data, week):
     except ValueError:
         abort(422, message="Not a date.",
               messages={"path": {"week": ["Use an ISO date, e.g. 2026-03-02."]}})
+    if far := hours_service.week_out_of_range(week):  # year 1 or 9999 overflowed into a 500
+        abort(422, message=far, messages={"path": {"week": [far]}})
     mentor = current_mentor()
     own = {p.id: p for p in db.session.scalars(db.select(Proposal).where(
         Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)),

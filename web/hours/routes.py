@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from web.access import current_mentor, role_required
 from web.confirm import asked_first
 from web.extensions import db
-from web.forms_common import EmptyForm
+from web.forms_common import FIRST_YEAR, EmptyForm, last_year
 from web.hours import service
 from web.hours.forms import (
     MAX_STEPS,
@@ -59,11 +59,28 @@ def own_assignment_or_404(proposal_id: int) -> Proposal:
     return p
 
 
-def _week_arg() -> date:
+def _week_arg() -> tuple[date | None, str | None]:
+    """The week asked for (``?week=``, any day of it) as its Monday, this week when none is
+    asked for, or None with the reason the one asked for cannot be shown: not a date, or a
+    week outside FIRST_YEAR to last_year() (year 1 and 9999 overflowed the week's
+    arithmetic into a 500)."""
+    value = request.args.get("week", "")
+    if not value:
+        return monday(date.today()), None
     try:
-        return monday(date.fromisoformat(request.args.get("week", "")))
+        week = monday(date.fromisoformat(value))
     except ValueError:
-        return monday(date.today())
+        return None, _("The week in the address is not a date, such as %(example)s; the "
+                       "current week is shown.", example=monday(date.today()).isoformat())
+    if service.week_out_of_range(week):
+        return None, _("Choose a week between %(first)s and %(last)s; the current week is "
+                       "shown.", first=FIRST_YEAR, last=last_year())
+    return week, None
+
+
+def _shown(week: date) -> date | None:
+    """``week`` if the timesheet can show it, else None (no link to it)."""
+    return None if service.week_out_of_range(week) else week
 
 
 @bp.route("/assignments/<int:proposal_id>", methods=["GET", "POST"])
@@ -180,7 +197,10 @@ def _show_saved(form, sheets: dict[int, Timesheet], ids: set[int]) -> None:
 def timesheet():
     """The mentor's week: hours per own participant and task, sent to the consultants."""
     mentor = current_mentor()
-    week = _week_arg()
+    week, error = _week_arg()
+    if week is None:  # nothing is stored for a week that cannot be shown
+        flash(error, "error")
+        return redirect(url_for("hours.timesheet"))
     sheets = service.timesheets_for(mentor.id, week)
     rows, steps = service.assignments_in_week(mentor.id, week, sheets)
     assignments = [a for a, _end in rows]
@@ -240,8 +260,8 @@ def timesheet():
         # Every participant's week approved: nothing to send or keep.
         locked=bool(assignments) and all(
             a.id in sheets and sheets[a.id].status == "approved" for a in assignments),
-        prev=week - timedelta(weeks=1),
-        next=week + timedelta(weeks=1),
+        prev=_shown(week - timedelta(weeks=1)),
+        next=_shown(week + timedelta(weeks=1)),
         tasks=TASKS,
     )
 

@@ -12,6 +12,7 @@ from web.cover.notices import mentor_users
 from web.cover.notify import notify
 from web.cover.service import employer_users, stop_cover_of_ended
 from web.extensions import db
+from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
 from web.i18n import format_date
 from web.models import (
@@ -59,6 +60,15 @@ def add_months(d: date, months: int) -> date:
     y, m = divmod(d.month - 1 + months, 12)
     y, m = d.year + y, m + 1
     return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def week_out_of_range(week: date) -> str | None:
+    """Why hours cannot be shown or logged for the week of ``week`` (its Monday), or None: a
+    week outside FIRST_YEAR to last_year() (the weeks of year 1 and 9999 overflowed the date
+    arithmetic into a 500)."""
+    if in_years(week):
+        return None
+    return _("Choose a week between %(first)s and %(last)s.", first=FIRST_YEAR, last=last_year())
 
 
 def timesheets_for(mentor_id: int, week: date) -> dict[int, Timesheet]:

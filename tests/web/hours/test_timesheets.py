@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from tests.web.hours.conftest import MONDAY
 from web.models import Timesheet, TimesheetLine
 from web.models.hours import TASKS
@@ -232,6 +234,41 @@ def test_the_consultants_plan_page_leaves_out_the_mentors_drafts(client, auth, a
     auth.login(a.participant.consultant)
     page = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
     assert shown(MONDAY) in page.split("Leverede timer")[1].split("</table>")[0]
+
+
+@pytest.mark.parametrize("asked", ["0001-01-01", "0001-01-02", "1999-12-27", "9999-12-27",
+                                   "9999-12-31"])
+def test_a_week_at_the_calendars_ends_shows_the_current_week_with_a_message(
+        client, auth, assign, db, asked):
+    """A walk: ?week=0001-01-01, 9999-12-27 and 9999-12-31 answered 500 (the week before or
+    after, or its Sunday, overflowed)."""
+    a = assign()
+    auth.login(a.mentor.user)
+    r = client.get(f"/hours/timesheet?week={asked}")
+    assert r.status_code == 302 and r.headers["Location"] == "/hours/timesheet"
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Vælg en uge mellem 2000 og" in page and "den aktuelle uge vises" in page
+    r = client.post(f"/hours/timesheet?week={asked}", data=_row(a.id, instruction="1"))
+    assert r.status_code == 302 and r.headers["Location"] == "/hours/timesheet"
+    assert db.session.query(Timesheet).count() == 0
+
+
+def test_the_first_and_last_weeks_shown_link_no_further_and_a_non_date_is_told(
+        client, auth, assign):
+    from datetime import date
+
+    from web.forms_common import last_year
+    from web.hours.plans import monday
+
+    a = assign()
+    auth.login(a.mentor.user)
+    page = client.get("/hours/timesheet?week=2000-01-03").get_data(as_text=True)
+    assert 'rel="prev"' not in page and 'href="/hours/timesheet?week=2000-01-10"' in page
+    last = monday(date(last_year(), 12, 31))
+    page = client.get(f"/hours/timesheet?week={last}").get_data(as_text=True)
+    assert 'rel="next"' not in page and 'rel="prev"' in page
+    page = client.get("/hours/timesheet?week=abc", follow_redirects=True).get_data(as_text=True)
+    assert "Ugen i adressen er ikke en dato som fx" in page
 
 
 def test_the_timesheet_sums_the_hours_against_the_plan(client, auth, assign, db):
