@@ -14,11 +14,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from web.extensions import db
+from web.forms_common import FIRST_YEAR
+from web.i18n import format_date
 from web.models import CoverRequest, PlanStep, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
 from web.models.cover import RequestStatus
 
 HOURS_MIN, HOURS_MAX = 2, 20
+PLAN_AHEAD_WEEKS = 104  # a plan starts at most two years ahead
 
 
 def monday(d: date) -> date:
@@ -44,11 +47,26 @@ class Step:
     hours: int
 
 
+def start_week_error(start_week: date) -> str | None:
+    """Why a plan cannot start the week of ``start_week``, or None: before FIRST_YEAR, or more
+    than two years ahead (a start in year 9999 overflowed the steps' end weeks into a 500,
+    and one in year 1 was stored)."""
+    if start_week.year < FIRST_YEAR:
+        return str(_l("The plan cannot start before %(year)s.", year=FIRST_YEAR))
+    latest = monday(date.today()) + timedelta(weeks=PLAN_AHEAD_WEEKS)
+    if start_week > latest:
+        return str(_l("The plan can start at most two years ahead: the week of %(date)s at "
+                      "the latest.", date=format_date(latest)))
+    return None
+
+
 def steps_from_durations(start_week: date, rows: list[tuple[int, int | None]]) -> list[Step]:
     """Turn ``[(hours, weeks), …]`` into consecutive steps from ``start_week``; ``weeks`` None
     means open-ended and is allowed only on the last row."""
     errors: dict[int, str] = {}
-    if start_week.weekday() != 0:
+    if error := start_week_error(start_week):
+        errors[0] = error
+    elif start_week.weekday() != 0:
         errors[0] = str(_l("The plan must start on a Monday."))
     weeks_wrong = set()
     steps: list[Step] = []
@@ -61,6 +79,8 @@ def steps_from_durations(start_week: date, rows: list[tuple[int, int | None]]) -
         if weeks is not None and not 1 <= weeks <= 104:
             errors[i] = str(_l("The number of weeks must be between 1 and 104."))
             weeks_wrong.add(i)
+            continue
+        if errors:  # refused anyway; a start out of range would overflow the end weeks
             continue
         end = None if weeks is None else at + timedelta(weeks=weeks)
         steps.append(Step(at, end, hours))

@@ -11,6 +11,7 @@ from web.hours.plans import (
     PlanError,
     Step,
     check_steps,
+    monday,
     planned_hours,
     set_plan,
     steps_from_durations,
@@ -146,6 +147,39 @@ def test_plan_page_saves_steps_and_shows_errors_next_to_the_step(client, auth, a
         url, data={"start_week": MONDAY.isoformat(), "hours_1": "8", "weeks_1": "2", "hours_3": "6"}
     )
     assert r.status_code == 200 and db.session.query(PlanStep).count() == 2
+
+
+@pytest.mark.parametrize("start, text", [
+    ("9999-12-27", "Planen kan højst starte to år frem: senest ugen fra "),
+    ("0001-01-01", "Planen kan ikke starte før 2000."),
+    ("1999-12-27", "Planen kan ikke starte før 2000."),
+])
+def test_a_plan_starting_at_the_calendars_ends_is_told_at_the_start_week(
+        client, auth, assign, db, start, text):
+    """A walk: a start week of 9999-12-27 with 2 weeks answered 500, and 0001-01-01 was saved
+    and shown as "1. jan. 1 indtil videre"."""
+    a = assign()
+    auth.login(a.participant.consultant)
+    r = client.post(f"/hours/assignments/{a.id}",
+                    data={"start_week": start, "hours_1": "8", "weeks_1": "2", "hours_2": "4"})
+    assert r.status_code == 200
+    assert f'id="start_week-error">{text}' in r.get_data(as_text=True)
+    assert db.session.query(PlanStep).count() == 0
+
+
+def test_a_plan_starts_at_most_two_years_ahead(client, auth, assign, db):
+    a = assign()
+    auth.login(a.participant.consultant)
+    latest = monday(date.today()) + timedelta(weeks=104)
+    url = f"/hours/assignments/{a.id}"
+    r = client.post(url, data={"start_week": (latest + timedelta(weeks=1)).isoformat(),
+                               "hours_1": "8"})
+    shown = format_date(latest, format="medium", locale="da")
+    assert f"senest ugen fra {shown}." in r.get_data(as_text=True)
+    assert db.session.query(PlanStep).count() == 0
+    assert client.post(url, data={"start_week": latest.isoformat(),
+                                  "hours_1": "8"}).status_code == 302
+    assert [s.start_week for s in db.session.query(PlanStep)] == [latest]
 
 
 def test_only_the_owning_consultant_sees_or_edits_a_plan(client, auth, assign, make):
