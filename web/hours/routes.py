@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -37,6 +37,7 @@ from web.hours.plans import (
     steps_from_durations,
 )
 from web.models import (
+    Mentor,
     Outcome,
     Participant,
     Proposal,
@@ -267,11 +268,14 @@ def timesheet():
 
 
 @bp.route("/timesheets/<int:sheet_id>")
-@role_required("mentor")
+@login_required
 def own_sheet(sheet_id: int):
-    """The week of one of the mentor's own timesheets (a notice links here)."""
+    """The week of one of the mentor's own timesheets (a notice links here). Anyone else, of
+    any role, is told it is not found, as for a sheet that does not exist (a non-mentor got
+    403 even for an id that does not exist): no answer tells which sheet ids exist."""
     sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or sheet.mentor_id != current_mentor().id:
+    if sheet is None or current_user.role != "mentor" or sheet.mentor_id != db.session.scalar(
+            select(Mentor.id).where(Mentor.user_id == current_user.id)):
         abort(404)
     service.read_returned_notices(sheet)  # opened from its notice: the notice is read
     db.session.commit()

@@ -410,6 +410,25 @@ def test_hours_can_be_logged_up_to_the_week_an_assignment_ended(client, auth, as
     assert sheet.status == "approved"
 
 
+def test_a_timesheet_that_does_not_exist_is_not_found_whatever_the_role(
+        client, auth, assign, db, make):
+    """A walk: GET /hours/timesheets/99999 answered 403, as if the sheet were there."""
+    from tests.web.hours.conftest import employer_login, sheet
+
+    a = assign()
+    own = sheet(db, a, MONDAY, 2, status="returned")
+    for user in (a.mentor.user, a.participant.consultant, make.user("admin"),
+                 employer_login(make, a.mentor.employer)):
+        auth.login(user)
+        assert client.get("/hours/timesheets/99999").status_code == 404, user.role
+        if user.role != "mentor":  # nor does an existing sheet answer otherwise
+            assert client.get(f"/hours/timesheets/{own.id}").status_code == 404, user.role
+        auth.logout()
+    auth.login(a.mentor.user)
+    r = client.get(f"/hours/timesheets/{own.id}")
+    assert r.status_code == 302 and r.headers["Location"] == f"/hours/timesheet?week={MONDAY}"
+
+
 def test_a_returned_week_reaches_the_mentor_and_can_be_corrected_after_the_end(
         client, auth, assign, db, make):
     from datetime import timedelta
