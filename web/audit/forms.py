@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, SelectField, SubmitField
-from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from web.forms_common import Form, opts
 
@@ -13,10 +13,12 @@ ACTIONS = {
 }
 
 
-def _parsed(form, field):
-    """Stop after "not a valid integer": a range message on top of it says nothing new."""
-    if field.process_errors:
-        raise StopValidation()
+# The records the entries name (tables that hold participant data), in words.
+RECORDS = {
+    "participant": _l("Participant"), "case_event": _l("Case history"),
+    "participant_hold": _l("Participant away (pause)"), "timesheet": _l("Timesheet"), "outcome": _l("Outcome"),
+    "exclusion": _l("Exclusion"), "proposal": _l("Proposal or assignment"),
+}
 
 
 class AuditFilterForm(Form):
@@ -25,7 +27,7 @@ class AuditFilterForm(Form):
 
     user = SelectField(_l("User"), coerce=str, default="")
     participant = IntegerField(_l("Participant id"),
-                               validators=[Optional(), _parsed, NumberRange(min=1)])
+                               validators=[Optional(), NumberRange(min=1)])
     action = SelectField(_l("Action"), choices=opts([("", "—"), *ACTIONS.items()]), default="")
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])

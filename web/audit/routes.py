@@ -3,11 +3,12 @@
 from datetime import datetime, time
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from web.access import role_required
 from web.admin.forms import ROLE_LABELS
-from web.audit.forms import ACTIONS, AuditFilterForm
+from web.audit.forms import ACTIONS, RECORDS, AuditFilterForm
 from web.extensions import db
 from web.forms_common import opts
 from web.models import User
@@ -40,7 +41,7 @@ def index():
     """Every read and change of participant data, filtered and paginated."""
     form = AuditFilterForm(request.args)
     users = db.session.scalars(select(User).order_by(User.name)).all()
-    form.user.choices = opts([("", "—"), ("system", "system"),
+    form.user.choices = opts([("", "—"), ("system", _("system")),
                               *((str(u.id), f"{u.name} ({u.email})") for u in users)])
     valid = form.validate() if request.args else True
     query = filtered(form) if valid else select(AuditEntry).where(False)
@@ -49,4 +50,4 @@ def index():
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/index.html", form=form, page=page, args=args,
                            users={u.id: u for u in users}, actions=ACTIONS,
-                           roles=ROLE_LABELS)
+                           records=RECORDS, roles=ROLE_LABELS)
