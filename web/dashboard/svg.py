@@ -86,7 +86,9 @@ def bar_chart(
         else:
             lines, cut = _lines(label)
             tip = f"<title>{escape(label)}</title>" if cut else ""
-            spans = "".join(
+            # A space between the lines, so the text reads "de ønskede", not "deønskede", to
+            # a screen reader and in a copy (a walk); placed lines show no trailing space.
+            spans = " ".join(
                 f'<tspan x="1" y="{y + 13 + k * LINE_H}">{escape(s)}</tspan>'
                 for k, s in enumerate(lines)
             )

@@ -34,6 +34,9 @@ def test_svg_chart_is_drawn_for_a_phone():
     width = float(re.search(r'viewBox="0 0 ([\d.]+)', svg)[1])
     lines = re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg)
     assert width <= 400 and len(lines) == 3 and " ".join(lines[:2]) == long
+    # what a screen reader reads, or a copy gives: the lines with a space between them
+    text = re.sub(r"<[^>]+>", "", re.search(r"<text font-size[^>]*>.*?</text>", svg)[0])
+    assert text == long
     bar = re.search(r'<rect x="(\d+)"[^>]* width="(\d+)"[^>]*/><text x="(\d+)"[^>]*>12<', svg)
     assert int(bar[3]) == int(bar[1]) + int(bar[2]) + 4
     endless = " ".join(["praktikplads"] * 12)
