@@ -16,8 +16,9 @@ ACTIONS = {
 # The records the entries name (tables that hold participant data), in words.
 RECORDS = {
     "participant": _l("Participant"), "case_event": _l("Case history"),
-    "participant_hold": _l("Participant away (pause)"), "timesheet": _l("Timesheet"), "outcome": _l("Outcome"),
-    "exclusion": _l("Exclusion"), "proposal": _l("Proposal or assignment"),
+    "participant_hold": _l("Participant away (pause)"), "timesheet": _l("Timesheet"),
+    "outcome": _l("Outcome"), "exclusion": _l("Exclusion"),
+    "proposal": _l("Proposal or assignment"),
 }
 
 
