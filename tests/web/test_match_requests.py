@@ -161,6 +161,20 @@ def test_one_approval_reads_in_the_singular_and_a_quick_solve_not_as_0_seconds(
     assert "Der var ingen nye forslag at godkende." in r.get_data(as_text=True)
 
 
+def test_namesake_mentors_are_told_apart_on_the_run(client, db, make, consultant):
+    """A walk saw two "Pia Nielsen" on one run page and could not tell them apart."""
+    employer = make.employer(name="Café Kornet")
+    make.placement(employer, slots=2)
+    make.mentor(employer, name="Pia Nielsen", max_participants=1)
+    make.mentor(None, name="Pia Nielsen", town="Aarhus", max_participants=1)
+    people = [make.participant(consultant=consultant) for _ in range(2)]
+    run = service.create_run(consultant, [p.id for p in people], time_limit=3)
+    run_solve(run.id)
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert "Pia Nielsen<br><small>Café Kornet</small>" in page
+    assert "Pia Nielsen<br><small>støtteperson, Aarhus</small>" in page
+
+
 def test_reject_needs_a_known_reason(client, db, consultant, world):
     run = service.create_run(consultant, [world[0].id], time_limit=3)
     run_solve(run.id)

@@ -129,7 +129,9 @@ def proposal_details() -> tuple:
     shows, instead of one SELECT per proposal (tests/web/test_query_counts.py).
     """
     from web.models.organisation import Placement
+    from web.models.people import Mentor
 
-    return (selectinload(Proposal.participant), selectinload(Proposal.mentor),
+    return (selectinload(Proposal.participant),
+            selectinload(Proposal.mentor).selectinload(Mentor.employer),  # namesakes told apart
             selectinload(Proposal.placement).selectinload(Placement.employer),
             selectinload(Proposal.decided_by))
