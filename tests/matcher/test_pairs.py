@@ -1007,12 +1007,20 @@ def test_guided_windows_keep_the_plan_valid_and_never_worse():
         kn = MentorKnapsacks(pr)
         start = plan_value(pr, plan)
         kn.run(np.zeros(pr.n_items), np.zeros(len(pr.slots)), time.monotonic() + 0.3, start)
-        stats = {}
-        got = compact.improve_windows(prob, pr, dict(plan), time.monotonic() + 1.5, stats,
-                                      compact._PatternGuide(kn))
-        assert _plan_breaks(prob, pr, got) == []
-        assert plan_value(pr, got) >= start - 1e-9
-        assert stats["windows_guided"] > 0
+        got, guided = dict(plan), 0
+        # On a loaded machine the sweeps can take all of 1.5 s before the guide's turn (seen
+        # with the suite and a second one running): go on from the plan reached with twice
+        # the time, rather than fail for want of it (no timed assertion).
+        for k in range(5):
+            stats = {}
+            got = compact.improve_windows(prob, pr, got, time.monotonic() + 1.5 * 2 ** k,
+                                          stats, compact._PatternGuide(kn))
+            assert _plan_breaks(prob, pr, got) == []
+            assert plan_value(pr, got) >= start - 1e-9
+            guided += stats["windows_guided"]
+            if guided:
+                break
+        assert guided > 0
 
 
 @settings(max_examples=100, deadline=None)
