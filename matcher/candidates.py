@@ -84,26 +84,32 @@ def mentor_fits(p: Participant, pl: Placement, m: Mentor) -> bool:
 
 def broken_rules(problem: Problem, p: Participant, pl: Placement, m: Mentor, h: int) -> list[str]:
     """Return the rules 1-8 that the match ``(p, pl, m, h)`` breaks, in words."""
+    return [f"rule {n}: {text}" for n, text in rule_breaks(problem, p, pl, m, h)]
+
+
+def rule_breaks(problem: Problem, p: Participant, pl: Placement, m: Mentor,
+                h: int) -> list[tuple[int, str]]:
+    """The rules (section 2's numbers) that ``(p, pl, m, h)`` breaks, each with its detail."""
     out = []
     if area_bonus_rank(p, pl.area) is None:
-        out.append(f"rule 1: {pl.area} is not among the wished areas")
+        out.append((1, f"{pl.area} is not among the wished areas"))
     if not pl.requirements <= p.attributes:
-        out.append("rule 2: requires " + ", ".join(sorted(pl.requirements - p.attributes)))
+        out.append((2, "requires " + ", ".join(sorted(pl.requirements - p.attributes))))
     if not p.needs <= m.skills:
-        out.append("rule 3: mentor lacks " + ", ".join(sorted(p.needs - m.skills)))
+        out.append((3, "mentor lacks " + ", ".join(sorted(p.needs - m.skills))))
     if not p.days & pl.days & m.days:
-        out.append("rule 4: no common day")
+        out.append((4, "no common day"))
     d = haversine_km(p.lat, p.lon, pl.lat, pl.lon)
     if d > p.max_travel_km:
-        out.append(f"rule 5: placement is {d:.1f} km away, more than {p.max_travel_km:g} km")
+        out.append((5, f"placement is {d:.1f} km away, more than {p.max_travel_km:g} km"))
     if not colleague(m, pl):
         dm = haversine_km(m.lat, m.lon, pl.lat, pl.lon)
         if m.employer is not None or dm > m.max_travel_km:
-            out.append("rule 6: mentor neither works at the employer nor reaches the placement")
+            out.append((6, "mentor neither works at the employer nor reaches the placement"))
     if m.id in p.excluded_mentors or pl.id in p.excluded_placements:
-        out.append("rule 7: excluded")
+        out.append((7, "excluded"))
     if not p.hours_min <= h <= p.hours_max:
-        out.append(f"rule 8: {h} hours is outside {p.hours_min}-{p.hours_max}")
+        out.append((8, f"{h} hours is outside {p.hours_min}-{p.hours_max}"))
     return out
 
 

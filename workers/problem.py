@@ -56,17 +56,11 @@ def build_problem(run: SolveRun) -> dict:
     hours_used = Counter(committed_hours_by_mentor(date.today()))
     people_used = Counter(p.mentor_id for p in held)
 
-    placements = [
-        {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,
-         "slots": pl.slots - slots_used[pl.id], "days": pl.days, "requirements": pl.requirements,
-         "location": _loc(pl)}
-        for pl in _open_placements() if pl.slots - slots_used[pl.id] >= 1
-    ]
+    placements = [_placement(pl, pl.slots - slots_used[pl.id])
+                  for pl in _open_placements() if pl.slots - slots_used[pl.id] >= 1]
     mentors = [
-        {"id": mid(m.id), "employer": f"e{m.employer_id}" if m.employer_id else None,
-         "skills": m.skills, "capacity_hours": max(0, m.capacity_hours - hours_used[m.id]),
-         "max_participants": max(0, m.max_participants - people_used[m.id]), "days": m.days,
-         "location": _loc(m), "max_travel_km": m.max_travel_km}
+        _mentor(m, max(0, m.capacity_hours - hours_used[m.id]),
+                max(0, m.max_participants - people_used[m.id]))
         for m in db.session.scalars(
             select(Mentor).where(Mentor.active.is_(True)).order_by(Mentor.id))
     ]
@@ -86,19 +80,47 @@ def build_problem(run: SolveRun) -> dict:
         "format": "mentor-match/1",
         "weights": run.weights or {},
         "participants": [
-            {"id": pid(p.id), "hours_min": p.hours_min, "hours_max": p.hours_max,
-             "priority": p.priority, "days": p.days, "areas": p.areas, "needs": p.needs,
-             "attributes": p.attributes, "location": _loc(p), "max_travel_km": p.max_travel_km,
-             "current_mentor": _known(last.get(p.id, (None, None))[0], mid, known_m),
-             "current_placement": _known(last.get(p.id, (None, None))[1], lid, known_l),
-             "excluded_mentors": sorted(excluded[p.id][0]),
-             "excluded_placements": sorted(excluded[p.id][1]),
-             "pinned": None}
+            _participant(p, current_mentor=_known(last.get(p.id, (None, None))[0], mid, known_m),
+                         current_placement=_known(last.get(p.id, (None, None))[1], lid,
+                                                  known_l),
+                         excluded_mentors=sorted(excluded[p.id][0]),
+                         excluded_placements=sorted(excluded[p.id][1]))
             for p in participants
         ],
         "placements": placements,
         "mentors": mentors,
     }
+
+
+def _participant(p: Participant, **more) -> dict:
+    return {"id": pid(p.id), "hours_min": p.hours_min, "hours_max": p.hours_max,
+            "priority": p.priority, "days": p.days, "areas": p.areas, "needs": p.needs,
+            "attributes": p.attributes, "location": _loc(p), "max_travel_km": p.max_travel_km,
+            "current_mentor": None, "current_placement": None, "excluded_mentors": [],
+            "excluded_placements": [], "pinned": None, **more}
+
+
+def _placement(pl: Placement, slots: int) -> dict:
+    return {"id": lid(pl.id), "employer": f"e{pl.employer_id}", "area": pl.area,
+            "slots": slots, "days": pl.days, "requirements": pl.requirements,
+            "location": _loc(pl)}
+
+
+def _mentor(m: Mentor, capacity_hours: int, max_participants: int) -> dict:
+    return {"id": mid(m.id), "employer": f"e{m.employer_id}" if m.employer_id else None,
+            "skills": m.skills, "capacity_hours": capacity_hours,
+            "max_participants": max_participants, "days": m.days, "location": _loc(m),
+            "max_travel_km": m.max_travel_km}
+
+
+def match_problem(a: Proposal) -> dict:
+    """One proposal or assignment as a problem of its own, its capacity as if free: to ask
+    which rules of section 2 it breaks now (``matcher.candidates.rule_breaks``)."""
+    return {"format": "mentor-match/1", "weights": {},
+            "participants": [_participant(a.participant)],
+            "placements": [_placement(a.placement, max(1, a.placement.slots))],
+            "mentors": [_mentor(a.mentor, max(a.hours, a.mentor.capacity_hours),
+                                max(1, a.mentor.max_participants))]}
 
 
 def _open_placements() -> list[Placement]:

@@ -108,6 +108,48 @@ def test_edit_keeps_validation(client, db, make, consultant):
     assert p.hours_min == 4
 
 
+def test_an_edit_that_breaks_an_open_proposal_says_which_rules(client, db, make, consultant):
+    """A walk changed an approved participant to Sundays, no travel and a Somali speaker; the
+    proposal stayed with the mentor without a word."""
+    from web.models import Proposal, ProposalStatus
+
+    p = make.participant(consultant=consultant, code=GOOD["code"], days=["mon", "wed"],
+                         areas=["kitchen", "retail"], needs=["addiction"],
+                         attributes=["abstinent"], max_travel_km=15)
+    employer = make.employer()
+    place, mentor = make.placement(employer, title="Køkkenhjælp"), make.mentor(employer)
+    db.session.add(Proposal(participant_id=p.id, placement_id=place.id, mentor_id=mentor.id,
+                            hours=6, status=ProposalStatus.APPROVED))
+    db.session.commit()
+    r = client.post(f"/participants/{p.id}/edit", data=GOOD, follow_redirects=True)
+    assert "passer ikke længere" not in r.get_data(as_text=True)  # nothing broke
+    r = client.post(f"/participants/{p.id}/edit", follow_redirects=True,
+                    data={**GOOD, "days": ["sun"], "needs": ["lang:so"], "max_travel_km": "5",
+                          "town": "Odense (Odense Kommune)"})
+    page = r.get_data(as_text=True)
+    assert (f"Forslaget om Køkkenhjælp med {mentor.name} passer ikke længere til de nye "
+            "oplysninger: mentoren mangler en kompetence, deltageren har brug for; der er ingen "
+            "fælles dag med pladsen og mentoren; pladsen ligger længere væk, end deltageren kan "
+            "rejse. Afvis det og kør igen, eller ret oplysningerne tilbage.") in page
+
+
+def test_an_edit_that_breaks_a_running_assignment_says_to_talk_it_over(client, db, make,
+                                                                         consultant):
+    from web.models import Proposal, ProposalStatus
+
+    p = make.participant(consultant=consultant, code=GOOD["code"], status="active")
+    employer = make.employer()
+    place, mentor = make.placement(employer, title="Lager"), make.mentor(employer)
+    db.session.add(Proposal(participant_id=p.id, placement_id=place.id, mentor_id=mentor.id,
+                            hours=6, status=ProposalStatus.ACTIVE))
+    db.session.commit()
+    r = client.post(f"/participants/{p.id}/edit", follow_redirects=True,
+                    data={**GOOD, "hours_min": "10", "hours_max": "12"})
+    assert (f"Forløbet på Lager med {mentor.name} passer ikke længere til de nye oplysninger: "
+            "timerne ligger uden for deltagerens interval. Tal med mentoren og arbejdspladsen, "
+            "eller afslut forløbet.") in r.get_data(as_text=True)
+
+
 def test_csrf_is_enforced(app, make):
     app.config["WTF_CSRF_ENABLED"] = True
     client = app.test_client()

@@ -23,6 +23,7 @@ from web.models import (
 )
 from web.models.runs import proposal_details
 from web.participants import labels
+from web.participants.fit import misfits
 from web.participants.forms import STATUS_FILTER, FilterForm, MatchRequestForm, ParticipantForm
 from web.runs import service
 from web.runs.service import TransitionError
@@ -121,10 +122,22 @@ def edit(participant_id: int):
             service.log_event(p.id, current_user, "edited", fields=changed)
         db.session.commit()
         flash(_("Participant %(code)s saved.", code=p.code), "success")
+        for a, rules in misfits(p) if changed else ():
+            flash(_misfit_message(a, rules), "error")
         return redirect(url_for("participants.show", participant_id=p.id))
     if not form.is_submitted():
         form.load(p)
     return render_template("participants/form.html", form=form, towns=towns(), participant=p)
+
+
+def _misfit_message(a: Proposal, rules: list[str]) -> str:
+    where = {"place": a.placement.title, "mentor": a.mentor.name, "rules": "; ".join(rules)}
+    if a.status == ProposalStatus.ACTIVE:
+        return _("The assignment at %(place)s with %(mentor)s no longer fits the new details: "
+                 "%(rules)s. Talk it over with the mentor and the workplace, or end the "
+                 "assignment.", **where)
+    return _("The proposal of %(place)s with %(mentor)s no longer fits the new details: "
+             "%(rules)s. Reject it and run again, or change the details back.", **where)
 
 
 def timeline(p: Participant) -> list[dict]:
