@@ -100,6 +100,7 @@ def test_the_profile_shows_the_load_and_warns_when_capacity_drops_below_it(clien
     auth.login(user)
     page = client.get("/mentor/profile").get_data(as_text=True)
     assert "Nu: 19 timer om ugen · deltagere: 3" in page  # the ended one no longer counts
+    assert "deltagere: 3 (1 forslag venter på dit svar og er talt med)" in page
     r = client.post("/mentor/profile", data=PROFILE, follow_redirects=True)  # 12 hours, 3 people
     html = r.get_data(as_text=True)
     assert "Profilen er gemt." in html

@@ -112,7 +112,7 @@ def profile():
         form.fill(mentor)
         db.session.commit()
         flash(_("Profile saved."), "success")
-        hours, people = _load(mentor)
+        hours, people, _asked = _load(mentor)
         if hours > mentor.capacity_hours or people > mentor.max_participants:
             flash(_("You already have %(hours)s hours a week (participants: %(people)s), more "
                     "than the new capacity. Your participants keep their hours; you get no new "
@@ -126,13 +126,18 @@ def profile():
                            load=_load(mentor) if mentor is not None else None)
 
 
-def _load(mentor: Mentor) -> tuple[int, int]:
-    """(hours a week, participants) the mentor is committed to now, sent proposals included."""
+def _load(mentor: Mentor) -> tuple[int, int, int]:
+    """(hours a week, participants, of them proposals awaiting the mentor's answer) the
+    mentor is committed to now: a sent proposal holds its room until answered, and says so
+    (a walk read the load as larger than the participants they had)."""
     hours = committed_hours_by_mentor(date.today(), mentor.id).get(mentor.id, 0)
-    people = db.session.scalar(db.select(db.func.count()).where(
-        Proposal.mentor_id == mentor.id,
-        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))))
-    return hours, people
+    statuses = dict(db.session.execute(
+        db.select(Proposal.status, db.func.count()).where(
+            Proposal.mentor_id == mentor.id,
+            Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))
+        .group_by(Proposal.status)).all())
+    asked = statuses.get(ProposalStatus.APPROVED, 0)
+    return hours, statuses.get(ProposalStatus.ACTIVE, 0) + asked, asked
 
 
 @bp.route("/participants")
