@@ -220,6 +220,8 @@ def test_inviting_with_a_taken_email_stores_nothing(client, db, make, company):
     make.user("consultant", email="taken@x.dk")
     r = client.post("/employer/mentors/new", data={**MENTOR, "email": "taken@x.dk"})
     assert 'id="email-error"' in r.get_data(as_text=True)
+    assert "Denne e-mail kan ikke få et nyt login her." in r.get_data(as_text=True)
+    assert "findes allerede en bruger" not in r.get_data(as_text=True)  # whose login: not said
     assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
 
 

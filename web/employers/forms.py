@@ -139,7 +139,9 @@ class ColleagueMentorForm(MentorFieldsForm):
         if field.data:
             field.data = field.data.strip().lower()
             if db.session.scalar(db.select(User.id).where(User.email == field.data)) is not None:
-                raise ValidationError(_l("A user with this e-mail already exists."))
+                # Not "a user exists": an employer should not learn who has a login here.
+                raise ValidationError(_l("This e-mail cannot get a new login here. Use the "
+                                         "colleague's work e-mail, or ask the job centre."))
 
     def fill(self, m) -> None:
         super().fill(m)
