@@ -69,11 +69,11 @@ def test_consultant_journey(app, db, make, live_server, worker, page):
 
     # reject one with a reason; it and the unmatched can be run again
     row = rows.first
-    row.get_by_label("Begrundelse").select_option("timing")
+    row.get_by_label("Begrundelse", exact=True).select_option("timing")
     row.get_by_role("button", name="Afvis").click()
     expect(page.locator(".flash.success")).to_contain_text("afvist")
     shot(page, "run-page")
-    page.get_by_role("button", name="Kør igen for de ikke-matchede og afviste").click()
+    page.get_by_role("button", name="Kør igen for dem, der venter").click()
     expect(page.get_by_role("heading", name="Forslag", exact=True)).to_be_visible(timeout=60000)
     db.session.expire_all()
     runs = db.session.scalars(db.select(SolveRun).order_by(SolveRun.id)).all()

@@ -98,6 +98,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "runs.approve": CONSULTANT,
     "runs.approve_all": CONSULTANT,
     "runs.reject": CONSULTANT,
+    "runs.confirm_for_mentor": CONSULTANT,  # a mentor without a login: the consultant records
+    "runs.decline_for_mentor": CONSULTANT,
     "runs.again": CONSULTANT,
     "runs.retry": CONSULTANT,
     "absences.withdraw": USERS,  # whoever may report the absence may take it back
@@ -309,6 +311,16 @@ class World:
         )
 
     @cached_property
+    def proposal_without_login(self) -> Proposal:
+        """Approved for the colleague, who has no login: the consultant records the answer
+        (another participant of the consultant: one proposal per participant and run)."""
+        other = self.make.participant(self.users["consultant"])
+        return self.make._add(Proposal(run_id=self.run.id, participant_id=other.id,
+                                       placement_id=self.placement.id,
+                                       mentor_id=self.colleague.id, hours=4,
+                                       status=ProposalStatus.APPROVED))
+
+    @cached_property
     def planned_wage(self) -> MentorWage:
         """A wage change of the colleague, a year ahead: one its employer may take back."""
         ahead = date(date.today().year + 1, 1, 1)
@@ -453,6 +465,8 @@ PARAMS = {
 # Where one endpoint needs another value for a parameter than PARAMS gives.
 ENDPOINT_PARAMS = {
     "hours.plan": {"proposal_id": lambda w: w.assignment.id},
+    "runs.confirm_for_mentor": {"proposal_id": lambda w: w.proposal_without_login.id},
+    "runs.decline_for_mentor": {"proposal_id": lambda w: w.proposal_without_login.id},
     "hours.end": {"proposal_id": lambda w: w.assignment.id},
     "calendar.ics": {"token": World.calendar_token},
     "imports.preview": {"token": World.pending_import},

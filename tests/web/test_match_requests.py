@@ -266,3 +266,38 @@ def test_approval_refuses_a_mentor_without_room_for_the_hours(client, db, make, 
     html = client.post(f"/runs/{second.id}/approve-all", follow_redirects=True).get_data(
         as_text=True)
     assert f"TWO-2: {mentor.name} har ikke plads til 6 timer mere om ugen" in html
+
+
+def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, db, make,
+                                                                       consultant, world):
+    """A walk: most mentors have no login, and their approved proposals waited for an answer
+    nobody could give in the service."""
+    run = service.create_run(consultant, [p.id for p in world[:2]], time_limit=3)
+    run_solve(run.id)
+    yes, no = run.proposals
+    for p in (yes, no):
+        service.approve(p, consultant)
+    db.session.commit()
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert page.count("Registrér mentorens svar") == 2  # the world's mentor has no login
+    r = client.post(f"/runs/proposals/{yes.id}/confirm-for-mentor", follow_redirects=True)
+    assert f"Registreret: {yes.mentor.name} sagde ja. Forløbet er nu i gang." in r.get_data(
+        as_text=True)
+    r = client.post(f"/runs/proposals/{no.id}/decline-for-mentor", data={"reason": ""},
+                    follow_redirects=True)
+    assert "Vælg mentorens begrundelse." in r.get_data(as_text=True)
+    client.post(f"/runs/proposals/{no.id}/decline-for-mentor", data={"reason": "no_capacity"})
+    db.session.refresh(yes)
+    db.session.refresh(no)
+    assert (yes.status, yes.decided_by_id) == (ProposalStatus.ACTIVE, consultant.id)
+    assert (no.status, no.decision_reason) == (ProposalStatus.DECLINED, "no_capacity")
+    assert no.participant.status == "waiting" and yes.participant.status == "active"
+    # a mentor with a login answers themselves
+    p = make.participant(consultant=consultant)
+    mentor = make.mentor(make.employer(), user=make.user("mentor"))
+    own = Proposal(run_id=run.id, participant_id=p.id, placement_id=yes.placement_id,
+                   mentor_id=mentor.id, hours=4, status=ProposalStatus.APPROVED)
+    db.session.add(own)
+    db.session.commit()
+    assert client.post(f"/runs/proposals/{own.id}/confirm-for-mentor").status_code == 404
+    assert own.status == ProposalStatus.APPROVED

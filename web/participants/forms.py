@@ -198,7 +198,7 @@ class RunAgainForm(WeightsMixin, Form):
         validators=[InputRequired(),
                     NumberRange(1, 300, message=_l("Must be between 1 and 300 seconds."))],
     )
-    submit = SubmitField(_l("Run again for the unmatched and rejected"))
+    submit = SubmitField(_l("Run again for those waiting"))
 
 
 STATUS_FILTER = [("", _l("All open cases")), ("all", _l("All, also closed"))]

@@ -18,6 +18,7 @@ from web.runs import service
 from web.runs.forms import REJECT_REASONS, ApproveForm, ReasonForm
 from web.runs.reasons import names_for, reason_help, reason_text
 from web.runs.service import TransitionError
+from workers.cover_queue import start_cover
 from workers.queue import enqueue_solve
 
 bp = Blueprint("runs", __name__, url_prefix="/runs")
@@ -78,6 +79,7 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
         db.select(Participant).where(Participant.id.in_(run.scope)))}
     return render_template(
         "runs/show.html", run=run, approve_form=approve_form, reject_form=ReasonForm.reject(),
+        decline_form=ReasonForm.decline(),
         reject_reasons=REJECT_REASONS,
         participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
         again=again, again_codes=[participants[i].code for i in again if i in participants],
@@ -192,6 +194,58 @@ def reject(proposal_id: int):
             flash(str(exc), "error")
     else:
         flash(_("Choose a reason for rejecting."), "error")
+    return redirect(url_for("runs.show", run_id=run.id))
+
+
+def _answerable_or_404(proposal_id: int) -> tuple[Proposal, SolveRun]:
+    """A proposal of my run that waits for a mentor without a login: only the consultant can
+    record their answer (given by phone or in person); a mentor with a login answers
+    themselves."""
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.run_id is None:
+        abort(404)
+    run = own_run_or_404(proposal.run_id)
+    if proposal.mentor.user_id is not None:
+        abort(404)
+    return proposal, run
+
+
+@bp.post("/proposals/<int:proposal_id>/confirm-for-mentor")
+@role_required("consultant", "admin")
+def confirm_for_mentor(proposal_id: int):
+    """The mentor, who has no login, said yes: the assignment begins, as if they confirmed.
+    Who recorded it is kept with the decision and in the case history."""
+    proposal, run = _answerable_or_404(proposal_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            absences = service.confirm(proposal, current_user)
+            db.session.commit()
+            start_cover(absences)
+            flash(_("Recorded: %(mentor)s said yes. The assignment is now active.",
+                    mentor=proposal.mentor.name), "success")
+        except TransitionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    return redirect(url_for("runs.show", run_id=run.id))
+
+
+@bp.post("/proposals/<int:proposal_id>/decline-for-mentor")
+@role_required("consultant", "admin")
+def decline_for_mentor(proposal_id: int):
+    """The mentor, who has no login, said no, with their reason: the participant waits again."""
+    proposal, run = _answerable_or_404(proposal_id)
+    form = ReasonForm.decline()
+    if form.validate_on_submit():
+        try:
+            service.decline(proposal, current_user, form.reason.data)
+            db.session.commit()
+            flash(_("Recorded: %(mentor)s said no. %(code)s waits for a match again.",
+                    mentor=proposal.mentor.name, code=proposal.participant.code), "success")
+        except TransitionError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+    else:
+        flash(_("Choose the mentor's reason."), "error")
     return redirect(url_for("runs.show", run_id=run.id))
 
 
