@@ -258,3 +258,35 @@ def test_one_line_is_counted_in_the_singular_and_the_preview_scrolls_in_its_box(
     assert '<div class="scroll-x" tabindex="0" role="region"' in html  # wide: not the page
     html = upload(client, HEADER + "BAD-1;1;8;1;mon;;;;Aarhus;10\n").get_data(as_text=True)
     assert "Filen har 1 fejl." in html
+
+
+PLACEMENTS = "employer;title;area;slots;days;requirements;town;accommodations\n"
+MENTORS = "name;employer;skills;days;capacity_hours;max_participants;town;max_travel_km\n"
+CPR = "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"
+
+
+@pytest.fixture
+def admin(make, auth):
+    u = make.user("admin")
+    auth.login(u)
+    return u
+
+
+@pytest.mark.parametrize("kind,line,column", [
+    ("placements", "Café Kornet;Plads 010190-1234;kitchen;2;mon;;Aarhus;", "title"),
+    ("placements", "Café Kornet;Køkken;kitchen;2;mon;;Aarhus;Anders 0101901234 har brug for ro",
+     "accommodations"),
+    ("placements", "Kornet 010190 1234;Køkken;kitchen;2;mon;;Aarhus;", "employer"),
+    ("mentors", "Anders 010190-1234;;;mon;10;2;Aarhus;10", "name"),
+    ("mentors", "Mette;Kornet 0101901234;;mon;10;2;Aarhus;10", "employer"),
+])
+def test_a_cpr_number_in_any_free_text_column_is_refused_as_on_the_forms(
+        client, db, admin, kind, line, column):
+    header = PLACEMENTS if kind == "placements" else MENTORS
+    r = upload(client, header + line + "\n", kind)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert f"<tr><td>2</td><td><code>{column}</code></td><td>{CPR}" in html
+    assert html.count(CPR) == 1  # one message for the one problem
+    assert count(db, Placement) == 0 and count(db, Mentor) == 0 and count(db, Employer) == 0
+    assert count(db, PendingImport) == 0

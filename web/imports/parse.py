@@ -16,6 +16,8 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from web import vocab
+from web.cpr import MESSAGE as CPR_MESSAGE
+from web.cpr import looks_like_cpr
 from web.extensions import db
 from web.geo import find_town
 from web.models import Employer, Participant, User
@@ -242,11 +244,15 @@ def _town(cells: dict, errors: list):
 
 
 def _text(cells: dict, column: str, limit: int, errors: list, required: bool = True) -> str:
+    """Free text: like every free-text field of the forms, it may not hold a CPR number."""
     value = cells.get(column, "")
     if required and not value:
         errors.append((column, str(_l("This field is required."))))
-    elif len(value) > limit:
+        return value
+    if len(value) > limit:
         errors.append((column, str(_l("At most %(n)d characters.", n=limit))))
+    if looks_like_cpr(value):
+        errors.append((column, str(CPR_MESSAGE)))
     return value
 
 
