@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DecimalField, SelectChoice, SelectMultipleField, StringField, SubmitField
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from web.geo import find_town
@@ -48,6 +48,12 @@ class Form(FlaskForm):
         chosen = [getattr(self, f, None) if isinstance(f, str) else f for f in fields or self]
         return Markup("\n".join(str(f(id=False)) for f in chosen
                                  if f is not None and isinstance(f.widget, HiddenInput)))
+
+
+def between(low: int, high: int) -> NumberRange:
+    """A whole-number range whose message names its bounds, so the two cannot drift apart."""
+    return NumberRange(low, high, message=_l("Must be between %(low)d and %(high)d.",
+                                              low=low, high=high))
 
 
 def opts(pairs) -> list[SelectChoice]:

@@ -290,3 +290,35 @@ def test_a_cpr_number_in_any_free_text_column_is_refused_as_on_the_forms(
     assert html.count(CPR) == 1  # one message for the one problem
     assert count(db, Placement) == 0 and count(db, Mentor) == 0 and count(db, Employer) == 0
     assert count(db, PendingImport) == 0
+
+
+@pytest.mark.parametrize("kind,line,column,message", [
+    ("placements", "Café Kornet;Køkken;kitchen;51;mon;;Aarhus;", "slots",
+     "Skal være mellem 1 og 50."),
+    ("placements", "Café Kornet;Køkken;kitchen;2;mon;;Aarhus;" + "x" * 1001, "accommodations",
+     "Højst 1000 tegn."),
+    ("mentors", "Mette;;;mon;61;2;Aarhus;10", "capacity_hours", "Skal være mellem 0 og 60."),
+    ("mentors", "Mette;;;mon;10;21;Aarhus;10", "max_participants", "Skal være mellem 0 og 20."),
+])
+def test_the_import_refuses_what_the_forms_refuse(client, db, admin, kind, line, column,
+                                                   message):
+    header = PLACEMENTS if kind == "placements" else MENTORS
+    html = upload(client, header + line + "\n", kind).get_data(as_text=True)
+    assert f"<tr><td>2</td><td><code>{column}</code></td><td>{message}</td></tr>" in html
+    assert count(db, Placement) == 0 and count(db, Mentor) == 0
+
+
+def test_the_import_accepts_what_the_forms_accept(client, db, make, admin):
+    make.employer(name="Café Kornet")
+    r = upload(client, PLACEMENTS + "Café Kornet;Køkken;kitchen;50;mon;;Aarhus;"
+               + "x" * 1000 + "\n", "placements")
+    assert r.status_code == 302
+    client.post(r.headers["Location"] + "/commit")
+    place = db.session.scalar(db.select(Placement))
+    assert place.slots == 50 and len(place.accommodations) == 1000
+    # A mentor may give 0 hours and take 0 participants for now, as on the profile page.
+    r = upload(client, MENTORS + "Mette;Café Kornet;;mon;0;0;Aarhus;10\n", "mentors")
+    assert r.status_code == 302
+    client.post(r.headers["Location"] + "/commit")
+    mentor = db.session.scalar(db.select(Mentor))
+    assert (mentor.capacity_hours, mentor.max_participants) == (0, 0)

@@ -17,7 +17,6 @@ from wtforms.validators import (
     Email,
     InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
@@ -25,11 +24,18 @@ from wtforms.validators import (
 from web import vocab
 from web.cpr import no_cpr
 from web.extensions import db
-from web.forms_common import Form, MultiCheckboxField, TownField, opts, within_years
+from web.forms_common import Form, MultiCheckboxField, TownField, between, opts, within_years
 from web.mentors.forms import MentorFieldsForm
 from web.models import Employer, Placement, User
 
 CVR_WEIGHTS = (2, 7, 6, 5, 4, 3, 2, 1)
+
+# Limits of these forms; the CSV import (web/imports/parse.py) checks the very same.
+COMPANY_NAME_MAX = 200
+TITLE_MAX = 200
+SLOTS = (1, 50)
+ACCOMMODATIONS_MAX = 1000
+MENTOR_NAME_MAX = 120
 
 
 def normalise_cvr(raw: str | None) -> str:
@@ -47,7 +53,7 @@ def cvr_is_valid(cvr: str) -> bool:
 
 class CompanyForm(Form):
     name = StringField(_l("Company name"),
-                       validators=[DataRequired(), Length(max=200), no_cpr])
+                       validators=[DataRequired(), Length(max=COMPANY_NAME_MAX), no_cpr])
     cvr = StringField(
         _l("CVR number"), description=_l("The company's 8-digit CVR number, e.g. 10000009."),
         validators=[DataRequired()],
@@ -73,12 +79,10 @@ class CompanyForm(Form):
 
 
 class PlacementForm(Form):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200), no_cpr])
+    title = StringField(_l("Title"),
+                        validators=[DataRequired(), Length(max=TITLE_MAX), no_cpr])
     area = SelectField(_l("Work area"), choices=opts(vocab.AREAS))
-    slots = IntegerField(
-        _l("Number of places"),
-        validators=[InputRequired(), NumberRange(1, 50, message=_l("Must be between 1 and 50."))],
-    )
+    slots = IntegerField(_l("Number of places"), validators=[InputRequired(), between(*SLOTS)])
     days = MultiCheckboxField(
         _l("Work days"), choices=opts(vocab.DAYS),
         validators=[DataRequired(message=_l("Choose at least one day."))],
@@ -91,7 +95,7 @@ class PlacementForm(Form):
         _l("How the workplace adapts"),
         description=_l("About the workplace, e.g. 'quiet start at 9' or 'a fixed buddy the first "
                        "week'. Never write about people."),
-        validators=[Length(max=1000), no_cpr],
+        validators=[Length(max=ACCOMMODATIONS_MAX), no_cpr],
     )
     town = TownField(_l("Town"))
     start_date = DateField(_l("Start date"), validators=[Optional(), within_years])
@@ -120,7 +124,8 @@ class PlacementForm(Form):
 class ColleagueMentorForm(MentorFieldsForm):
     """A colleague who mentors at the workplace; optionally invited to log in."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_cpr])
+    name = StringField(_l("Name"),
+                       validators=[DataRequired(), Length(max=MENTOR_NAME_MAX), no_cpr])
     town = TownField(_l("Workplace town"))
     email = EmailField(
         _l("E-mail (to invite them to log in)"),

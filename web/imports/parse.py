@@ -2,7 +2,8 @@
 
 Participants go through the very ParticipantForm the register page uses, so a row is
 accepted exactly when the same values typed into the form would be. Placements and
-mentors use the same vocabularies, ranges and town look-up as their forms.
+mentors use the same vocabularies, town look-up and limits (the forms' own constants) as
+their forms.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from werkzeug.datastructures import MultiDict
 from web import vocab
 from web.cpr import MESSAGE as CPR_MESSAGE
 from web.cpr import looks_like_cpr
+from web.employers import forms as employer_forms
 from web.extensions import db
 from web.geo import find_town
+from web.mentors import forms as mentor_forms
 from web.models import Employer, Participant, User
 from web.participants.forms import ParticipantForm
 
@@ -258,12 +261,13 @@ def _text(cells: dict, column: str, limit: int, errors: list, required: bool = T
 
 def _placement(cells: dict, errors: list) -> dict:
     values = {
-        "employer": _text(cells, "employer", 200, errors),
-        "title": _text(cells, "title", 200, errors),
-        "slots": _integer(cells, "slots", 1, 100, errors),
+        "employer": _text(cells, "employer", employer_forms.COMPANY_NAME_MAX, errors),
+        "title": _text(cells, "title", employer_forms.TITLE_MAX, errors),
+        "slots": _integer(cells, "slots", *employer_forms.SLOTS, errors),
         "days": _codes(cells, "days", vocab.DAYS, errors, required=True),
         "requirements": _codes(cells, "requirements", vocab.ATTRIBUTES, errors),
-        "accommodations": _text(cells, "accommodations", 2000, errors, required=False),
+        "accommodations": _text(cells, "accommodations", employer_forms.ACCOMMODATIONS_MAX,
+                                errors, required=False),
     }
     area = cells.get("area", "")
     if area not in vocab.AREAS:
@@ -276,12 +280,14 @@ def _placement(cells: dict, errors: list) -> dict:
 
 def _mentor(cells: dict, errors: list) -> dict:
     values = {
-        "name": _text(cells, "name", 120, errors),
-        "employer": _text(cells, "employer", 200, errors, required=False),
+        "name": _text(cells, "name", employer_forms.MENTOR_NAME_MAX, errors),
+        "employer": _text(cells, "employer", employer_forms.COMPANY_NAME_MAX, errors,
+                          required=False),
         "skills": _codes(cells, "skills", vocab.NEEDS, errors),
         "days": _codes(cells, "days", vocab.DAYS, errors, required=True),
-        "capacity_hours": _integer(cells, "capacity_hours", 2, 60, errors),
-        "max_participants": _integer(cells, "max_participants", 1, 20, errors),
+        "capacity_hours": _integer(cells, "capacity_hours", *mentor_forms.CAPACITY_HOURS, errors),
+        "max_participants": _integer(cells, "max_participants", *mentor_forms.MAX_PARTICIPANTS,
+                                     errors),
         "max_travel_km": _km(cells, "max_travel_km", errors),
     }
     town = _town(cells, errors)

@@ -5,7 +5,11 @@ from wtforms import IntegerField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from web import vocab
-from web.forms_common import Form, KmField, MultiCheckboxField, TownField, opts
+from web.forms_common import Form, KmField, MultiCheckboxField, TownField, between, opts
+
+# Limits of these forms; the CSV import (web/imports/parse.py) checks the very same.
+CAPACITY_HOURS = (0, 60)
+MAX_PARTICIPANTS = (0, 20)
 
 # A mentor's skills are the participants' needs seen from the mentor's side; only the one
 # worded as a need is reworded.
@@ -25,11 +29,11 @@ class MentorFieldsForm(Form):
     )
     capacity_hours = IntegerField(
         _l("Support hours per week you can give"),
-        validators=[InputRequired(), NumberRange(0, 60, message=_l("Must be between 0 and 60."))],
+        validators=[InputRequired(), between(*CAPACITY_HOURS)],
     )
     max_participants = IntegerField(
         _l("At most this many participants at a time"),
-        validators=[InputRequired(), NumberRange(0, 20, message=_l("Must be between 0 and 20."))],
+        validators=[InputRequired(), between(*MAX_PARTICIPANTS)],
     )
     submit = SubmitField(_l("Save"))
 
