@@ -322,3 +322,30 @@ def test_the_import_accepts_what_the_forms_accept(client, db, make, admin):
     client.post(r.headers["Location"] + "/commit")
     mentor = db.session.scalar(db.select(Mentor))
     assert (mentor.capacity_hours, mentor.max_participants) == (0, 0)
+
+
+def test_the_preview_says_which_employers_the_import_creates(client, db, make, admin):
+    kornet = make.employer(name="Café Kornet")
+    text = PLACEMENTS + (
+        "  café   KORNET ;Køkken;kitchen;2;mon;;Aarhus;\n"  # the same, typed differently
+        "Nope ApS;Lager;warehouse;1;tue;;Aarhus;\n"
+        "nope  aps;Kontor;office;1;wed;;Aarhus;\n")
+    r = upload(client, text, "placements")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Importen opretter 1 ny virksomhed: Nope ApS." in html
+    marked = "<strong>Virksomheden „Nope ApS“ findes ikke og bliver oprettet.</strong>"
+    rows = {int(row.split("</td>")[0]): row for row in html.split("<tr><td>")[1:]}
+    assert {line: marked in row for line, row in rows.items()} == {2: False, 3: True, 4: True}
+    client.post(r.headers["Location"] + "/commit")
+    assert count(db, Employer) == 2
+    places = db.session.scalars(db.select(Placement).order_by(Placement.id)).all()
+    nope = db.session.scalar(db.select(Employer).where(Employer.id != kornet.id))
+    assert nope.name == "Nope ApS"
+    assert [p.employer_id for p in places] == [kornet.id, nope.id, nope.id]
+    # A mentor at a known employer, however spelt, creates nothing and the preview says so.
+    r = upload(client, MENTORS + "Mette;NOPE APS;;mon;10;2;Aarhus;10\n", "mentors")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Importen opretter" not in html and "bliver oprettet" not in html
+    client.post(r.headers["Location"] + "/commit")
+    assert count(db, Employer) == 2
+    assert db.session.scalar(db.select(Mentor.employer_id)) == nope.id

@@ -57,6 +57,7 @@ class Parsed:
     kind: str
     rows: list[dict] = field(default_factory=list)  # validated values, ready to store
     errors: list[LineError] = field(default_factory=list)
+    new_employers: list[str] = field(default_factory=list)  # the import would create these
 
     @property
     def ok(self) -> bool:
@@ -127,15 +128,34 @@ def parse(kind: str, text: str) -> Parsed:
             out.rows.append({**values, "_line": reader.line_num})
     if not out.rows and not out.errors:
         out.errors.append(LineError(1, "", str(_l("The file has no data lines."))))
+    if kind != "participants" and not out.errors:
+        _mark_new_employers(out)
     return out
+
+
+def employer_key(name: str) -> str:
+    """An employer's name as it is matched: whatever the case and the spacing."""
+    return " ".join(name.split()).casefold()
+
+
+def _mark_new_employers(out: Parsed) -> None:
+    """A line naming no known employer creates one (spelt as on its first line): each such
+    line is marked, so the preview shows what a typo would do before anything is stored."""
+    known = employer_ids({r["employer"] for r in out.rows if r.get("employer")})
+    new: dict[str, str] = {}
+    for row in out.rows:
+        key = employer_key(row.get("employer") or "")
+        if key and key not in known:
+            row["_new_employer"] = new.setdefault(key, " ".join(row["employer"].split()))
+    out.new_employers = list(new.values())
 
 
 def _unique_key(kind: str, cells: dict) -> str | None:
     if kind == "participants":
         return cells.get("code") or None
     if kind == "placements":
-        return f"{cells.get('employer', '').casefold()}|{cells.get('title', '').casefold()}"
-    return f"{cells.get('employer', '').casefold()}|{cells.get('name', '').casefold()}"
+        return f"{employer_key(cells.get('employer', ''))}|{cells.get('title', '').casefold()}"
+    return f"{employer_key(cells.get('employer', ''))}|{cells.get('name', '').casefold()}"
 
 
 def _key_column(kind: str) -> str:
@@ -297,7 +317,10 @@ def _mentor(cells: dict, errors: list) -> dict:
 
 
 def employer_ids(names: set[str]) -> dict[str, int]:
-    """Existing employers by exact name (case-insensitive)."""
-    rows = db.session.execute(db.select(Employer.id, Employer.name)).all()
-    wanted = {n.casefold() for n in names}
-    return {r.name.casefold(): r.id for r in rows if r.name.casefold() in wanted}
+    """Existing employers by ``employer_key`` of their names (the oldest, if two match)."""
+    wanted = {employer_key(n) for n in names}
+    out: dict[str, int] = {}
+    for r in db.session.execute(db.select(Employer.id, Employer.name).order_by(Employer.id)):
+        if employer_key(r.name) in wanted:
+            out.setdefault(employer_key(r.name), r.id)
+    return out
