@@ -349,3 +349,15 @@ def test_the_preview_says_which_employers_the_import_creates(client, db, make, a
     client.post(r.headers["Location"] + "/commit")
     assert count(db, Employer) == 2
     assert db.session.scalar(db.select(Mentor.employer_id)) == nope.id
+
+
+def test_the_count_of_imported_records_is_singular_for_one(client, db, make, admin):
+    r = upload(client, MENTORS + "Mette;;;mon;10;2;Aarhus;10\n", "mentors")
+    html = client.post(r.headers["Location"] + "/commit", follow_redirects=True).get_data(
+        as_text=True)
+    assert "1 post importeret." in html and "1 poster" not in html
+    r = upload(client, MENTORS + "Ole;;;mon;10;2;Aarhus;10\nIb;;;tue;10;2;Aarhus;10\n",
+               "mentors")
+    html = client.post(r.headers["Location"] + "/commit", follow_redirects=True).get_data(
+        as_text=True)
+    assert "2 poster importeret." in html

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -99,7 +100,7 @@ def commit(token: str):
         flash(_("Nothing was imported: the data changed meanwhile. Upload the file again."),
               "error")
         return redirect(url_for("imports.upload"))
-    flash(_("%(n)d records imported.", n=n), "success")
+    flash(ngettext("%(num)d record imported.", "%(num)d records imported.", n), "success")
     target = "participants.index" if parsed.kind == "participants" else "imports.upload"
     return redirect(url_for(target))
 
