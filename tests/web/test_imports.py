@@ -361,3 +361,14 @@ def test_the_count_of_imported_records_is_singular_for_one(client, db, make, adm
     html = client.post(r.headers["Location"] + "/commit", follow_redirects=True).get_data(
         as_text=True)
     assert "2 poster importeret." in html
+
+
+def test_numbers_in_the_preview_are_written_the_pages_way(client, consultant):
+    text = HEADER + "IMP-1;4;8;1;mon;;;;Aarhus;10\nIMP-2;4;8;1;mon;;;;Aarhus;12.25\n"
+    location = upload(client, text).headers["Location"]
+    html = client.get(location).get_data(as_text=True)
+    assert "<td>10</td>" in html and "<td>12,25</td>" in html
+    assert "10.0" not in html and "12.25" not in html
+    client.post("/lang/en")
+    html = client.get(location).get_data(as_text=True)
+    assert "<td>10</td>" in html and "<td>12.25</td>" in html
