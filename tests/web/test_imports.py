@@ -65,9 +65,10 @@ def test_good_file_is_previewed_then_committed_in_one_go(client, db, consultant)
 @pytest.mark.parametrize("line,column,message", [
     ("BAD-1;1;8;1;mon;;;;Aarhus;10", "hours_min", "Skal være mellem 2 og 20."),
     ("BAD-1;4;25;1;mon;;;;Aarhus;10", "hours_max", "Skal være mellem 2 og 20."),
-    ("BAD-1;4;8;1;someday;;;;Aarhus;10", "days", "er ikke et gyldigt valg"),
-    ("BAD-1;4;8;1;mon;moon;;;Aarhus;10", "areas", "Ukendt værdi: moon"),
-    ("BAD-1;4;8;1;mon;;schizophrenia;;Aarhus;10", "needs", "er ikke et gyldigt valg"),
+    ("BAD-1;4;8;1;someday;;;;Aarhus;10", "days", "Ukendt kode: someday. Tilladte koder: mon,"),
+    ("BAD-1;4;8;1;mon;moon;;;Aarhus;10", "areas", "Ukendt kode: moon. Tilladte koder: kitchen,"),
+    ("BAD-1;4;8;1;mon;;schizophrenia;;Aarhus;10", "needs",
+     "Ukendt kode: schizophrenia. Tilladte koder: addiction,"),
     ("BAD-1;4;8;1;mon;;;;Atlantis;10", "town", "Ikke en dansk by, vi kender: Atlantis"),
     ("IMP-1;4;8;1;mon;;;;Aarhus;10", "code", "Listet to gange i filen (også på linje 2)."),
     ("BAD 1;4;8;1;mon;;;;Aarhus;10", "code", "Brug bogstaver, tal"),
@@ -372,3 +373,41 @@ def test_numbers_in_the_preview_are_written_the_pages_way(client, consultant):
     client.post("/lang/en")
     html = client.get(location).get_data(as_text=True)
     assert "<td>10</td>" in html and "<td>12.25</td>" in html
+
+
+DAYS = "Tilladte koder: mon, tue, wed, thu, fri, sat, sun."
+
+
+@pytest.mark.parametrize("kind,line,column,message", [
+    ("participants", "BAD-1;4;8;1;funday;;;;Aarhus;10", "days", f"Ukendt kode: funday. {DAYS}"),
+    ("participants", "BAD-1;4;8;1;mon,funday,moonday;;;;Aarhus;10", "days",
+     f"Ukendte koder: funday, moonday. {DAYS}"),
+    ("participants", "BAD-1;4;8;1;mon;;;space;Aarhus;10", "attributes",
+     "Ukendt kode: space. Tilladte koder: abstinent, drivers_license, forklift, food_hygiene."),
+    ("placements", "Café Kornet;Køkken;kitchen;2;funday;;Aarhus;", "days",
+     f"Ukendt kode: funday. {DAYS}"),
+    ("placements", "Café Kornet;Køkken;kitchen;2;mon;space;Aarhus;", "requirements",
+     "Ukendt kode: space. Tilladte koder: abstinent, drivers_license, forklift, food_hygiene."),
+    ("placements", "Café Kornet;Køkken;space;2;mon;;Aarhus;", "area",
+     "Ukendt kode: space. Tilladte koder: kitchen, cafe, retail,"),
+    ("mentors", "Mette;;space;mon;10;2;Aarhus;10", "skills",
+     "Ukendt kode: space. Tilladte koder: addiction, psychiatry,"),
+    ("placements", "Café Kornet;Køkken;kitchen;2;mon;;Atlantis;", "town",
+     "Ikke en dansk by, vi kender: Atlantis"),
+])
+def test_an_unknown_code_is_named_with_the_allowed_codes_in_every_kind_of_file(
+        client, db, admin, kind, line, column, message):
+    header = {"participants": HEADER, "placements": PLACEMENTS, "mentors": MENTORS}[kind]
+    r = upload(client, header + line + "\n", kind)
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert f"<tr><td>2</td><td><code>{column}</code></td><td>{message}" in html
+    assert "gyldigt valg" not in html and "Ukendt værdi" not in html
+    assert html.count("<tr><td>2</td>") == 1  # one message for the one problem
+
+
+def test_a_code_listed_twice_is_named(client, db, admin):
+    r = upload(client, PLACEMENTS + "Café Kornet;Køkken;kitchen;2;mon,tue,mon;;Aarhus;\n",
+               "placements")
+    assert "<tr><td>2</td><td><code>days</code></td><td>mon står to gange.</td></tr>" in (
+        r.get_data(as_text=True))

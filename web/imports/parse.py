@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -193,14 +194,30 @@ def _participant(cells: dict, errors: list) -> dict:
         "consultant": consultant.email, "consultant_id": consultant.id}
 
 
+def unknown_codes(bad: list[str], allowed) -> str:
+    """One wording, in every kind of file and column, for codes not in their list: a file
+    has no list to choose from, so the codes it may hold are named."""
+    return ngettext("Unknown code: %(value)s. Allowed codes: %(codes)s.",
+                    "Unknown codes: %(value)s. Allowed codes: %(codes)s.", len(bad),
+                    value=", ".join(bad), codes=", ".join(allowed))
+
+
+def unknown_town(value: str) -> str:
+    return str(_l("Not a Danish town we know: %(value)s", value=value))
+
+
 def _in_file_terms(form, name: str, messages: list) -> list:
-    """The page's messages, said of a file: a file has no list to choose from, so a wished
-    area or a town that is not known is named."""
-    value = form[name].data
-    if name in FORM_TO_COLUMN and value and value not in vocab.AREAS:
-        return [_l("Unknown value: %(value)s", value=value)]
-    if name == "town" and value and find_town(value) is None:
-        return [_l("Not a Danish town we know: %(value)s", value=value)]
+    """The page's messages, said of a file: a code (day, area, need, …) or a town that is
+    not known is named, the codes with the ones allowed."""
+    field = form[name]
+    if getattr(field, "choices", None) is not None and field.data:
+        allowed = [value for value, *_ in field.iter_choices() if value]
+        given = field.data if isinstance(field.data, list) else [field.data]
+        bad = [str(v) for v in given if v not in allowed]
+        if bad:
+            return [unknown_codes(bad, allowed)]
+    if name == "town" and field.data and find_town(field.data) is None:
+        return [unknown_town(field.data)]
     return messages
 
 
@@ -223,10 +240,11 @@ def _codes(cells: dict, column: str, allowed: dict, errors: list,
            required: bool = False) -> list[str]:
     codes = split_list(cells.get(column, ""))
     bad = [c for c in codes if c not in allowed]
+    twice = [c for i, c in enumerate(codes) if c in codes[:i]]
     if bad:
-        errors.append((column, str(_l("Unknown value: %(value)s", value=", ".join(bad)))))
-    elif len(set(codes)) != len(codes):
-        errors.append((column, str(_l("A value is listed twice."))))
+        errors.append((column, unknown_codes(bad, allowed)))
+    elif twice:
+        errors.append((column, str(_l("%(value)s is listed twice.", value=", ".join(twice)))))
     elif required and not codes:
         errors.append((column, str(_l("Choose at least one day."))))
     return [c for c in allowed if c in codes]
@@ -260,9 +278,12 @@ def _km(cells: dict, column: str, errors: list) -> float:
 
 
 def _town(cells: dict, errors: list):
-    town = find_town(cells.get("town", ""))
-    if town is None:
-        errors.append(("town", str(_l("Choose a Danish town from the list."))))
+    value = cells.get("town", "")
+    town = find_town(value) if value else None
+    if not value:
+        errors.append(("town", str(_l("This field is required."))))
+    elif town is None:
+        errors.append(("town", unknown_town(value)))
     return town
 
 
@@ -290,8 +311,10 @@ def _placement(cells: dict, errors: list) -> dict:
                                 errors, required=False),
     }
     area = cells.get("area", "")
-    if area not in vocab.AREAS:
-        errors.append(("area", str(_l("Unknown value: %(value)s", value=area or "—"))))
+    if not area:
+        errors.append(("area", str(_l("This field is required."))))
+    elif area not in vocab.AREAS:
+        errors.append(("area", unknown_codes([area], vocab.AREAS)))
     town = _town(cells, errors)
     if town:
         values.update(town=town.label, lat=town.lat, lon=town.lon)
