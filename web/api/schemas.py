@@ -9,6 +9,7 @@ from marshmallow import ValidationError, validate, validates_schema
 
 from web import vocab
 from web.cpr import no_cpr_api
+from web.employers import forms as placement_form
 from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.geo import find_town
 from web.hours.forms import hours_error, week_error
@@ -67,14 +68,17 @@ class ParticipantSchema(ma.Schema):
 class PlacementSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     employer_id = ma.fields.Integer(dump_only=True)
-    title = ma.fields.String(required=True, validate=[validate.Length(1, 200), no_cpr_api])
+    # The page's limits (web.employers.forms), as the CSV import keeps them.
+    title = ma.fields.String(required=True,
+                             validate=[validate.Length(1, placement_form.TITLE_MAX), no_cpr_api])
     area = ma.fields.String(required=True, validate=validate.OneOf(list(vocab.AREAS)))
-    slots = ma.fields.Integer(required=True, validate=validate.Range(1, 100))
+    slots = ma.fields.Integer(required=True, validate=validate.Range(*placement_form.SLOTS))
     days = ma.fields.List(ma.fields.String(validate=validate.OneOf(WEEKDAYS)), required=True,
                           validate=[validate.Length(min=1), _unique])
     requirements = _codes(vocab.ATTRIBUTES, load_default=list)
     accommodations = ma.fields.String(load_default="",
-                                      validate=[validate.Length(max=2000), no_cpr_api])
+                                      validate=[validate.Length(
+                                          max=placement_form.ACCOMMODATIONS_MAX), no_cpr_api])
     town = ma.fields.String(required=True)
     start_date = ma.fields.Date(allow_none=True, load_default=None)
     end_date = ma.fields.Date(allow_none=True, load_default=None)
