@@ -39,7 +39,9 @@ class Form(FlaskForm):
         beside it (a walk)."""
         ok = super().validate(extra_validators)
         for f in self:
-            if f.process_errors:
+            # Unless a validator put its own message first: InputRequired clears the reading
+            # error of an empty date and says the field is required, which is the one to keep.
+            if f.process_errors and all(e in f.errors for e in f.process_errors):
                 f.errors = list(f.process_errors)
         return ok
 
