@@ -71,7 +71,7 @@ def test_good_file_is_previewed_then_committed_in_one_go(client, db, consultant)
      "Ukendt kode: schizophrenia. Tilladte koder: addiction,"),
     ("BAD-1;4;8;1;mon;;;;Atlantis;10", "town", "Ikke en dansk by, vi kender: Atlantis"),
     ("IMP-1;4;8;1;mon;;;;Aarhus;10", "code", "Listet to gange i filen (også på linje 2)."),
-    ("BAD 1;4;8;1;mon;;;;Aarhus;10", "code", "Brug bogstaver, tal"),
+    ("BAD 1;4;8;1;mon;;;;Aarhus;10", "code", "Brug bogstaverne A-Z (ikke æ, ø eller å), tal"),
     ("010190-1234;4;8;1;mon;;;;Aarhus;10", "code", "Det ligner et CPR-nummer"),
 ])
 def test_a_wrong_line_is_reported_with_line_and_column_and_nothing_is_stored(

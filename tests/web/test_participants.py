@@ -57,6 +57,7 @@ def test_kilometres_are_typed_and_shown_the_danish_way(client, db, consultant):
     ("code", "010190-1234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
     ("code", "0101901234", "Det ligner et CPR-nummer. Skriv aldrig CPR-numre"),
     ("hours_min", "4.5", "Ikke et gyldigt heltal."),
+    ("code", "ÆØÅ-1", "Brug bogstaverne A-Z (ikke æ, ø eller å), tal"),  # Æ is a letter here
 ])
 def test_bad_input_gets_a_message_next_to_the_field_and_stores_nothing(
         client, db, consultant, field, value, message):

@@ -40,7 +40,7 @@ class ParticipantSchema(ma.Schema):
     code = ma.fields.String(required=True, validate=[
         validate.Length(1, 40), no_cpr_api,
         validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                        error="Use letters, digits, '.', '-' or '_'.")])
+                        error="Use the letters A-Z (not æ, ø or å), digits, '.', '-' or '_'.")])
     hours_min = ma.fields.Integer(required=True, validate=validate.Range(2, 20))
     hours_max = ma.fields.Integer(required=True, validate=validate.Range(2, 20))
     priority = ma.fields.Integer(load_default=1, validate=validate.Range(1, 5))

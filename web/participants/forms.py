@@ -29,7 +29,8 @@ class ParticipantForm(Form):
         validators=[
             DataRequired(), Length(max=40), no_cpr,
             Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-                   message=_l("Use letters, digits, '.', '-' or '_'.")),
+                   message=_l("Use the letters A-Z (not æ, ø or å), digits, '.', '-' "
+                              "or '_'.")),
         ],
     )
     hours_min = IntegerField(
