@@ -402,9 +402,9 @@ def test_page_says_why_no_cover_is_sought(db, auth, client, s):
             "ikke findes vikar.") in r.get_data(as_text=True)
 
 
-def test_a_substitute_away_during_the_cover_gets_cover_for_those_days(db, s):
-    """A walk found a participant left with nobody: the substitute reported sick while
-    covering, and the cover still showed as arranged."""
+def _first_assignment_covered(db, s):
+    """The mentor away 3-7 March; the first assignment's substitute has confirmed:
+    (the assignment, the confirmed request)."""
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()
     run_cover(absence.id)
@@ -412,6 +412,13 @@ def test_a_substitute_away_during_the_cover_gets_cover_for_those_days(db, s):
     first = next(n for n in absence.needs if n.assignment_id == a.id).requests[0]
     service.confirm_cover(first, first.substitute.user)
     db.session.commit()
+    return a, first
+
+
+def test_a_substitute_away_during_the_cover_gets_cover_for_those_days(db, s):
+    """A walk found a participant left with nobody: the substitute reported sick while
+    covering, and the cover still showed as arranged."""
+    a, first = _first_assignment_covered(db, s)
     sub = first.substitute
     db.session.query(Notification).delete()
     db.session.commit()
@@ -436,13 +443,7 @@ def test_the_employer_sees_the_days_a_second_substitute_covers_not_the_first_one
         db, auth, client, s):
     """The substitute is away longer than they cover: the employer's page gave the row of
     their absence all its days, not the days someone else now covers."""
-    absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
-    db.session.commit()
-    run_cover(absence.id)
-    a = s.assignments[0]
-    first = next(n for n in absence.needs if n.assignment_id == a.id).requests[0]
-    service.confirm_cover(first, first.substitute.user)
-    db.session.commit()
+    a, first = _first_assignment_covered(db, s)
     away = service.report_absence(first.substitute, MAR3 + 2 * DAY, MAR10 + 5 * DAY, "sick",
                                   first.substitute.user)  # 5-15 March; the cover ends on 7
     db.session.commit()
