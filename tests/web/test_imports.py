@@ -411,3 +411,10 @@ def test_a_code_listed_twice_is_named(client, db, admin):
                "placements")
     assert "<tr><td>2</td><td><code>days</code></td><td>mon står to gange.</td></tr>" in (
         r.get_data(as_text=True))
+
+
+def test_a_code_listed_twice_in_a_participant_file_is_named_too(client, db, admin):
+    """Placement and mentor files refused "mon,tue,mon"; a participant file took it."""
+    r = upload(client, HEADER + "DUP-1;4;8;1;mon,tue,mon;kitchen;;;Aarhus;10\n")
+    assert "<td><code>days</code></td><td>mon står to gange.</td>" in r.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 0

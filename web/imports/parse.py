@@ -175,7 +175,10 @@ def _participant(cells: dict, errors: list) -> dict:
     for i, area in enumerate(areas, start=1):
         data[f"wish{i}"] = area
     for name in ("days", "needs", "attributes"):
-        for code in split_list(cells.get(name, "")):
+        codes = split_list(cells.get(name, ""))
+        if twice := [c for i, c in enumerate(codes) if c in codes[:i]]:  # as the other files
+            errors.append((name, str(_l("%(value)s is listed twice.", value=", ".join(twice)))))
+        for code in codes:
             data.add(name, code)
     form = ParticipantForm(formdata=data, meta={"csrf": False})
     if not form.validate():
