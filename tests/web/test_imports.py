@@ -165,7 +165,7 @@ def test_admin_imports_placements_and_mentors(client, db, make, auth):
             "Genbrug Nord;Sortering;recycling;1;wed;;Aalborg;\n")
     r = upload(client, text, "placements")
     assert r.status_code == 302
-    client.post(r.headers["Location"] + "/commit")
+    client.post(r.headers["Location"] + "/commit", data={"new_employers": "Genbrug Nord"})
     places = db.session.scalars(db.select(Placement).order_by(Placement.id)).all()
     assert [(p.title, p.employer.name, p.slots) for p in places] == [
         ("Køkkenhjælp", "Café Kornet", 2), ("Sortering", "Genbrug Nord", 1)]
@@ -337,7 +337,8 @@ def test_the_preview_says_which_employers_the_import_creates(client, db, make, a
     marked = "<strong>Virksomheden „Nope ApS“ findes ikke og bliver oprettet.</strong>"
     rows = {int(row.split("</td>")[0]): row for row in html.split("<tr><td>")[1:]}
     assert {line: marked in row for line, row in rows.items()} == {2: False, 3: True, 4: True}
-    client.post(r.headers["Location"] + "/commit")
+    assert '<input type="hidden" name="new_employers" value="Nope ApS">' in html
+    client.post(r.headers["Location"] + "/commit", data={"new_employers": "Nope ApS"})
     assert count(db, Employer) == 2
     places = db.session.scalars(db.select(Placement).order_by(Placement.id)).all()
     nope = db.session.scalar(db.select(Employer).where(Employer.id != kornet.id))
@@ -418,3 +419,21 @@ def test_a_code_listed_twice_in_a_participant_file_is_named_too(client, db, admi
     r = upload(client, HEADER + "DUP-1;4;8;1;mon,tue,mon;kitchen;;;Aarhus;10\n")
     assert "<td><code>days</code></td><td>mon står to gange.</td>" in r.get_data(as_text=True)
     assert db.session.query(Participant).count() == 0
+
+
+def test_an_employer_renamed_after_the_check_is_shown_before_it_is_created(client, db, make,
+                                                                         admin):
+    """The commit checks the file again; an employer renamed meanwhile would have been
+    created without the preview having named it."""
+    kornet = make.employer(name="Café Kornet")
+    r = upload(client, PLACEMENTS + "Café Kornet;Køkken;kitchen;2;mon;;Aarhus;\n", "placements")
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert "Importen opretter" not in html
+    kornet.name = "Café Kornet ApS"
+    db.session.commit()
+    r2 = client.post(r.headers["Location"] + "/commit", data={"new_employers": ""})
+    page = r2.get_data(as_text=True)
+    assert r2.status_code == 409 and "Importen opretter 1 ny virksomhed: Café Kornet." in page
+    assert count(db, Employer) == 1 and count(db, Placement) == 0
+    client.post(r.headers["Location"] + "/commit", data={"new_employers": "Café Kornet"})
+    assert count(db, Employer) == 2 and count(db, Placement) == 1

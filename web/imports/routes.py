@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -91,6 +91,15 @@ def commit(token: str):
     if not parsed.ok:
         return render_template("imports/preview.html", parsed=parsed, pending=None,
                                columns=COLUMNS[parsed.kind], kinds=KINDS), 400
+    shown = [n for n in request.form.get("new_employers", "").split("\n") if n]
+    if sorted(parsed.new_employers) != sorted(shown):
+        # An employer was renamed or removed since the preview: the file would now create
+        # one nobody was shown. The preview again, with the new list, to look at first.
+        flash(_("The employers changed since the check: look at the new employers below "
+                "before you import."), "error")
+        return render_template("imports/preview.html", parsed=parsed, pending=pending,
+                               columns=COLUMNS[parsed.kind], kinds=KINDS,
+                               button=EmptyForm(), coded=CODED), 409
     try:
         n = store(parsed)
         db.session.delete(pending)
