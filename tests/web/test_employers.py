@@ -235,3 +235,15 @@ def test_a_cpr_number_in_a_name_is_refused_at_the_field(client, db, company, pat
     assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
     db.session.refresh(company)
     assert company.name == "Café Kornet"
+
+
+def test_empty_optional_dates_say_nothing_when_another_field_is_wrong(client, db, company):
+    """A walk saw "Ikke en gyldig dato." under both empty dates when only the title was
+    missing (the one-message rule for unreadable values, before it let Optional speak)."""
+    r = client.post("/employer/placements/new",
+                    data={**PLACEMENT, "title": "", "start_date": "", "end_date": ""})
+    html = r.get_data(as_text=True)
+    assert 'id="title-error"' in html
+    assert 'id="start_date-error"' not in html and 'id="end_date-error"' not in html
+    r = client.post("/employer/placements/new", data={**PLACEMENT, "slots": ""})
+    assert "Feltet skal udfyldes." in r.get_data(as_text=True)  # required, not "not a number"
