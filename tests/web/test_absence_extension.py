@@ -159,6 +159,8 @@ def test_confirmed_cover_goes_on_and_an_unanswered_request_is_asked_again(db, s)
     ("not after", "Den nye sidste dag skal ligge efter 7. mar. 2055."),
     ("overlap", "Det overlapper fraværet, der allerede er meldt for denne mentor fra 9. mar. 2055"),
     ("a year", "den sidste dag kan højst være 7. mar. 2056"),  # a year from 8 March 2055
+    ("chained", "Fravær forlænges højst et år frem: den nye sidste dag kan højst være "
+                "7. mar. 2056."),  # a walk extended each new piece at once, to 2033
 ])
 def test_what_cannot_be_extended_says_why_and_stores_nothing(app, db, s, case, message):
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
@@ -176,6 +178,9 @@ def test_what_cannot_be_extended_says_why_and_stores_nothing(app, db, s, case, m
         ends_on = MAR7
     elif case == "a year":
         ends_on = date(2056, 3, 8)
+    elif case == "chained":  # the absence is extended to 6 March 2056, then asked again
+        absence = service.extend_absence(absence, date(2056, 3, 6), s.consultant, today=MAR7)
+        ends_on = date(2056, 3, 9)
     elif case == "overlap":
         service.report_absence(s.mentor, MAR7 + 2 * DAY, MAR10 + DAY, "holiday", s.consultant)
     db.session.commit()

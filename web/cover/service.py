@@ -234,6 +234,12 @@ def extend_absence(absence: Absence, ends_on: date, by: User, today: date) -> Ab
                                 date=format_date(absence.ends_on)))
     if long := too_long(absence.ends_on + timedelta(days=1), ends_on):
         raise TransitionError(long)
+    # Nor further than a year from today: extending each new piece at once chained years
+    # ahead (a walk reached 2033).
+    if ends_on > (latest := _a_year_on(today)):
+        raise TransitionError(_("An absence is extended at most a year ahead: the new last "
+                                "day can be %(date)s at the latest.",
+                                date=format_date(latest)))
     return _new_absence(absence.mentor, absence.ends_on + timedelta(days=1), ends_on,
                         absence.reason, by, "absence_extended", extends=absence)
 
