@@ -182,7 +182,9 @@ def test_an_extension_adds_at_most_a_year_and_says_so_at_the_field(db, auth, cli
     r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-08"})
     assert "the last day can be Mar 7, 2056 at the latest" in _error_at(r, "ends_on")
     assert _count(db, Absence) == 1
-    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-07"})
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-02"})
+    assert "at most a year ahead: the new last day can be Mar 1, 2056" in _error_at(r, "ends_on")
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": "2056-03-01"})
     assert r.status_code == 302 and _count(db, Absence) == 2
 
 
