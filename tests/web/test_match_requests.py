@@ -292,6 +292,12 @@ def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, d
     assert (yes.status, yes.decided_by_id) == (ProposalStatus.ACTIVE, consultant.id)
     assert (no.status, no.decision_reason) == (ProposalStatus.DECLINED, "no_capacity")
     assert no.participant.status == "waiting" and yes.participant.status == "active"
+    # a second yes, from a second tab, speaks of the mentor, not to them
+    r = client.post(f"/runs/proposals/{yes.id}/confirm-for-mentor", follow_redirects=True)
+    assert "Mentorens svar er allerede registreret" in r.get_data(as_text=True)
+    # the consultant recorded the no: no notice to themselves
+    from web.models import Notification
+    assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 0
     # a mentor with a login answers themselves
     p = make.participant(consultant=consultant)
     mentor = make.mentor(make.employer(), user=make.user("mentor"))
@@ -301,3 +307,20 @@ def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, d
     db.session.commit()
     assert client.post(f"/runs/proposals/{own.id}/confirm-for-mentor").status_code == 404
     assert own.status == ProposalStatus.APPROVED
+
+
+def test_a_yes_for_a_proposal_that_no_longer_fits_is_refused(client, db, make, consultant,
+                                                             world):
+    """A walk edited an approved participant so the proposal broke three rules, was told so,
+    then recorded the mentor's yes, and the assignment began."""
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = run.proposals[0]
+    service.approve(proposal, consultant)
+    world[0].days = ["sun"]
+    db.session.commit()
+    r = client.post(f"/runs/proposals/{proposal.id}/confirm-for-mentor", follow_redirects=True)
+    assert ("Forslaget passer ikke længere til deltagerens oplysninger: der er ingen fælles "
+            "dag med pladsen og mentoren. Afvis det og kør igen.") in r.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.APPROVED and world[0].status == "proposed"

@@ -33,12 +33,14 @@ OPEN = (ProposalStatus.PROPOSED, ProposalStatus.APPROVED, ProposalStatus.ACTIVE)
 def misfits(p: Participant) -> list[tuple[Proposal, list[str]]]:
     """Each open proposal or running assignment of ``p`` that breaks a rule now, with the
     rules it breaks, in words."""
-    out = []
-    for a in db.session.scalars(select(Proposal).where(Proposal.participant_id == p.id,
-                                                       Proposal.status.in_(OPEN))):
-        problem = parse_problem(match_problem(a))
-        broken = rule_breaks(problem, problem.participants[0], problem.placements[0],
-                             problem.mentors[0], a.hours)
-        if words := [str(RULES[n]) for n, _detail in broken if n in RULES]:
-            out.append((a, words))
-    return out
+    rows = db.session.scalars(select(Proposal).where(Proposal.participant_id == p.id,
+                                                     Proposal.status.in_(OPEN)))
+    return [(a, words) for a in rows if (words := broken(a))]
+
+
+def broken(a: Proposal) -> list[str]:
+    """The rules the proposal ``a`` breaks with its participant's details now, in words."""
+    problem = parse_problem(match_problem(a))
+    rules = rule_breaks(problem, problem.participants[0], problem.placements[0],
+                        problem.mentors[0], a.hours)
+    return [str(RULES[n]) for n, _detail in rules if n in RULES]

@@ -218,7 +218,7 @@ def confirm_for_mentor(proposal_id: int):
     proposal, run = _answerable_or_404(proposal_id)
     if EmptyForm().validate_on_submit():
         try:
-            absences = service.confirm(proposal, current_user)
+            absences = service.confirm(proposal, current_user, recorded=True)
             db.session.commit()
             start_cover(absences)
             flash(_("Recorded: %(mentor)s said yes. The assignment is now active.",
@@ -237,7 +237,7 @@ def decline_for_mentor(proposal_id: int):
     form = ReasonForm.decline()
     if form.validate_on_submit():
         try:
-            service.decline(proposal, current_user, form.reason.data)
+            service.decline(proposal, current_user, form.reason.data, recorded=True)
             db.session.commit()
             flash(_("Recorded: %(mentor)s said no. %(code)s waits for a match again.",
                     mentor=proposal.mentor.name, code=proposal.participant.code), "success")

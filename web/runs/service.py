@@ -23,6 +23,7 @@ from web.models import (
 )
 from web.models.cases import log_event
 from web.models.runs import OPEN_PROPOSAL
+from web.participants.fit import broken
 
 
 class TransitionError(Exception):
@@ -118,17 +119,20 @@ def _exclude(participant_id: int, *, mentor_id: int | None = None,
                                  placement_id=placement_id, reason=reason))
 
 
-def decline(proposal: Proposal, user: User, reason: str) -> None:
-    """Mentor declines: the participant waits again and this mentor is excluded next time."""
+def decline(proposal: Proposal, user: User, reason: str, recorded: bool = False) -> None:
+    """Mentor declines (or, ``recorded``, the consultant records the no of a mentor without
+    a login): the participant waits again and this mentor is excluded next time."""
     if proposal.status != ProposalStatus.APPROVED:
-        raise TransitionError(_("This proposal is not waiting for your answer."))
+        raise TransitionError(_not_waiting(recorded))
     _decide(proposal, user, ProposalStatus.DECLINED, reason)
     proposal.participant.status = "waiting"
     _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
     log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
               mentor=proposal.mentor_id, reason=reason)
-    # The consultant hears of it at once: the participant is waiting again.
-    notify([proposal.participant.consultant], "proposal_declined", proposal_id=proposal.id)
+    # The consultant hears of it at once: the participant is waiting again (unless they
+    # recorded it themselves).
+    notify([u for u in [proposal.participant.consultant] if u.id != user.id],
+           "proposal_declined", proposal_id=proposal.id)
 
 
 def lift_exclusion(exclusion: Exclusion, user: User) -> None:
@@ -138,8 +142,15 @@ def lift_exclusion(exclusion: Exclusion, user: User) -> None:
     db.session.delete(exclusion)
 
 
-def confirm(proposal: Proposal, user: User) -> list:
-    """Mentor confirms: the proposal becomes the active assignment, if capacity still allows.
+def _not_waiting(recorded: bool) -> str:
+    return (_("The mentor's answer is already recorded, or the proposal was withdrawn.")
+            if recorded else _("This proposal is not waiting for your answer."))
+
+
+def confirm(proposal: Proposal, user: User, recorded: bool = False) -> list:
+    """Mentor confirms (or, ``recorded``, the consultant records the yes of a mentor without
+    a login; the messages then speak of the mentor): the proposal becomes the active
+    assignment, if it still fits the participant and capacity still allows.
     Returns the mentor's current or coming absences that now need cover for it too (the
     caller commits, then starts their cover jobs: ``workers.cover_queue.start_cover``).
 
@@ -150,7 +161,13 @@ def confirm(proposal: Proposal, user: User) -> list:
     sqlite_write_lock()
     db.session.refresh(proposal)  # under the lock: another request may have answered it meanwhile
     if proposal.status != ProposalStatus.APPROVED:
-        raise TransitionError(_("This proposal is not waiting for your answer."))
+        raise TransitionError(_not_waiting(recorded))
+    if rules := broken(proposal):  # the participant's details changed since (a walk)
+        raise TransitionError(
+            _("The proposal no longer fits the participant's details: %(rules)s. Reject it "
+              "and run again.", rules="; ".join(rules)) if recorded else
+            _("The participant's details have changed, and the proposal no longer fits: "
+              "%(rules)s. Ask the consultant.", rules="; ".join(rules)))
     placement = db.session.scalar(select(Placement).where(Placement.id == proposal.placement_id)
                                   .with_for_update().execution_options(populate_existing=True))
     mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id)
@@ -159,7 +176,9 @@ def confirm(proposal: Proposal, user: User) -> list:
     if full == "placement":
         raise TransitionError(_("The placement has no free slot any more."))
     if full == "mentor":
-        raise TransitionError(_("This would take you over your weekly capacity."))
+        raise TransitionError(
+            _("This would take %(mentor)s over their weekly capacity.", mentor=mentor.name)
+            if recorded else _("This would take you over your weekly capacity."))
     _decide(proposal, user, ProposalStatus.ACTIVE)
     proposal.participant.status = "active"
     log_event(proposal.participant_id, user, "confirmed", proposal=proposal.id,
