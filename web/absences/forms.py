@@ -84,6 +84,10 @@ class ParticipantAbsenceForm(Form):
         self.participant.choices = opts([("", "—"), *((p.id, p.code) for p in participants)])
 
     def validate_starts_on(self, field):
-        if field.data and (refused := (too_far_ahead(field.data, date.today())
-                                       or pause_over(field.data, date.today()))):
+        # A pause takes effect at once (the participant is paused today), so it cannot start
+        # ahead: a walk paused from a year ahead and the participant was paused that day.
+        if field.data and field.data > date.today():
+            raise ValidationError(_l("A pause starts today at the latest: report it on its "
+                                     "first day."))
+        if field.data and (refused := pause_over(field.data, date.today())):
             raise ValidationError(refused)
