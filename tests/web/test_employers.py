@@ -247,3 +247,28 @@ def test_empty_optional_dates_say_nothing_when_another_field_is_wrong(client, db
     assert 'id="start_date-error"' not in html and 'id="end_date-error"' not in html
     r = client.post("/employer/placements/new", data={**PLACEMENT, "slots": ""})
     assert "Feltet skal udfyldes." in r.get_data(as_text=True)  # required, not "not a number"
+
+
+def test_ending_a_placement_by_its_date_tells_the_consultants_of_those_placed(client, db,
+                                                                             make, company):
+    """A walk set a past end date on a placement with an active participant; nobody heard."""
+    from datetime import date, timedelta
+
+    from web.models import Notification, Proposal, ProposalStatus
+
+    place = make.placement(company, title="Lager")
+    consultant = make.user("consultant")
+    p = make.participant(consultant, status="active")
+    db.session.add(Proposal(participant_id=p.id, placement_id=place.id,
+                            mentor_id=make.mentor(company).id, hours=6,
+                            status=ProposalStatus.ACTIVE))
+    db.session.commit()
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    data = {**PLACEMENT, "title": "Lager", "start_date": "", "end_date": yesterday}
+    r = client.post(f"/employer/placements/{place.id}/edit", data=data, follow_redirects=True)
+    assert ("1 deltager har stadig et forløb her: deltagerens konsulent får besked om, at "
+            "pladsen er afsluttet.") in r.get_data(as_text=True)
+    told = db.session.query(Notification).filter_by(user_id=consultant.id).all()
+    assert [n.kind for n in told] == ["placement_closed"]
+    client.post(f"/employer/placements/{place.id}/edit", data=data)  # saved again: told once
+    assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 1

@@ -113,9 +113,21 @@ def edit_placement(placement_id: int):
     p = own_placement_or_404(placement_id)
     form = PlacementForm()
     if form.validate_on_submit():
+        ended_before = p.end_date is not None and p.end_date < date.today()
         form.fill(p)
+        # Ended now by its date, as if closed: whoever is placed there keeps the place, and
+        # their consultants are told (a walk ended one with a participant, and nobody heard).
+        running = ([] if ended_before or p.end_date is None or p.end_date >= date.today()
+                   else _active_here(Proposal.placement_id, p.id))
+        _tell_consultants(running, "placement_closed", placement_id=p.id)
         db.session.commit()
         flash(_("Placement %(title)s saved.", title=p.title), "success")
+        if running:
+            flash(ngettext("%(num)d participant still has an assignment here: their "
+                           "consultant is told that the placement has ended.",
+                           "%(num)d participants still have an assignment here: their "
+                           "consultants are told that the placement has ended.",
+                           len(running)), "info")
         return redirect(url_for("employers.placements"))
     if not form.is_submitted():
         form.load(p)
