@@ -126,6 +126,10 @@ def wage(employer_id: int, mentor_id: int):
         db.session.commit()
         flash(_("Hourly wage cost saved for %(name)s from %(month)s.", name=mentor.name,
                 month=format_month(form.first_day)), "success")
+        if form.first_day < date.today().replace(day=1):  # a walk saw November's claim change
+            flash(_("The claims from %(month)s on are now priced at this wage: a claim already "
+                    "sent for one of those months no longer matches the page.",
+                    month=format_month(form.first_day)), "info")
         return redirect(url_for("reimbursement.employer", employer_id=e.id,
                                 month=request.args.get("month")))
     return _page(e, form, form_mentor_id=mentor.id), 400

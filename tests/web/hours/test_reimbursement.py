@@ -138,6 +138,8 @@ def test_a_wage_holds_from_its_month_and_months_before_keep_theirs(client, auth,
                     follow_redirects=True)
     assert f"Lønomkostning pr. time gemt for {a.mentor.name} fra februar 2026." in r.get_data(
         as_text=True)
+    assert ("Anmodningerne fra februar 2026 og frem beregnes nu med denne løn" in
+            r.get_data(as_text=True))  # a month gone by: claims change, and it says so
     jan = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data().decode("utf-8-sig")
     feb = client.get(f"/reimbursement/{e.id}/claim-2026-02.csv").get_data().decode("utf-8-sig")
     assert ";250,00;500,00" in jan and ";300,00;600,00" in feb
