@@ -291,6 +291,9 @@ def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, d
     db.session.refresh(no)
     assert (yes.status, yes.decided_by_id) == (ProposalStatus.ACTIVE, consultant.id)
     assert (no.status, no.decision_reason) == (ProposalStatus.DECLINED, "no_capacity")
+    row = client.get(f"/runs/{run.id}").get_data(as_text=True).split(
+        no.participant.code + "</a>")[1].split("</tr>")[0]
+    assert "Jeg har ikke kapacitet" in row  # the mentor's reason, as a rejection's is shown
     assert no.participant.status == "waiting" and yes.participant.status == "active"
     # a second yes, from a second tab, speaks of the mentor, not to them
     r = client.post(f"/runs/proposals/{yes.id}/confirm-for-mentor", follow_redirects=True)

@@ -15,7 +15,7 @@ from web.models.runs import proposal_details
 from web.participants.forms import WEIGHT_LABELS, RunAgainForm
 from web.participants.routes import render_index, request_form
 from web.runs import service
-from web.runs.forms import REJECT_REASONS, ApproveForm, ReasonForm
+from web.runs.forms import DECLINE_REASONS, REJECT_REASONS, ApproveForm, ReasonForm
 from web.runs.reasons import names_for, reason_help, reason_text
 from web.runs.service import TransitionError
 from workers.cover_queue import start_cover
@@ -80,7 +80,7 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
     return render_template(
         "runs/show.html", run=run, approve_form=approve_form, reject_form=ReasonForm.reject(),
         decline_form=ReasonForm.decline(),
-        reject_reasons=REJECT_REASONS,
+        reject_reasons=REJECT_REASONS, decline_reasons=DECLINE_REASONS,
         participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
         again=again, again_codes=[participants[i].code for i in again if i in participants],
         elapsed=elapsed(run), weight_labels=WEIGHT_LABELS, reason_text=reason_text,
