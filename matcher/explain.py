@@ -164,6 +164,9 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
 COUNTS = ("n", "places", "mentors")
 # And when ``n`` is two: "both mentors that fit", not "all 2 mentors that fit".
 BOTH = (("all {n} ", "both "), ("alle {n} ", "begge "))
+# And with more than one skill: "the psychiatry and structure skills" ("kompetencerne").
+SKILLS = (("the {skills} skill ", "the {skills} skills "), ("kompetencen {skills}",
+                                                           "kompetencerne {skills}"))
 
 # What a consultant can do about each reason a participant was left unmatched, in the
 # words of the pages (the participant's page, the request's weights). Same placeholders
@@ -260,6 +263,9 @@ class Reason:
         pair = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])
         if self.params.get("n") == 2:
             pair = tuple(t.replace(*both) for t, both in zip(pair, BOTH, strict=True))
+        skills = self.params.get("skills")
+        if isinstance(skills, (list, tuple)) and len(skills) > 1:
+            pair = tuple(t.replace(*many) for t, many in zip(pair, SKILLS, strict=True))
         return self._fill(pair, lang)
 
     def help(self, lang: str = "en") -> str | None:

@@ -42,6 +42,17 @@ def test_two_reads_both_wherever_a_template_says_all():
         assert ("alle {n}" in da) == reason.text("da").startswith("begge"), code
 
 
+def test_several_skills_read_in_the_plural():
+    """A walk read "the mental illness and firm structure skill"."""
+    two = Reason("mentors_full", {"n": 3, "skills": ["psychiatry", "structure"]})
+    assert two.text("en") == ("all 3 mentors with the mental illness and firm structure skills "
+                              "within reach are at capacity")
+    assert two.text("da").startswith("alle 3 mentorer med kompetencerne psykiatri og fast")
+    one = Reason("mentors_full", {"n": 1, "skills": ["addiction"]})
+    assert one.text("en") == "the only mentor with the addiction skill within reach is at capacity"
+    assert "kompetencen misbrug" in one.text("da")
+
+
 def test_the_singular_forms_take_the_plural_forms_fields():
     for code, forms in ONE.items():
         assert code in TEMPLATES
