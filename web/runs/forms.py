@@ -38,8 +38,9 @@ class ReasonForm(Form):
         return form
 
     @classmethod
-    def decline(cls, **kw):
+    def decline(cls, first=None, **kw):
         form = cls(**kw)
-        form.reason.choices = opts([("", _l("Choose a reason"))]) + opts(DECLINE_REASONS)
+        form.reason.choices = (opts([("", first or _l("Choose a reason"))])
+                               + opts(DECLINE_REASONS))
         form.submit.label.text = str(_l("Decline"))
         return form

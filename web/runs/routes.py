@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
@@ -79,7 +80,8 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
         db.select(Participant).where(Participant.id.in_(run.scope)))}
     return render_template(
         "runs/show.html", run=run, approve_form=approve_form, reject_form=ReasonForm.reject(),
-        decline_form=ReasonForm.decline(),
+        # beside the consultant's own "Choose a reason": whose reason this one is
+        decline_form=ReasonForm.decline(first=_l("The mentor's reason")),
         reject_reasons=REJECT_REASONS, decline_reasons=DECLINE_REASONS,
         participants=participants, button=EmptyForm(), again_form=again_form or _again_form(run),
         again=again, again_codes=[participants[i].code for i in again if i in participants],
