@@ -327,3 +327,49 @@ def test_a_yes_for_a_proposal_that_no_longer_fits_is_refused(client, db, make, c
             "dag med pladsen og mentoren. Afvis det og kør igen.") in r.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.APPROVED and world[0].status == "proposed"
+
+
+def test_a_placement_that_begins_later_says_when_on_the_proposal_and_to_the_mentor(
+        client, db, make, auth, consultant):
+    """A proposal at a placement starting months ahead read like one starting now: the
+    consultant, and the mentor asked to confirm, saw no start date."""
+    from datetime import date, timedelta
+
+    from babel.dates import format_date
+
+    employer = make.employer()
+    later = date.today() + timedelta(days=60)
+    make.placement(employer, title="Køkken", start_date=later)
+    mentor_user = make.user("mentor")
+    make.mentor(employer, user=mentor_user, capacity_hours=20, max_participants=3)
+    who = make.participant(consultant=consultant, code="LATER-1")
+    run = service.create_run(consultant, [who.id], time_limit=3)
+    run_solve(run.id)
+    shown = format_date(later, format="medium", locale="da")
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert f"<small>Starter {shown}</small>" in page
+    proposal = db.session.scalar(db.select(Proposal))
+    service.approve(proposal, consultant)
+    db.session.commit()
+    auth.logout()
+    auth.login(mentor_user)
+    page = client.get("/mentor/").get_data(as_text=True)
+    assert f"<dt>Starter</dt><dd>{shown}</dd>" in page
+    service.confirm(proposal, mentor_user)
+    db.session.commit()
+    for url in ("/mentor/", "/mentor/participants"):
+        page = client.get(url).get_data(as_text=True)
+        assert "LATER-1" in page and f"<small>Starter {shown}</small>" in page, url
+
+
+def test_a_placement_begun_already_shows_no_start(client, db, make, consultant):
+    from datetime import date, timedelta
+
+    employer = make.employer()
+    make.placement(employer, start_date=date.today() - timedelta(days=3))
+    make.mentor(employer, capacity_hours=20, max_participants=3)
+    who = make.participant(consultant=consultant, code="NOW-1")
+    run = service.create_run(consultant, [who.id], time_limit=3)
+    run_solve(run.id)
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert "NOW-1" in page and "Starter" not in page

@@ -58,5 +58,13 @@ class Placement(db.Model):
 
     employer: Mapped[Employer] = relationship(back_populates="placements")
 
+    @property
+    def starts_later(self) -> date | None:
+        """The start date when it lies ahead, else None: a proposal or an assignment at a
+        placement that has not begun yet says when it does."""
+        if self.start_date is not None and self.start_date > date.today():
+            return self.start_date
+        return None
+
     def __repr__(self) -> str:
         return f"<Placement {self.id}>"
