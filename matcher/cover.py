@@ -59,10 +59,12 @@ def _diagnose(cp: CoverProblem, p: Participant, pl: Placement, hours: int,
         s.employer is None and haversine_km(s.lat, s.lon, pl.lat, pl.lon) <= s.max_travel_km)]
     if not near:
         return Reason("no_mentor_at_placements" if skills else "no_mentor_near",
-                      {"skills": skills, "n": 1} if skills else {"n": 1})
+                      {"skills": skills, "n": 1, "placement": pl.id} if skills
+                      else {"n": 1, "placement": pl.id})
     dayed = [(j, s) for j, s in near if p.days & pl.days & s.days]
     if not dayed:
-        return Reason("no_common_day_mentor", {"n": 1, "days": day_names(p.days)})
+        return Reason("no_common_day_mentor", {"n": 1, "days": day_names(p.days),
+                                               "placement": pl.id})
     fit = [j for j, s in dayed if s.id not in p.excluded_mentors]
     if not fit:
         return Reason("excluded_mentors", {"n": len(dayed)})

@@ -79,15 +79,25 @@ def unmatched_reasons(problem: Problem, index: Index, p: Participant,
     if not fit:
         missing = sorted(set().union(*(places[li].requirements for li, _ in wished))
                          - p.attributes)
-        return [Reason("requirements", {"n": len(wished), "missing": missing})]
+        return [Reason("requirements", {"n": len(wished), "missing": missing,
+                                        **_the_one(places, wished)})]
     allowed = [(li, d) for li, d in fit if places[li].id not in p.excluded_placements]
     if not allowed:
-        return [Reason("excluded_placements", {"n": len(fit)})]
+        return [Reason("excluded_placements", {"n": len(fit), **_the_one(places, fit)})]
     open_ = [(li, d) for li, d in allowed if placement_fits(p, places[li])]
     if not open_:
-        return [Reason("no_common_day_placement", {"n": len(allowed),
-                                                   "days": day_names(p.days)})]
+        return [Reason("no_common_day_placement", {"n": len(allowed), "days": day_names(p.days),
+                                                   **_the_one(places, allowed)})]
     return _mentor_stage(problem, index, p, open_, usage)
+
+
+def _the_one(places, found) -> dict:
+    """``{"placement": id}`` when ``found`` (placement indexes, or (index, km) pairs) holds
+    one placement, for a reason that says "the only placement that fits" to name it."""
+    if len(found) != 1:
+        return {}
+    li = found[0][0] if isinstance(found[0], tuple) else found[0]
+    return {"placement": places[int(li)].id}
 
 
 class _Arrays:
@@ -132,15 +142,16 @@ def _mentor_stage(problem: Problem, index: Index, p: Participant, open_: list,
     ok = _subset(np.repeat(need, len(MJ), axis=0), ar.skills[MJ]) if len(MJ) else \
         np.zeros(0, dtype=bool)
     if not ok.any():
-        n = len(open_)
+        n, one = len(open_), _the_one(places, open_)
         if p.needs and not any(p.needs <= m.skills for m in mentors):
             return [Reason("no_mentor_skills", {"skills": skills})]
         if p.needs:
-            return [Reason("no_mentor_at_placements", {"skills": skills, "n": n})]
-        return [Reason("no_mentor_near", {"n": n})]
+            return [Reason("no_mentor_at_placements", {"skills": skills, "n": n, **one})]
+        return [Reason("no_mentor_near", {"n": n, **one})]
     ok &= (p.days & ar.ldays[L] & ar.mdays[MJ]) != 0
     if not ok.any():
-        return [Reason("no_common_day_mentor", {"n": len(open_), "days": day_names(p.days)})]
+        return [Reason("no_common_day_mentor", {"n": len(open_), "days": day_names(p.days),
+                                                **_the_one(places, open_)})]
     if p.excluded_mentors:
         dayed_mentors = np.unique(MJ[ok])  # only needed for this reason (measured: costly)
         ex = np.array([problem.m_index[mid] for mid in p.excluded_mentors], dtype=np.int64)
@@ -179,9 +190,11 @@ def _capacity_stage_arrays(problem: Problem, ar: _Arrays, p: Participant, L: np.
     m_full = m_all[(usage.count[m_all] >= ar.max_p[m_all])
                    | (usage.hours[m_all] + p.hours_min > ar.cap[m_all])]
     if len(pl_full) == len(pl_all) and (len(m_full) < len(m_all) or not len(m_full)):
-        return [Reason("placements_full", {"n": len(pl_all)})]
+        return [Reason("placements_full", {"n": len(pl_all),
+                                           **_the_one(problem.placements, pl_all)})]
     if len(m_full) == len(m_all):
         if p.needs:
             return [Reason("mentors_full", {"n": len(m_all), "skills": sorted(p.needs)})]
         return [Reason("mentors_full_any", {"n": len(m_all)})]
-    return [Reason("capacity_mixed", {"places": len(pl_full), "mentors": len(m_full)})]
+    return [Reason("capacity_mixed", {"places": len(pl_full), "mentors": len(m_full),
+                                      **_the_one(problem.placements, pl_full)})]

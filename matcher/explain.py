@@ -164,6 +164,10 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
 COUNTS = ("n", "places", "mentors")
 # And when ``n`` is two: "both mentors that fit", not "all 2 mentors that fit".
 BOTH = (("all {n} ", "both "), ("alle {n} ", "begge "))
+# And when the reason names its one placement: "the only placement that fits (Café Kornet:
+# køkken) is full", so the consultant knows which one to ask about.
+THE_ONLY_PLACEMENT = (("the only placement that fits", "the only placement in reach"),
+                      ("den eneste plads der passer", "den eneste plads inden for rækkevidde"))
 # And with more than one skill: "the psychiatry and structure skills" ("kompetencerne").
 SKILLS = (("the {skills} skill ", "the {skills} skills "), ("kompetencen {skills}",
                                                            "kompetencerne {skills}"))
@@ -250,6 +254,12 @@ def _fmt(key: str, value, lang: str) -> str:
     return str(value)
 
 
+def _name_placement(template: str, phrases: tuple[str, ...]) -> str:
+    for phrase in phrases:
+        template = template.replace(phrase, phrase + " ({placement})")
+    return template
+
+
 @dataclass(frozen=True)
 class Reason:
     """One reason: a stable ``code`` and its ``params``, rendered by :meth:`text`."""
@@ -266,6 +276,9 @@ class Reason:
         skills = self.params.get("skills")
         if isinstance(skills, (list, tuple)) and len(skills) > 1:
             pair = tuple(t.replace(*many) for t, many in zip(pair, SKILLS, strict=True))
+        if "placement" in self.params:
+            pair = tuple(_name_placement(t, only)
+                         for t, only in zip(pair, THE_ONLY_PLACEMENT, strict=True))
         return self._fill(pair, lang)
 
     def help(self, lang: str = "en") -> str | None:

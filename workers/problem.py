@@ -190,21 +190,26 @@ def _with_full(p: Participant, full: list[Placement], excluded: set[int],
                           {"km": float(p.max_travel_km), "areas": list(p.areas)})
         return None
     if not codes & NOTHING_NEAR:  # placements with room were near: only a full fit matters
-        n = sum(1 for pl in near if set(pl.requirements) <= set(p.attributes)
-                and pl.id not in excluded and set(p.days) & set(pl.days))
-        return Reason("placements_full", {"n": n}) if n else None
+        fits = [pl for pl in near if set(pl.requirements) <= set(p.attributes)
+                and pl.id not in excluded and set(p.days) & set(pl.days)]
+        return Reason("placements_full", {"n": len(fits), **_the_one(fits)}) if fits else None
     fit = [pl for pl in near if set(pl.requirements) <= set(p.attributes)]
     if not fit:
         missing = sorted(set().union(*(pl.requirements for pl in near)) - set(p.attributes))
-        return Reason("requirements", {"n": len(near), "missing": missing})
+        return Reason("requirements", {"n": len(near), "missing": missing, **_the_one(near)})
     allowed = [pl for pl in fit if pl.id not in excluded]
     if not allowed:
-        return Reason("excluded_placements", {"n": len(fit)})
+        return Reason("excluded_placements", {"n": len(fit), **_the_one(fit)})
     open_ = [pl for pl in allowed if set(p.days) & set(pl.days)]
     if not open_:
-        return Reason("no_common_day_placement",
-                      {"n": len(allowed), "days": [d for d in DAYS if d in p.days]})
-    return Reason("placements_full", {"n": len(open_)})
+        return Reason("no_common_day_placement", {"n": len(allowed), **_the_one(allowed),
+                                                  "days": [d for d in DAYS if d in p.days]})
+    return Reason("placements_full", {"n": len(open_), **_the_one(open_)})
+
+
+def _the_one(found: list[Placement]) -> dict:
+    """The one placement a reason counts, by its problem id, for the reason to name it."""
+    return {"placement": lid(found[0].id)} if len(found) == 1 else {}
 
 
 def _known(value, fmt, known):

@@ -61,4 +61,4 @@ def test_no_common_day_is_explained(cover_problem):
                                      "days": ["sun"]})
     result = run(cover_problem)
     assert result["unmatched"][0]["reasons"][0].startswith(
-        "no mentor for the only placement that fits shares a day")
+        "no mentor for the only placement that fits (l2) shares a day")

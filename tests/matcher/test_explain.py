@@ -72,6 +72,40 @@ def test_full_placements_in_both_languages(params, en, da):
     assert (reason.text("en"), reason.text("da")) == (en, da)
 
 
+@pytest.mark.parametrize(("code", "params", "en", "da"), [
+    ("placements_full", {"n": 1, "placement": "l7"}, "the only placement that fits (l7) is full",
+     "den eneste plads der passer (l7) er fyldt op"),
+    ("requirements", {"n": 1, "missing": ["drivers_license"], "placement": "l7"},
+     "the only placement in reach (l7) requires what the participant lacks: driving licence",
+     "den eneste plads inden for rækkevidde (l7) kræver noget deltageren mangler: kørekort"),
+    ("capacity_mixed", {"places": 1, "mentors": 3, "placement": "l7"},
+     "every option is taken: the only placement that fits (l7) is full and 3 mentors that "
+     "fit are at capacity", "alle muligheder er optaget: den eneste plads der passer (l7) er "
+     "fyldt op og 3 mentorer der passer har ikke mere kapacitet"),
+])
+def test_the_one_placement_is_named_when_known(code, params, en, da):
+    """A consultant told "the only placement that fits is full" had to guess which one."""
+    assert (Reason(code, params).text("en"), Reason(code, params).text("da")) == (en, da)
+
+
+@pytest.mark.parametrize(("break_", "code"), [
+    ({"attributes": []}, "requirements"),
+    ({"excluded_placements": ["l1"]}, "excluded_placements"),
+    ({"days": ["sun"]}, "no_common_day_placement"),
+])
+def test_a_reason_that_finds_one_placement_names_it(break_, code):
+    """The matcher's own reasons carry the one placement's id (pages show its title)."""
+    from conftest import base_problem
+    from matcher import solve_dict
+
+    problem = base_problem()
+    problem["participants"][0].update(break_)
+    (unmatched,) = solve_dict(problem, time_limit=5.0, num_workers=1)["unmatched"]
+    (reason,) = unmatched["reason_codes"]
+    assert (reason["code"], reason["params"]["placement"]) == (code, "l1")
+    assert "(l1)" in unmatched["reasons"][0] and "(l1)" in unmatched["reasons_da"][0]
+
+
 @pytest.mark.parametrize(("places", "mentors", "en"), [
     (1, 4, "every option is taken: the only placement that fits is full and 4 mentors that "
            "fit are at capacity"),

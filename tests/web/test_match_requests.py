@@ -373,3 +373,19 @@ def test_a_placement_begun_already_shows_no_start(client, db, make, consultant):
     run_solve(run.id)
     page = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert "NOW-1" in page and "Starter" not in page
+
+
+def test_an_unmatched_reason_names_the_one_placement_by_its_title(client, db, make, consultant):
+    """"The only placement that fits is full" left the consultant to guess which one."""
+    employer = make.employer()
+    make.placement(employer, title="Køkkenhjælper", slots=1)
+    make.mentor(employer, capacity_hours=20, max_participants=3)
+    first, second = (make.participant(consultant=consultant, code=c) for c in ("FULL-1", "FULL-2"))
+    run = service.create_run(consultant, [first.id], time_limit=3)
+    run_solve(run.id)
+    service.approve(db.session.scalar(db.select(Proposal)), consultant)
+    db.session.commit()
+    run = service.create_run(consultant, [second.id], time_limit=3)
+    run_solve(run.id)
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert "den eneste plads der passer (Køkkenhjælper) er fyldt op" in page

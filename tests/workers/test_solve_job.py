@@ -71,9 +71,10 @@ def test_a_full_placement_is_named_not_distance(app, db, make, world):
                      cafe.id: ["no_area_anywhere"],  # no placement offers cafe, full or not
                      gone.id: ["excluded_placements"]}
     full = next(u for u in run.unmatched if u["participant_id"] == world["p1"].id)["reasons"][0]
+    place = f"l{world['placement'].id}"  # named, shown by its title on the pages
     assert (full["en"], full["da"], full["params"]) == (
-        "the only placement that fits is full", "den eneste plads der passer er fyldt op",
-        {"n": 1})
+        f"the only placement that fits ({place}) is full",
+        f"den eneste plads der passer ({place}) er fyldt op", {"n": 1, "placement": place})
 
 
 def test_running_the_job_twice_stores_one_set(app, db, world):
