@@ -61,11 +61,11 @@ def test_a_declined_mentor_is_listed_with_the_reason_and_can_be_lifted(client, d
 
 def test_the_page_is_in_english_too(client, db, make, consultant):
     p = make.participant(consultant=consultant, status="proposed")
-    declined(db, make, p, reason="no_capacity")
+    declined(db, make, p, reason="skills")
     client.post("/lang/en", data={"next": "/"})
     html = client.get(f"/participants/{p.id}").get_data(as_text=True)
     assert "Excluded mentors and placements" in html
-    assert "Declined by mentor: I do not have the capacity" in html
+    assert "Declined by mentor: I do not have the right skills" in html
     assert "Lift exclusion" in html
 
 

@@ -118,3 +118,21 @@ def test_skills_are_worded_from_the_mentors_side(client, make, auth):
     auth.login(user)
     page = client.get("/mentor/profile").get_data(as_text=True)
     assert "Kan give en fast struktur i dagen" in page and "Behov for fast struktur" not in page
+
+
+def test_a_mentor_without_capacity_is_told_they_get_no_new_proposals(client, db, make, auth):
+    user = make.user("mentor")
+    me = make.mentor(None, user=user, max_participants=4)
+    p = make.participant(code="ASK-2", status="proposed")
+    proposal = make._add(Proposal(participant_id=p.id, placement_id=make.placement().id,
+                                  mentor_id=me.id, hours=5, status=ProposalStatus.APPROVED))
+    auth.login(user)
+    r = client.post(f"/mentor/proposals/{proposal.id}/decline", data={"reason": "no_capacity"},
+                    follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert ("Du får ingen nye forslag: &#34;Højst så mange deltagere ad gangen&#34; er nu 0, det "
+            "antal du har. Hæv det under Min profil, når du har plads.") in page
+    db.session.refresh(me)
+    assert me.max_participants == 0
+    page = client.get("/mentor/profile").get_data(as_text=True)
+    assert 'name="max_participants"' in page and 'value="0"' in page

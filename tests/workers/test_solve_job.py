@@ -94,12 +94,49 @@ def test_decline_returns_participant_to_waiting_and_excludes_the_mentor(app, db,
     proposal = run.proposals[0]
     service.approve(proposal, world["consultant"])
     mentor_user = make.user("mentor")
-    service.decline(proposal, mentor_user, "no_capacity")
+    service.decline(proposal, mentor_user, "skills")
     db.session.commit()
     assert world["p1"].status == "waiting"
     assert db.session.scalar(db.select(Exclusion)).mentor_id == world["mentor"].id
     run2 = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
     assert build_problem(run2)["participants"][0]["excluded_mentors"] == [f"m{world['mentor'].id}"]
+
+
+def test_a_mentor_without_capacity_is_asked_by_nobody_and_excludes_nobody(app, db, make, world):
+    """A mentor who says "I do not have the capacity" was excluded for that participant
+    for good, and proposed to the next one. Now their maximum drops to what they have."""
+    world["mentor"].max_participants = 3
+    kept = make.participant(world["consultant"], status="active")
+    elsewhere = make.placement(world["placement"].employer)
+    db.session.add(Proposal(participant_id=kept.id, placement_id=elsewhere.id,
+                            mentor_id=world["mentor"].id, hours=4, status=ProposalStatus.ACTIVE))
+    run = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    run_solve(run.id)
+    proposal = run.proposals[0]
+    service.approve(proposal, world["consultant"])
+    assert service.decline(proposal, make.user("mentor"), "no_capacity") == 1
+    db.session.commit()
+    assert world["p1"].status == "waiting" and world["mentor"].max_participants == 1
+    assert db.session.scalar(db.select(Exclusion)) is None
+    run2 = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    problem = build_problem(run2)
+    assert problem["participants"][0]["excluded_mentors"] == []
+    mentor = f"m{world['mentor'].id}"
+    held = {m["id"]: m["max_participants"] for m in problem["mentors"]}
+    assert held.get(mentor, 0) == 0  # the one they have fills it: proposed to nobody
+
+
+def test_a_no_capacity_recorded_by_the_consultant_excludes_as_before(app, db, make, world):
+    """The consultant cannot change a mentor's profile, but can lift an exclusion."""
+    run = service.create_run(world["consultant"], [world["p1"].id], time_limit=2)
+    run_solve(run.id)
+    proposal = run.proposals[0]
+    service.approve(proposal, world["consultant"])
+    before = world["mentor"].max_participants
+    assert service.decline(proposal, world["consultant"], "no_capacity", recorded=True) is None
+    db.session.commit()
+    assert world["mentor"].max_participants == before
+    assert db.session.scalar(db.select(Exclusion)).mentor_id == world["mentor"].id
 
 
 def test_confirm_refuses_to_overbook_a_placement(app, db, make, world):

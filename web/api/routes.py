@@ -338,7 +338,9 @@ def confirm(proposal_id):
 @proposals_bp.arguments(DecisionSchema)
 @proposals_bp.response(200, ProposalSchema)
 def decline(data, proposal_id):
-    """Decline a proposal addressed to you, with a reason code."""
+    """Decline a proposal addressed to you, with a reason code. With `no_capacity` you are
+    not excluded for the participant; your `max_participants` drops to the number you have,
+    so no run proposes you to anyone until you raise it."""
     if data["reason"] not in DECLINE_REASONS:
         abort(422, message="Unknown reason.",
               messages={"json": {"reason": [f"one of {', '.join(DECLINE_REASONS)}"]}})

@@ -76,14 +76,19 @@ def confirm(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/decline")
 @role_required("mentor")
 def decline(proposal_id: int):
-    """Decline a proposal with a reason; the consultant's next run will not propose me again."""
+    """Decline a proposal with a reason: the consultant's next run will not propose me for
+    this participant again, or, when I have no capacity, for anyone until I raise it."""
     proposal = my_proposal_or_404(proposal_id)
     form = ReasonForm.decline()
     if form.validate_on_submit():
         try:
-            service.decline(proposal, current_user, form.reason.data)
+            lowered = service.decline(proposal, current_user, form.reason.data)
             db.session.commit()
             flash(_("Declined. The consultant will find someone else."), "success")
+            if lowered is not None:
+                flash(_("You get no new proposals: \"At most this many participants at a "
+                        "time\" is now %(num)d, the number you have. Raise it under My profile "
+                        "when you have room.", num=lowered), "info")
         except TransitionError as exc:
             db.session.rollback()
             flash(str(exc), "error")

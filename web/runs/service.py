@@ -119,20 +119,43 @@ def _exclude(participant_id: int, *, mentor_id: int | None = None,
                                  placement_id=placement_id, reason=reason))
 
 
-def decline(proposal: Proposal, user: User, reason: str, recorded: bool = False) -> None:
+def decline(proposal: Proposal, user: User, reason: str, recorded: bool = False) -> int | None:
     """Mentor declines (or, ``recorded``, the consultant records the no of a mentor without
-    a login): the participant waits again and this mentor is excluded next time."""
+    a login): the participant waits again and this mentor is excluded for them next time.
+
+    A mentor who answers "I do not have the capacity" themselves is not excluded: the
+    participant did nothing to be kept from them. Their maximum number of participants
+    drops to the number they have, so that no run proposes them to anyone until they raise
+    it on their profile (else the next run asks them again for someone else, and this
+    participant stays kept from them for good). Returns that new maximum, or None. A recorded
+    no excludes as before: the consultant cannot change a mentor's profile, but can lift an
+    exclusion."""
     if proposal.status != ProposalStatus.APPROVED:
         raise TransitionError(_not_waiting(recorded))
     _decide(proposal, user, ProposalStatus.DECLINED, reason)
     proposal.participant.status = "waiting"
-    _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
+    lowered = None
+    if reason == "no_capacity" and not recorded:
+        lowered = _take_no_new(proposal.mentor)
+    else:
+        _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
     log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
               mentor=proposal.mentor_id, reason=reason)
     # The consultant hears of it at once: the participant is waiting again (unless they
     # recorded it themselves).
     notify([u for u in [proposal.participant.consultant] if u.id != user.id],
            "proposal_declined", proposal_id=proposal.id)
+    return lowered
+
+
+def _take_no_new(mentor: Mentor) -> int:
+    """Set ``mentor``'s maximum number of participants to the number they have (active
+    assignments and proposals awaiting their answer), at most the maximum they had."""
+    held = db.session.scalar(select(func.count()).select_from(Proposal).where(
+        Proposal.mentor_id == mentor.id,
+        Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED))))
+    mentor.max_participants = min(mentor.max_participants, held)
+    return mentor.max_participants
 
 
 def lift_exclusion(exclusion: Exclusion, user: User) -> None:
