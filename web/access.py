@@ -44,8 +44,16 @@ def own_participant_or_404(participant_id: int) -> Participant:
     abort(404)  # do not reveal that the participant exists
 
 
+def my_mentor() -> Mentor | None:
+    """The signed-in user's own mentor record, if they have one."""
+    if current_user.is_anonymous or current_user.role != "mentor":
+        return None
+    return db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+
+
 def current_mentor() -> Mentor:
-    m = db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+    """The signed-in mentor's record; 403 without one."""
+    m = my_mentor()
     if m is None:
         abort(403)
     return m

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from sqlalchemy.orm import selectinload
 
 from web.absences.routes import reportable_absence, reportable_mentors
-from web.access import current_mentor
+from web.access import current_mentor, my_mentor
 from web.api.auth import api_roles
 from web.api.schemas import (
     AbsenceSchema,
@@ -288,7 +288,7 @@ def _decide(proposal_id: int, action: str, reason: str | None = None) -> Proposa
         if current_user.role != "admin" and proposal.participant.consultant_id != current_user.id:
             abort(404, message=f"No proposal {proposal_id}.")
     else:
-        mentor = db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+        mentor = my_mentor()
         if mentor is None or proposal.mentor_id != mentor.id:
             abort(404, message=f"No proposal {proposal_id} addressed to you.")
     try:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from web.access import current_mentor, role_required
+from web.access import current_mentor, my_mentor, role_required
 from web.confirm import asked_first
 from web.extensions import db
 from web.forms_common import FIRST_YEAR, EmptyForm, last_year
@@ -37,7 +37,6 @@ from web.hours.plans import (
     steps_from_durations,
 )
 from web.models import (
-    Mentor,
     Outcome,
     Participant,
     Proposal,
@@ -273,9 +272,8 @@ def own_sheet(sheet_id: int):
     """The week of one of the mentor's own timesheets (a notice links here). Anyone else, of
     any role, is told it is not found, as for a sheet that does not exist (a non-mentor got
     403 even for an id that does not exist): no answer tells which sheet ids exist."""
-    sheet = db.session.get(Timesheet, sheet_id)
-    if sheet is None or current_user.role != "mentor" or sheet.mentor_id != db.session.scalar(
-            select(Mentor.id).where(Mentor.user_id == current_user.id)):
+    sheet, mine = db.session.get(Timesheet, sheet_id), my_mentor()
+    if sheet is None or mine is None or sheet.mentor_id != mine.id:
         abort(404)
     service.read_returned_notices(sheet)  # opened from its notice: the notice is read
     db.session.commit()

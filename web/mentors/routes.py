@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from web.access import current_mentor, role_required
+from web.access import current_mentor, my_mentor, role_required
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.geo import towns
@@ -98,7 +98,7 @@ def decline(proposal_id: int):
 
 
 def _my_mentor_row() -> Mentor | None:
-    return db.session.scalar(db.select(Mentor).where(Mentor.user_id == current_user.id))
+    return my_mentor()
 
 
 @bp.route("/profile", methods=["GET", "POST"])
