@@ -25,7 +25,7 @@ from web.extensions import db
 from web.models import Participant, Proposal, ProposalStatus, RunStatus, SolveRun, utcnow
 from web.models.runs import OPEN_PROPOSAL
 from workers.app import get_app
-from workers.problem import blame_full_placements, build_problem, full_placements, parse_id
+from workers.problem import blame_full_placements, parse_id, problem_and_full
 
 log = logging.getLogger(__name__)
 
@@ -140,7 +140,7 @@ def run_solve(run_id: int) -> dict:
         beat.start()
         try:
             run = db.session.get(SolveRun, run_id)
-            problem, full = build_problem(run), full_placements()
+            problem, full = problem_and_full(run)
             _progress(run_id, token, "solving", 30)
             _fault_delay()
             result = matcher.solve_dict(

@@ -43,6 +43,13 @@ def _loc(row) -> dict:
 
 def build_problem(run: SolveRun) -> dict:
     """The problem for a run's scope: its waiting participants against open capacity."""
+    return problem_and_full(run)[0]
+
+
+def problem_and_full(run: SolveRun) -> tuple[dict, list[Placement]]:
+    """The problem for a run's scope, and the open placements it leaves out as full (no slot
+    free, held by active assignments and approved proposals; the contract's slots are at
+    least 1): both from one read, so they agree on which placements have room."""
     participants = db.session.scalars(
         select(Participant).where(Participant.id.in_(run.scope), Participant.status == "waiting")
         .order_by(Participant.id)
@@ -56,8 +63,10 @@ def build_problem(run: SolveRun) -> dict:
     hours_used = Counter(committed_hours_by_mentor(date.today()))
     people_used = Counter(p.mentor_id for p in held)
 
+    open_ = _open_placements()
     placements = [_placement(pl, pl.slots - slots_used[pl.id])
-                  for pl in _open_placements() if pl.slots - slots_used[pl.id] >= 1]
+                  for pl in open_ if pl.slots - slots_used[pl.id] >= 1]
+    full = [pl for pl in open_ if pl.slots - slots_used[pl.id] < 1]
     mentors = [
         _mentor(m, max(0, m.capacity_hours - hours_used[m.id]),
                 max(0, m.max_participants - people_used[m.id]))
@@ -89,7 +98,7 @@ def build_problem(run: SolveRun) -> dict:
         ],
         "placements": placements,
         "mentors": mentors,
-    }
+    }, full
 
 
 def _participant(p: Participant, **more) -> dict:
@@ -130,15 +139,6 @@ def _open_placements() -> list[Placement]:
                                 or_(Placement.end_date.is_(None),
                                     Placement.end_date >= date.today()))
         .order_by(Placement.id)).all()
-
-
-def full_placements() -> list[Placement]:
-    """The open placements with no slot free (held by active assignments and approved
-    proposals): the problem leaves them out, as the contract's slots are at least 1."""
-    held = Counter(db.session.scalars(
-        select(Proposal.placement_id)
-        .where(Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.APPROVED)))).all())
-    return [pl for pl in _open_placements() if pl.slots - held[pl.id] < 1]
 
 
 # The reasons of the placement rules (matcher.diagnose.unmatched_reasons' first stage): a
