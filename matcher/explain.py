@@ -86,10 +86,10 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "placements_full": ("all {n} placements that fit are full",
                         "alle {n} pladser der passer er fyldt op"),
     "mentors_full": ("all {n} mentors with the {skills} skill within reach are at capacity",
-                     "alle {n} mentorer med kompetencen {skills} inden for rækkevidde har "
-                     "ikke mere kapacitet"),
+                     "ingen af de {n} mentorer med kompetencen {skills} inden for "
+                     "rækkevidde har mere kapacitet"),
     "mentors_full_any": ("all {n} mentors within reach are at capacity",
-                         "alle {n} mentorer inden for rækkevidde har ikke mere kapacitet"),
+                         "ingen af de {n} mentorer inden for rækkevidde har mere kapacitet"),
     "capacity_mixed": ("every option is taken: {places} placements that fit are full and "
                        "{mentors} mentors that fit are at capacity",
                        "alle muligheder er optaget: {places} pladser der passer er fyldt op og "
@@ -162,8 +162,10 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
         "1 muligt match var stadig åbent, da tidsgrænsen udløb")},
 }
 COUNTS = ("n", "places", "mentors")
-# And when ``n`` is two: "both mentors that fit", not "all 2 mentors that fit".
-BOTH = (("all {n} ", "both "), ("alle {n} ", "begge "))
+# And when ``n`` is two: "both mentors that fit", not "all 2 mentors that fit" ("ingen af de
+# to", not "ingen af de 2"): replacements per language.
+BOTH = ((("all {n} ", "both "),),
+        (("alle {n} ", "begge "), ("ingen af de {n} ", "ingen af de to ")))
 # And when the reason names its one placement: "the only placement that fits (Café Kornet:
 # køkken) is full", so the consultant knows which one to ask about.
 THE_ONLY_PLACEMENT = (("the only placement that fits", "the only placement in reach"),
@@ -254,6 +256,12 @@ def _fmt(key: str, value, lang: str) -> str:
     return str(value)
 
 
+def _replace_all(template: str, pairs) -> str:
+    for old, new in pairs:
+        template = template.replace(old, new)
+    return template
+
+
 def _name_placement(template: str, phrases: tuple[str, ...]) -> str:
     for phrase in phrases:
         template = template.replace(phrase, phrase + " ({placement})")
@@ -272,7 +280,7 @@ class Reason:
         ones = tuple(k for k in COUNTS if self.params.get(k) == 1)
         pair = ONE.get(self.code, {}).get(ones, TEMPLATES[self.code])
         if self.params.get("n") == 2:
-            pair = tuple(t.replace(*both) for t, both in zip(pair, BOTH, strict=True))
+            pair = tuple(_replace_all(t, both) for t, both in zip(pair, BOTH, strict=True))
         skills = self.params.get("skills")
         if isinstance(skills, (list, tuple)) and len(skills) > 1:
             pair = tuple(t.replace(*many) for t, many in zip(pair, SKILLS, strict=True))

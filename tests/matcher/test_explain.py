@@ -47,7 +47,8 @@ def test_several_skills_read_in_the_plural():
     two = Reason("mentors_full", {"n": 3, "skills": ["psychiatry", "structure"]})
     assert two.text("en") == ("all 3 mentors with the mental illness and firm structure skills "
                               "within reach are at capacity")
-    assert two.text("da").startswith("alle 3 mentorer med kompetencerne psykiatri og fast")
+    assert two.text("da").startswith("ingen af de 3 mentorer med kompetencerne psykiatri og "
+                                     "fast")
     one = Reason("mentors_full", {"n": 1, "skills": ["addiction"]})
     assert one.text("en") == "the only mentor with the addiction skill within reach is at capacity"
     assert "kompetencen misbrug" in one.text("da")
@@ -173,3 +174,16 @@ def test_english_reasons_name_tags_in_words_not_codes():
         "en") == "mentor has skill: trauma, mental illness and Arabic"
     assert Reason("mentor_skills", {"skills": ["psychiatry"]}).text("da") == (
         "mentor har kompetence: psykiatri")
+
+
+@pytest.mark.parametrize(("code", "n", "da"), [
+    ("mentors_full_any", 7, "ingen af de 7 mentorer inden for rækkevidde har mere kapacitet"),
+    ("mentors_full_any", 2, "ingen af de to mentorer inden for rækkevidde har mere kapacitet"),
+    ("mentors_full", 4, "ingen af de 4 mentorer med kompetencen misbrug inden for rækkevidde "
+                        "har mere kapacitet"),
+])
+def test_full_mentors_read_as_none_with_room_in_danish(code, n, da):
+    """A walk read "alle 7 mentorer ... har ikke mere kapacitet", which can be read as "not
+    all of them"."""
+    params = {"n": n, "skills": ["addiction"]} if code == "mentors_full" else {"n": n}
+    assert Reason(code, params).text("da") == da
