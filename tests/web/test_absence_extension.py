@@ -158,7 +158,8 @@ def test_confirmed_cover_goes_on_and_an_unanswered_request_is_asked_again(db, s)
     ("extended", "allerede forlænget til 10. mar. 2055"),
     ("not after", "Den nye sidste dag skal ligge efter 7. mar. 2055."),
     ("overlap", "Det overlapper fraværet, der allerede er meldt for denne mentor fra 9. mar. 2055"),
-    ("a year", "den sidste dag kan højst være 7. mar. 2056"),  # a year from 8 March 2055
+    # a year from 8 March 2055, said to the mentor as to anyone else (it spoke of "mentoren")
+    ("a year", "den sidste dag kan højst være 7. mar. 2056. Varer det længere, så forlæng det"),
     ("chained", "Fravær forlænges højst et år frem: den nye sidste dag kan højst være "
                 "7. mar. 2056."),  # a walk extended each new piece at once, to 2033
 ])

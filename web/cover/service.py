@@ -91,8 +91,8 @@ def too_long(starts_on: date, ends_on: date) -> str | None:
     last = a_year_on if a_year_on == date.max else a_year_on - timedelta(days=1)
     if ends_on > last:
         return _("An absence is reported for at most a year at a time: the last day can be "
-                 "%(date)s at the latest. If the mentor is away longer, extend the absence "
-                 "when its end comes near.", date=format_date(last))
+                 "%(date)s at the latest. If it lasts longer, extend it when its end comes "
+                 "near.", date=format_date(last))
     return None
 
 
