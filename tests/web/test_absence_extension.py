@@ -487,3 +487,19 @@ def test_a_substitute_going_on_hears_that_only_the_extension_is_withdrawn(db, s)
     assert text.startswith(f"Fraværet for {s.mentor.name} bliver alligevel ikke forlænget")
     assert text.endswith("Vikariatet før da står ved magt.")
     assert absence.needs[0].confirmed is not None  # the first part's cover stands
+
+
+def test_an_extension_of_an_extension_names_the_absence_it_continues(db, auth, client, make, s):
+    """A walk: the second extension read "extension of the absence from" the first
+    extension's first day, a day nobody reported an absence from."""
+    today = date.today()
+    first = service.report_absence(s.mentor, today, today + 2 * DAY, "sick", s.consultant)
+    db.session.commit()
+    ext = service.extend_absence(first, today + 5 * DAY, s.consultant, today=today)
+    db.session.commit()
+    service.extend_absence(ext, today + 9 * DAY, s.consultant, today=today)
+    db.session.commit()
+    auth.login(make.user("admin"))
+    page = client.get("/absences/").get_data(as_text=True)
+    assert page.count(f"forlængelse af fraværet fra {format_date(today)}") == 2
+    assert f"forlængelse af fraværet fra {format_date(today + 3 * DAY)}" not in page

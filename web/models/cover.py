@@ -88,6 +88,14 @@ class Absence(db.Model):
         return next((e for e in self.extensions if e.withdrawn_at is None), None)
 
     @property
+    def first(self) -> Absence:
+        """The absence this one extends, at the start of the chain (itself if none)."""
+        a = self
+        while a.extends is not None:
+            a = a.extends
+        return a
+
+    @property
     def chain(self) -> list[Absence]:
         """This absence and the extensions that follow it, in order."""
         parts = [self]
