@@ -295,6 +295,11 @@ def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, d
         no.participant.code + "</a>")[1].split("</tr>")[0]
     assert "Jeg har ikke kapacitet" in row  # the mentor's reason, as a rejection's is shown
     assert no.participant.status == "waiting" and yes.participant.status == "active"
+    # the case history says the consultant recorded the answer, not that they gave it
+    for proposal, kind in ((yes, "Bekræftet"), (no, "Afslået af mentor")):
+        page = client.get(f"/participants/{proposal.participant_id}").get_data(as_text=True)
+        step = page.split(f"<strong>{kind}")[1].split("</li>")[0]
+        assert f'<span class="who">registreret af {consultant.name}</span>' in step, step
     # a second yes, from a second tab, speaks of the mentor, not to them
     r = client.post(f"/runs/proposals/{yes.id}/confirm-for-mentor", follow_redirects=True)
     assert "Mentorens svar er allerede registreret" in r.get_data(as_text=True)

@@ -140,7 +140,7 @@ def decline(proposal: Proposal, user: User, reason: str, recorded: bool = False)
     else:
         _exclude(proposal.participant_id, mentor_id=proposal.mentor_id, reason="declined")
     log_event(proposal.participant_id, user, "declined", proposal=proposal.id,
-              mentor=proposal.mentor_id, reason=reason)
+              mentor=proposal.mentor_id, reason=reason, **_recorded(recorded))
     # The consultant hears of it at once: the participant is waiting again (unless they
     # recorded it themselves).
     notify([u for u in [proposal.participant.consultant] if u.id != user.id],
@@ -163,6 +163,12 @@ def lift_exclusion(exclusion: Exclusion, user: User) -> None:
     log_event(exclusion.participant_id, user, "exclusion_lifted", mentor=exclusion.mentor_id,
               placement=exclusion.placement_id)
     db.session.delete(exclusion)
+
+
+def _recorded(recorded: bool) -> dict:
+    """The case history's mark of an answer the consultant recorded for the mentor: its
+    actor recorded it, and did not answer themselves."""
+    return {"recorded": True} if recorded else {}
 
 
 def _not_waiting(recorded: bool) -> str:
@@ -205,7 +211,7 @@ def confirm(proposal: Proposal, user: User, recorded: bool = False) -> list:
     _decide(proposal, user, ProposalStatus.ACTIVE)
     proposal.participant.status = "active"
     log_event(proposal.participant_id, user, "confirmed", proposal=proposal.id,
-              mentor=proposal.mentor_id, placement=proposal.placement_id)
+              mentor=proposal.mentor_id, placement=proposal.placement_id, **_recorded(recorded))
     # Any other open proposal for this participant is now moot.
     db.session.execute(
         update(Proposal)
