@@ -236,10 +236,14 @@ def _history(rng: random.Random, consultant: User, today: date) -> int:
         Proposal.status == ProposalStatus.ACTIVE).order_by(Proposal.id)).all()
     sheets = 0
     for prop in active:
-        prop.created_at = prop.decided_at = began  # proposed and confirmed then, not today
-        for event in db.session.scalars(db.select(CaseEvent).where(
-                CaseEvent.participant_id == prop.participant_id)):
-            event.created_at = began
+        # Requested, proposed, approved and confirmed then, not today, minutes apart in the
+        # order they happened (at one time, the case history showed them in any order).
+        events = db.session.scalars(db.select(CaseEvent).where(
+            CaseEvent.participant_id == prop.participant_id).order_by(CaseEvent.id)).all()
+        for i, event in enumerate(events):
+            event.created_at = began + timedelta(minutes=10 * i)
+        prop.created_at = began + timedelta(minutes=5)  # after the request
+        prop.decided_at = began + timedelta(minutes=10 * max(0, len(events) - 1))
         for n in range(HISTORY_WEEKS):
             week = start + timedelta(weeks=n)
             quarters = min(80, max(8, 4 * prop.hours + rng.choice([-6, -4, 0, 0, 0, 2])))

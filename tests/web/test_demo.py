@@ -43,6 +43,7 @@ def test_demo_load_gives_working_logins_and_a_caseload_the_matcher_matches(app, 
     assert all(u["reasons"] for u in result["unmatched"])
 
     _hours_behind_the_assignments(db, employer.employer, out.output)
+    _history_in_the_order_it_happened(db)
 
     assert "not loaded" in runner.invoke(args=["demo", "load", "--if-empty"]).output
 
@@ -60,8 +61,10 @@ def _hours_behind_the_assignments(db, company, output):
     sheets = db.session.scalars(db.select(Timesheet)).all()
     assert f"{len(sheets)} weeks of hours" in output and len(sheets) == 7 * 6
     # proposed when they began, not today: continuity over a period in the past counts them
-    # (a walk saw 0 there beside 7 people's hours)
-    assert all(s.proposal.created_at == s.proposal.decided_at for s in sheets)
+    # (a walk saw 0 there beside 7 people's hours); minutes apart, in order, the same morning
+    start = monday(date.today()) - timedelta(weeks=6)
+    assert all(s.proposal.created_at.date() == s.proposal.decided_at.date() == start
+               and s.proposal.created_at < s.proposal.decided_at for s in sheets)
     last_week = monday(date.today()) - timedelta(weeks=1)
     for s in sheets:
         assert assignment_start(s.proposal) <= s.week_start <= last_week
@@ -69,3 +72,15 @@ def _hours_behind_the_assignments(db, company, output):
         assert s.status == ("submitted" if s.week_start == last_week else "approved")
     claim = build_claim(company, last_week - timedelta(weeks=2))
     assert claim.lines and claim.amount_ore > 0 and not claim.missing_rates
+
+
+def _history_in_the_order_it_happened(db):
+    """The demo dates an active case's steps six weeks back; all at one time, the case
+    history showed "confirmed" below "proposed" and the request anywhere."""
+    from web.participants.routes import timeline
+
+    active = db.session.scalars(db.select(Proposal).where(
+        Proposal.status == ProposalStatus.ACTIVE)).all()
+    for prop in active:
+        kinds = [e["kind"] for e in timeline(prop.participant)]
+        assert kinds == ["confirmed", "approved", "proposed", "match_requested"], kinds
