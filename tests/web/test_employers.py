@@ -121,7 +121,10 @@ def test_an_ended_placement_says_so_and_is_not_offered(client, db, make, company
     page = client.get("/employer/placements").get_data(as_text=True)
     row = page.split(">Sluttet<")[1].split("</tr>")[0]
     assert "Afsluttet" in row and "5. jan. 2026 til" in row
+    # nothing to close (a walk saw "Luk" beside "Afsluttet"); a new end date opens it again
+    assert f"/placements/{ended.id}/close" not in row and "Ret" in row
     assert "Åben" in page.split(">Sidste dag<")[1].split("</tr>")[0]
+    assert f"/placements/{last_day.id}/close" in page
     consultant = make.user("consultant")
     run = service.create_run(consultant, [make.participant(consultant).id], time_limit=2)
     assert [q["id"] for q in build_problem(run)["placements"]] == [
