@@ -394,3 +394,25 @@ def test_an_unmatched_reason_names_the_one_placement_by_its_title(client, db, ma
     run_solve(run.id)
     page = client.get(f"/runs/{run.id}").get_data(as_text=True)
     assert "den eneste plads der passer (Køkkenhjælper) er fyldt op" in page
+
+
+def test_a_proposal_the_participant_no_longer_fits_is_marked_and_not_sent(client, db, consultant,
+                                                                          world):
+    """An edit after the run broke a proposal; the run page still offered it, ticked, and
+    approving sent the mentor a proposal they could not confirm."""
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = db.session.scalar(db.select(Proposal))
+    world[0].days = ["sun"]
+    db.session.commit()
+    page = client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert ("Passer ikke længere til deltageren: der er ingen fælles dag med pladsen og "
+            "mentoren") in page
+    box = page.split(f'id="choose-{proposal.id}"')[1].split(">")[0]
+    assert "checked" not in box
+    r = client.post(f"/runs/{run.id}/approve-all", follow_redirects=True)
+    assert (f"{world[0].code}: forslaget passer ikke længere til deltagerens oplysninger: der "
+            "er ingen fælles dag med pladsen og mentoren. Afvis det og kør igen."
+            ) in r.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == ProposalStatus.PROPOSED

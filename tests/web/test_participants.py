@@ -132,6 +132,13 @@ def test_an_edit_that_breaks_an_open_proposal_says_which_rules(client, db, make,
             "oplysninger: mentoren mangler en kompetence, deltageren har brug for; der er ingen "
             "fælles dag med pladsen og mentoren; pladsen ligger længere væk, end deltageren kan "
             "rejse. Afvis det og kør igen, eller ret oplysningerne tilbage.") in page
+    # said on the case page until it is dealt with, not once (a walk lost it at the next click)
+    page = client.get(f"/participants/{p.id}").get_data(as_text=True)
+    assert page.count(f"Forslaget om Køkkenhjælp med {mentor.name} passer ikke længere") == 1
+    proposal = db.session.scalar(db.select(Proposal))
+    proposal.status = ProposalStatus.REJECTED
+    db.session.commit()
+    assert "passer ikke længere" not in client.get(f"/participants/{p.id}").get_data(as_text=True)
 
 
 def test_an_edit_that_breaks_a_running_assignment_says_to_talk_it_over(client, db, make,

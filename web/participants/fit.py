@@ -9,12 +9,10 @@ proposal and running assignment as a problem of its own.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from matcher.candidates import rule_breaks
 from matcher.schema import parse_problem
-from web.extensions import db
-from web.models import Participant, Proposal, ProposalStatus
+from web.models import Proposal, ProposalStatus
 from workers.problem import match_problem
 
 # The rules an edit of the participant can break, in words (6 and 7 are the mentor's reach
@@ -30,12 +28,10 @@ RULES = {
 OPEN = (ProposalStatus.PROPOSED, ProposalStatus.APPROVED, ProposalStatus.ACTIVE)
 
 
-def misfits(p: Participant) -> list[tuple[Proposal, list[str]]]:
-    """Each open proposal or running assignment of ``p`` that breaks a rule now, with the
-    rules it breaks, in words."""
-    rows = db.session.scalars(select(Proposal).where(Proposal.participant_id == p.id,
-                                                     Proposal.status.in_(OPEN)))
-    return [(a, words) for a in rows if (words := broken(a))]
+def misfits(proposals: list[Proposal]) -> list[tuple[Proposal, list[str]]]:
+    """Each open proposal or running assignment among ``proposals`` (a participant's) that
+    breaks a rule now, with the rules it breaks, in words."""
+    return [(a, words) for a in proposals if a.status in OPEN and (words := broken(a))]
 
 
 def broken(a: Proposal) -> list[str]:

@@ -122,8 +122,8 @@ def edit(participant_id: int):
             service.log_event(p.id, current_user, "edited", fields=changed)
         db.session.commit()
         flash(_("Participant %(code)s saved.", code=p.code), "success")
-        for a, rules in misfits(p) if changed else ():
-            flash(_misfit_message(a, rules), "error")
+        # A proposal or assignment the edit broke is said on the case page, until it is dealt
+        # with (a one-time message was gone after the next click).
         return redirect(url_for("participants.show", participant_id=p.id))
     if not form.is_submitted():
         form.load(p)
@@ -165,7 +165,8 @@ def show(participant_id: int):
     _name_lifted(events)
     return render_template("participants/show.html", p=p, history=history, events=events,
                            proposals=proposals, button=EmptyForm(), labels=labels,
-                           exclusions=exclusions(p, history))
+                           exclusions=exclusions(p, history),
+                           misfits=[_misfit_message(a, rules) for a, rules in misfits(history)])
 
 
 def exclusions(p: Participant, history: list[Proposal]) -> list[dict]:

@@ -13,6 +13,7 @@ from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.models import Participant, Proposal, ProposalStatus, SolveRun, utcnow
 from web.models.runs import proposal_details
+from web.participants.fit import misfits
 from web.participants.forms import WEIGHT_LABELS, RunAgainForm
 from web.participants.routes import render_index, request_form
 from web.runs import service
@@ -88,6 +89,8 @@ def render_run(run: SolveRun, again_form: RunAgainForm | None = None, status: in
         elapsed=elapsed(run), weight_labels=WEIGHT_LABELS, reason_text=reason_text,
         reason_help=reason_help,
         names=names_for([p.reasons for p in run.proposals] + [u["reasons"] for u in run.unmatched]),
+        # edited since the run: said on the row, and not chosen for approval by default
+        misfit={a.id: "; ".join(rules) for a, rules in misfits(run.proposals)},
     ), status
 
 

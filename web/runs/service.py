@@ -64,6 +64,10 @@ def approve(proposal: Proposal, user: User) -> None:
     either was approved can propose the same last slot; only the first approval gets it."""
     if proposal.status != ProposalStatus.PROPOSED:
         raise TransitionError(_("Only a new proposal can be approved."))
+    if rules := broken(proposal):  # edited since the run: the mentor would be asked in vain
+        raise TransitionError(_(
+            "%(code)s: the proposal no longer fits the participant's details: %(rules)s. "
+            "Reject it and run again.", code=proposal.participant.code, rules="; ".join(rules)))
     full = _full(proposal, (ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
     if full == "placement":
         raise TransitionError(_(
