@@ -437,3 +437,37 @@ def test_an_employer_renamed_after_the_check_is_shown_before_it_is_created(clien
     assert count(db, Employer) == 1 and count(db, Placement) == 0
     client.post(r.headers["Location"] + "/commit", data={"new_employers": "Café Kornet"})
     assert count(db, Employer) == 2 and count(db, Placement) == 1
+
+
+def test_codes_may_be_written_as_their_danish_words(client, db, admin):
+    """A job centre's lists are in Danish; the import took only "mon", "kitchen",
+    "addiction"."""
+    r = upload(client, HEADER + "DA-1;4;8;2;Mandag ons;Køkken|have og park;misbrug, Fast "
+                                "struktur;stoffri;Aarhus;15\n")
+    assert r.status_code == 302, r.get_data(as_text=True)
+    client.post(r.headers["Location"] + "/commit")
+    p = db.session.scalar(db.select(Participant))
+    assert (p.days, p.areas, p.needs, p.attributes) == (
+        ["mon", "wed"], ["kitchen", "gardening"], ["addiction", "structure"], ["abstinent"])
+    r = upload(client, PLACEMENTS + "Café Kornet;Køkken;køkken;2;man tir;hygiejnebevis;Aarhus;\n",
+               "placements")
+    client.post(r.headers["Location"] + "/commit", data={"new_employers": "Café Kornet"})
+    place = db.session.scalar(db.select(Placement))
+    assert (place.area, place.days, place.requirements) == ("kitchen", ["mon", "tue"],
+                                                            ["food_hygiene"])
+    r = upload(client, MENTORS + "Mette;Café Kornet;Misbrug Engelsk;fredag;12;2;Aarhus;25\n",
+               "mentors")
+    client.post(r.headers["Location"] + "/commit")
+    mentor = db.session.scalar(db.select(Mentor))
+    assert (mentor.skills, mentor.days) == (["addiction", "lang:en"], ["fri"])
+
+
+def test_a_danish_word_and_its_code_together_are_one_code_listed_twice(client, db, admin):
+    r = upload(client, PLACEMENTS + "Café Kornet;Køkken;kitchen;2;mon,mandag;;Aarhus;\n",
+               "placements")
+    assert "<td><code>days</code></td><td>mon står to gange.</td>" in r.get_data(as_text=True)
+
+
+def test_the_upload_page_says_danish_words_are_read(client, admin):
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "eller deres danske ord, fx køkken, have og park, misbrug, stoffri" in page

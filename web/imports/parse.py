@@ -23,6 +23,7 @@ from web.cpr import looks_like_cpr
 from web.employers import forms as employer_forms
 from web.extensions import db
 from web.geo import find_town
+from web.imports.words import read_codes
 from web.mentors import forms as mentor_forms
 from web.models import Employer, Participant, User
 from web.participants.forms import ParticipantForm
@@ -165,7 +166,7 @@ def _key_column(kind: str) -> str:
 
 def _participant(cells: dict, errors: list) -> dict:
     """One participant line through the register page's own form."""
-    areas = split_list(cells.get("areas", ""))
+    areas = read_codes(cells.get("areas", ""), vocab.AREAS, split_list)
     if len(areas) > 3:
         errors.append(("areas", str(_l("At most 3 wished work areas."))))
         areas = areas[:3]
@@ -174,8 +175,9 @@ def _participant(cells: dict, errors: list) -> dict:
     data["priority"] = cells.get("priority") or "1"
     for i, area in enumerate(areas, start=1):
         data[f"wish{i}"] = area
-    for name in ("days", "needs", "attributes"):
-        codes = split_list(cells.get(name, ""))
+    for name, allowed in (("days", vocab.DAYS), ("needs", vocab.NEEDS),
+                          ("attributes", vocab.ATTRIBUTES)):
+        codes = read_codes(cells.get(name, ""), allowed, split_list)
         if twice := [c for i, c in enumerate(codes) if c in codes[:i]]:  # as the other files
             errors.append((name, str(_l("%(value)s is listed twice.", value=", ".join(twice)))))
         for code in codes:
@@ -241,7 +243,7 @@ def _consultant(email: str, errors: list) -> User | None:
 
 def _codes(cells: dict, column: str, allowed: dict, errors: list,
            required: bool = False) -> list[str]:
-    codes = split_list(cells.get(column, ""))
+    codes = read_codes(cells.get(column, ""), allowed, split_list)
     bad = [c for c in codes if c not in allowed]
     twice = [c for i, c in enumerate(codes) if c in codes[:i]]
     if bad:
@@ -313,7 +315,7 @@ def _placement(cells: dict, errors: list) -> dict:
         "accommodations": _text(cells, "accommodations", employer_forms.ACCOMMODATIONS_MAX,
                                 errors, required=False),
     }
-    area = cells.get("area", "")
+    area = " ".join(read_codes(cells.get("area", ""), vocab.AREAS, split_list))
     if not area:
         errors.append(("area", str(_l("This field is required."))))
     elif area not in vocab.AREAS:
