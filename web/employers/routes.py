@@ -5,7 +5,6 @@ show only what the workplace must act on: code, days, hours, accommodations, men
 Never needs, attributes or priority.
 """
 
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -76,8 +75,7 @@ def placements():
     ).all()
     return render_template("employers/placements.html", employer=employer, placements=rows,
                            running=_running(Proposal.placement_id, [p.id for p in rows]),
-                           close_question=close_question, button=EmptyForm(),
-                           today=date.today())
+                           close_question=close_question, button=EmptyForm())
 
 
 def _running(column, ids: list[int]) -> dict[int, int]:
@@ -113,12 +111,12 @@ def edit_placement(placement_id: int):
     p = own_placement_or_404(placement_id)
     form = PlacementForm()
     if form.validate_on_submit():
-        ended_before = p.end_date is not None and p.end_date < date.today()
+        ended_before = p.has_ended
         form.fill(p)
         # Ended now by its date, as if closed: whoever is placed there keeps the place, and
         # their consultants are told (a walk ended one with a participant, and nobody heard).
-        running = ([] if ended_before or p.end_date is None or p.end_date >= date.today()
-                   else _active_here(Proposal.placement_id, p.id))
+        running = (_active_here(Proposal.placement_id, p.id) if p.has_ended and not ended_before
+                   else [])
         _tell_consultants(running, "placement_closed", placement_id=p.id)
         db.session.commit()
         flash(_("Placement %(title)s saved.", title=p.title), "success")

@@ -59,6 +59,11 @@ class Placement(db.Model):
     employer: Mapped[Employer] = relationship(back_populates="placements")
 
     @property
+    def has_ended(self) -> bool:
+        """Its end date has passed: no longer offered, as if closed."""
+        return self.end_date is not None and self.end_date < date.today()
+
+    @property
     def starts_later(self) -> date | None:
         """The start date when it lies ahead, else None: a proposal or an assignment at a
         placement that has not begun yet says when it does."""
