@@ -376,3 +376,15 @@ def test_a_substitute_sends_the_covered_week_through_the_api(client, db, make, w
              json=_week(away, ("instruction", 2)))
     assert r.status_code == 422 and _fields(r) == ["lines[0].assignment_id"]
     assert _count(db, Timesheet) == 1
+
+
+def test_a_return_comment_with_a_cpr_number_is_refused(client, db, world, assignment):  # noqa: F811
+    """The page's comment field refuses a CPR number; the API's must too, or one is stored
+    and shown to the mentor."""
+    sid = call(client, world, "mentor", "put", f"/api/v1/timesheets/{MONDAY}",
+               json=_week(assignment, ("instruction", 1))).get_json()[0]["id"]
+    r = call(client, world, "consultant", "post", f"/api/v1/timesheets/{sid}/return",
+             json={"comment": "Tirsdag for 010190-1234?"})
+    assert r.status_code == 422 and _fields(r) == ["comment"]
+    sheet = db.session.get(Timesheet, sid)
+    assert sheet.status == "submitted" and not sheet.comment

@@ -316,4 +316,5 @@ class WeekSchema(ma.Schema):
 class ReturnSchema(ma.Schema):
     comment = ma.fields.String(required=True, validate=[
         validate.Length(max=300),
-        validate.Regexp(r"\s*\S", error="Say what the mentor should correct.")])
+        validate.Regexp(r"\s*\S", error="Say what the mentor should correct."),
+        no_cpr_api])
