@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -100,6 +101,9 @@ def week_error(total: float) -> str | None:
     return None
 
 
+HOURS_TYPED = re.compile(r"-?\d+(\.\d+)?")
+
+
 class HoursField(StringField):
     """Hours as typed on a phone: '1,5' or '1.5'; empty is 0. Quarter hours, 0–20."""
 
@@ -109,10 +113,9 @@ class HoursField(StringField):
         if raw == "":
             self.data = 0.0
             return
-        try:
-            self.data = float(raw)
-        except ValueError:
-            self.data = None
+        # Digits with a decimal mark only, as the page's sums count them: float() also takes
+        # '1e3', 'nan' and 'inf', which came back in the field as '1.000', 'NaN' and '∞'.
+        self.data = float(raw) if HOURS_TYPED.fullmatch(raw) else None
 
     def pre_validate(self, form):
         if self.data is None:

@@ -606,3 +606,18 @@ def test_share_of_week_counts_support_days(assign, db, make):
     assert share_of_week(a, steps, week(1), a.mentor_id, covers) == 6  # the plan's, as before
     a.placement.days = ["thu", "fri"]  # no day in common: the weekdays count
     assert share_of_week(a, steps, week(1), sub.id, covers) == round(6 / 5, 1)
+
+
+@pytest.mark.parametrize("typed", ["1e3", "nan", "inf", "1e0"])
+def test_hours_that_are_not_plain_numbers_are_refused_and_shown_as_typed(
+        client, auth, assign, db, typed):
+    """'1e3' came back in the field as '1.000' (a thousand in Danish, one hour to the page's
+    sum), 'nan' as 'NaN' and 'inf' as '∞', each told it must be 0 to 20 hours."""
+    a = assign()
+    auth.login(a.mentor.user)
+    r = client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, follow_up=typed))
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert f'name="a{a.id}-follow_up" size="4" type="text" value="{typed}"' in page
+    assert "Skriv timer som et tal, fx 1,5." in page
+    assert db.session.query(Timesheet).count() == 0
