@@ -42,10 +42,12 @@ class PlanForm(Form):
         seen_gap = False
         filled = 0
         for _i, h, w in self.step_fields():
-            if h.data is None and w.data is None:
+            if not _typed(h) and not _typed(w):
                 seen_gap = True
                 continue
             filled += 1
+            if h.errors:  # typed but not a whole number: told so already
+                continue
             if h.data is None:
                 h.errors.append(_l("Give the hours per week for this step."))
                 ok = False
@@ -56,6 +58,11 @@ class PlanForm(Form):
             self.hours_1.errors.append(_l("Give at least one step."))
             ok = False
         return ok
+
+
+def _typed(field) -> bool:
+    """Something is in the box, a number or not ('9,5' in a whole-number box is typed)."""
+    return field.data is not None or bool(field.raw_data and field.raw_data[0].strip())
 
 
 for _i in range(1, MAX_STEPS + 1):

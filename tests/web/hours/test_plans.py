@@ -203,3 +203,19 @@ def test_planned_hours_ignore_other_mentors(assign):
     assert planned_hours(a.mentor_id, week(1)) == 6
     assert planned_hours(other.mentor_id, week(1)) == 4
     assert isinstance(planned_hours(a.mentor_id, date(2026, 3, 4)), int)
+
+
+@pytest.mark.parametrize("weeks", ["2", ""])
+def test_hours_that_are_not_a_whole_number_get_one_message_not_a_contradicting_one(
+        client, auth, assign, db, weeks):
+    """'9,5' hours was told both 'not a whole number' and 'give the hours for this step' (or,
+    alone in the plan, 'give at least one step'), though the hours were given."""
+    a = assign()
+    auth.login(a.participant.consultant)
+    r = client.post(f"/hours/assignments/{a.id}",
+                    data={"start_week": MONDAY.isoformat(), "hours_1": "9,5", "weeks_1": weeks})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Ikke et gyldigt heltal." in page
+    assert "Angiv timer pr. uge for dette trin." not in page
+    assert "Angiv mindst ét trin." not in page
+    assert db.session.query(PlanStep).count() == 0
