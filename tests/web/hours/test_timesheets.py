@@ -621,3 +621,19 @@ def test_hours_that_are_not_plain_numbers_are_refused_and_shown_as_typed(
     assert f'name="a{a.id}-follow_up" size="4" type="text" value="{typed}"' in page
     assert "Skriv timer som et tal, fx 1,5." in page
     assert db.session.query(Timesheet).count() == 0
+
+
+def test_the_plan_page_shows_quarter_hours_delivered_as_logged(client, auth, assign, db):
+    """A walk: a week of 0,75 hours showed as '0,8' and 8,25 as '8,2' under "Leverede timer"
+    on the consultant's plan page, though the approval page shows 0,75."""
+    from tests.web.hours.conftest import week
+
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, follow_up="0,75"))
+    client.post(f"/hours/timesheet?week={week(1)}", data=_row(a.id, instruction="8,25"))
+    auth.logout()
+    auth.login(a.participant.consultant)
+    page = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
+    delivered = page.split("Leverede timer")[1].split("</table>")[0]
+    assert "<td>0,75</td>" in delivered and "<td>8,25</td>" in delivered
