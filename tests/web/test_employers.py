@@ -275,3 +275,36 @@ def test_ending_a_placement_by_its_date_tells_the_consultants_of_those_placed(cl
     assert [n.kind for n in told] == ["placement_closed"]
     client.post(f"/employer/placements/{place.id}/edit", data=data)  # saved again: told once
     assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 1
+
+
+def test_a_placement_edit_that_breaks_an_assignment_tells_its_consultant(client, db, make,
+                                                                          company):
+    """A walk took Wednesday and Thursday off a placement whose participant works there on
+    Wednesdays and Thursdays, and made it drug-free: saved without a word to anyone (a
+    participant's edit says which proposals no longer fit)."""
+    from web.cover.notices import notice_text
+    from web.models import Notification, Proposal, ProposalStatus
+
+    place = make.placement(company, title="Lager", days=["mon", "wed"])
+    consultant = make.user("consultant")
+    p = make.participant(consultant, status="active", days=["wed"])
+    a = Proposal(participant_id=p.id, placement_id=place.id,
+                 mentor_id=make.mentor(company).id, hours=6, status=ProposalStatus.ACTIVE)
+    db.session.add(a)
+    db.session.commit()
+    data = {**PLACEMENT, "title": "Lager", "days": ["mon", "wed"], "requirements": [],
+            "start_date": "", "end_date": ""}
+    client.post(f"/employer/placements/{place.id}/edit", data=data)  # still fits: no word
+    assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 0
+    r = client.post(f"/employer/placements/{place.id}/edit",
+                    data={**data, "days": ["mon", "tue"]}, follow_redirects=True)
+    assert ("De nye oplysninger passer ikke længere til 1 deltager, der er i praktik eller "
+            "foreslået her: deltagerens konsulent får besked.") in r.get_data(as_text=True)
+    [told] = db.session.query(Notification).filter_by(user_id=consultant.id).all()
+    assert told.kind == "placement_misfit"
+    subject, text = notice_text(told.kind, told.params)
+    assert subject == "Praktikplads ændret"
+    assert f"Forløbet for deltager {p.code}" in text
+    assert "der er ingen fælles dag med pladsen og mentoren" in text
+    client.post(f"/employer/placements/{place.id}/edit", data={**data, "days": ["mon", "tue"]})
+    assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 1

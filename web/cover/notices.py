@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from web.extensions import db
 from web.i18n import format_date
-from web.models import Mentor, Outcome, Placement, Proposal, Timesheet, User
+from web.models import Mentor, Outcome, Placement, Proposal, ProposalStatus, Timesheet, User
 from web.models.cover import Absence, CoverNeed, CoverRequest, ParticipantHold, RequestStatus
 
 
@@ -180,6 +180,22 @@ def _placement_closed(placement: Placement) -> tuple[str, str]:
     )
 
 
+def _placement_misfit(proposal: Proposal) -> tuple[str, str]:
+    from web.participants.fit import broken
+
+    facts = {"employer": proposal.placement.employer.name, "title": proposal.placement.title,
+             "code": proposal.participant.code, "mentor": proposal.mentor.name,
+             "rules": "; ".join(broken(proposal)) or _("it fits again now")}
+    if proposal.status == ProposalStatus.ACTIVE:
+        return _("Placement changed"), _(
+            "%(employer)s has changed the placement %(title)s. The assignment of participant "
+            "%(code)s with %(mentor)s no longer fits: %(rules)s. Talk it over with the "
+            "workplace and the mentor, or end the assignment.", **facts)
+    return _("Placement changed"), _(
+        "%(employer)s has changed the placement %(title)s. The proposal for participant "
+        "%(code)s with %(mentor)s no longer fits: %(rules)s. Reject it and run again.", **facts)
+
+
 def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     return _("Mentor deactivated"), _(
         "%(employer)s has deactivated %(mentor)s as mentor. Participants supported by "
@@ -239,6 +255,7 @@ KINDS = {
     "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
+    "placement_misfit": (Proposal, "proposal_id", _l("Placement changed"), _placement_misfit),
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
     "hours_returned": (Timesheet, "timesheet_id", _l("Hours returned"), _hours_returned),
     "assignment_ended": (Proposal, "proposal_id", _l("Assignment ended"), _assignment_ended),

@@ -21,6 +21,7 @@ from web.forms_common import EmptyForm
 from web.geo import find_town, towns
 from web.invitations import service as invitations
 from web.models import Employer, Mentor, Placement, Proposal, ProposalStatus, User
+from web.participants.fit import OPEN, broken
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
 
@@ -112,7 +113,11 @@ def edit_placement(placement_id: int):
     form = PlacementForm()
     if form.validate_on_submit():
         ended_before = p.has_ended
+        fitted = [a for a in _open_here(p.id) if not broken(a)]
         form.fill(p)
+        misfits = [] if p.has_ended else [a for a in fitted if broken(a)]
+        for a in misfits:  # the consultant hears which rules; the employer only how many
+            notify([a.participant.consultant], "placement_misfit", proposal_id=a.id)
         # Ended now by its date, as if closed: whoever is placed there keeps the place, and
         # their consultants are told (a walk ended one with a participant, and nobody heard).
         running = (_active_here(Proposal.placement_id, p.id) if p.has_ended and not ended_before
@@ -126,10 +131,21 @@ def edit_placement(placement_id: int):
                            "%(num)d participants still have an assignment here: their "
                            "consultants are told that the placement has ended.",
                            len(running)), "info")
+        if misfits:
+            flash(ngettext("The new details no longer fit %(num)d participant placed or "
+                           "proposed here: their consultant is told.",
+                           "The new details no longer fit %(num)d participants placed or "
+                           "proposed here: their consultants are told.", len(misfits)), "info")
         return redirect(url_for("employers.placements"))
     if not form.is_submitted():
         form.load(p)
     return render_template("employers/placement_form.html", form=form, placement=p, towns=towns())
+
+
+def _open_here(placement_id: int) -> list[Proposal]:
+    """The proposals and assignments at a placement that an edit of it can break."""
+    return db.session.scalars(db.select(Proposal).where(
+        Proposal.placement_id == placement_id, Proposal.status.in_(OPEN))).all()
 
 
 def _active_here(column, value) -> list[Proposal]:
