@@ -153,3 +153,13 @@ def within_years(form, field) -> None:
     if not in_years(field.data):
         raise ValidationError(_l("Choose a date between %(first)s and %(last)s.",
                                  first=FIRST_YEAR, last=last_year()))
+
+
+# Far past any list's last page, and small enough that its offset fits the database's integers
+# (a page of 10**21 was an OverflowError and a 500).
+MAX_PAGE = 10**6
+
+
+def page_number(args) -> int:
+    """The page of a paginated list asked for in ``?page=``, from 1 to ``MAX_PAGE``."""
+    return min(max(args.get("page", 1, type=int), 1), MAX_PAGE)

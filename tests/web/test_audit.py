@@ -202,3 +202,10 @@ def test_reads_after_an_export_in_the_same_app_context_are_logged(client, db, ma
     client.get(f"/gdpr/participants/{p.id}/export.json")
     client.get(f"/participants/{p.id}")
     assert [e.action for e in entries(db, participant_id=p.id)][-2:] == ["export", "read"]
+
+
+def test_a_page_number_too_large_for_the_database_is_not_a_500(client, logged):
+    """A walk asked for ?page=999999999999999999999: OverflowError, a 500."""
+    admin, _c1, _c2 = logged
+    login(client, admin)
+    assert client.get("/admin/audit/?page=999999999999999999999").status_code == 200

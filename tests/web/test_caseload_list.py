@@ -67,3 +67,12 @@ def test_one_participant_is_counted_in_the_singular(client, make, consultant):
     assert "1 participants" not in html and "1 participant is waiting." in html
     make.participant(consultant, code="TWO-2")
     assert "2 participants are waiting." in client.get("/participants/").get_data(as_text=True)
+
+
+def test_a_page_number_too_large_for_the_database_is_an_empty_page_not_a_500(client, make,
+                                                                           consultant):
+    """A walk asked for ?page=999999999999999999999: OverflowError, a 500."""
+    make.participant(consultant=consultant, code="ONLY")
+    for page in ("999999999999999999999", str(2**63), "-5"):
+        r = client.get(f"/participants/?page={page}")
+        assert r.status_code == 200, page

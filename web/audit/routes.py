@@ -10,7 +10,7 @@ from web.access import role_required
 from web.admin.forms import ROLE_LABELS
 from web.audit.forms import ACTIONS, RECORDS, AuditFilterForm
 from web.extensions import db
-from web.forms_common import opts
+from web.forms_common import opts, page_number
 from web.models import User
 from web.models.audit import AuditEntry
 
@@ -45,7 +45,7 @@ def index():
                               *((str(u.id), f"{u.name} ({u.email})") for u in users)])
     valid = form.validate() if request.args else True
     query = filtered(form) if valid else select(AuditEntry).where(False)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+    page = db.paginate(query, page=page_number(request.args), per_page=PER_PAGE,
                        error_out=False)
     args = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("audit/index.html", form=form, page=page, args=args,

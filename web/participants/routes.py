@@ -10,7 +10,7 @@ from web import vocab
 from web.access import own_participant_or_404, role_required
 from web.confirm import asked_first
 from web.extensions import db
-from web.forms_common import EmptyForm, opts
+from web.forms_common import EmptyForm, opts, page_number
 from web.geo import towns
 from web.models import (
     CaseEvent,
@@ -72,7 +72,7 @@ def request_form() -> tuple[MatchRequestForm, list[Participant]]:
 def render_index(form: MatchRequestForm | None = None, waiting=None, status: int = 200):
     """The caseload page; the matching request form may come back with its errors."""
     filters = _filter_form()
-    page = db.paginate(_filtered(filters), page=request.args.get("page", 1, type=int),
+    page = db.paginate(_filtered(filters), page=page_number(request.args),
                        per_page=PER_PAGE, error_out=False)
     if form is None:
         form, waiting = request_form()
