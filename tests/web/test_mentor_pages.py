@@ -136,3 +136,31 @@ def test_a_mentor_without_capacity_is_told_they_get_no_new_proposals(client, db,
     assert me.max_participants == 0
     page = client.get("/mentor/profile").get_data(as_text=True)
     assert 'name="max_participants"' in page and 'value="0"' in page
+
+
+def test_a_profile_edit_that_breaks_an_assignment_tells_its_consultant(client, db, make, auth):
+    """A walk: the mentor took off a skill her participant needs and cut her travel to 1 km,
+    saved with not a word to anyone; the consultant learnt nothing."""
+    from web.cover.notices import notice_text
+    from web.models import Notification
+
+    user = make.user("mentor")
+    m = make.mentor(None, user=user, skills=["psychiatry", "trauma"], days=["tue", "thu"])
+    consultant = make.user("consultant")
+    p = make.participant(consultant, status="active", needs=["psychiatry"], days=["tue"],
+                         areas=["kitchen"])
+    a = make._add(Proposal(participant_id=p.id, placement_id=make.placement().id,
+                           mentor_id=m.id, hours=6, status=ProposalStatus.ACTIVE))
+    auth.login(user)
+    data = {**PROFILE, "skills": ["psychiatry"], "languages": []}
+    r = client.post("/mentor/profile", data=data, follow_redirects=True)  # still fits
+    assert db.session.query(Notification).count() == 0
+    r = client.post("/mentor/profile", data={**data, "skills": ["trauma"]},
+                    follow_redirects=True)
+    assert ("De nye oplysninger passer ikke længere til forløbet eller forslaget for 1 "
+            "deltager: deltagerens konsulent får besked.") in r.get_data(as_text=True)
+    [told] = db.session.query(Notification).filter_by(user_id=consultant.id).all()
+    assert told.kind == "mentor_misfit" and told.params == {"proposal_id": a.id}
+    subject, text = notice_text(told.kind, told.params)
+    assert subject == "Mentor ændret" and f"Forløbet for deltager {p.code}" in text
+    assert "mentoren mangler en kompetence, deltageren har brug for" in text

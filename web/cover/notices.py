@@ -196,6 +196,22 @@ def _placement_misfit(proposal: Proposal) -> tuple[str, str]:
         "%(code)s with %(mentor)s no longer fits: %(rules)s. Reject it and run again.", **facts)
 
 
+def _mentor_misfit(proposal: Proposal) -> tuple[str, str]:
+    from web.participants.fit import broken
+
+    facts = {"mentor": proposal.mentor.name, "title": proposal.placement.title,
+             "code": proposal.participant.code,
+             "rules": "; ".join(broken(proposal)) or _("it fits again now")}
+    if proposal.status == ProposalStatus.ACTIVE:
+        return _("Mentor changed"), _(
+            "%(mentor)s has new details (skills, days or reach). The assignment of "
+            "participant %(code)s at %(title)s no longer fits: %(rules)s. Talk it over with "
+            "the mentor, or end the assignment.", **facts)
+    return _("Mentor changed"), _(
+        "%(mentor)s has new details (skills, days or reach). The proposal for participant "
+        "%(code)s at %(title)s no longer fits: %(rules)s. Reject it and run again.", **facts)
+
+
 def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
     return _("Mentor deactivated"), _(
         "%(employer)s has deactivated %(mentor)s as mentor. Participants supported by "
@@ -256,6 +272,7 @@ KINDS = {
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
     "placement_misfit": (Proposal, "proposal_id", _l("Placement changed"), _placement_misfit),
+    "mentor_misfit": (Proposal, "proposal_id", _l("Mentor changed"), _mentor_misfit),
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
     "hours_returned": (Timesheet, "timesheet_id", _l("Hours returned"), _hours_returned),
     "assignment_ended": (Proposal, "proposal_id", _l("Assignment ended"), _assignment_ended),

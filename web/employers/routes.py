@@ -21,7 +21,7 @@ from web.forms_common import EmptyForm
 from web.geo import find_town, towns
 from web.invitations import service as invitations
 from web.models import Employer, Mentor, Placement, Proposal, ProposalStatus, User
-from web.participants.fit import OPEN, broken
+from web.participants.fit import fitting, mentor_misfit_message, tell_broken
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
 
@@ -113,11 +113,10 @@ def edit_placement(placement_id: int):
     form = PlacementForm()
     if form.validate_on_submit():
         ended_before = p.has_ended
-        fitted = [a for a in _open_here(p.id) if not broken(a)]
+        fitted = fitting(Proposal.placement_id, p.id)
         form.fill(p)
-        misfits = [] if p.has_ended else [a for a in fitted if broken(a)]
-        for a in misfits:  # the consultant hears which rules; the employer only how many
-            notify([a.participant.consultant], "placement_misfit", proposal_id=a.id)
+        # The consultant hears which rules break; the employer only how many.
+        misfits = [] if p.has_ended else tell_broken(fitted, "placement_misfit")
         # Ended now by its date, as if closed: whoever is placed there keeps the place, and
         # their consultants are told (a walk ended one with a participant, and nobody heard).
         running = (_active_here(Proposal.placement_id, p.id) if p.has_ended and not ended_before
@@ -140,12 +139,6 @@ def edit_placement(placement_id: int):
     if not form.is_submitted():
         form.load(p)
     return render_template("employers/placement_form.html", form=form, placement=p, towns=towns())
-
-
-def _open_here(placement_id: int) -> list[Proposal]:
-    """The proposals and assignments at a placement that an edit of it can break."""
-    return db.session.scalars(db.select(Proposal).where(
-        Proposal.placement_id == placement_id, Proposal.status.in_(OPEN))).all()
 
 
 def _active_here(column, value) -> list[Proposal]:
@@ -257,11 +250,15 @@ def edit_mentor(mentor_id: int):
     if m.user_id is not None:
         del form.email  # already invited: the login is managed on its own
     if form.validate_on_submit():
+        fitted = fitting(Proposal.mentor_id, m.id)
         form.fill(m)
+        misfits = tell_broken(fitted, "mentor_misfit")
         email = getattr(form, "email", None)
         link = _invite_colleague(m, email.data, m.employer) if email and email.data else None
         db.session.commit()
         flash(_("Mentor %(name)s saved.", name=m.name), "success")
+        if misfits:
+            flash(mentor_misfit_message(len(misfits)), "info")
         if link:
             return _show_link(m.user, link)
         return redirect(url_for("employers.mentors"))

@@ -16,6 +16,7 @@ from web.hours.service import weeks_to_finish
 from web.mentors.forms import ExternalProfileForm, ProfileForm
 from web.models import Mentor, Participant, Proposal, ProposalStatus
 from web.models.runs import proposal_details
+from web.participants.fit import fitting, mentor_misfit_message, tell_broken
 from web.runs import service
 from web.runs.forms import ReasonForm
 from web.runs.service import TransitionError
@@ -114,9 +115,13 @@ def profile():
             mentor = Mentor(user_id=current_user.id, employer_id=current_user.employer_id,
                             name=current_user.name, max_travel_km=0.0, active=True)
             db.session.add(mentor)
+        fitted = fitting(Proposal.mentor_id, mentor.id) if mentor.id else []
         form.fill(mentor)
+        misfits = tell_broken(fitted, "mentor_misfit")
         db.session.commit()
         flash(_("Profile saved."), "success")
+        if misfits:
+            flash(mentor_misfit_message(len(misfits)), "info")
         hours, people, _asked = _load(mentor)
         if hours > mentor.capacity_hours or people > mentor.max_participants:
             flash(_("You already have %(hours)s hours a week (participants: %(people)s), more "
