@@ -1,5 +1,7 @@
 """The employer's pages: CVR check, placements, colleague-mentors, own company only."""
 
+import re
+
 import pytest
 
 from web.employers.forms import cvr_is_valid, normalise_cvr
@@ -308,3 +310,20 @@ def test_a_placement_edit_that_breaks_an_assignment_tells_its_consultant(client,
     assert "der er ingen fælles dag med pladsen og mentoren" in text
     client.post(f"/employer/placements/{place.id}/edit", data={**data, "days": ["mon", "tue"]})
     assert db.session.query(Notification).filter_by(user_id=consultant.id).count() == 1
+
+
+def test_a_long_unbroken_accommodation_wraps_in_our_participants(client, db, make, company):
+    """A walk saved 1000 characters with no space (a pasted link does it) as how the
+    workplace adapts: "Our participants" grew 10,000 pixels wide, the mentor off screen."""
+    from web.models import Proposal, ProposalStatus
+
+    place = make.placement(company, accommodations="x" * 1000)
+    db.session.add(Proposal(participant_id=make.participant(status="active").id,
+                            placement_id=place.id, mentor_id=make.mentor(company).id, hours=6,
+                            status=ProposalStatus.ACTIVE))
+    db.session.commit()
+    html = client.get("/employer/participants").get_data(as_text=True)
+    cell = re.search(r'<td [^>]*>x{1000}</td>', html)
+    assert cell and 'class="wrap"' in cell.group(0)
+    assert ".wrap { overflow-wrap: anywhere; }" in (
+        client.get("/static/style.css").get_data(as_text=True))
