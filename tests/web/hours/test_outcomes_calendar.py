@@ -185,3 +185,17 @@ def test_the_mentor_and_the_employer_are_told_an_assignment_ended(client, auth, 
     assert (f"Forløbet for deltager {a.participant.code} på {a.placement.title} med "
             f"{a.mentor.name} er afsluttet (6. feb. 2026).") in page
     assert "addiction" not in page and "misbrug" not in page.lower()  # no needs to employers
+
+
+def test_the_dashboard_counts_weeks_to_approve_not_hours(client, auth, assign, db):
+    """A walk read "Timer der venter på godkendelse: 9" as nine hours; it was nine weeks of
+    hours (here: one week of 7,5 hours)."""
+    from web.hours import service
+
+    a = assign()
+    service.save_week(a, MONDAY, {"instruction": 5, "follow_up": 2.5})
+    db.session.commit()
+    auth.login(a.participant.consultant)
+    page = client.get("/dashboard/").get_data(as_text=True)
+    assert "1 uge med timer venter på din godkendelse" in page
+    assert "Timer der venter på godkendelse" not in page
