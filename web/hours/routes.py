@@ -383,8 +383,9 @@ def send_back(sheet_id: int):
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    else:
-        flash(_("Say what the mentor should correct."), "error")
+    else:  # the comment's own message: a CPR number or too long is not an empty comment
+        flash(next(iter(form.comment.errors), _("Say what the mentor should correct.")),
+              "error")
     return redirect(url_for("hours.approvals"))
 
 

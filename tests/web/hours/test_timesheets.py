@@ -637,3 +637,26 @@ def test_the_plan_page_shows_quarter_hours_delivered_as_logged(client, auth, ass
     page = client.get(f"/hours/assignments/{a.id}").get_data(as_text=True)
     delivered = page.split("Leverede timer")[1].split("</table>")[0]
     assert "<td>0,75</td>" in delivered and "<td>8,25</td>" in delivered
+
+
+def test_a_refused_return_comment_says_why(client, auth, assign, db):
+    """A walk returned a week with a CPR number in the comment, then with 301 characters:
+    both times the page said "Skriv, hvad mentoren skal rette." as if the comment were
+    empty."""
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="4"))
+    sheet = db.session.query(Timesheet).one()
+    auth.logout()
+    auth.login(a.participant.consultant)
+    url = f"/hours/timesheets/{sheet.id}/return"
+    page = client.post(url, data={"comment": "Ring til 010190-1234"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Det ligner et CPR-nummer." in page and "Skriv, hvad mentoren skal rette." not in page
+    page = client.post(url, data={"comment": "x" * 301},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "300" in page and "Skriv, hvad mentoren skal rette." not in page
+    page = client.post(url, data={"comment": ""}, follow_redirects=True).get_data(as_text=True)
+    assert "Skriv, hvad mentoren skal rette." in page
+    db.session.refresh(sheet)
+    assert sheet.status == "submitted" and not sheet.comment
