@@ -327,3 +327,24 @@ def test_a_long_unbroken_accommodation_wraps_in_our_participants(client, db, mak
     assert cell and 'class="wrap"' in cell.group(0)
     assert ".wrap { overflow-wrap: anywhere; }" in (
         client.get("/static/style.css").get_data(as_text=True))
+
+
+def test_a_placement_changed_back_says_the_assignment_fits_again(client, db, make, company):
+    """A walk changed a placement's days back the minute after: the consultant's notice then
+    read "passer ikke længere: det passer igen nu"."""
+    from web.cover.notices import notice_text
+    from web.models import Notification, Proposal, ProposalStatus
+
+    place = make.placement(company, title="Lager", days=["mon", "wed"])
+    consultant = make.user("consultant")
+    p = make.participant(consultant, status="active", days=["wed"])
+    db.session.add(Proposal(participant_id=p.id, placement_id=place.id,
+                            mentor_id=make.mentor(company).id, hours=6,
+                            status=ProposalStatus.ACTIVE))
+    db.session.commit()
+    data = {**PLACEMENT, "title": "Lager", "requirements": [], "start_date": "", "end_date": ""}
+    client.post(f"/employer/placements/{place.id}/edit", data={**data, "days": ["mon"]})
+    client.post(f"/employer/placements/{place.id}/edit", data={**data, "days": ["mon", "wed"]})
+    [told] = db.session.query(Notification).filter_by(user_id=consultant.id).all()
+    _subject, text = notice_text(told.kind, told.params)
+    assert "passer ikke længere" not in text and "den passer igen" in text

@@ -185,7 +185,12 @@ def _placement_misfit(proposal: Proposal) -> tuple[str, str]:
 
     facts = {"employer": proposal.placement.employer.name, "title": proposal.placement.title,
              "code": proposal.participant.code, "mentor": proposal.mentor.name,
-             "rules": "; ".join(broken(proposal)) or _("it fits again now")}
+             "rules": "; ".join(broken(proposal))}
+    if not facts["rules"]:
+        return _("Placement changed"), _(
+            "%(employer)s changed the placement %(title)s so that it no longer fitted "
+            "participant %(code)s with %(mentor)s, and has since changed it back: it fits "
+            "again.", **facts)
     if proposal.status == ProposalStatus.ACTIVE:
         return _("Placement changed"), _(
             "%(employer)s has changed the placement %(title)s. The assignment of participant "
@@ -201,7 +206,11 @@ def _mentor_misfit(proposal: Proposal) -> tuple[str, str]:
 
     facts = {"mentor": proposal.mentor.name, "title": proposal.placement.title,
              "code": proposal.participant.code,
-             "rules": "; ".join(broken(proposal)) or _("it fits again now")}
+             "rules": "; ".join(broken(proposal))}
+    if not facts["rules"]:
+        return _("Mentor changed"), _(
+            "%(mentor)s's details changed so that they no longer fitted participant %(code)s "
+            "at %(title)s, and have since changed back: it fits again.", **facts)
     if proposal.status == ProposalStatus.ACTIVE:
         return _("Mentor changed"), _(
             "%(mentor)s has new details (skills, days or reach). The assignment of "
