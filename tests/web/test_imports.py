@@ -471,3 +471,16 @@ def test_a_danish_word_and_its_code_together_are_one_code_listed_twice(client, d
 def test_the_upload_page_says_danish_words_are_read(client, admin):
     page = client.get("/imports/").get_data(as_text=True)
     assert "eller deres danske ord, fx køkken, have og park, misbrug, stoffri" in page
+
+
+def test_export_times_are_danish_time_as_on_the_pages(client, db, make, consultant):
+    """A walk's case page said a proposal came at 16.55; the export said 15:55 (UTC)."""
+    from datetime import datetime
+
+    p = _proposal(db, make, consultant, ProposalStatus.REJECTED)
+    prop = db.session.query(Proposal).filter_by(participant_id=p.id).one()
+    prop.created_at = datetime(2026, 12, 7, 15, 55)  # stored in UTC
+    prop.decided_at = datetime(2026, 7, 1, 10, 0)    # summer: two hours ahead
+    db.session.commit()
+    body = client.get("/imports/export/proposals.csv").data.decode("utf-8")
+    assert "2026-12-07 16:55" in body and "2026-07-01 12:00" in body

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from flask import Response, g
 from flask_babel import gettext as _
+from flask_babel import to_user_timezone
 
 from web import vocab
 from web.extensions import db
@@ -42,6 +43,11 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
+def _local(at) -> str:
+    """A stored time (UTC) as the pages show it, in Danish time: 2026-12-07 16:55."""
+    return to_user_timezone(at).strftime("%Y-%m-%d %H:%M") if at else ""
+
+
 def export(kind: str, user: User) -> Response:
     q = (db.select(Proposal).join(Participant, Proposal.participant_id == Participant.id)
          .where(Proposal.status.in_(KINDS[kind])).order_by(Proposal.id))
@@ -53,8 +59,7 @@ def export(kind: str, user: User) -> Response:
         [_cell(p.participant.code), _cell(p.placement.title), _cell(p.placement.employer.name),
          _cell(p.mentor.name), p.hours, format_number(p.score),
          vocab.label(vocab.PROPOSAL_STATUSES, p.status),
-         p.created_at.strftime("%Y-%m-%d %H:%M"),
-         p.decided_at.strftime("%Y-%m-%d %H:%M") if p.decided_at else ""]
+         _local(p.created_at), _local(p.decided_at)]
         for p in db.session.scalars(q)
     ]
     names = {"proposals": _("proposals"), "assignments": _("assignments")}
