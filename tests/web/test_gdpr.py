@@ -182,3 +182,14 @@ def test_retention_erases_closed_cases_after_the_period(app, db, make):
         sa.select(AuditEntry.participant_id).where(AuditEntry.action == "erase"))
     assert sorted(erased) == [closed_old, closed_new]
     assert run_retention() == {"erased": 0}  # the scheduled entry point, ids and counts only
+
+
+def test_exported_times_say_they_are_utc(client, db, case):
+    """A walk's export said "at": "2026-12-07T15:55:11" for what the case page shows at
+    16.55: a time without its zone, read as Danish time an hour off."""
+    login(client, case["consultant"])
+    pid = case["p"].id
+    data = json.loads(client.get(f"/gdpr/participants/{pid}/export.json").get_data(as_text=True))
+    stamps = [e["at"] for e in data["audit_log"]] + [
+        row["created_at"] for row in data["tables"]["participant"]]
+    assert stamps and all(s.endswith("+00:00") for s in stamps), stamps

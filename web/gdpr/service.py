@@ -10,7 +10,7 @@ RQ jobs and results of runs; the audit log keeps ids only and is kept (it has no
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from flask import g, has_request_context
@@ -45,6 +45,10 @@ KIND_LABELS = {
 
 
 def _plain(value):
+    if isinstance(value, datetime) and value.tzinfo is None:
+        # Stored in UTC without a zone: say so, or 15:55 reads as Danish time (the API's
+        # times carry +00:00 too).
+        return value.replace(tzinfo=UTC).isoformat()
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Decimal):
