@@ -470,3 +470,28 @@ def test_no_cover_is_sought_for_a_day_the_mentor_never_supports(db, s):
                                       s.consultant)
     db.session.commit()
     assert len(thursday.needs) == len(s.assignments)
+
+
+def test_reopening_a_participant_away_on_the_case_page_ends_the_hold(db, auth, client, s):
+    """A walk paused a participant on "Participant away", then pressed "Reopen" on the case
+    page (the button a paused case shows): the case was active again, but the slot stayed
+    held, so at the end of the hold the assignment ended and the participant waited again."""
+    from datetime import timedelta
+
+    from web.models import Proposal, ProposalStatus
+    from web.models.cover import HoldStatus
+
+    auth.login(s.consultant)
+    p = s.participants[0]
+    client.post("/absences/participants",
+                data={"participant": p.id, "starts_on": "2055-03-01", "reason": "sick"})
+    h = db.session.scalar(db.select(ParticipantHold))
+    assert p.status == "paused" and h.status == HoldStatus.HELD
+    assert client.post(f"/participants/{p.id}/reopen").status_code == 302
+    db.session.refresh(p)
+    db.session.refresh(h)
+    assert p.status == "active" and h.status == HoldStatus.RESUMED
+    assert not service.release_if_due(h, h.hold_until + timedelta(days=1))
+    assert db.session.get(Proposal, h.assignment_id).status == ProposalStatus.ACTIVE
+    page = client.get("/absences/participants").get_data(as_text=True)
+    assert f"/absences/holds/{h.id}/resume" not in page  # no longer listed as held

@@ -22,6 +22,7 @@ from web.models import (
     utcnow,
 )
 from web.models.cases import log_event
+from web.models.cover import HoldStatus, ParticipantHold
 from web.models.runs import OPEN_PROPOSAL
 from web.participants.fit import broken
 
@@ -299,6 +300,12 @@ def reopen(participant: Participant, user: User) -> None:
         raise TransitionError(_("Only a paused or closed case can be reopened."))
     running = db.session.scalar(select(Proposal.id).where(
         Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
+    # Paused as away ("Participant away"), reopened here: back, as with "Back again", or the
+    # held slot was released at the end of the hold and the assignment ended all the same.
+    db.session.execute(update(ParticipantHold).where(
+        ParticipantHold.participant_id == participant.id,
+        ParticipantHold.status == HoldStatus.HELD).values(
+        status=HoldStatus.RESUMED, ended_at=utcnow()))
     log_event(participant.id, user, "reopened", status=participant.status)
     participant.status = "active" if running else "waiting"
 
