@@ -495,3 +495,25 @@ def test_reopening_a_participant_away_on_the_case_page_ends_the_hold(db, auth, c
     assert db.session.get(Proposal, h.assignment_id).status == ProposalStatus.ACTIVE
     page = client.get("/absences/participants").get_data(as_text=True)
     assert f"/absences/holds/{h.id}/resume" not in page  # no longer listed as held
+
+
+def test_closing_the_case_of_a_participant_away_ends_the_hold(db, auth, client, s):
+    """Closing a case paused as away left its slot held: at the end of the hold the closed
+    case was made waiting again, offered for matching."""
+    from datetime import timedelta
+
+    from web.models.cover import HoldStatus
+
+    auth.login(s.consultant)
+    p = s.participants[0]
+    client.post("/absences/participants",
+                data={"participant": p.id, "starts_on": "2055-03-01", "reason": "relapse"})
+    h = db.session.scalar(db.select(ParticipantHold))
+    client.post(f"/participants/{p.id}/close", data={"confirmed": "1"})
+    db.session.refresh(p)
+    db.session.refresh(h)
+    assert p.status == "closed" and h.status != HoldStatus.HELD
+    service.release_if_due(h, h.hold_until + timedelta(days=1))
+    db.session.commit()
+    db.session.refresh(p)
+    assert p.status == "closed"

@@ -290,8 +290,18 @@ def close(participant: Participant, user: User) -> None:
             Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE)):
         _decide(proposal, user, ProposalStatus.ENDED, "participant_closed")
         log_event(participant.id, user, "ended", proposal=proposal.id)
+    # A slot held while the participant is away is free now: left held, the end of the hold
+    # made the closed case waiting again.
+    _end_hold(participant, HoldStatus.RELEASED)
     log_event(participant.id, user, "closed", status=participant.status)
     participant.status = "closed"
+
+
+def _end_hold(participant: Participant, status: HoldStatus) -> None:
+    """End the participant's held slot, if any ("Participant away"), as ``status``."""
+    db.session.execute(update(ParticipantHold).where(
+        ParticipantHold.participant_id == participant.id,
+        ParticipantHold.status == HoldStatus.HELD).values(status=status, ended_at=utcnow()))
 
 
 def reopen(participant: Participant, user: User) -> None:
@@ -302,10 +312,7 @@ def reopen(participant: Participant, user: User) -> None:
         Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
     # Paused as away ("Participant away"), reopened here: back, as with "Back again", or the
     # held slot was released at the end of the hold and the assignment ended all the same.
-    db.session.execute(update(ParticipantHold).where(
-        ParticipantHold.participant_id == participant.id,
-        ParticipantHold.status == HoldStatus.HELD).values(
-        status=HoldStatus.RESUMED, ended_at=utcnow()))
+    _end_hold(participant, HoldStatus.RESUMED)
     log_event(participant.id, user, "reopened", status=participant.status)
     participant.status = "active" if running else "waiting"
 
