@@ -517,3 +517,28 @@ def test_closing_the_case_of_a_participant_away_ends_the_hold(db, auth, client, 
     db.session.commit()
     db.session.refresh(p)
     assert p.status == "closed"
+
+
+def test_ending_the_assignment_of_a_participant_away_ends_the_hold(db, auth, client, s):
+    """Ending the assignment of a participant away (the case closes) left the slot held:
+    "Back again" then made the closed case active, and the end of the hold made it waiting."""
+    from datetime import timedelta
+
+    from web.models.cover import HoldStatus
+
+    auth.login(s.consultant)
+    p = s.participants[0]
+    client.post("/absences/participants",
+                data={"participant": p.id, "starts_on": "2055-03-01", "reason": "sick"})
+    h = db.session.scalar(db.select(ParticipantHold))
+    r = client.post(f"/hours/assignments/{h.assignment_id}/end",
+                    data={"outcome": "ordinary_job", "ended_on": "2055-03-01", "confirmed": "1"})
+    assert r.status_code == 302, r.get_data(as_text=True)[:2000]
+    db.session.refresh(p)
+    db.session.refresh(h)
+    assert p.status == "closed" and h.status == HoldStatus.RELEASED
+    assert client.post(f"/absences/holds/{h.id}/resume").status_code == 302
+    service.release_if_due(h, h.hold_until + timedelta(days=1))
+    db.session.commit()
+    db.session.refresh(p)
+    assert p.status == "closed"

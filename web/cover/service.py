@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify, send_mail
@@ -428,6 +428,15 @@ def hold(participant: Participant, starts_on: date, reason: str, by: User) -> Pa
     participant.status = "paused"
     db.session.add(h)
     return h
+
+
+def end_hold(participant_id: int, status: HoldStatus) -> None:
+    """End the participant's held slot, if any, as ``status``: reopened on the case page is
+    back (resumed); a case closed or an assignment ended frees it (released). Left held, the
+    end of the hold made a closed case waiting again, or "Back again" an ended one active."""
+    db.session.execute(update(ParticipantHold).where(
+        ParticipantHold.participant_id == participant_id,
+        ParticipantHold.status == HoldStatus.HELD).values(status=status, ended_at=utcnow()))
 
 
 def resume(h: ParticipantHold, by: User) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify
-from web.cover.service import employer_users, stop_cover_of_ended
+from web.cover.service import employer_users, end_hold, stop_cover_of_ended
 from web.extensions import db
 from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
@@ -25,7 +25,7 @@ from web.models import (
     utcnow,
 )
 from web.models.cases import log_event
-from web.models.cover import CoverRequest, confirmed_cover
+from web.models.cover import CoverRequest, HoldStatus, confirmed_cover
 from web.models.hours import TASKS
 
 
@@ -270,6 +270,7 @@ def end_assignment(proposal: Proposal, user, outcome: str, ended_on: date) -> Ou
     log_event(proposal.participant_id, user, "ended", proposal=proposal.id, outcome=outcome)
     log_event(proposal.participant_id, user, "closed", status=proposal.participant.status)
     proposal.participant.status = "closed"
+    end_hold(proposal.participant_id, HoldStatus.RELEASED)
     row = Outcome(
         proposal_id=proposal.id,
         participant_id=proposal.participant_id,

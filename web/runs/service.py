@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from web.cover.notify import notify
-from web.cover.service import cover_new_assignment
+from web.cover.service import cover_new_assignment, end_hold
 from web.extensions import db
 from web.locking import sqlite_write_lock
 from web.models import (
@@ -22,7 +22,7 @@ from web.models import (
     utcnow,
 )
 from web.models.cases import log_event
-from web.models.cover import HoldStatus, ParticipantHold
+from web.models.cover import HoldStatus
 from web.models.runs import OPEN_PROPOSAL
 from web.participants.fit import broken
 
@@ -290,18 +290,10 @@ def close(participant: Participant, user: User) -> None:
             Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE)):
         _decide(proposal, user, ProposalStatus.ENDED, "participant_closed")
         log_event(participant.id, user, "ended", proposal=proposal.id)
-    # A slot held while the participant is away is free now: left held, the end of the hold
-    # made the closed case waiting again.
-    _end_hold(participant, HoldStatus.RELEASED)
+    end_hold(participant.id, HoldStatus.RELEASED)
     log_event(participant.id, user, "closed", status=participant.status)
     participant.status = "closed"
 
-
-def _end_hold(participant: Participant, status: HoldStatus) -> None:
-    """End the participant's held slot, if any ("Participant away"), as ``status``."""
-    db.session.execute(update(ParticipantHold).where(
-        ParticipantHold.participant_id == participant.id,
-        ParticipantHold.status == HoldStatus.HELD).values(status=status, ended_at=utcnow()))
 
 
 def reopen(participant: Participant, user: User) -> None:
@@ -310,9 +302,8 @@ def reopen(participant: Participant, user: User) -> None:
         raise TransitionError(_("Only a paused or closed case can be reopened."))
     running = db.session.scalar(select(Proposal.id).where(
         Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
-    # Paused as away ("Participant away"), reopened here: back, as with "Back again", or the
-    # held slot was released at the end of the hold and the assignment ended all the same.
-    _end_hold(participant, HoldStatus.RESUMED)
+    # Paused as away ("Participant away"), reopened here: back, as with "Back again".
+    end_hold(participant.id, HoldStatus.RESUMED)
     log_event(participant.id, user, "reopened", status=participant.status)
     participant.status = "active" if running else "waiting"
 
