@@ -131,6 +131,8 @@ MATRIX: dict[str, frozenset[str]] = {
     "mentors.participants": MENTOR,
     "cover.requests": MENTOR,
     "cover.answer": MENTOR,
+    # a substitute without a login: the participant's consultant or the placement's employer
+    "cover.record_answer": CONSULTANT | EMPLOYER,
     "hours.timesheet": MENTOR,
     "hours.own_sheet": MENTOR,
     "calendar.settings": MENTOR,
@@ -351,6 +353,20 @@ class World:
             )
         )
 
+    @cached_property
+    def cover_request_without_login(self) -> CoverRequest:
+        """The mentor is away; the colleague, who has no login, is asked to cover the
+        consultant's participant at the employer's placement."""
+        a = self._assign(self.mentor)
+        today = date.today()
+        absence = Absence(mentor_id=self.mentor.id, starts_on=today,
+                          ends_on=today + timedelta(days=2), reason="sick",
+                          reported_by_id=self.users["consultant"].id)
+        need = CoverNeed(absence=absence, assignment_id=a.id, status=NeedStatus.REQUESTED)
+        return self.make._add(CoverRequest(need=need, assignment_id=a.id,
+                                           substitute_id=self.colleague.id, hours=4,
+                                           starts_on=absence.starts_on, ends_on=absence.ends_on))
+
     @for_role
     def absence_id(self, role: str) -> int:
         """An absence ahead that ``role`` may report: the mentor's own, the mentor of the
@@ -467,6 +483,7 @@ ENDPOINT_PARAMS = {
     "hours.plan": {"proposal_id": lambda w: w.assignment.id},
     "runs.confirm_for_mentor": {"proposal_id": lambda w: w.proposal_without_login.id},
     "runs.decline_for_mentor": {"proposal_id": lambda w: w.proposal_without_login.id},
+    "cover.record_answer": {"request_id": lambda w: w.cover_request_without_login.id},
     "hours.end": {"proposal_id": lambda w: w.assignment.id},
     "calendar.ics": {"token": World.calendar_token},
     "imports.preview": {"token": World.pending_import},

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.cover_helpers import scene, user
+from tests.cover_helpers import notice_kinds, scene, user
 from web.cover import service
 from web.models import Notification
 from web.models.cover import Absence, CoverRequest, ParticipantHold
@@ -542,3 +542,74 @@ def test_ending_the_assignment_of_a_participant_away_ends_the_hold(db, auth, cli
     db.session.commit()
     db.session.refresh(p)
     assert p.status == "closed"
+
+
+def _asked_without_login(db, s):
+    """The colleague (first choice as substitute) has no login: asked, they cannot answer."""
+    s.colleague.user_id = None
+    db.session.commit()
+    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
+                                     s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    reqs = db.session.scalars(db.select(CoverRequest).order_by(CoverRequest.id)).all()
+    assert {r.substitute_id for r in reqs} == {s.colleague.id} and len(reqs) == 2
+    return reqs
+
+
+def test_the_consultant_records_the_answer_of_a_substitute_without_a_login(db, auth, client, s):
+    """A walk: substitutes without a login were asked, and nobody could answer for them; the
+    request waited for its deadline."""
+    yes, no = _asked_without_login(db, s)
+    auth.login(s.consultant)
+    page = client.get("/absences/").get_data(as_text=True)
+    assert "Substitutes without a login, asked to cover" in page
+    assert page.count(f"Record {s.colleague.name}'s answer") == 2
+    r = client.post(f"/cover/requests/{yes.id}/confirm/recorded", follow_redirects=True)
+    assert (f"Recorded: {s.colleague.name} covers {s.participants[0].code} from Mar 3, 2055 "
+            "to Mar 7, 2055.") in r.get_data(as_text=True)
+    r = client.post(f"/cover/requests/{no.id}/decline/recorded", follow_redirects=True)
+    assert f"Recorded: {s.colleague.name} said no." in r.get_data(as_text=True)
+    db.session.refresh(yes)
+    db.session.refresh(no)
+    assert (yes.status, yes.decided_by_id, yes.need.status) == ("confirmed", s.consultant.id,
+                                                                "filled")
+    assert (no.status, no.need.status) == ("declined", "searching")
+    assert len(get_queue("cover").job_ids) == 1  # the next-best substitute is looked for
+    # told: the employer, not the consultant who recorded it
+    assert "cover_arranged" in notice_kinds(db, s.employer_user)
+    assert "cover_arranged" not in notice_kinds(db, s.consultant)
+    r = client.post(f"/cover/requests/{yes.id}/decline/recorded", follow_redirects=True)
+    assert "already recorded" in r.get_data(as_text=True)
+    assert "Substitutes without a login" not in client.get("/absences/").get_data(as_text=True)
+
+
+def test_the_employer_records_it_on_the_cover_page(db, auth, client, s):
+    yes, _ = _asked_without_login(db, s)
+    auth.login(s.employer_user)
+    page = client.get("/cover/").get_data(as_text=True)
+    assert f"Record {s.colleague.name}'s answer" in page
+    r = client.post(f"/cover/requests/{yes.id}/confirm/recorded")
+    assert r.status_code == 302 and r.headers["Location"] == "/cover/"
+    db.session.refresh(yes)
+    assert yes.status == "confirmed"
+
+
+def test_only_those_of_the_case_record_and_only_for_a_substitute_without_a_login(
+        db, make, auth, client, s):
+    req, _ = _asked_without_login(db, s)
+    for outsider in (user(db, "consultant"), user(db, "employer", employer_id=make.employer().id),
+                     s.mentor_user):
+        auth.login(outsider)
+        assert client.post(f"/cover/requests/{req.id}/confirm/recorded").status_code in (403,
+                                                                                         404)
+        if outsider.role == "consultant":
+            assert "Substitutes without a login" not in client.get("/absences/").get_data(
+                as_text=True)
+        auth.logout()
+    s.colleague.user_id = s.colleague_user.id  # with a login, they answer themselves
+    db.session.commit()
+    auth.login(s.consultant)
+    assert client.post(f"/cover/requests/{req.id}/confirm/recorded").status_code == 404
+    db.session.refresh(req)
+    assert req.status == "requested"

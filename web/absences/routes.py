@@ -86,6 +86,8 @@ def index():
     )
     return render_template("absences/index.html", form=form, absences=_chains_together(absences),
                            today=date.today(), button=EmptyForm(),
+                           to_record=(service.recordable_requests(current_user)
+                                      if current_user.role in ("consultant", "admin") else []),
                            withdraw_question=withdraw_question,
                            extension_refused=service.extension_refused)
 

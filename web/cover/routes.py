@@ -104,6 +104,40 @@ def answer(request_id: int, answer: str):
     return redirect(url_for("cover.requests"))
 
 
+@bp.post("/requests/<int:request_id>/<any(confirm, decline):answer>/recorded")
+@role_required("consultant", "employer", "admin")
+def record_answer(request_id: int, answer: str):
+    """Record the answer a substitute without a login gave (by phone, in person): as their
+    own would, a yes fills the need and a no asks the next-best substitute. Only the
+    participant's consultant, the placement's employer and an admin may; no one for a
+    substitute with a login, who answers themselves (404)."""
+    req = db.session.get(CoverRequest, request_id)
+    if req is None or not service.unanswerable(req, current_user):
+        abort(404)
+    back = url_for("cover.employer" if current_user.role == "employer" else "absences.index")
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = req.substitute.name
+    try:
+        if answer == "confirm":
+            service.confirm_cover(req, current_user, recorded=True)
+        else:
+            service.decline_cover(req, current_user, recorded=True)
+        db.session.commit()
+    except service.TransitionError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(back)
+    if answer == "confirm":
+        flash(_("Recorded: %(name)s covers %(code)s from %(start)s to %(end)s.", name=name,
+                code=req.assignment.participant.code, start=format_date(req.starts_on),
+                end=format_date(req.ends_on)), "success")
+    else:
+        enqueue_cover(req.need.absence)
+        flash(_("Recorded: %(name)s said no. Someone else will be asked.", name=name), "success")
+    return redirect(back)
+
+
 @bp.route("/")
 @role_required("employer")
 def employer():
@@ -128,7 +162,7 @@ def employer():
         if current_user.employer_id
         else []
     )
-    return render_template("cover/employer.html", needs=needs)
+    return render_template("cover/employer.html", needs=needs, form=EmptyForm())
 
 
 @bp.route("/guarantee")

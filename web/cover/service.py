@@ -338,30 +338,73 @@ def active_assignments(mentor_id: int) -> list[Proposal]:
     ).all()
 
 
-def confirm_cover(req: CoverRequest, user: User) -> None:
-    """The substitute says yes: the need is filled; consultant and employer are told."""
-    if req.status != RequestStatus.REQUESTED:
-        raise TransitionError(_("This cover request is not waiting for your answer."))
+def confirm_cover(req: CoverRequest, user: User, recorded: bool = False) -> None:
+    """The substitute says yes (or, ``recorded``, the consultant or employer records the yes
+    of a substitute without a login; the messages then speak of the substitute): the need is
+    filled; consultant and employer are told (not whoever recorded it)."""
+    _still_asked(req, recorded)
     if away := away_during(req):
         raise TransitionError(_(
+            "%(name)s is reported away from %(start)s to %(end)s, during this cover: it cannot "
+            "be confirmed.", name=req.substitute.name, start=format_date(away.starts_on),
+            end=format_date(away.ends_on)) if recorded else _(
             "You are reported away from %(start)s to %(end)s, during this cover: it cannot "
             "be confirmed.", start=format_date(away.starts_on), end=format_date(away.ends_on)))
     req.status, req.decided_by_id, req.decided_at = RequestStatus.CONFIRMED, user.id, utcnow()
     req.need.status, req.need.filled_at = NeedStatus.FILLED, utcnow()
     a = req.assignment
     notify(
-        [a.participant.consultant, *employer_users(a.placement.employer_id)],
+        [u for u in (a.participant.consultant, *employer_users(a.placement.employer_id))
+         if u.id != user.id],
         "cover_arranged",
         request_id=req.id,
     )
 
 
-def decline_cover(req: CoverRequest, user: User) -> None:
-    """The substitute says no: the need searches again, without this substitute."""
-    if req.status != RequestStatus.REQUESTED:
-        raise TransitionError(_("This cover request is not waiting for your answer."))
+def decline_cover(req: CoverRequest, user: User, recorded: bool = False) -> None:
+    """The substitute says no (or, ``recorded``, the consultant or employer records it): the
+    need searches again, without this substitute."""
+    _still_asked(req, recorded)
     req.status, req.decided_by_id, req.decided_at = RequestStatus.DECLINED, user.id, utcnow()
     req.need.status = NeedStatus.SEARCHING
+
+
+def _still_asked(req: CoverRequest, recorded: bool) -> None:
+    if req.status != RequestStatus.REQUESTED:
+        raise TransitionError(
+            _("The substitute's answer is already recorded, or the request is no longer open.")
+            if recorded else _("This cover request is not waiting for your answer."))
+
+
+def recordable_requests(user: User) -> list[CoverRequest]:
+    """The open cover requests to substitutes without a login whose answer ``user`` may
+    record: a consultant's participants', or every one for an admin."""
+    from sqlalchemy.orm import selectinload
+
+    q = (select(CoverRequest)
+         .join(Mentor, Mentor.id == CoverRequest.substitute_id)
+         .join(Proposal, Proposal.id == CoverRequest.assignment_id)
+         .join(Participant, Participant.id == Proposal.participant_id)
+         .where(CoverRequest.status == RequestStatus.REQUESTED, Mentor.user_id.is_(None)))
+    if user.role != "admin":
+        q = q.where(Participant.consultant_id == user.id)
+    return db.session.scalars(q.order_by(CoverRequest.starts_on, CoverRequest.id).options(
+        selectinload(CoverRequest.substitute),
+        selectinload(CoverRequest.assignment).selectinload(Proposal.participant),
+        selectinload(CoverRequest.assignment).selectinload(Proposal.placement))).all()
+
+
+def unanswerable(req: CoverRequest, user: User) -> bool:
+    """Whether ``user`` may record the answer to ``req``: the substitute has no login to
+    answer with, and the user is the participant's consultant, a user of the placement's
+    employer, or an admin (a walk saw such requests wait unanswered until their deadline)."""
+    if req.substitute.user_id is not None:
+        return False
+    a = req.assignment
+    return (user.role == "admin"
+            or (user.role == "consultant" and a.participant.consultant_id == user.id)
+            or (user.role == "employer" and user.employer_id is not None
+                and a.placement.employer_id == user.employer_id))
 
 
 def employer_users(employer_id: int) -> list[User]:
