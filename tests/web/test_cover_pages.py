@@ -613,3 +613,30 @@ def test_only_those_of_the_case_record_and_only_for_a_substitute_without_a_login
     assert client.post(f"/cover/requests/{req.id}/confirm/recorded").status_code == 404
     db.session.refresh(req)
     assert req.status == "requested"
+
+
+@pytest.mark.parametrize("back_by", ["back again", "reopen"])
+def test_the_mentor_and_employer_hear_that_a_participant_is_away_and_back(db, auth, client, s,
+                                                                          back_by):
+    """A walk paused a participant as away: the mentor and the employer heard nothing until
+    the hold ran out. They are told now, without the reason."""
+    auth.login(s.consultant)
+    p = s.participants[0]
+    client.post("/absences/participants",
+                data={"participant": p.id, "starts_on": "2055-03-01", "reason": "relapse"})
+    h = db.session.scalar(db.select(ParticipantHold))
+    for u in (s.mentor_user, s.employer_user):
+        assert notice_kinds(db, u) == ["participant_away"]
+    assert "participant_away" not in notice_kinds(db, s.consultant)  # who paused it
+    if back_by == "reopen":
+        client.post(f"/participants/{p.id}/reopen")
+    else:
+        client.post(f"/absences/holds/{h.id}/resume")
+    for u in (s.mentor_user, s.employer_user):
+        assert notice_kinds(db, u) == ["participant_away", "participant_back"]
+    auth.logout()
+    auth.login(s.employer_user)
+    page = client.get("/cover/notices").get_data(as_text=True)
+    assert f"Participant {p.code} at {s.placement.title} is away from Mar 1, 2055." in page
+    assert f"Participant {p.code} is back at {s.placement.title}" in page
+    assert "relapse" not in page.lower() and "tilbagefald" not in page.lower()

@@ -135,8 +135,9 @@ def test_hold_is_released_after_hold_days_and_participant_waits(app, db, make, c
     assert release_hold(h.id, today=h.hold_until + timedelta(days=1))["released"] is True
     db.session.expire_all()
     assert (h.status, a.status, p.status) == (HoldStatus.RELEASED, ProposalStatus.ENDED, "waiting")
-    for user in (s.consultant, s.mentor_user, s.employer_user):
-        assert notice_kinds(db, user) == ["hold_released"]
+    assert notice_kinds(db, s.consultant) == ["hold_released"]
+    for user in (s.mentor_user, s.employer_user):  # told when it began, and when it ended
+        assert notice_kinds(db, user) == ["participant_away", "hold_released"]
     # The case history has each step: paused by the consultant, ended without anyone.
     events = db.session.execute(db.select(CaseEvent.kind, CaseEvent.actor_id, CaseEvent.detail)
                                 .where(CaseEvent.participant_id == p.id)

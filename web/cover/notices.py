@@ -159,6 +159,20 @@ def _hold_released(hold: ParticipantHold) -> tuple[str, str]:
     )
 
 
+def _participant_away(hold: ParticipantHold) -> tuple[str, str]:
+    return _("Participant away"), _(
+        "Participant %(code)s at %(placement)s is away from %(start)s. The slot is held until "
+        "%(date)s; no support is needed until they are back, and you are told when they are.",
+        code=hold.participant.code, placement=hold.assignment.placement.title,
+        start=format_date(hold.starts_on), date=format_date(hold.hold_until))
+
+
+def _participant_back(hold: ParticipantHold) -> tuple[str, str]:
+    return _("Participant back"), _(
+        "Participant %(code)s is back at %(placement)s: the assignment goes on as before.",
+        code=hold.participant.code, placement=hold.assignment.placement.title)
+
+
 def _proposal_declined(proposal: Proposal) -> tuple[str, str]:
     from web.runs.forms import DECLINE_REASONS
 
@@ -278,6 +292,8 @@ KINDS = {
     "absence_extended": (Absence, "absence_id", _l("Absence"), _absence_extended),
     "absence_withdrawn": (Absence, "absence_id", _l("Absence"), _absence_withdrawn),
     "hold_released": (ParticipantHold, "hold_id", _l("Slot released"), _hold_released),
+    "participant_away": (ParticipantHold, "hold_id", _l("Participant away"), _participant_away),
+    "participant_back": (ParticipantHold, "hold_id", _l("Participant back"), _participant_back),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
     "placement_misfit": (Proposal, "proposal_id", _l("Placement changed"), _placement_misfit),

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify, send_mail
@@ -470,16 +470,31 @@ def hold(participant: Participant, starts_on: date, reason: str, by: User) -> Pa
     log_event(participant.id, by, "paused", status=participant.status)
     participant.status = "paused"
     db.session.add(h)
+    db.session.flush()  # the notice names the hold
+    _tell_workplace(h, by, "participant_away")
     return h
 
 
-def end_hold(participant_id: int, status: HoldStatus) -> None:
+def _tell_workplace(h: ParticipantHold, by: User, kind: str) -> None:
+    """The mentor and the placement's employer hear that the participant is away, or back
+    (a walk: they heard nothing until the hold ran out, and the mentor's week still planned
+    the hours). Never why: the reason stays with the consultant."""
+    a = h.assignment
+    notify([u for u in (*mentor_users([a.mentor_id]), *employer_users(a.placement.employer_id))
+            if u.id != by.id], kind, hold_id=h.id)
+
+
+def end_hold(participant_id: int, status: HoldStatus, by: User | None = None) -> None:
     """End the participant's held slot, if any, as ``status``: reopened on the case page is
-    back (resumed); a case closed or an assignment ended frees it (released). Left held, the
-    end of the hold made a closed case waiting again, or "Back again" an ended one active."""
-    db.session.execute(update(ParticipantHold).where(
-        ParticipantHold.participant_id == participant_id,
-        ParticipantHold.status == HoldStatus.HELD).values(status=status, ended_at=utcnow()))
+    back (resumed; the mentor and employer are told, as by "Back again", when ``by`` is
+    given); a case closed or an assignment ended frees it (released). Left held, the end of
+    the hold made a closed case waiting again, or "Back again" an ended one active."""
+    for h in db.session.scalars(select(ParticipantHold).where(
+            ParticipantHold.participant_id == participant_id,
+            ParticipantHold.status == HoldStatus.HELD)):
+        h.status, h.ended_at = status, utcnow()
+        if status == HoldStatus.RESUMED and by is not None:
+            _tell_workplace(h, by, "participant_back")
 
 
 def resume(h: ParticipantHold, by: User) -> None:
@@ -489,6 +504,7 @@ def resume(h: ParticipantHold, by: User) -> None:
     h.status, h.ended_at = HoldStatus.RESUMED, utcnow()
     log_event(h.participant_id, by, "reopened", status=h.participant.status)
     h.participant.status = "active"
+    _tell_workplace(h, by, "participant_back")
 
 
 def release_if_due(h: ParticipantHold, today: date) -> bool:

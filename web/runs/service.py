@@ -303,7 +303,7 @@ def reopen(participant: Participant, user: User) -> None:
     running = db.session.scalar(select(Proposal.id).where(
         Proposal.participant_id == participant.id, Proposal.status == ProposalStatus.ACTIVE))
     # Paused as away ("Participant away"), reopened here: back, as with "Back again".
-    end_hold(participant.id, HoldStatus.RESUMED)
+    end_hold(participant.id, HoldStatus.RESUMED, by=user)
     log_event(participant.id, user, "reopened", status=participant.status)
     participant.status = "active" if running else "waiting"
 
