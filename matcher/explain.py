@@ -67,7 +67,8 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     "excluded_placements": ("all {n} placements that fit are excluded for this participant",
                             "alle {n} pladser der passer er fravalgt for deltageren"),
     "no_common_day_placement": ("none of the {n} placements that fit is open on {days}",
-                                "ingen af de {n} pladser der passer har åbent {days}"),
+                                "ingen af de {n} pladser der passer har åbent på deltagerens dage "
+                                "({days})"),
     "no_mentor_skills": ("no mentor has the skills {skills}",
                          "ingen mentor har kompetencerne {skills}"),
     "no_mentor_at_placements": ("no mentor with {skills} works at or reaches any of the {n} "
@@ -117,7 +118,7 @@ ONE: dict[str, dict[tuple[str, ...], tuple[str, str]]] = {
         "den eneste plads der passer er fravalgt for deltageren")},
     "no_common_day_placement": {("n",): (
         "the only placement that fits is not open on {days}",
-        "den eneste plads der passer har ikke åbent {days}")},
+        "den eneste plads der passer har ikke åbent på deltagerens dage ({days})")},
     "no_mentor_at_placements": {("n",): (
         "no mentor with {skills} works at or reaches the only placement that fits",
         "ingen mentor med {skills} arbejder på eller kan nå den eneste plads der passer")},

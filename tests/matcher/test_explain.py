@@ -187,3 +187,13 @@ def test_full_mentors_read_as_none_with_room_in_danish(code, n, da):
     all of them"."""
     params = {"n": n, "skills": ["addiction"]} if code == "mentors_full" else {"n": n}
     assert Reason(code, params).text("da") == da
+
+
+@pytest.mark.parametrize(("n", "da"), [
+    (1, "den eneste plads der passer har ikke åbent på deltagerens dage (søn)"),
+    (3, "ingen af de 3 pladser der passer har åbent på deltagerens dage (man og ons)"),
+])
+def test_placement_days_read_as_the_participants_days_in_danish(n, da):
+    """A walk read "den eneste plads der passer har ikke åbent søn"."""
+    days = ["sun"] if n == 1 else ["mon", "wed"]
+    assert Reason("no_common_day_placement", {"n": n, "days": days}).text("da") == da
