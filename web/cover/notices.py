@@ -200,19 +200,16 @@ def _placement_misfit(proposal: Proposal) -> tuple[str, str]:
     facts = {"employer": proposal.placement.employer.name, "title": proposal.placement.title,
              "code": proposal.participant.code, "mentor": proposal.mentor.name,
              "rules": "; ".join(broken(proposal))}
-    if not facts["rules"]:
-        return _("Placement changed"), _(
-            "%(employer)s changed the placement %(title)s so that it no longer fitted "
-            "participant %(code)s with %(mentor)s, and has since changed it back: it fits "
-            "again.", **facts)
-    if proposal.status == ProposalStatus.ACTIVE:
-        return _("Placement changed"), _(
-            "%(employer)s has changed the placement %(title)s. The assignment of participant "
-            "%(code)s with %(mentor)s no longer fits: %(rules)s. Talk it over with the "
-            "workplace and the mentor, or end the assignment.", **facts)
-    return _("Placement changed"), _(
-        "%(employer)s has changed the placement %(title)s. The proposal for participant "
-        "%(code)s with %(mentor)s no longer fits: %(rules)s. Reject it and run again.", **facts)
+    return _misfit_text(_("Placement changed"), proposal, facts["rules"], (
+        _l("%(employer)s changed the placement %(title)s so that it no longer fitted "
+           "participant %(code)s with %(mentor)s, and has since changed it back: it fits "
+           "again.", **facts),
+        _l("%(employer)s has changed the placement %(title)s. The assignment of participant "
+           "%(code)s with %(mentor)s no longer fits: %(rules)s. Talk it over with the "
+           "workplace and the mentor, or end the assignment.", **facts),
+        _l("%(employer)s has changed the placement %(title)s. The proposal for participant "
+           "%(code)s with %(mentor)s no longer fits: %(rules)s. Reject it and run again.",
+           **facts)))
 
 
 def _mentor_misfit(proposal: Proposal) -> tuple[str, str]:
@@ -221,18 +218,24 @@ def _mentor_misfit(proposal: Proposal) -> tuple[str, str]:
     facts = {"mentor": proposal.mentor.name, "title": proposal.placement.title,
              "code": proposal.participant.code,
              "rules": "; ".join(broken(proposal))}
-    if not facts["rules"]:
-        return _("Mentor changed"), _(
-            "%(mentor)s's details changed so that they no longer fitted participant %(code)s "
-            "at %(title)s, and have since changed back: it fits again.", **facts)
-    if proposal.status == ProposalStatus.ACTIVE:
-        return _("Mentor changed"), _(
-            "%(mentor)s has new details (skills, days or reach). The assignment of "
-            "participant %(code)s at %(title)s no longer fits: %(rules)s. Talk it over with "
-            "the mentor, or end the assignment.", **facts)
-    return _("Mentor changed"), _(
-        "%(mentor)s has new details (skills, days or reach). The proposal for participant "
-        "%(code)s at %(title)s no longer fits: %(rules)s. Reject it and run again.", **facts)
+    return _misfit_text(_("Mentor changed"), proposal, facts["rules"], (
+        _l("%(mentor)s's details changed so that they no longer fitted participant %(code)s "
+           "at %(title)s, and have since changed back: it fits again.", **facts),
+        _l("%(mentor)s has new details (skills, days or reach). The assignment of "
+           "participant %(code)s at %(title)s no longer fits: %(rules)s. Talk it over with "
+           "the mentor, or end the assignment.", **facts),
+        _l("%(mentor)s has new details (skills, days or reach). The proposal for participant "
+           "%(code)s at %(title)s no longer fits: %(rules)s. Reject it and run again.",
+           **facts)))
+
+
+def _misfit_text(subject: str, proposal: Proposal, rules: str, texts) -> tuple[str, str]:
+    """A misfit notice's text as the proposal stands now: (it fits again, a running
+    assignment no longer fits, a proposal no longer fits)."""
+    again, running, proposed = texts
+    if not rules:
+        return subject, str(again)
+    return subject, str(running if proposal.status == ProposalStatus.ACTIVE else proposed)
 
 
 def _mentor_deactivated(mentor: Mentor) -> tuple[str, str]:
