@@ -112,7 +112,7 @@ def record_answer(request_id: int, answer: str):
     participant's consultant, the placement's employer and an admin may; no one for a
     substitute with a login, who answers themselves (404)."""
     req = db.session.get(CoverRequest, request_id)
-    if req is None or not service.unanswerable(req, current_user):
+    if req is None or not service.may_record(req, current_user):
         abort(404)
     back = url_for("cover.employer" if current_user.role == "employer" else "absences.index")
     if not EmptyForm().validate_on_submit():

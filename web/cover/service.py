@@ -394,7 +394,7 @@ def recordable_requests(user: User) -> list[CoverRequest]:
         selectinload(CoverRequest.assignment).selectinload(Proposal.placement))).all()
 
 
-def unanswerable(req: CoverRequest, user: User) -> bool:
+def may_record(req: CoverRequest, user: User) -> bool:
     """Whether ``user`` may record the answer to ``req``: the substitute has no login to
     answer with, and the user is the participant's consultant, a user of the placement's
     employer, or an admin (a walk saw such requests wait unanswered until their deadline)."""

@@ -295,7 +295,6 @@ def close(participant: Participant, user: User) -> None:
     participant.status = "closed"
 
 
-
 def reopen(participant: Participant, user: User) -> None:
     """A paused or closed case is open again: active if its assignment still runs, else waiting."""
     if participant.status not in ("paused", "closed"):
