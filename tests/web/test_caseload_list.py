@@ -76,3 +76,8 @@ def test_a_page_number_too_large_for_the_database_is_an_empty_page_not_a_500(cli
     for page in ("999999999999999999999", str(2**63), "-5"):
         r = client.get(f"/participants/?page={page}")
         assert r.status_code == 200, page
+
+
+def test_a_search_with_a_cpr_number_is_told_so_at_the_field(client, make, consultant):
+    page = client.get("/participants/?q=0101901234").get_data(as_text=True)
+    assert 'id="q-error"' in page and "Det ligner et CPR-nummer" in page

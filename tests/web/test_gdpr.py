@@ -193,3 +193,12 @@ def test_exported_times_say_they_are_utc(client, db, case):
     stamps = [e["at"] for e in data["audit_log"]] + [
         row["created_at"] for row in data["tables"]["participant"]]
     assert stamps and all(s.endswith("+00:00") for s in stamps), stamps
+
+
+def test_a_search_with_a_cpr_number_is_told_so_at_the_field(client, make, case):
+    """A walk searched with a CPR number and read "no participant with this code"."""
+    login(client, case["consultant"])
+    r = client.get("/gdpr/?code=010190-1234")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "Det ligner et CPR-nummer" in page
+    assert "Ingen deltager med denne kode" not in page

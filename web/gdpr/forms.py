@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from web.cpr import no_cpr
 from web.forms_common import Form
 
 
@@ -13,7 +14,10 @@ class LookupForm(Form):
     class Meta(Form.Meta):
         csrf = False
 
-    code = StringField(_l("Participant code"), validators=[DataRequired(), Length(max=40)])
+    # A CPR number is told so at the field, and not looked up (a walk searched with one and
+    # read "no participant with this code").
+    code = StringField(_l("Participant code"),
+                       validators=[DataRequired(), Length(max=40), no_cpr])
     submit = SubmitField(_l("Find"))
 
 

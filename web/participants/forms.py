@@ -212,5 +212,5 @@ class FilterForm(Form):
         csrf = False
 
     status = SelectField(_l("Status"), default="", validators=[Optional()])
-    q = StringField(_l("Search by code"), validators=[Optional(), Length(max=40)])
+    q = StringField(_l("Search by code"), validators=[Optional(), Length(max=40), no_cpr])
     sort = SelectField(_l("Sort by"), default="code", validators=[Optional()])
