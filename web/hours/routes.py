@@ -250,6 +250,7 @@ def timesheet():
         sheets=sheets,
         assignments=assignments,
         ended=ended,
+        away=service.away_in_week([a.id for a in assignments], week),
         mentor=mentor,
         to_finish=service.weeks_to_finish(mentor.id),
         planned=planned,

@@ -25,7 +25,7 @@ from web.models import (
     utcnow,
 )
 from web.models.cases import log_event
-from web.models.cover import CoverRequest, HoldStatus, confirmed_cover
+from web.models.cover import CoverRequest, HoldStatus, ParticipantHold, confirmed_cover
 from web.models.hours import TASKS
 
 
@@ -113,6 +113,17 @@ def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]
     steps = steps_by_proposal([p.id for p, _ in rows])
     return [(p, end) for p, end in rows
             if p.id in sheets or begun_by(p, week, steps[p.id])], steps
+
+
+def away_in_week(assignment_ids: list[int], week: date) -> dict[int, ParticipantHold]:
+    """The assignments whose participant is paused as away by the end of the week, with the
+    hold: the timesheet says so (a walk saw the week still plan the hours, with no word)."""
+    if not assignment_ids:
+        return {}
+    return {h.assignment_id: h for h in db.session.scalars(select(ParticipantHold).where(
+        ParticipantHold.assignment_id.in_(assignment_ids),
+        ParticipantHold.status == HoldStatus.HELD,
+        ParticipantHold.starts_on <= week + timedelta(days=6)))}
 
 
 def weeks_to_finish(mentor_id: int) -> list[Timesheet]:

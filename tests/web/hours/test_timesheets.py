@@ -660,3 +660,26 @@ def test_a_refused_return_comment_says_why(client, auth, assign, db):
     assert "Skriv, hvad mentoren skal rette." in page
     db.session.refresh(sheet)
     assert sheet.status == "submitted" and not sheet.comment
+
+
+def test_the_week_says_when_a_participant_is_away(client, auth, assign, db):
+    """A walk paused a participant as away: the mentor's week planned the hours with no
+    word of it."""
+    from datetime import timedelta
+
+    from babel.dates import format_date
+
+    from web.cover import service
+
+    a = assign()
+    starts = MONDAY + timedelta(weeks=2, days=2)  # a Wednesday
+    service.hold(a.participant, starts, "sick", a.participant.consultant)
+    db.session.commit()
+    auth.login(a.mentor.user)
+    shown = format_date(starts, format="medium", locale="da")
+    page = client.get(f"/hours/timesheet?week={MONDAY + timedelta(weeks=2)}").get_data(
+        as_text=True)
+    assert f"deltageren er væk fra {shown}: ingen støtte, før deltageren er tilbage" in page
+    page = client.get(f"/hours/timesheet?week={MONDAY + timedelta(weeks=1)}").get_data(
+        as_text=True)
+    assert "deltageren er væk" not in page  # the week before the pause
