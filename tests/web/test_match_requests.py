@@ -416,3 +416,18 @@ def test_a_proposal_the_participant_no_longer_fits_is_marked_and_not_sent(client
             ) in r.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.PROPOSED
+
+
+def test_a_request_that_left_the_participant_unmatched_is_in_the_case_history(
+        client, db, make, consultant):
+    """The history showed "Matching requested" and then nothing, as if it still ran."""
+    far = make.participant(consultant=consultant, code="FAR-1", lat=55.0, lon=8.5,
+                           town="Far away", max_travel_km=5)
+    make.placement(make.employer())
+    run = service.create_run(consultant, [far.id], time_limit=3)
+    run_solve(run.id)
+    page = client.get(f"/participants/{far.id}").get_data(as_text=True)
+    step = page.split("<strong>Ikke matchet</strong>")[1].split("</li>")[0]
+    assert f"anmodning {run.id}" in step
+    assert "begrundelse: Ingen plads inden for rækkevidde tilbyder de ønskede områder" in step
+    assert '<span class="who">af matcheren</span>' in step

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from web.dashboard.vocab import REASONS as UNMATCHED_REASONS
 from web.hours.vocab import OUTCOME_LABELS
 from web.runs.forms import DECLINE_REASONS, REJECT_REASONS
 
@@ -14,10 +15,11 @@ EVENTS = {
     "approved": _l("Proposal approved"), "rejected": _l("Proposal rejected"),
     "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed: assignment active"),
     "ended": _l("Assignment ended"), "exclusion_lifted": _l("Exclusion lifted"),
+    "unmatched": _l("Not matched"),
 }
 
 REASONS = {
-    **REJECT_REASONS, **DECLINE_REASONS,
+    **UNMATCHED_REASONS, **REJECT_REASONS, **DECLINE_REASONS,
     "participant_paused": _l("The participant was paused"),
     "participant_closed": _l("The case was closed"),
     "hold_released": _l("The slot held during the pause was released"),

@@ -20,6 +20,8 @@ from web.models import (
     Placement,
     Proposal,
     ProposalStatus,
+    RunStatus,
+    SolveRun,
 )
 from web.models.runs import proposal_details
 from web.participants import labels
@@ -148,7 +150,25 @@ def timeline(p: Participant) -> list[dict]:
     for prop in db.session.scalars(db.select(Proposal).where(Proposal.participant_id == p.id)):
         events.append({"at": prop.created_at, "kind": "proposed", "actor": None,
                        "detail": {"proposal": prop.id, "run": prop.run_id}, "proposal": prop})
+    events += _not_matched(p, {e["detail"].get("run") for e in events
+                               if e["kind"] == "match_requested"} - {None})
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def _not_matched(p: Participant, run_ids: set[int]) -> list[dict]:
+    """The requests that left ``p`` unmatched, with the first reason's code: the history
+    showed a request and then nothing, as if it were still running (a walk)."""
+    if not run_ids:
+        return []
+    out = []
+    for run in db.session.scalars(db.select(SolveRun).where(SolveRun.id.in_(run_ids),
+                                                            SolveRun.status == RunStatus.DONE)):
+        for u in run.unmatched or []:
+            if u["participant_id"] == p.id:
+                first = (u.get("reasons") or [{}])[0]
+                out.append({"at": run.finished_at, "kind": "unmatched", "actor": None,
+                            "detail": {"run": run.id, "reason": first.get("code")}})
+    return out
 
 
 @bp.route("/<int:participant_id>")
