@@ -144,3 +144,14 @@ def test_a_cpr_number_in_a_users_name_is_refused_and_nothing_stored(client, db, 
     assert 'id="name-error"' in r.get_data(as_text=True)
     db.session.refresh(admin)
     assert "0101901234" not in admin.name
+
+
+def test_a_consultant_is_not_given_a_company(client, db, make, admin):
+    """A walk invited a consultant with a company chosen, and it was taken."""
+    company = make.employer()
+    r = client.post("/admin/users/new", data={"email": "k@x.dk", "name": "K",
+                                               "role": "consultant",
+                                               "employer": str(company.id)})
+    page = r.get_data(as_text=True)
+    assert 'id="employer-error"' in page and "belong to a company: leave it empty" in page
+    assert db.session.scalar(db.select(User).where(User.email == "k@x.dk")) is None

@@ -38,6 +38,9 @@ class UserEditForm(Form):
     def validate_employer(self, field):
         if self.role.data == "employer" and not field.data:
             raise ValidationError(_l("Choose the company this employer user works for."))
+        if self.role.data in ("consultant", "admin") and field.data:  # taken, and meaningless
+            raise ValidationError(_l("Only employers and colleague-mentors belong to a company: "
+                                     "leave it empty."))
 
     @property
     def employer_id(self) -> int | None:
