@@ -19,7 +19,7 @@ from web.extensions import db
 from web.hours.plans import assignment_start, steps_by_proposal, support_days
 from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
-from web.models.cover import CoverRequest, RequestStatus
+from web.models.cover import CoverRequest, HoldStatus, ParticipantHold, RequestStatus
 
 ICAL_DAYS = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), strict=True))
 
@@ -57,6 +57,16 @@ def _first_on_or_after(start: date, days: list[str]) -> date:
     return start
 
 
+def _away_from(assignment_ids: list[int]) -> dict[int, date]:
+    """The first day away of each assignment whose participant is paused as away: the
+    mentor's days stop there until they are back (a walk saw the calendar keep them)."""
+    if not assignment_ids:
+        return {}
+    return dict(db.session.execute(select(ParticipantHold.assignment_id, ParticipantHold.starts_on)
+                                   .where(ParticipantHold.assignment_id.in_(assignment_ids),
+                                          ParticipantHold.status == HoldStatus.HELD)).all())
+
+
 def feed(mentor: Mentor) -> bytes:
     """RFC 5545 text of the mentor's active assignments and confirmed cover periods."""
     cal = Calendar()
@@ -72,6 +82,7 @@ def feed(mentor: Mentor) -> bytes:
         .options(selectinload(Proposal.participant), selectinload(Proposal.placement))
     ).all()
     plans = steps_by_proposal([p.id for p in active])
+    away = _away_from([p.id for p in active])
     for p in active:
         days = support_days(p)
         if not days:
@@ -79,8 +90,11 @@ def feed(mentor: Mentor) -> bytes:
         steps = plans[p.id]
         start = _first_on_or_after(steps[0].start_week if steps else assignment_start(p), days)
         rule = {"freq": "weekly", "byday": [ICAL_DAYS[d] for d in days]}
-        if steps and steps[-1].end_week is not None:
-            rule["until"] = steps[-1].end_week - timedelta(days=1)
+        ends = [d for d in (steps[-1].end_week if steps else None, away.get(p.id)) if d]
+        if ends:
+            rule["until"] = min(ends) - timedelta(days=1)
+            if rule["until"] < start:  # away since before the first day: nothing to show
+                continue
         ev = Event()
         ev.add("uid", f"assignment-{p.id}@mentor-match")
         ev.add("dtstamp", stamp)

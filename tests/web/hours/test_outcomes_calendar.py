@@ -199,3 +199,21 @@ def test_the_dashboard_counts_weeks_to_approve_not_hours(client, auth, assign, d
     page = client.get("/dashboard/").get_data(as_text=True)
     assert "1 uge med timer venter på din godkendelse" in page
     assert "Timer der venter på godkendelse" not in page
+
+
+def test_the_calendar_stops_the_days_while_a_participant_is_away(client, auth, assign, db):
+    """A walk paused a participant as away: the mentor's calendar kept their days."""
+    from web.calendar.feed import feed
+    from web.cover import service
+
+    a = assign()
+    set_plan(a, steps_from_durations(MONDAY, [(10, 4), (6, 4)]), a.participant.consultant)
+    away = MONDAY + timedelta(weeks=2, days=2)
+    h = service.hold(a.participant, away, "sick", a.participant.consultant)
+    db.session.commit()
+    (ev,) = Calendar.from_ical(feed(a.mentor)).walk("VEVENT")
+    assert ev["rrule"]["UNTIL"][0] == away - timedelta(days=1)
+    service.resume(h, a.participant.consultant)  # back: the plan's end again
+    db.session.commit()
+    (ev,) = Calendar.from_ical(feed(a.mentor)).walk("VEVENT")
+    assert ev["rrule"]["UNTIL"][0] == MONDAY + timedelta(weeks=8) - timedelta(days=1)
