@@ -15,11 +15,12 @@ from icalendar import Calendar, Event, vRecur
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from web.cover.service import held
 from web.extensions import db
 from web.hours.plans import assignment_start, steps_by_proposal, support_days
 from web.models import CalendarToken, Mentor, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
-from web.models.cover import CoverRequest, HoldStatus, ParticipantHold, RequestStatus
+from web.models.cover import CoverRequest, RequestStatus
 
 ICAL_DAYS = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU"), strict=True))
 
@@ -57,16 +58,6 @@ def _first_on_or_after(start: date, days: list[str]) -> date:
     return start
 
 
-def _away_from(assignment_ids: list[int]) -> dict[int, date]:
-    """The first day away of each assignment whose participant is paused as away: the
-    mentor's days stop there until they are back (a walk saw the calendar keep them)."""
-    if not assignment_ids:
-        return {}
-    return dict(db.session.execute(select(ParticipantHold.assignment_id, ParticipantHold.starts_on)
-                                   .where(ParticipantHold.assignment_id.in_(assignment_ids),
-                                          ParticipantHold.status == HoldStatus.HELD)).all())
-
-
 def feed(mentor: Mentor) -> bytes:
     """RFC 5545 text of the mentor's active assignments and confirmed cover periods."""
     cal = Calendar()
@@ -82,7 +73,9 @@ def feed(mentor: Mentor) -> bytes:
         .options(selectinload(Proposal.participant), selectinload(Proposal.placement))
     ).all()
     plans = steps_by_proposal([p.id for p in active])
-    away = _away_from([p.id for p in active])
+    # Paused as away: the days stop at the first day away until they are back (a walk saw
+    # the calendar keep them).
+    away = {a: h.starts_on for a, h in held([p.id for p in active]).items()}
     for p in active:
         days = support_days(p)
         if not days:

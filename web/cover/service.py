@@ -484,6 +484,15 @@ def _tell_workplace(h: ParticipantHold, by: User, kind: str) -> None:
             if u.id != by.id], kind, hold_id=h.id)
 
 
+def held(assignment_ids: list[int]) -> dict[int, ParticipantHold]:
+    """The holds in force of these assignments (their participant is away), by assignment."""
+    if not assignment_ids:
+        return {}
+    return {h.assignment_id: h for h in db.session.scalars(select(ParticipantHold).where(
+        ParticipantHold.assignment_id.in_(assignment_ids),
+        ParticipantHold.status == HoldStatus.HELD))}
+
+
 def end_hold(participant_id: int, status: HoldStatus, by: User | None = None) -> None:
     """End the participant's held slot, if any, as ``status``: reopened on the case page is
     back (resumed; the mentor and employer are told, as by "Back again", when ``by`` is

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify
-from web.cover.service import employer_users, end_hold, stop_cover_of_ended
+from web.cover.service import employer_users, end_hold, held, stop_cover_of_ended
 from web.extensions import db
 from web.forms_common import FIRST_YEAR, in_years, last_year
 from web.hours.plans import assignment_start, begun_by, monday, plan_of, steps_by_proposal
@@ -118,12 +118,8 @@ def assignments_in_week(mentor_id: int, week: date, sheets: dict[int, Timesheet]
 def away_in_week(assignment_ids: list[int], week: date) -> dict[int, ParticipantHold]:
     """The assignments whose participant is paused as away by the end of the week, with the
     hold: the timesheet says so (a walk saw the week still plan the hours, with no word)."""
-    if not assignment_ids:
-        return {}
-    return {h.assignment_id: h for h in db.session.scalars(select(ParticipantHold).where(
-        ParticipantHold.assignment_id.in_(assignment_ids),
-        ParticipantHold.status == HoldStatus.HELD,
-        ParticipantHold.starts_on <= week + timedelta(days=6)))}
+    return {a: h for a, h in held(assignment_ids).items()
+            if h.starts_on <= week + timedelta(days=6)}
 
 
 def weeks_to_finish(mentor_id: int) -> list[Timesheet]:
