@@ -29,8 +29,11 @@ def index():
         db.session.add(token)
         db.session.commit()
         form = TokenForm(formdata=None)
+    # 201 when a token was just made: the page shows it once, and is no form shown again
+    # with its messages (which answers 200 and stores nothing).
     return render_template("tokens/index.html", form=form, tokens=_mine(), clear=clear,
-                           revoke_form=EmptyForm(), revoke_question=revoke_question)
+                           revoke_form=EmptyForm(), revoke_question=revoke_question
+                           ), 201 if clear else 200
 
 
 @bp.post("/<int:token_id>/revoke")
