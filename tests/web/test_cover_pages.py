@@ -581,6 +581,11 @@ def test_the_consultant_records_the_answer_of_a_substitute_without_a_login(db, a
     assert "cover_arranged" not in notice_kinds(db, s.consultant)
     r = client.post(f"/cover/requests/{yes.id}/decline/recorded", follow_redirects=True)
     assert "already recorded" in r.get_data(as_text=True)
+    # the case history has the cover, recorded by the consultant
+    page = client.get(f"/participants/{s.participants[0].id}").get_data(as_text=True)
+    step = page.split("<strong>Cover arranged</strong>")[1].split("</li>")[0]
+    assert f"{s.colleague.name} covers from Mar 3, 2055 to Mar 7, 2055" in step
+    assert f'<span class="who">recorded by {s.consultant.name}</span>' in step
     assert "Substitutes without a login" not in client.get("/absences/").get_data(as_text=True)
 
 
@@ -640,3 +645,20 @@ def test_the_mentor_and_employer_hear_that_a_participant_is_away_and_back(db, au
     assert f"Participant {p.code} at {s.placement.title} is away from Mar 1, 2055." in page
     assert f"Participant {p.code} is back at {s.placement.title}" in page
     assert "relapse" not in page.lower() and "tilbagefald" not in page.lower()
+
+
+def test_the_case_history_has_the_cover_the_substitute_took(db, auth, client, s):
+    """The history said nothing of a mentor away and a substitute standing in."""
+    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
+                                     s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalars(db.select(CoverRequest).order_by(CoverRequest.id)).first()
+    auth.login(s.colleague_user)
+    assert client.post(f"/cover/requests/{req.id}/confirm").status_code == 302
+    auth.logout()
+    auth.login(s.consultant)
+    page = client.get(f"/participants/{req.assignment.participant_id}").get_data(as_text=True)
+    step = page.split("<strong>Cover arranged</strong>")[1].split("</li>")[0]
+    assert f"{s.colleague.name} covers from Mar 3, 2055 to Mar 7, 2055" in step
+    assert f'<span class="who">by {s.colleague_user.name}</span>' in step

@@ -15,7 +15,7 @@ EVENTS = {
     "approved": _l("Proposal approved"), "rejected": _l("Proposal rejected"),
     "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed: assignment active"),
     "ended": _l("Assignment ended"), "exclusion_lifted": _l("Exclusion lifted"),
-    "unmatched": _l("Not matched"),
+    "unmatched": _l("Not matched"), "covered": _l("Cover arranged"),
 }
 
 REASONS = {

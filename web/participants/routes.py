@@ -12,6 +12,7 @@ from web.confirm import asked_first
 from web.extensions import db
 from web.forms_common import EmptyForm, opts, page_number
 from web.geo import towns
+from web.i18n import format_date
 from web.models import (
     CaseEvent,
     Exclusion,
@@ -22,7 +23,9 @@ from web.models import (
     ProposalStatus,
     RunStatus,
     SolveRun,
+    User,
 )
+from web.models.cover import CoverRequest, RequestStatus
 from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.fit import misfits
@@ -152,7 +155,23 @@ def timeline(p: Participant) -> list[dict]:
                        "detail": {"proposal": prop.id, "run": prop.run_id}, "proposal": prop})
     events += _not_matched(p, {e["detail"].get("run") for e in events
                                if e["kind"] == "match_requested"} - {None})
+    events += _covered(p)
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def _covered(p: Participant) -> list[dict]:
+    """The covers arranged while the participant's mentor was away: who covered, from when
+    to when, and who said yes (the substitute, or whoever recorded their answer)."""
+    rows = db.session.scalars(
+        db.select(CoverRequest).join(Proposal, Proposal.id == CoverRequest.assignment_id)
+        .where(Proposal.participant_id == p.id, CoverRequest.status == RequestStatus.CONFIRMED)
+        .options(selectinload(CoverRequest.substitute)))
+    return [{"at": r.decided_at, "kind": "covered",
+             "actor": db.session.get(User, r.decided_by_id) if r.decided_by_id else None,
+             "detail": {"recorded": True} if r.decided_by_id != r.substitute.user_id else {},
+             "target": _("%(name)s covers from %(start)s to %(end)s", name=r.substitute.name,
+                         start=format_date(r.starts_on), end=format_date(r.ends_on))}
+            for r in rows if r.decided_at is not None]
 
 
 def _not_matched(p: Participant, run_ids: set[int]) -> list[dict]:
