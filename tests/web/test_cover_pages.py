@@ -662,3 +662,20 @@ def test_the_case_history_has_the_cover_the_substitute_took(db, auth, client, s)
     step = page.split("<strong>Cover arranged</strong>")[1].split("</li>")[0]
     assert f"{s.colleague.name} covers from Mar 3, 2055 to Mar 7, 2055" in step
     assert f'<span class="who">by {s.colleague_user.name}</span>' in step
+    step = page.split("<strong>Mentor away</strong>")[1].split("</li>")[0]
+    assert f"{s.mentor.name} away from Mar 3, 2055 to Mar 7, 2055" in step
+    assert page.index("<strong>Cover arranged</strong>") < page.index("<strong>Mentor away")
+
+
+def test_the_case_history_says_when_no_substitute_was_found(db, auth, client, s):
+    from web.models.cover import CoverNeed, NeedStatus
+
+    service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick", s.consultant)
+    db.session.commit()
+    need = db.session.scalars(db.select(CoverNeed).order_by(CoverNeed.id)).first()
+    need.status = NeedStatus.UNFILLED
+    db.session.commit()
+    auth.login(s.consultant)
+    page = client.get(f"/participants/{need.assignment.participant_id}").get_data(as_text=True)
+    step = page.split("<strong>Mentor away</strong>")[1].split("</li>")[0]
+    assert f"{s.mentor.name} away from Mar 3, 2055 to Mar 7, 2055 · No substitute found" in step

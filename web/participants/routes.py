@@ -25,7 +25,7 @@ from web.models import (
     SolveRun,
     User,
 )
-from web.models.cover import CoverRequest, RequestStatus
+from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus, RequestStatus
 from web.models.runs import proposal_details
 from web.participants import labels
 from web.participants.fit import misfits
@@ -160,8 +160,19 @@ def timeline(p: Participant) -> list[dict]:
 
 
 def _covered(p: Participant) -> list[dict]:
-    """The covers arranged while the participant's mentor was away: who covered, from when
-    to when, and who said yes (the substitute, or whoever recorded their answer)."""
+    """The mentor's absences that needed cover for the participant, and the covers arranged:
+    who covered, from when to when, and who said yes (the substitute, or whoever recorded
+    their answer)."""
+    needs = db.session.scalars(
+        db.select(CoverNeed).join(Proposal, Proposal.id == CoverNeed.assignment_id)
+        .where(Proposal.participant_id == p.id)
+        .options(selectinload(CoverNeed.absence).selectinload(Absence.mentor)))
+    away = [{"at": n.created_at, "kind": "mentor_away", "actor": None, "detail": {},
+             "target": _("%(name)s away from %(start)s to %(end)s", name=n.absence.mentor.name,
+                         start=format_date(n.absence.starts_on),
+                         end=format_date(n.absence.ends_on))
+             + ("" if n.status != NeedStatus.UNFILLED else " · " + _("No substitute found"))}
+            for n in needs if n.status != NeedStatus.CANCELLED]
     rows = db.session.scalars(
         db.select(CoverRequest).join(Proposal, Proposal.id == CoverRequest.assignment_id)
         .where(Proposal.participant_id == p.id, CoverRequest.status == RequestStatus.CONFIRMED)
@@ -171,7 +182,7 @@ def _covered(p: Participant) -> list[dict]:
              "detail": {"recorded": True} if r.decided_by_id != r.substitute.user_id else {},
              "target": _("%(name)s covers from %(start)s to %(end)s", name=r.substitute.name,
                          start=format_date(r.starts_on), end=format_date(r.ends_on))}
-            for r in rows if r.decided_at is not None]
+            for r in rows if r.decided_at is not None] + away
 
 
 def _not_matched(p: Participant, run_ids: set[int]) -> list[dict]:
