@@ -13,11 +13,14 @@ from web.models import MentorWage
 def _pdf_text(raw: bytes) -> str:
     """The text drawn on the PDF's pages (fpdf2 deflates its content streams)."""
     out = []
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", raw, re.S):
+    # Each stream's bytes by its /Length: a compressed stream that ended in "\r" lost it to a
+    # "\r?\nendstream" pattern, failed to inflate, and read as no text (a CI run, once).
+    for m in re.finditer(rb"/Length (\d+)\s*>>\s*stream\r?\n", raw):
+        data = raw[m.end():m.end() + int(m.group(1))]
         try:
-            out.append(zlib.decompress(m.group(1)).decode("latin-1"))
+            out.append(zlib.decompress(data).decode("latin-1"))
         except zlib.error:
-            out.append(m.group(1).decode("latin-1"))
+            out.append(data.decode("latin-1"))
     shown = re.findall(r"\(((?:\\.|[^\\)])*)\)\s*Tj", "\n".join(out))
     return "\n".join(re.sub(r"\\(.)", r"\1", s) for s in shown)
 
