@@ -11,6 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from web.cover.notices import mentor_users
 from web.cover.notify import notify, send_mail
@@ -379,8 +380,6 @@ def _still_asked(req: CoverRequest, recorded: bool) -> None:
 def recordable_requests(user: User) -> list[CoverRequest]:
     """The open cover requests to substitutes without a login whose answer ``user`` may
     record: a consultant's participants', or every one for an admin."""
-    from sqlalchemy.orm import selectinload
-
     q = (select(CoverRequest)
          .join(Mentor, Mentor.id == CoverRequest.substitute_id)
          .join(Proposal, Proposal.id == CoverRequest.assignment_id)

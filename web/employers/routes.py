@@ -5,7 +5,6 @@ show only what the workplace must act on: code, days, hours, accommodations, men
 Never needs, attributes or priority.
 """
 
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext

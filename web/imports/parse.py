@@ -74,13 +74,6 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def split_list(value: str) -> list[str]:
-    """A list inside one cell: 'mon, wed' or 'mon|wed' or 'mon wed'."""
-    for sep in ("|", ";", " "):
-        value = value.replace(sep, ",")
-    return [v.strip() for v in value.split(",") if v.strip()]
-
-
 def parse(kind: str, text: str) -> Parsed:
     """Check every line of the file; the result holds either rows to store or errors."""
     out = Parsed(kind)
@@ -166,7 +159,7 @@ def _key_column(kind: str) -> str:
 
 def _participant(cells: dict, errors: list) -> dict:
     """One participant line through the register page's own form."""
-    areas = read_codes(cells.get("areas", ""), vocab.AREAS, split_list)
+    areas = read_codes(cells.get("areas", ""), vocab.AREAS)
     if len(areas) > 3:
         errors.append(("areas", str(_l("At most 3 wished work areas."))))
         areas = areas[:3]
@@ -177,7 +170,7 @@ def _participant(cells: dict, errors: list) -> dict:
         data[f"wish{i}"] = area
     for name, allowed in (("days", vocab.DAYS), ("needs", vocab.NEEDS),
                           ("attributes", vocab.ATTRIBUTES)):
-        codes = read_codes(cells.get(name, ""), allowed, split_list)
+        codes = read_codes(cells.get(name, ""), allowed)
         if twice := [c for i, c in enumerate(codes) if c in codes[:i]]:  # as the other files
             errors.append((name, str(_l("%(value)s is listed twice.", value=", ".join(twice)))))
         for code in codes:
@@ -243,7 +236,7 @@ def _consultant(email: str, errors: list) -> User | None:
 
 def _codes(cells: dict, column: str, allowed: dict, errors: list,
            required: bool = False) -> list[str]:
-    codes = read_codes(cells.get(column, ""), allowed, split_list)
+    codes = read_codes(cells.get(column, ""), allowed)
     bad = [c for c in codes if c not in allowed]
     twice = [c for i, c in enumerate(codes) if c in codes[:i]]
     if bad:
@@ -315,7 +308,7 @@ def _placement(cells: dict, errors: list) -> dict:
         "accommodations": _text(cells, "accommodations", employer_forms.ACCOMMODATIONS_MAX,
                                 errors, required=False),
     }
-    area = " ".join(read_codes(cells.get("area", ""), vocab.AREAS, split_list))
+    area = " ".join(read_codes(cells.get("area", ""), vocab.AREAS))
     if not area:
         errors.append(("area", str(_l("This field is required."))))
     elif area not in vocab.AREAS:

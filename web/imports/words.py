@@ -19,6 +19,13 @@ DAY_NAMES = {
 }
 
 
+def split_list(value: str) -> list[str]:
+    """A list inside one cell: 'mon, wed' or 'mon|wed' or 'mon wed'."""
+    for sep in ("|", ";", " "):
+        value = value.replace(sep, ",")
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
 @cache
 def _words(codes: tuple[str, ...]) -> tuple[dict[str, str], tuple[tuple[re.Pattern, str], ...]]:
     """{word: code} for one list of codes, and the words of more than one word (such as "have
@@ -33,10 +40,10 @@ def _words(codes: tuple[str, ...]) -> tuple[dict[str, str], tuple[tuple[re.Patte
                         for w in phrases)
 
 
-def read_codes(cell: str, allowed, split) -> list[str]:
-    """The codes in ``cell`` (``split`` splits a list cell), each word of ``allowed``'s codes
-    read as its code; anything else is kept as written, for the caller to name."""
+def read_codes(cell: str, allowed) -> list[str]:
+    """The codes in the list cell ``cell``, each word of ``allowed``'s codes read as its
+    code; anything else is kept as written, for the caller to name."""
     words, phrases = _words(tuple(allowed))
     for pattern, code in phrases:
         cell = pattern.sub(code, cell)
-    return [words.get(item.casefold(), item) for item in split(cell)]
+    return [words.get(item.casefold(), item) for item in split_list(cell)]

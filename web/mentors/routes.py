@@ -38,7 +38,7 @@ def my_proposal_or_404(proposal_id: int) -> Proposal:
 @role_required("mentor")
 def inbox():
     """Proposals waiting for my answer, and the participants I support now."""
-    if _my_mentor_row() is None:
+    if my_mentor() is None:
         flash(_("Fill in your profile first, so consultants can find you."), "info")
         return redirect(url_for("mentors.profile"))
     mentor = current_mentor()
@@ -98,15 +98,11 @@ def decline(proposal_id: int):
     return redirect(url_for("mentors.inbox"))
 
 
-def _my_mentor_row() -> Mentor | None:
-    return my_mentor()
-
-
 @bp.route("/profile", methods=["GET", "POST"])
 @role_required("mentor")
 def profile():
     """My skills, languages, days and capacity (and, if external, where I am and how far I go)."""
-    mentor = _my_mentor_row()
+    mentor = my_mentor()
     # A colleague's place is the workplace; an external support person says where they are.
     external = mentor is None or mentor.employer_id is None
     form = ExternalProfileForm() if external else ProfileForm()

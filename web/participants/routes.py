@@ -168,21 +168,25 @@ def _covered(p: Participant) -> list[dict]:
         .where(Proposal.participant_id == p.id)
         .options(selectinload(CoverNeed.absence).selectinload(Absence.mentor)))
     away = [{"at": n.created_at, "kind": "mentor_away", "actor": None, "detail": {},
-             "target": _("%(name)s away from %(start)s to %(end)s", name=n.absence.mentor.name,
-                         start=format_date(n.absence.starts_on),
-                         end=format_date(n.absence.ends_on))
-             + ("" if n.status != NeedStatus.UNFILLED else " · " + _("No substitute found"))}
-            for n in needs if n.status != NeedStatus.CANCELLED]
+             "target": _away_text(n)} for n in needs if n.status != NeedStatus.CANCELLED]
     rows = db.session.scalars(
         db.select(CoverRequest).join(Proposal, Proposal.id == CoverRequest.assignment_id)
-        .where(Proposal.participant_id == p.id, CoverRequest.status == RequestStatus.CONFIRMED)
-        .options(selectinload(CoverRequest.substitute)))
-    return [{"at": r.decided_at, "kind": "covered",
-             "actor": db.session.get(User, r.decided_by_id) if r.decided_by_id else None,
+        .where(Proposal.participant_id == p.id, CoverRequest.status == RequestStatus.CONFIRMED,
+               CoverRequest.decided_at.is_not(None))
+        .options(selectinload(CoverRequest.substitute))).all()
+    deciders = {u.id: u for u in db.session.scalars(
+        db.select(User).where(User.id.in_({r.decided_by_id for r in rows})))} if rows else {}
+    return [{"at": r.decided_at, "kind": "covered", "actor": deciders.get(r.decided_by_id),
              "detail": {"recorded": True} if r.decided_by_id != r.substitute.user_id else {},
              "target": _("%(name)s covers from %(start)s to %(end)s", name=r.substitute.name,
                          start=format_date(r.starts_on), end=format_date(r.ends_on))}
-            for r in rows if r.decided_at is not None] + away
+            for r in rows] + away
+
+
+def _away_text(n: CoverNeed) -> str:
+    text = _("%(name)s away from %(start)s to %(end)s", name=n.absence.mentor.name,
+             start=format_date(n.absence.starts_on), end=format_date(n.absence.ends_on))
+    return text + (" · " + _("No substitute found") if n.status == NeedStatus.UNFILLED else "")
 
 
 def _not_matched(p: Participant, run_ids: set[int]) -> list[dict]:
