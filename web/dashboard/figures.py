@@ -24,7 +24,14 @@ from web.cover.figures import cover_period
 from web.dashboard.suppress import is_suppressed, protect
 from web.dashboard.vocab import reason_label
 from web.extensions import db
-from web.hours.plans import assignment_start, hours_in_week, monday, steps_by_proposal
+from web.hours.plans import (
+    assignment_start,
+    away_in,
+    hours_in_week,
+    monday,
+    share_of_week,
+    steps_by_proposal,
+)
 from web.hours.vocab import OUTCOME_LABELS
 from web.i18n import format_date
 from web.models import (
@@ -264,6 +271,7 @@ def _planned_delivered(f: Filters) -> Table:
     steps = steps_by_proposal([p.id for p in props])
     ended = dict(db.session.execute(select(Outcome.proposal_id, Outcome.ended_on)).all())
     weeks = _weeks(f)
+    away = away_in([p.id for p in props], weeks[0], weeks[-1] + timedelta(days=6)) if weeks else {}
     q = (
         select(Timesheet)
         .join(Participant, Participant.id == Timesheet.participant_id)
@@ -293,9 +301,12 @@ def _planned_delivered(f: Filters) -> Table:
             if p.id in ended and w > monday(ended[p.id]) or w < assignment_start(p):
                 continue
             h = hours_in_week(p, steps[p.id], w)
+            if away[p.id]:  # the plan less the days the participant was away
+                h = share_of_week(p, steps[p.id], w, p.mentor_id, [], away[p.id])
             if h:
                 planned += h
                 people.add(p.participant_id)
+        planned = round(planned, 1)
         delivered = sum(s.total for s in logged[w])
         people |= {s.participant_id for s in logged[w]}
         t.add([w, len(people), planned, round(delivered, 2)], people)  # a date: shown as one

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import to_user_timezone
 from sqlalchemy import select
 
 from web.extensions import db
@@ -18,7 +19,7 @@ from web.forms_common import FIRST_YEAR
 from web.i18n import format_date
 from web.models import CoverRequest, PlanStep, Proposal, ProposalStatus, utcnow
 from web.models.base import WEEKDAYS
-from web.models.cover import RequestStatus
+from web.models.cover import ParticipantHold, RequestStatus
 
 HOURS_MIN, HOURS_MAX = 2, 20
 PLAN_AHEAD_WEEKS = 104  # a plan starts at most two years ahead
@@ -208,37 +209,61 @@ def covers_in(ids: list[int], first: date, last: date) -> dict[int, list[CoverRe
     return out
 
 
+def away_in(ids: list[int], first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """The days from ``first`` to ``last`` each assignment's participant was away, paused on
+    the absences page, as periods (first day, last day) by assignment id: from the hold's
+    first day to the day before they were back, or to the hold's end."""
+    out: dict[int, list[tuple[date, date]]] = {i: [] for i in ids}
+    if ids:
+        for h in db.session.scalars(select(ParticipantHold).where(
+                ParticipantHold.assignment_id.in_(ids), ParticipantHold.starts_on <= last)):
+            end = h.hold_until
+            if h.ended_at is not None:  # back (or the slot freed) on that day, Danish time
+                end = min(end, to_user_timezone(h.ended_at).date() - timedelta(days=1))
+            if end >= max(first, h.starts_on):
+                out[h.assignment_id].append((h.starts_on, end))
+    return out
+
+
 def share_of_week(proposal: Proposal, steps: list[PlanStep], week_start: date, mentor_id: int,
-                  covers: list[CoverRequest]) -> float:
+                  covers: list[CoverRequest], away: list[tuple[date, date]] = ()) -> float:
     """The part of the week's planned hours that falls to ``mentor_id``, by support days:
     the assignment's own mentor plans the days nobody covers; a substitute the days of their
     confirmed cover, at the weekly hours they were asked for and said yes to (the cover
     request's, which the cover solve may set below the plan's). 8 hours over Monday and
-    Wednesday, with Wednesday covered, are 4 and 4. Without support days in common, the
-    weekdays count."""
+    Wednesday, with Wednesday covered, are 4 and 4. Nobody plans the days the participant
+    is ``away`` (periods of `away_in`): a walk's mentor was planned their hours while the
+    participant was paused. Without support days in common, the weekdays count."""
     names = support_days(proposal) or list(WEEKDAYS[:5])
     days = [week_start + timedelta(days=i) for i, d in enumerate(WEEKDAYS) if d in names]
+    here = [d for d in days if not any(a <= d <= b for a, b in away)]
 
     def within(day: date, c: CoverRequest) -> bool:
         return c.starts_on <= day <= c.ends_on
 
     if mentor_id == proposal.mentor_id:
-        mine = [d for d in days if not any(within(d, c) for c in covers)]
+        mine = [d for d in here if not any(within(d, c) for c in covers)]
         return round(hours_in_week(proposal, steps, week_start) * len(mine) / len(days), 1)
-    return round(sum(c.hours * sum(within(d, c) for d in days) / len(days)
+    return round(sum(c.hours * sum(within(d, c) for d in here) / len(days)
                      for c in covers if c.substitute_id == mentor_id), 1)
 
 
-def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int]]:
+def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int], set[int]]:
     """Planned hours of each timesheet in its own week, by sheet id: the part of the
     assignment's plan that falls to the sheet's mentor (`share_of_week`), and the week's
-    whole plan."""
+    whole plan; and the sheets of weeks the participant was away some days."""
     if not sheets:
-        return {}, {}
+        return {}, {}, set()
     ids = list({s.proposal_id for s in sheets})
     steps = steps_by_proposal(ids)
-    covers = covers_in(ids, min(s.week_start for s in sheets),
-                       max(s.week_start for s in sheets) + timedelta(days=6))
-    return ({s.id: share_of_week(s.proposal, steps[s.proposal_id], s.week_start, s.mentor_id,
-                                 covers[s.proposal_id]) for s in sheets},
-            {s.id: hours_in_week(s.proposal, steps[s.proposal_id], s.week_start) for s in sheets})
+    first = min(s.week_start for s in sheets)
+    last = max(s.week_start for s in sheets) + timedelta(days=6)
+    covers, away = covers_in(ids, first, last), away_in(ids, first, last)
+    planned, whole, less = {}, {}, set()
+    for s in sheets:
+        p, plan = s.proposal, steps[s.proposal_id]
+        planned[s.id] = share_of_week(p, plan, s.week_start, s.mentor_id, covers[p.id], away[p.id])
+        whole[s.id] = hours_in_week(p, plan, s.week_start)
+        if share_of_week(p, plan, s.week_start, p.mentor_id, [], away[p.id]) < whole[s.id]:
+            less.add(s.id)
+    return planned, whole, less

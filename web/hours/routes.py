@@ -27,6 +27,7 @@ from web.hours.forms import (
 from web.hours.plans import (
     PlanError,
     assignment_start,
+    away_in,
     covers_in,
     hours_in_week,
     monday,
@@ -205,10 +206,12 @@ def timesheet():
     rows, steps = service.assignments_in_week(mentor.id, week, sheets)
     assignments = [a for a, _end in rows]
     ended = {a.id: end for a, end in rows if end is not None}
-    covers = covers_in([a.id for a in assignments], week, week + timedelta(days=6))
+    ids, sunday = [a.id for a in assignments], week + timedelta(days=6)
+    covers, gone = covers_in(ids, week, sunday), away_in(ids, week, sunday)
     whole = {a.id: hours_in_week(a, steps[a.id], week) for a in assignments}
-    planned = {a.id: share_of_week(a, steps[a.id], week, mentor.id, covers[a.id])
-               for a in assignments}  # a substitute plans the days they cover
+    # A substitute plans the days they cover; nobody the days the participant is away.
+    planned = {a.id: share_of_week(a, steps[a.id], week, mentor.id, covers[a.id], gone[a.id])
+               for a in assignments}
     form = timesheet_form([a.id for a in assignments])
     future = week > monday(date.today())
     if form.validate_on_submit():
@@ -255,6 +258,11 @@ def timesheet():
         to_finish=service.weeks_to_finish(mentor.id),
         planned=planned,
         whole=whole,
+        # the weeks the participant is away some days, or a substitute has some
+        less={a.id for a in assignments
+              if share_of_week(a, steps[a.id], week, a.mentor_id, [], gone[a.id]) < whole[a.id]},
+        covered={a.id for a in assignments
+                 if share_of_week(a, steps[a.id], week, a.mentor_id, covers[a.id]) < whole[a.id]},
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).
         entered={a.id: form[f"a{a.id}"].total() for a in assignments},
         future=future,
@@ -314,12 +322,13 @@ def approvals():
     if current_user.role != "admin":
         q = q.where(Participant.consultant_id == current_user.id)
     sheets = db.session.scalars(q).all()
-    planned, whole = planned_for_sheets(sheets)
+    planned, whole, less = planned_for_sheets(sheets)
     return render_template(
         "hours/approvals.html",
         sheets=sheets,
         planned=planned,
         whole=whole,
+        less=less,
         shared=_shared_weeks(sheets),
         tasks=TASKS,
         approve_form=EmptyForm(),

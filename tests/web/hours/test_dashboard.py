@@ -152,6 +152,25 @@ def test_planned_and_delivered_hours_are_suppressed_for_a_small_week(assign, db,
     assert figures.planned_delivered(PERIOD).rows[0] == [MONDAY] + ["skjult"] * 3
 
 
+def test_planned_hours_leave_out_the_days_a_participant_is_away(assign, db, make):
+    """Paused as away, a participant was still counted with the whole plan against the
+    hours delivered: the weeks looked short of support that nobody was to give."""
+    from web.cover import service
+
+    team = make.user("consultant")
+    people = [assign(hours=6, consultant=team) for _ in range(7)]
+    away = people[0].participant
+    service.hold(away, MONDAY + timedelta(weeks=1), "relapse", team)  # 14 days from week 2
+    db.session.commit()
+    rows = {r[0]: r for r in figures.planned_delivered(PERIOD).rows}
+    assert rows[MONDAY][1:3] == [7, 42]
+    assert rows[MONDAY + timedelta(weeks=1)][1:3] == [6, 36]  # nobody plans their weeks
+    assert rows[MONDAY + timedelta(weeks=2)][1:3] == [6, 36]
+    # The hold runs to Monday of week 4: one of their days, if they have five (a fifth of 6).
+    days = len(set(away.days) & set(people[0].placement.days) or range(5))
+    assert rows[MONDAY + timedelta(weeks=3)][2] == round(36 + 6 - 6 / days, 1)
+
+
 def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
     consultant = make.user("consultant")
     people = [make.participant(consultant) for _ in range(6)]

@@ -608,6 +608,53 @@ def test_share_of_week_counts_support_days(assign, db, make):
     assert share_of_week(a, steps, week(1), sub.id, covers) == round(6 / 5, 1)
 
 
+def test_nobody_is_planned_hours_for_the_days_the_participant_is_away(
+        client, auth, assign, db, make):
+    """A walk paused a participant as away, and the mentor's week still planned all the
+    hours (the consultant's approval measured the week against them too). The days away are
+    nobody's now: the mentor's, the substitute's or the consultant's view of the week."""
+    from datetime import datetime, timedelta
+
+    from tests.web.hours.conftest import sheet, week
+    from web.cover import service
+
+    a = assign(hours=8)  # Monday and Wednesday, 4 hours a day
+    h = service.hold(a.participant, week(2) + timedelta(days=2), "sick", a.participant.consultant)
+    db.session.commit()  # away from Wednesday of week 2, held for 14 days
+    auth.login(a.mentor.user)
+
+    def planned(n):
+        page = client.get(f"/hours/timesheet?week={week(n)}").get_data(as_text=True)
+        return re.search(r'<p class="planned">\s*(.*?) ·', page, re.S)[1]
+
+    assert planned(1) == "Planlagt denne uge: 8 timer"
+    assert planned(2) == "Planlagt denne uge: 4 af 8 timer; ingen, mens deltageren er væk"
+    assert planned(3) == "Planlagt denne uge: ingen af de 8 timer; deltageren er væk"
+    assert planned(5) == "Planlagt denne uge: 8 timer"  # after the hold
+    # Back on Wednesday of week 3: the mentor plans that day again.
+    h.status, h.ended_at = "resumed", datetime.combine(week(3) + timedelta(days=2),
+                                                       datetime.min.time()) + timedelta(hours=9)
+    a.participant.status = "active"
+    db.session.commit()
+    assert planned(3) == "Planlagt denne uge: 4 af 8 timer; ingen, mens deltageren er væk"
+    assert planned(4) == "Planlagt denne uge: 8 timer"
+    # A substitute covering all of week 3 plans its Wednesday only; the mentor nothing.
+    sub = make.mentor(make.employer(), user=make.user("mentor"))
+    _cover(db, a, sub, week(3), week(3) + timedelta(days=6))
+    assert planned(3) == ("Planlagt denne uge: ingen af de 8 timer; deltageren er væk, og en "
+                          "vikar har resten")
+    sheet(db, a, week(3), 2, status="submitted").mentor_id = sub.id
+    db.session.commit()
+    auth.logout()
+    auth.login(sub.user)
+    assert planned(3) == ("Planlagt for de dage, du dækker: 4 af ugens 8 timer; ingen, mens "
+                          "deltageren er væk")
+    auth.logout()
+    auth.login(a.participant.consultant)
+    page = client.get("/hours/approvals").get_data(as_text=True)
+    assert "(planlagt: 4 af ugens 8; ingen, mens deltageren var væk)" in page
+
+
 @pytest.mark.parametrize("typed", ["1e3", "nan", "inf", "1e0"])
 def test_hours_that_are_not_plain_numbers_are_refused_and_shown_as_typed(
         client, auth, assign, db, typed):
