@@ -194,6 +194,21 @@ def test_bad_run_requests(client, world, make):
     assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "weights.match"
 
 
+def test_a_weight_above_the_pages_maximum_is_refused_and_queues_nothing(client, db, world):
+    """1e308 was taken: the run was queued and failed in the solver with an internal error."""
+    from web.participants.forms import WEIGHT_MAX
+
+    for weight in (1e308, WEIGHT_MAX + 1):
+        r = call(client, world, "consultant", "post", "/api/v1/runs",
+                 json={"weights": {"hours": weight}})
+        assert r.status_code == 422, r.get_json()
+        assert r.get_json()["errors"][0]["field"] == "weights.hours"
+    assert db.session.scalar(db.select(db.func.count()).select_from(SolveRun)) == 0
+    r = call(client, world, "consultant", "post", "/api/v1/runs",
+             json={"weights": {"hours": WEIGHT_MAX}})
+    assert r.status_code == 202
+
+
 def test_revoked_token_stops_working(client, db, world):
     row = db.session.scalar(
         db.select(ApiToken).where(ApiToken.user_id == world["users"]["consultant"].id))

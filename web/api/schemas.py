@@ -18,6 +18,7 @@ from web.models.cover import MENTOR_REASONS
 from web.models.hours import TASKS, TIMESHEET_STATUSES
 from web.models.people import PARTICIPANT_STATUSES
 from web.models.runs import ProposalStatus
+from web.participants.forms import WEIGHT_MAX
 
 
 def IdField(**kw) -> ma.fields.Integer:  # noqa: N802 (reads like the field class it returns)
@@ -111,13 +112,18 @@ class MentorSchema(ma.Schema):
     active = ma.fields.Boolean()
 
 
+def _weight() -> ma.fields.Float:
+    """The page's range: a weight of 1e308 was taken, and the run failed in the solver."""
+    return ma.fields.Float(validate=validate.Range(0, WEIGHT_MAX))
+
+
 class WeightsSchema(ma.Schema):
-    match = ma.fields.Float(validate=validate.Range(min=0))
-    area = ma.fields.Float(validate=validate.Range(min=0))
-    keep_mentor = ma.fields.Float(validate=validate.Range(min=0))
-    keep_placement = ma.fields.Float(validate=validate.Range(min=0))
-    hours = ma.fields.Float(validate=validate.Range(min=0))
-    travel_km = ma.fields.Float(validate=validate.Range(min=0))
+    match = _weight()
+    area = _weight()
+    keep_mentor = _weight()
+    keep_placement = _weight()
+    hours = _weight()
+    travel_km = _weight()
 
 
 class RunRequestSchema(ma.Schema):
