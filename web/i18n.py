@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask_babel import format_date as _fd
-from flask_babel import format_decimal
+from flask_babel import format_decimal, get_timezone
 from flask_babel import format_time as _ft
 
 
@@ -31,3 +32,15 @@ def format_number(value: float | int | None, digits: int = 1) -> str:
         return ""
     return format_decimal(round(value, digits),
                           format=f"#,##0.{'#' * digits}" if digits else "#,##0")
+
+
+def utc_day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The stored (naive UTC) times from the start of ``first`` to the start of the day after
+    ``last``, days as the pages show times: in Danish time. An audit entry shown as
+    "8. dec. 00.30" was found by "to 7 December", which was read as UTC."""
+    zone = ZoneInfo(str(get_timezone()))  # Babel's is pytz's, which a plain tzinfo= misreads
+
+    def start(day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+    return start(first), start(last + timedelta(days=1))

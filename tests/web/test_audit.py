@@ -169,6 +169,32 @@ def test_admin_filters_the_log(client, db, logged, query, expected_rows):
     assert "<code>participant</code>" not in html  # the record in words, not its table
 
 
+@pytest.mark.parametrize("stored,shown_day", [
+    ("2026-03-02T23:30", "2026-03-03"),  # winter time: 00.30 on 3 March in Denmark
+    ("2026-07-01T22:30", "2026-07-02"),  # summer time: 00.30 on 2 July
+    ("2026-03-03T22:59", "2026-03-03"),  # 23.59 on 3 March
+])
+def test_dates_filter_on_the_danish_day_the_log_shows(client, db, make, stored, shown_day):
+    """The log shows Danish times; "from/to" a day was read as a UTC day, so an entry shown
+    at 00.30 was left out of its own day and listed under the day before."""
+    from datetime import date, datetime, timedelta
+
+    admin = make.user("admin")
+    db.session.execute(sa.insert(AuditEntry), [dict(
+        at=datetime.fromisoformat(stored), action="read", participant_id=77,
+        table="participant", fields=[])])
+    db.session.commit()
+    login(client, admin)
+    day = date.fromisoformat(shown_day)
+    html = client.get("/admin/audit/?participant=77").get_data(as_text=True)
+    assert f"{day.day}. " in html  # the page shows it on that day
+    for query_day, expected in ((day, 1), (day - timedelta(days=1), 0),
+                                (day + timedelta(days=1), 0)):
+        html = client.get(f"/admin/audit/?participant=77&date_from={query_day}"
+                          f"&date_to={query_day}").get_data(as_text=True)
+        assert html.count(">Deltager</td>") == expected, query_day
+
+
 def test_admin_filters_by_user_and_pages(client, db, logged):
     admin, c1, c2 = logged
     login(client, admin)

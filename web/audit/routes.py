@@ -1,7 +1,5 @@
 """The admin's view of the audit log: filter by user, participant, action and dates."""
 
-from datetime import datetime, time
-
 from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -11,6 +9,7 @@ from web.admin.forms import ROLE_LABELS
 from web.audit.forms import ACTIONS, RECORDS, AuditFilterForm
 from web.extensions import db
 from web.forms_common import opts, page_number
+from web.i18n import utc_day_bounds
 from web.models import User
 from web.models.audit import AuditEntry
 
@@ -29,9 +28,9 @@ def filtered(form: AuditFilterForm):
     if form.action.data:
         q = q.where(AuditEntry.action == form.action.data)
     if form.date_from.data:
-        q = q.where(AuditEntry.at >= datetime.combine(form.date_from.data, time.min))
+        q = q.where(AuditEntry.at >= utc_day_bounds(form.date_from.data, form.date_from.data)[0])
     if form.date_to.data:
-        q = q.where(AuditEntry.at <= datetime.combine(form.date_to.data, time.max))
+        q = q.where(AuditEntry.at < utc_day_bounds(form.date_to.data, form.date_to.data)[1])
     return q
 
 
