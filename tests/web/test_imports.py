@@ -100,6 +100,15 @@ def test_missing_column_and_empty_file(client, db, consultant):
     assert r.status_code == 400 and "Filen har ingen datalinjer." in r.get_data(as_text=True)
 
 
+def test_a_column_named_twice_is_refused_not_half_read(client, db, consultant):
+    """The second "code" column's value was imported and the first's dropped, unsaid."""
+    r = upload(client, "code;hours_min;hours_max;days;town;max_travel_km;Code\n"
+                       "IMP-1;4;8;mon;Aarhus;15;IMP-2\n")
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400 and "Kolonnen er navngivet to gange." in html
+    assert "IMP-2" not in html and count(db, PendingImport) == 0 and count(db, Participant) == 0
+
+
 def test_a_file_with_a_nul_character_is_refused_with_its_line(client, db, consultant):
     # A NUL in a cell reached PostgreSQL (which cannot hold one) through the consultant's
     # e-mail lookup and the stored file.

@@ -93,7 +93,12 @@ def parse(kind: str, text: str) -> Parsed:
         out.errors.append(LineError(1, col, str(_l("This column is missing."))))
     for col in unknown:
         out.errors.append(LineError(1, col, str(_l("Unknown column."))))
-    if missing or unknown:
+    # Two columns of one name: the reader kept the last one's values and dropped the other's
+    # without a word (a file with "code;code" imported the second code).
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    for col in twice:
+        out.errors.append(LineError(1, col, str(_l("This column is named twice."))))
+    if missing or unknown or twice:
         return out
     reader.fieldnames = header
     check = {"participants": _participant, "placements": _placement, "mentors": _mentor}[kind]
