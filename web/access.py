@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from web.audit.hooks import note_denied
@@ -52,8 +53,14 @@ def my_mentor() -> Mentor | None:
 
 
 def current_mentor() -> Mentor:
-    """The signed-in mentor's record; 403 without one."""
+    """The signed-in mentor's record. A mentor without one yet (a new login, profile not
+    filled in) is sent to the profile with the inbox's words: every other page of their menu
+    answered "no access". The API, and any other role, get 403."""
     m = my_mentor()
     if m is None:
-        abort(403)
+        if current_user.is_anonymous or current_user.role != "mentor" \
+                or request.path.startswith("/api/"):
+            abort(403)
+        flash(_("Fill in your profile first, so consultants can find you."), "info")
+        abort(redirect(url_for("mentors.profile")))
     return m

@@ -164,3 +164,24 @@ def test_a_profile_edit_that_breaks_an_assignment_tells_its_consultant(client, d
     subject, text = notice_text(told.kind, told.params)
     assert subject == "Mentor ændret" and f"Forløbet for deltager {p.code}" in text
     assert "mentoren mangler en kompetence, deltageren har brug for" in text
+
+
+def test_a_mentor_without_a_profile_is_sent_to_fill_it_in_from_every_menu_page(
+        client, db, make, auth):
+    """A new mentor login (no profile yet) got "no access" from every page of their menu
+    but the inbox, which sends them to the profile: now every page does, and says why."""
+    from web.nav import menu_for
+
+    user = make.user("mentor")
+    auth.login(user)
+    with client.application.test_request_context():
+        menu = [item["url"] for item in menu_for(user)]
+    assert "/mentor/profile" in menu
+    for url in menu:
+        if url in ("/mentor/profile", "/cover/notices", "/account/tokens/"):
+            continue  # pages of their own, with or without a profile
+        r = client.get(url)
+        assert r.status_code == 302 and r.location.endswith("/mentor/profile"), url
+        html = client.get(r.location).get_data(as_text=True)
+        assert "Udfyld først din profil" in html, url
+    assert db.session.scalar(db.select(db.func.count()).select_from(Mentor)) == 0
