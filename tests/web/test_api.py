@@ -129,6 +129,28 @@ def test_update_needs_a_fresh_etag(client, world):
                 headers={"If-Match": etag}).status_code == 412
 
 
+def test_creating_and_changing_through_the_api_is_in_the_case_history(client, db, world):
+    """A participant made through the API had an empty case history ("Nothing has happened
+    yet"), and its edits were missing too: both are logged as from the page."""
+    from web.models import CaseEvent
+
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
+    pid = r.get_json()["id"]
+    url = f"/api/v1/participants/{pid}"
+    etag = call(client, world, "consultant", "get", url).headers["ETag"]
+    r = call(client, world, "consultant", "put", url, json={**GOOD, "hours_max": 10},
+             headers={"If-Match": etag})
+    assert r.status_code == 200
+    etag = r.headers["ETag"]
+    assert call(client, world, "consultant", "put", url, json={**GOOD, "hours_max": 10},
+                headers={"If-Match": etag}).status_code == 200  # nothing changed: no event
+    events = db.session.scalars(db.select(CaseEvent).where(CaseEvent.participant_id == pid)
+                                .order_by(CaseEvent.id)).all()
+    assert [(e.kind, e.detail.get("fields"), e.actor_id) for e in events] == [
+        ("created", None, world["users"]["consultant"].id),
+        ("edited", ["hours_max"], world["users"]["consultant"].id)]
+
+
 def test_consultants_see_only_their_caseload(client, make, world, db):
     other = make.user("consultant")
     row, clear = ApiToken.issue(other, "x")

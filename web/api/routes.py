@@ -38,6 +38,7 @@ from web.hours import service as hours_service
 from web.hours.plans import monday
 from web.hours.routes import consultant_sheet
 from web.models import Mentor, Participant, Placement, Proposal, ProposalStatus, SolveRun, Timesheet
+from web.models.cases import log_event
 from web.models.cover import Absence
 from web.models.hours import TASKS
 from web.runs import service
@@ -85,6 +86,11 @@ def _own_participant(pid: int) -> Participant:
     return p
 
 
+# The fields whose change the case history names (as the page's edit does).
+CASE_FIELDS = ("code", "hours_min", "hours_max", "priority", "days", "areas", "needs",
+               "attributes", "town", "max_travel_km")
+
+
 def _apply_town(obj, data):
     town = find_town(data.pop("town"))
     obj.town, obj.lat, obj.lon = town.label, town.lat, town.lon
@@ -122,6 +128,8 @@ def create_participant(data):
     for k, v in data.items():
         setattr(p, k, v)
     db.session.add(p)
+    db.session.flush()
+    log_event(p.id, current_user, "created")  # the case history, as when made on the page
     db.session.commit()
     return p
 
@@ -149,9 +157,12 @@ def update_participant(data, pid):
     if clash:
         abort(409, message="This code is already in use.",
               messages={"json": {"code": ["already in use"]}})
+    before = {f: getattr(p, f) for f in CASE_FIELDS}
     _apply_town(p, data)
     for k, v in data.items():
         setattr(p, k, v)
+    if changed := [f for f in CASE_FIELDS if getattr(p, f) != before[f]]:
+        log_event(p.id, current_user, "edited", fields=changed)  # as an edit on the page
     db.session.commit()
     return p
 
