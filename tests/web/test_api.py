@@ -151,6 +151,22 @@ def test_creating_and_changing_through_the_api_is_in_the_case_history(client, db
         ("edited", ["hours_max"], world["users"]["consultant"].id)]
 
 
+def test_a_placement_is_stored_as_the_page_stores_it(client, db, world):
+    """A title of spaces was taken (201) and the placement listed without a name; text kept
+    its spaces and days came in any order."""
+    body = {"title": "   ", "area": "kitchen", "slots": 1, "days": ["fri", "mon"],
+            "town": "Aarhus"}
+    before = db.session.scalar(db.select(db.func.count()).select_from(Placement))
+    r = call(client, world, "employer", "post", "/api/v1/placements", json=body)
+    assert r.status_code == 422 and r.get_json()["errors"][0]["field"] == "title"
+    assert db.session.scalar(db.select(db.func.count()).select_from(Placement)) == before
+    r = call(client, world, "employer", "post", "/api/v1/placements",
+             json={**body, "title": " Køkken ", "accommodations": " Rolig start "})
+    assert r.status_code == 201
+    pl = db.session.get(Placement, r.get_json()["id"])
+    assert (pl.title, pl.accommodations, pl.days) == ("Køkken", "Rolig start", ["mon", "fri"])
+
+
 def test_consultants_see_only_their_caseload(client, make, world, db):
     other = make.user("consultant")
     row, clear = ApiToken.issue(other, "x")

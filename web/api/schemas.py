@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 import marshmallow as ma
-from marshmallow import ValidationError, validate, validates_schema
+from marshmallow import ValidationError, post_load, validate, validates_schema
 
 from web import vocab
 from web.cpr import no_cpr_api
@@ -71,7 +71,8 @@ class PlacementSchema(ma.Schema):
     employer_id = ma.fields.Integer(dump_only=True)
     # The page's limits (web.employers.forms), as the CSV import keeps them.
     title = ma.fields.String(required=True,
-                             validate=[validate.Length(1, placement_form.TITLE_MAX), no_cpr_api])
+                             validate=[validate.Length(1, placement_form.TITLE_MAX), no_cpr_api,
+                                       validate.Regexp(r"\s*\S", error="Must not be blank.")])
     area = ma.fields.String(required=True, validate=validate.OneOf(list(vocab.AREAS)))
     slots = ma.fields.Integer(required=True, validate=validate.Range(*placement_form.SLOTS))
     days = ma.fields.List(ma.fields.String(validate=validate.OneOf(WEEKDAYS)), required=True,
@@ -96,6 +97,15 @@ class PlacementSchema(ma.Schema):
         if (data.get("start_date") and data.get("end_date")
                 and data["end_date"] < data["start_date"]):
             raise ValidationError("Must not be before start_date.", "end_date")
+
+    @post_load
+    def _as_the_form_stores(self, data, **kwargs):
+        """Stored as the page's form stores them: text without the spaces around it (a title
+        of spaces was taken and listed blank), days in week order."""
+        data["title"] = data["title"].strip()
+        data["accommodations"] = data["accommodations"].strip()
+        data["days"] = [d for d in WEEKDAYS if d in data["days"]]
+        return data
 
 
 class MentorSchema(ma.Schema):
