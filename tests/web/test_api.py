@@ -167,6 +167,25 @@ def test_a_placement_is_stored_as_the_page_stores_it(client, db, world):
     assert (pl.title, pl.accommodations, pl.days) == ("Køkken", "Rolig start", ["mon", "fri"])
 
 
+def test_api_reads_and_changes_are_in_the_audit_log_under_the_tokens_user(client, db, world):
+    """The audit log named nobody ("system") for a participant made through the API, and a
+    read through the API was not logged at all: the token's user was found inside the view,
+    after the log had noted who asks."""
+    from web.models.audit import AuditEntry
+
+    consultant = world["users"]["consultant"]
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
+    pid = r.get_json()["id"]
+    assert call(client, world, "consultant", "get", f"/api/v1/participants/{pid}"
+                ).status_code == 200
+    rows = db.session.scalars(db.select(AuditEntry).where(AuditEntry.participant_id == pid)
+                              .order_by(AuditEntry.id)).all()
+    assert {(e.action, e.table) for e in rows} >= {("create", "participant"),
+                                                  ("read", "participant")}
+    assert {(e.user_id, e.role) for e in rows} == {(consultant.id, "consultant")}
+    assert "api_participants.get_participant" in {e.endpoint for e in rows if e.action == "read"}
+
+
 def test_consultants_see_only_their_caseload(client, make, world, db):
     other = make.user("consultant")
     row, clear = ApiToken.issue(other, "x")

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import g, request
 from flask_smorest import abort
 
+from web.audit.hooks import act_as
 from web.extensions import db
 from web.models import ApiToken, utcnow
 from web.models.api import hash_token
@@ -39,6 +40,7 @@ def api_roles(*roles: str):
             if user.role not in roles:
                 abort(403, message=f"The role '{user.role}' may not use this endpoint.")
             g._login_user = user  # so shared services see current_user as the token's owner
+            act_as(user)  # and the audit log names them
             return view(*args, **kwargs)
 
         return wrapped
