@@ -186,6 +186,22 @@ def test_api_reads_and_changes_are_in_the_audit_log_under_the_tokens_user(client
     assert "api_participants.get_participant" in {e.endpoint for e in rows if e.action == "read"}
 
 
+def test_another_consultants_participant_asked_through_the_api_is_logged_as_denied(
+        client, db, make, world):
+    """The page logs the attempt as "denied"; through the API it left no trace."""
+    from web.models.audit import AuditEntry
+
+    other = make.participant()
+    for method, body in (("get", None), ("put", {**GOOD, "code": other.code})):
+        r = call(client, world, "consultant", method, f"/api/v1/participants/{other.id}",
+                 json=body, headers={"If-Match": '"x"'})
+        assert r.status_code == 404
+    rows = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.participant_id == other.id, AuditEntry.user_id.is_not(None))).all()
+    assert [(e.action, e.user_id) for e in rows] == [
+        ("denied", world["users"]["consultant"].id)] * 2
+
+
 def test_consultants_see_only_their_caseload(client, make, world, db):
     other = make.user("consultant")
     row, clear = ApiToken.issue(other, "x")
