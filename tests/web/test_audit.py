@@ -235,3 +235,33 @@ def test_a_page_number_too_large_for_the_database_is_not_a_500(client, logged):
     admin, _c1, _c2 = logged
     login(client, admin)
     assert client.get("/admin/audit/?page=999999999999999999999").status_code == 200
+
+
+def test_a_refused_attempt_through_a_related_record_is_logged_as_refused_not_read(
+        client, db, make):
+    """Approving another consultant's timesheet, or rejecting their proposal, answered 404
+    but was logged as a read of that participant: a record the user never saw."""
+    from datetime import date
+
+    from web.models import SolveRun, Timesheet
+
+    mine, theirs = make.user("consultant"), make.user("consultant")
+    p = make.participant(consultant=theirs)
+    employer = make.employer()
+    placement, mentor = make.placement(employer), make.mentor(employer)
+    run = SolveRun(requested_by_id=theirs.id, scope=[p.id], status="done")
+    db.session.add(run)
+    db.session.flush()
+    proposal = Proposal(run_id=run.id, participant_id=p.id, placement_id=placement.id,
+                        mentor_id=mentor.id, hours=4, status="proposed")
+    db.session.add(proposal)
+    db.session.flush()
+    sheet = Timesheet(proposal_id=proposal.id, mentor_id=mentor.id, participant_id=p.id,
+                      week_start=date(2026, 3, 2), status="submitted")
+    db.session.add(sheet)
+    db.session.commit()
+    login(client, mine)
+    for url in (f"/hours/timesheets/{sheet.id}/approve", f"/runs/proposals/{proposal.id}/reject"):
+        assert client.post(url, data={"reason": "other"}).status_code == 404, url
+    assert [e.action for e in entries(db, participant_id=p.id, user_id=mine.id)] == [
+        "denied", "denied"]

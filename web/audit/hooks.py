@@ -140,6 +140,10 @@ def _flush_reads(response):
     reads, denied = g.pop("audit_reads", set()), g.pop("audit_denied", set())
     if not reads and not denied:
         return response
+    if response.status_code in (403, 404):
+        # Refused: the rows were loaded only to find their owner and nothing was shown (a
+        # consultant approving another's timesheet was logged as reading that participant).
+        denied, reads = denied | reads, set()
     rows = [entry("denied", pid) for pid in sorted(denied)]
     rows += [entry("read", pid) for pid in sorted(reads - denied)]
     # The view is done; whatever it left uncommitted would be rolled back at teardown anyway.
