@@ -334,6 +334,31 @@ def test_the_import_accepts_what_the_forms_accept(client, db, make, admin):
     assert (mentor.capacity_hours, mentor.max_participants) == (0, 0)
 
 
+def test_a_placement_or_mentor_already_registered_is_refused_as_a_code_in_use_is(
+        client, db, make, admin):
+    """The same file imported twice doubled the placements and mentors (the file's own
+    check refused a line listed twice, the database was not asked)."""
+    company = make.employer(name="Café Kornet")
+    make.placement(company, title="Køkkenhjælp")
+    make.mentor(company, name="Mette Berg")
+    make.mentor(None, name="Ole Ekstern")
+    files = {
+        "placements": (PLACEMENTS + "café kornet;køkkenhjælp;kitchen;2;mon;;Aarhus;\n"
+                                    "Café Kornet;Opvask;kitchen;1;mon;;Aarhus;\n", 2),
+        "mentors": (MENTORS + "Mette Berg;Nyt Firma;;mon;8;2;Aarhus;0\n"
+                              "METTE BERG;Café Kornet;;mon;8;2;Aarhus;0\n"
+                              "Ole Ekstern;;;mon;8;2;Aarhus;10\n", (3, 4)),
+    }
+    for kind, (text, lines) in files.items():
+        r = upload(client, text, kind)
+        html = r.get_data(as_text=True)
+        assert r.status_code == 400, kind
+        assert html.count("Findes allerede i systemet.") == (
+            len(lines) if isinstance(lines, tuple) else 1), kind
+    assert count(db, Placement) == 1 and count(db, Mentor) == 2
+    assert count(db, PendingImport) == 0
+
+
 def test_the_preview_says_which_employers_the_import_creates(client, db, make, admin):
     kornet = make.employer(name="Café Kornet")
     text = PLACEMENTS + (

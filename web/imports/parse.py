@@ -25,7 +25,7 @@ from web.extensions import db
 from web.geo import find_town
 from web.imports.words import read_codes
 from web.mentors import forms as mentor_forms
-from web.models import Employer, Participant, User
+from web.models import Employer, Mentor, Participant, Placement, User
 from web.participants.forms import ParticipantForm
 
 MAX_ROWS = 5000
@@ -128,9 +128,36 @@ def parse(kind: str, text: str) -> Parsed:
             out.rows.append({**values, "_line": reader.line_num})
     if not out.rows and not out.errors:
         out.errors.append(LineError(1, "", str(_l("The file has no data lines."))))
-    if kind != "participants" and not out.errors:
-        _mark_new_employers(out)
+    if kind != "participants":
+        _against_the_service(out)
     return out
+
+
+def _against_the_service(out: Parsed) -> None:
+    """Placements and mentors: refuse those already registered, then mark new employers."""
+    if out.rows:
+        _mark_already_registered(out)
+    if not out.errors:
+        _mark_new_employers(out)
+
+
+def _mark_already_registered(out: Parsed) -> None:
+    """A placement or mentor the service already holds, by the file's own key (employer and
+    title or name, whatever the case), is an error on its line, as a participant's code in
+    use is: a file imported twice doubled them, and the matcher counted the hours twice."""
+    column = _key_column(out.kind)
+    model = Placement if out.kind == "placements" else Mentor
+    known = employer_ids({r["employer"] for r in out.rows if r.get("employer")})
+    taken = {(e, str(n).casefold()) for e, n in db.session.execute(
+        db.select(model.employer_id, getattr(model, column)).where(db.or_(
+            model.employer_id.in_(set(known.values())), model.employer_id.is_(None))))}
+    for row in out.rows:
+        name = row.get("employer") or ""
+        if name and employer_key(name) not in known:
+            continue  # a new employer holds nothing yet
+        if (known.get(employer_key(name)), row[column].casefold()) in taken:
+            out.errors.append(LineError(row["_line"], column, str(_l(
+                "Already registered in the service."))))
 
 
 def employer_key(name: str) -> str:
