@@ -202,6 +202,14 @@ def test_another_consultants_participant_asked_through_the_api_is_logged_as_deni
         ("denied", world["users"]["consultant"].id)] * 2
 
 
+def test_a_participants_days_are_stored_in_week_order_as_on_the_page(client, db, world):
+    r = call(client, world, "consultant", "post", "/api/v1/participants",
+             json={**GOOD, "days": ["fri", "mon", "wed"], "areas": ["retail", "kitchen"]})
+    assert r.status_code == 201
+    p = db.session.get(Participant, r.get_json()["id"])
+    assert (p.days, p.areas) == (["mon", "wed", "fri"], ["retail", "kitchen"])
+
+
 def test_consultants_see_only_their_caseload(client, make, world, db):
     other = make.user("consultant")
     row, clear = ApiToken.issue(other, "x")

@@ -65,6 +65,13 @@ class ParticipantSchema(ma.Schema):
             raise ValidationError("Not a Danish town we know; use a town name such as 'Aarhus'.",
                                   "town")
 
+    @post_load
+    def _as_the_form_stores(self, data, **kwargs):
+        """Days in week order, as the page stores them ("Friday, Monday" otherwise); wished
+        areas keep theirs, best first."""
+        data["days"] = [d for d in WEEKDAYS if d in data["days"]]
+        return data
+
 
 class PlacementSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
