@@ -113,11 +113,13 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from web import vocab
     from web.i18n import format_date, format_datetime, format_month, format_number
+    from web.longwords import breakable
     from web.nav import menu_for
 
     app.jinja_env.globals.update(vocab=vocab, menu_for=menu_for)
     app.jinja_env.filters.update(
-        date=format_date, datetime=format_datetime, month=format_month, number=format_number
+        date=format_date, datetime=format_datetime, month=format_month, number=format_number,
+        breakable=breakable,
     )
 
     @app.before_request

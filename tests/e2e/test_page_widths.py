@@ -5,13 +5,19 @@ Measured the way a user meets it: ``scrollWidth`` of the page against the window
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
-from web.models import AuditEntry, Proposal, SolveRun
+from tests.cover_helpers import assign
+from web.hours.plans import monday
+from web.models import AuditEntry, Proposal, SolveRun, Timesheet, TimesheetLine
+from web.models.hours import MentorWage
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
 
 TABLET, PHONE = 768, 375
+TODAY = date.today()
 REASONS = [{"code": "area", "da": "lager er ønske 2 af 2", "en": "warehouse is wish 2 of 2"},
            {"code": "external", "da": "ekstern støtteperson, 21,1 km fra pladsen",
             "en": "external support person, 21.1 km from the placement"},
@@ -71,3 +77,44 @@ def test_wide_tables_fit_a_tablet(app, db, make, live_server, page):
     _log_in(page, live_server, "a@demo.dk")
     assert _too_wide(page, live_server, [f"/runs/{run.id}", "/admin/users", "/admin/audit/"],
                      [TABLET]) == []
+
+
+LONG_TITLE = "Pakkeri" + "X" * 193  # 200 characters, the longest title the form takes
+LONG_COMPANY = "Lagerhuset" + "N" * 190
+LONG_NAME = "Sofie" + "M" * 115
+
+
+def test_long_words_stay_on_screen(app, db, make, live_server, page):
+    """Before: a 200-character placement title without a space (or a long company or mentor
+    name) set the width of its table column, and the page was 2000-3000 px wide."""
+    consultant = make.user("consultant", email="k@demo.dk", name="Jonas Holm")
+    employer = make.employer(name=LONG_COMPANY)
+    make.user("employer", email="e@demo.dk", employer_id=employer.id)
+    placement = make.placement(employer, title=LONG_TITLE)
+    me = make.mentor(employer, make.user("mentor", email="m@demo.dk"), name=LONG_NAME)
+    a = assign(db, make.participant(consultant, code="AAR-1057"), placement, me, hours=7)
+    a.decided_by_id = consultant.id
+    db.session.add(MentorWage(mentor_id=me.id, hourly_cost_ore=31_000))
+    last_month = (TODAY.replace(day=1) - timedelta(days=1)).replace(day=1)
+    db.session.add(Timesheet(proposal_id=a.id, mentor_id=me.id, participant_id=a.participant_id,
+                             week_start=monday(last_month + timedelta(days=7)), status="approved",
+                             lines=[TimesheetLine(task="instruction", hours=2)]))
+    db.session.commit()
+    run = _run_with_proposals(db, make, consultant, placement, me, n=1)
+    Proposal.query.filter_by(run_id=run.id).first().reasons = REASONS + [
+        {"code": "hours", "da": f"8 timer i stedet for 9: {LONG_NAME} har ikke flere timer",
+         "en": f"8 hours instead of 9: {LONG_NAME} has no more hours"}]
+    db.session.commit()
+    pages = {
+        "k@demo.dk": [f"/runs/{run.id}", "/dashboard/", f"/participants/{a.participant_id}"],
+        "e@demo.dk": ["/employer/placements", "/employer/participants", "/employer/mentors",
+                      "/cover/guarantee", f"/reimbursement/{employer.id}?month="
+                      + last_month.strftime("%Y-%m")],
+        "m@demo.dk": ["/mentor/", "/mentor/participants"],
+    }
+    too_wide = []
+    for email, paths in pages.items():
+        page.context.clear_cookies()
+        _log_in(page, live_server, email)
+        too_wide += _too_wide(page, live_server, paths, [PHONE, TABLET])
+    assert too_wide == []
