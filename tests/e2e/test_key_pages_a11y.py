@@ -12,9 +12,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from sqlalchemy import select
 
 from web.demo import DEMO_PASSWORD, load_demo
 from web.invitations.service import invite
+from web.models import Participant, User
+from web.runs.service import create_run
 
 pytestmark = [pytest.mark.browser]
 
@@ -22,11 +25,13 @@ RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "
 TABS = 12  # focus stops checked on each page: the skip link, the menu, the first of the page
 
 # who: (language, [(page, what to do there)]); "first:SELECTOR" opens the first such link
-# (a case, a run), "empty" sends the page's main form empty, "week" sends too many hours
+# (a case, a run), "last:" the last; "empty" sends the page's main form empty, "week" sends
+# too many hours
 PAGES = {
     "consultant2": ("da", [("/participants/", None),
                            ("first:main td a[href^='/participants/']", None), ("/runs/", None),
-                           ("first:main a[href^='/runs/']", None),
+                           ("first:main a[href^='/runs/']", None),  # the newest: waiting
+                           ("/runs/", None), ("last:main a[href^='/runs/']", None),  # done
                            ("/dashboard/", None), ("/hours/assignments/1", "empty")]),
     "mentor": ("en", [("/hours/timesheet", "week"), ("/absences/", "empty")]),
     "employer": ("da", [("/employer/placements", None), ("/employer/placements/new", "empty")]),
@@ -44,7 +49,8 @@ RING = """() => { const e = document.activeElement, cs = getComputedStyle(e);
           width: parseFloat(cs.outlineWidth), colour: cs.outlineColor, bg: bg}; }"""
 
 # Each error and each help text on the page is named by a field's (or a group's)
-# aria-describedby, and each field marked invalid has one
+# aria-describedby, and each field marked invalid has one; a progress bar has a name; no id
+# is used twice
 TIED = """() => { const out = [], described = new Set();
   document.querySelectorAll('[aria-describedby]').forEach(e =>
     e.getAttribute('aria-describedby').split(/\\s+/).forEach(i => described.add(i)));
@@ -54,6 +60,15 @@ TIED = """() => { const out = [], described = new Set();
   document.querySelectorAll('[aria-invalid=true]').forEach(e => {
     if (!e.hasAttribute('aria-describedby') && !e.closest('fieldset[aria-describedby]'))
       out.push('invalid, but says not why: ' + e.outerHTML.slice(0, 120)); });
+  document.querySelectorAll('progress, [role=progressbar]').forEach(e => {
+    const by = (e.getAttribute('aria-labelledby') || '').split(/\\s+/)
+      .map(i => document.getElementById(i)).filter(x => x && x.textContent.trim());
+    if (!by.length && !e.getAttribute('aria-label') && !e.labels.length)
+      out.push('a progress bar without a name: ' + e.outerHTML.slice(0, 120)); });
+  document.querySelectorAll('[data-template]').forEach(e => {  // run.js ticks it each second
+    const live = e.closest('[aria-live]');
+    if (live && live.getAttribute('aria-live') !== 'off')
+      out.push('a ticking clock read out each second: ' + e.outerHTML.slice(0, 120)); });
   const ids = {}; document.querySelectorAll('[id]').forEach(e => ids[e.id] = (ids[e.id] || 0) + 1);
   Object.keys(ids).filter(k => ids[k] > 1).forEach(k => out.push('id used twice: ' + k));
   return out; }"""
@@ -100,8 +115,9 @@ def _check(page, label: str, lang: str, axe: Axe, found: list[str], rings: dict)
 
 
 def _act(page, base: str, url: str, action: str | None) -> str:
-    if url.startswith("first:"):
-        url = page.get_attribute(url[len("first:"):], "href")
+    if url.startswith(("first:", "last:")):
+        where, selector = url.split(":", 1)
+        url = getattr(page.locator(selector), where).get_attribute("href")
     page.goto(base + url)
     if action == "empty":
         form = "main form[method=post]:has([type=submit].primary)"
@@ -120,8 +136,13 @@ def _act(page, base: str, url: str, action: str | None) -> str:
 
 @pytest.fixture
 def invitation(app, db, make) -> str:
-    """The demo data, and the path of an invitation to set a password (a new user's page)."""
+    """The demo data with a request still waiting for the matcher (its page shows progress),
+    and the path of an invitation to set a password (a new user's page)."""
     load_demo()
+    consultant = db.session.scalar(select(User).where(User.email == "consultant2@demo.dk"))
+    first = db.session.scalar(select(Participant.id).where(
+        Participant.consultant_id == consultant.id).order_by(Participant.id))
+    create_run(consultant, [first], time_limit=5)
     user = make.user("mentor", email="ny@demo.dk")
     with app.test_request_context():
         url = invite(user, None)
@@ -143,7 +164,7 @@ def test_key_pages_of_each_role_work_by_keyboard_and_screen_reader(invitation, l
         for name, token in AUTOCOMPLETE[label].items():
             if page.get_attribute(f"#{name}", "autocomplete") != token:
                 found.append(f"{label}: #{name} has no autocomplete={token}")
-    errors = 0
+    errors = bars = 0
     for who, (lang, pages) in PAGES.items():
         page.context.clear_cookies()
         page.goto(live_server + "/login")
@@ -158,9 +179,11 @@ def test_key_pages_of_each_role_work_by_keyboard_and_screen_reader(invitation, l
             url = _act(page, live_server, url, action)
             assert "/login" not in page.url, (who, url)
             errors += len(page.query_selector_all("main .error:not(.flash)"))
+            bars += len(page.query_selector_all("main progress"))
             _check(page, f"{who} {url}{' (' + action + ')' if action else ''}", lang, axe, found,
                    rings)
     assert errors >= 8, "the forms showed no errors: the test did not test"
+    assert bars, "no run page showed its progress: the test did not test"
     found += [f"focus ring {style} {width}px {colour} on {bg} "
               f"({_contrast(colour, bg):.1f}:1), first at {where}"
               for (style, width, colour, bg), where in rings.items()]
