@@ -7,7 +7,13 @@
     button.hidden = false;
     button.addEventListener("click", function () {
       field.select();
-      var done = function () { button.textContent = button.dataset.done; };
+      var status = button.nextElementSibling;  // the status region: read out when it changes
+      var done = function () {
+        button.textContent = button.dataset.done;
+        if (status && status.getAttribute("role") === "status") {
+          status.textContent = button.dataset.done;
+        }
+      };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(done, function () {
           document.execCommand("copy"); done();
