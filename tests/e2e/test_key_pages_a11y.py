@@ -26,14 +26,15 @@ TABS = 12  # focus stops checked on each page: the skip link, the menu, the firs
 
 # who: (language, [(page, what to do there)]); "first:SELECTOR" opens the first such link
 # (a case, a run), "last:" the last; "empty" sends the page's main form empty, "week" sends
-# too many hours
+# too many hours, "copy" makes a calendar link and presses Copy
 PAGES = {
     "consultant2": ("da", [("/participants/", None),
                            ("first:main td a[href^='/participants/']", None), ("/runs/", None),
                            ("first:main a[href^='/runs/']", None),  # the newest: waiting
                            ("/runs/", None), ("last:main a[href^='/runs/']", None),  # done
                            ("/dashboard/", None), ("/hours/assignments/1", "empty")]),
-    "mentor": ("en", [("/hours/timesheet", "week"), ("/absences/", "empty")]),
+    "mentor": ("en", [("/hours/timesheet", "week"), ("/absences/", "empty"),
+                      ("/calendar/", "copy")]),
     "employer": ("da", [("/employer/placements", None), ("/employer/placements/new", "empty")]),
     "admin": ("en", [("/admin/users", None), ("/admin/users/new", "empty"),
                      ("/dashboard/manager", None)]),
@@ -130,8 +131,20 @@ def _act(page, base: str, url: str, action: str | None) -> str:
                                              ".task input:not([readonly])"):
             field.fill("20")
         page.click("form.timesheet [type=submit].primary")
+    elif action == "copy":  # make a calendar link, and copy it
+        page.click("main form [type=submit].primary")
+        page.wait_for_load_state("load")
+        page.click("main button[data-copy]")
+        page.wait_for_function("b => b.textContent === b.dataset.done",
+                               arg=page.query_selector("main button[data-copy]"))
     page.wait_for_load_state("load")
     return url
+
+
+# What a button did (its new text) is in a status region, which a screen reader reads out
+TOLD = """() => { const b = document.querySelector('main button[data-copy]');
+  return !b || [...document.querySelectorAll('[role=status], [role=alert], [aria-live=polite], '
+    + '[aria-live=assertive]')].some(r => r.textContent.includes(b.dataset.done)); }"""
 
 
 @pytest.fixture
@@ -180,6 +193,8 @@ def test_key_pages_of_each_role_work_by_keyboard_and_screen_reader(invitation, l
             assert "/login" not in page.url, (who, url)
             errors += len(page.query_selector_all("main .error:not(.flash)"))
             bars += len(page.query_selector_all("main progress"))
+            if action == "copy" and not page.evaluate(TOLD):
+                found.append(f"{who} {url}: 'copied' is not said to a screen reader")
             _check(page, f"{who} {url}{' (' + action + ')' if action else ''}", lang, axe, found,
                    rings)
     assert errors >= 8, "the forms showed no errors: the test did not test"
