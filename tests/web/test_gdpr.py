@@ -96,6 +96,8 @@ def test_owner_exports_everything_including_other_areas(client, db, case):
     assert [r["run_id"] for r in data["solve_runs"]] == [case["run"].id]
     assert data["solve_runs"][0]["unmatched"][0]["reasons"][0]["en"] == "far"
     assert {"read"} <= {e["action"] for e in data["audit_log"]}
+    # the staff's user ids and addresses are theirs, not the participant's (a walk)
+    assert all("ip" not in e and "user_id" not in e and e["role"] for e in data["audit_log"])
     assert "KEEP-ME-1" not in r.get_data(as_text=True)
     exported = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert [(e.participant_id, e.user_id) for e in exported] == [(pid, case["consultant"].id)]

@@ -21,7 +21,7 @@ from sqlalchemy import Table, delete, select, update
 
 from web.audit import hooks
 from web.extensions import db
-from web.models import SolveRun, utcnow
+from web.models import ErasedHours, SolveRun, utcnow
 from web.models.audit import AuditEntry
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,9 @@ KIND_LABELS = {
     "cover_need": _l("Cover needs"),
     "cover_request": _l("Cover requests"),
 }
+
+
+STAFF_ONLY = ("user_id", "ip")  # audit-log columns about the staff, not the participant
 
 
 def _plain(value):
@@ -119,8 +122,10 @@ def export_participant(participant_id: int) -> dict | None:
         "tables": {name: [{k: _plain(v) for k, v in r.items()} for r in rs]
                    for name, rs in sorted(owned.items())},
         "solve_runs": runs,
-        "audit_log": [{c.name: _plain(getattr(e, c.key)) for c in AuditEntry.__table__.columns}
-                      for e in audit],
+        # Who at the job centre: their role, not their user id or address (a walk found
+        # staff IP addresses in a participant's export).
+        "audit_log": [{c.name: _plain(getattr(e, c.key)) for c in AuditEntry.__table__.columns
+                       if c.name not in STAFF_ONLY} for e in audit],
     }
 
 
@@ -157,10 +162,24 @@ def _delete_jobs(run_ids: list[int], job_ids: set[str], participant_id: int) -> 
     return deleted
 
 
+def _claimed_hours(owned: dict[str, list[dict]]) -> list[ErasedHours]:
+    """The participant's approved weeks as hours of a mentor in a week, with nothing of the
+    person, for the employers' reimbursement claims (bookkeeping keeps them; an erasure
+    emptied the claims of months already sent)."""
+    totals: dict[int, float] = {}
+    for line in owned.get("timesheet_line", []):
+        totals[line["timesheet_id"]] = totals.get(line["timesheet_id"], 0) + line["hours"]
+    return [ErasedHours(mentor_id=t["mentor_id"], week_start=t["week_start"],
+                        hours=totals[t["id"]])
+            for t in owned.get("timesheet", []) if t["status"] == "approved" and t["id"] in totals]
+
+
 def erase_participant(participant_id: int, *, queue: bool = True) -> bool:
     """Erase the participant everywhere; leave one audit entry "erase" with the id only.
 
-    Counts stay (a run's matched_count is not lowered). Returns False if unknown.
+    Counts stay (a run's matched_count is not lowered), and so do their approved hours in
+    the employers' claims, as a mentor's hours in a week (`ErasedHours`). Returns False if
+    unknown.
     """
     owned = owned_rows(participant_id)
     if not owned:
@@ -169,6 +188,7 @@ def erase_participant(participant_id: int, *, queue: bool = True) -> bool:
     session = db.session
     session.info["audit_suppressed"] = True  # one "erase" entry, not one per row
     try:
+        session.add_all(_claimed_hours(owned))
         # Children before parents, so foreign keys hold at every step.
         for table in reversed(db.metadata.sorted_tables):
             for row in owned.get(table.name, []):

@@ -7,6 +7,7 @@ from web.models.cases import CaseEvent, PendingImport
 from web.models.cover import Absence, CoverNeed, CoverRequest, Notification, ParticipantHold
 from web.models.hours import (
     CalendarToken,
+    ErasedHours,
     MentorWage,
     Outcome,
     PlanStep,
@@ -24,5 +25,6 @@ __all__ = [
     "SolveRun", "Proposal", "ProposalStatus", "RunStatus", "utcnow",
     "Absence", "CoverNeed", "CoverRequest", "Notification", "ParticipantHold",
     "Invitation", "CaseEvent", "PendingImport", "AuditEntry", "ApiToken",
-    "CalendarToken", "MentorWage", "Outcome", "PlanStep", "Timesheet", "TimesheetLine",
+    "CalendarToken", "ErasedHours", "MentorWage", "Outcome", "PlanStep", "Timesheet",
+    "TimesheetLine",
 ]

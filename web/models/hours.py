@@ -144,6 +144,20 @@ class MentorWage(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
+class ErasedHours(db.Model):
+    """Approved support hours of a participant since erased, kept for the employer's
+    reimbursement claims (bookkeeping) with nothing of the person: the mentor, the week and
+    the hours. An erasure emptied the claims of months already sent."""
+
+    __tablename__ = "erased_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("mentor.id", ondelete="CASCADE"), index=True)
+    week_start: Mapped[date]
+    hours: Mapped[float]
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Outcome(db.Model):
     """How an assignment ended, and the follow-up six months later."""
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
-from web.models import Employer, Mentor, MentorWage, Participant, Timesheet
+from web.models import Employer, ErasedHours, Mentor, MentorWage, Participant, Timesheet
 
 
 @dataclass
@@ -83,9 +83,21 @@ def build_claim(employer: Employer, month: date) -> Claim:
         .order_by(Mentor.name, Timesheet.week_start, Participant.code)
         .options(selectinload(Timesheet.lines))
     ).all()
-    wages = wages_by_mentor({m.id for _, m, _ in rows})
+    # The approved weeks of participants since erased: the hours stay, without the person.
+    erased = db.session.execute(
+        select(ErasedHours, Mentor)
+        .join(Mentor, Mentor.id == ErasedHours.mentor_id)
+        .where(Mentor.employer_id == employer.id,
+               ErasedHours.week_start >= start, ErasedHours.week_start < end)
+    ).all()
+    wages = wages_by_mentor({m.id for _, m, _ in rows} | {m.id for _, m in erased})
     lines = [ClaimLine(m.name, code, t.week_start, t.total, rate_on(wages[m.id], t.week_start))
              for t, m, code in rows]
+    if erased:  # among the mentor's weeks (a stable sort: the codes keep their order)
+        lines += [ClaimLine(m.name, _("(erased)"), e.week_start, e.hours,
+                            rate_on(wages[m.id], e.week_start)) for e, m in erased]
+        order = {name: i for i, name in enumerate(dict.fromkeys(x.mentor for x in lines))}
+        lines.sort(key=lambda x: (order[x.mentor], x.week_start))
     return Claim(employer, start, lines)
 
 

@@ -75,6 +75,35 @@ def test_claim_counts_only_approved_hours_of_the_month(client, auth, assign, mak
     assert "2026-02-02" in feb and "2026-01-05" not in feb
 
 
+def test_an_erased_participants_approved_hours_stay_in_the_claim_without_them(
+        client, auth, assign, make, db):
+    """A walk erased a participant, and their employer's claim for a month already sent fell
+    from 9.920,00 kr. to 0,00: the hours are the employer's bookkeeping. They stay, as the
+    mentor's hours in a week, with nothing of the person."""
+    from web.gdpr.service import erase_participant
+    from web.models import ErasedHours
+    from web.reimbursement.claim import build_claim
+
+    a = assign()
+    b = assign(mentor=a.mentor)
+    e, code = a.mentor.employer, a.participant.code
+    db.session.add(MentorWage(mentor_id=a.mentor_id, hourly_cost_ore=25000))
+    sheet(db, a, MONDAY, 4.5)
+    sheet(db, a, week(1), 3, status="submitted")  # not approved: not in the claim, not kept
+    sheet(db, b, MONDAY, 2)
+    before = build_claim(e, MONDAY)
+    assert (before.hours, before.amount_ore) == (6.5, 162500)
+    assert erase_participant(a.participant_id, queue=False)
+    after = build_claim(e, MONDAY)
+    assert (after.hours, after.amount_ore) == (6.5, 162500)
+    assert [(x.participant_code, x.hours) for x in after.lines] == [
+        (b.participant.code, 2), ("(slettet)", 4.5)]
+    assert db.session.query(ErasedHours).count() == 1  # the approved week only
+    auth.login(employer_login(make, e))
+    text = client.get(f"/reimbursement/{e.id}/claim-2026-01.csv").get_data().decode("utf-8-sig")
+    assert code not in text and "(slettet);2026-01-05;4,50;250,00;1.125,00" in text
+
+
 def test_claim_pdf_is_a_pdf(client, auth, assign, make, db):
     a = assign()
     e = a.mentor.employer
