@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from web.extensions import db
+from web.i18n import utc_day_bounds
 from web.models import Participant, Proposal
 from web.models.cover import Absence, CoverNeed, CoverRequest, NeedStatus
 
@@ -79,8 +80,9 @@ def cover_period(start: date, end: date, today: date, consultant_id: int | None 
     Requests count when sent in the period; needs (fill rate, time to fill) when their
     absence overlaps the period; "without cover now" is about ``today``.
     """
+    first, after = utc_day_bounds(start, end)  # Danish days, as the pages show times
     req_q = select(CoverRequest).where(
-        CoverRequest.created_at >= start, CoverRequest.created_at < end + timedelta(days=1)
+        CoverRequest.created_at >= first, CoverRequest.created_at < after
     ).options(selectinload(CoverRequest.assignment))
     requests = db.session.scalars(_team(req_q, CoverRequest.assignment_id, consultant_id)).all()
     need_q = (

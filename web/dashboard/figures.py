@@ -33,7 +33,7 @@ from web.hours.plans import (
     steps_by_proposal,
 )
 from web.hours.vocab import OUTCOME_LABELS
-from web.i18n import format_date
+from web.i18n import format_date, utc_day_bounds
 from web.models import (
     Employer,
     Mentor,
@@ -227,8 +227,9 @@ def _unmatched(f: Filters) -> Table:
     runs = db.session.scalars(
         select(SolveRun).where(
             SolveRun.status == "done",
-            SolveRun.finished_at >= f.start,
-            SolveRun.finished_at < f.end + timedelta(days=1),
+            # the period's days as the pages show times: Danish days (a walk)
+            SolveRun.finished_at >= utc_day_bounds(f.start, f.end)[0],
+            SolveRun.finished_at < utc_day_bounds(f.start, f.end)[1],
         )
     )
     mine = None
@@ -322,7 +323,7 @@ def _continuity(f: Filters) -> Table:
         .join(Participant, Participant.id == Proposal.participant_id)
         .where(
             Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)),
-            Proposal.created_at < f.end + timedelta(days=1),
+            Proposal.created_at < utc_day_bounds(f.start, f.end)[1],
         )
     )
     mentors: dict[int, set] = defaultdict(set)

@@ -195,6 +195,32 @@ def test_unmatched_reasons_count_people_and_suppress_small_groups(db, make):
     assert rows["Passende pladser er fyldt op"] == "skjult"
 
 
+def test_the_period_is_of_danish_days(db, make):
+    """The filters compared stored UTC times with the period's days: a run finished at 00.30
+    Danish time on the day after the period counted in it, and one at 00.30 on its first
+    day did not (a walk found the same in the audit log)."""
+    from datetime import datetime
+
+    consultant = make.user("consultant")
+    people = [make.participant(consultant) for _ in range(11)]
+    reason = [{"code": "no_mentor_skills", "params": {}}]
+
+    def run(at, who):
+        db.session.add(SolveRun(requested_by_id=consultant.id, scope=[p.id for p in who],
+                                status="done", finished_at=at,
+                                unmatched=[{"participant_id": p.id, "reasons": reason}
+                                           for p in who]))
+
+    # 23.30 UTC in January is 00.30 the next day in Denmark
+    run(datetime.combine(PERIOD.start - timedelta(days=1), datetime.min.time())
+        + timedelta(hours=23, minutes=30), people[:5])  # Danish: the period's first day
+    run(datetime.combine(PERIOD.end, datetime.min.time())
+        + timedelta(hours=23, minutes=30), people[5:])  # the day after the period: 6 people
+    db.session.commit()
+    rows = {r[0]: r[1] for r in figures.unmatched(PERIOD).rows}
+    assert rows["Ingen mentor har de nødvendige kompetencer"] == 5
+
+
 def datetime_in_period():
     from datetime import datetime
 
