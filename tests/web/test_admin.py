@@ -155,3 +155,26 @@ def test_a_consultant_is_not_given_a_company(client, db, make, admin):
     page = r.get_data(as_text=True)
     assert 'id="employer-error"' in page and "belong to a company: leave it empty" in page
     assert db.session.scalar(db.select(User).where(User.email == "k@x.dk")) is None
+
+
+def test_a_mentor_made_another_role_leaves_their_mentor_record_without_a_login(
+        client, db, make, admin):
+    """A walk made a mentor's login a consultant: their mentor record kept the login, so
+    nobody could answer for that mentor, neither the login nor a consultant (who records the
+    answers of mentors without one)."""
+    from web.models import Mentor
+
+    company = make.employer()
+    user = make.user("mentor", employer_id=company.id)
+    mentor = make.mentor(company, user=user, name="Mona Mentor")
+    other = make.mentor(company, user=make.user("mentor", employer_id=company.id))
+    r = client.post(f"/admin/users/{user.id}/edit", data={"name": user.name, "role": "mentor",
+                                                          "employer": str(company.id)})
+    assert r.status_code == 302 and db.session.get(Mentor, mentor.id).user_id == user.id
+    r = client.post(f"/admin/users/{user.id}/edit", data={"name": user.name,
+                                                          "role": "consultant"},
+                    follow_redirects=True)
+    assert "The mentor Mona Mentor no longer has a login" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Mentor, mentor.id).user_id is None
+    assert db.session.get(Mentor, other.id).user_id is not None  # only theirs

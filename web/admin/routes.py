@@ -11,7 +11,7 @@ from web.admin.forms import ROLE_LABELS, UserCreateForm, UserEditForm
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.invitations import service as invitations
-from web.models import RunStatus, SolveRun, User
+from web.models import Mentor, RunStatus, SolveRun, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -60,10 +60,20 @@ def edit_user(user_id: int):
         if user.id == current_user.id and form.role.data != "admin":
             flash(_("You cannot take the administrator role from yourself."), "error")
             return render_template("admin/user_form.html", form=form, user=user), 400
+        # No longer a mentor: their mentor record loses the login. Kept, it pointed to a
+        # user who could not answer as a mentor, and a consultant may record the answers of
+        # mentors without a login only (a walk).
+        freed = db.session.scalars(db.select(Mentor).where(Mentor.user_id == user.id)).all() \
+            if user.role == "mentor" and form.role.data != "mentor" else []
+        for m in freed:
+            m.user_id = None
         user.name, user.role = form.name.data.strip(), form.role.data
         user.employer_id = form.employer_id
         db.session.commit()
         flash(_("User %(name)s saved.", name=user.name), "success")
+        for m in freed:
+            flash(_("The mentor %(name)s no longer has a login: the consultants record their "
+                    "answers.", name=m.name), "info")
         return redirect(url_for("admin.users"))
     if not form.is_submitted():
         form.name.data, form.role.data = user.name, user.role
