@@ -172,7 +172,7 @@ def test_a_mentor_made_another_role_leaves_their_mentor_record_without_a_login(
                                                           "employer": str(company.id)})
     assert r.status_code == 302 and db.session.get(Mentor, mentor.id).user_id == user.id
     r = client.post(f"/admin/users/{user.id}/edit", data={"name": user.name,
-                                                          "role": "consultant"},
+                                                          "role": "consultant", "employer": ""},
                     follow_redirects=True)
     assert "The mentor Mona Mentor no longer has a login" in r.get_data(as_text=True)
     db.session.expire_all()
