@@ -118,3 +118,17 @@ def test_long_words_stay_on_screen(app, db, make, live_server, page):
         _log_in(page, live_server, email)
         too_wide += _too_wide(page, live_server, paths, [PHONE, TABLET])
     assert too_wide == []
+
+
+def test_the_week_links_keep_their_arrow_on_a_phone(app, db, make, live_server, page):
+    """Before: at 375 px "‹" and "Previous" (and "Next" and "›") stood on two lines each,
+    squeezed by the week in the middle."""
+    make.mentor(None, make.user("mentor", email="m@demo.dk", locale="en"))
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    _log_in(page, live_server, "m@demo.dk")
+    page.goto(live_server + "/hours/timesheet?week=2026-11-30")
+    for rel in ("prev", "next"):
+        link = page.locator(f".weeknav a[rel={rel}]")
+        lines = link.evaluate("a => a.getBoundingClientRect().height"
+                              " / parseFloat(getComputedStyle(a).lineHeight)")
+        assert lines < 1.5, (rel, link.inner_text())
