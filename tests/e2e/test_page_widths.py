@@ -132,3 +132,17 @@ def test_the_week_links_keep_their_arrow_on_a_phone(app, db, make, live_server, 
         lines = link.evaluate("a => a.getBoundingClientRect().height"
                               " / parseFloat(getComputedStyle(a).lineHeight)")
         assert lines < 1.5, (rel, link.inner_text())
+
+
+def test_facts_leave_the_value_half_the_phone(app, db, make, live_server, page):
+    """Before: at 375 px a long label ("Støttetimer pr. uge") took two thirds of the line and
+    each value beside it stood one word a line."""
+    consultant = make.user("consultant", email="k@demo.dk")
+    p = make.participant(consultant, code="AAR-1001", attributes=["abstinent"])
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    _log_in(page, live_server, "k@demo.dk")
+    page.goto(f"{live_server}/participants/{p.id}")
+    share = page.evaluate("""() => { const dl = document.querySelector('dl.facts');
+        return dl.querySelector('dd').getBoundingClientRect().width
+               / dl.getBoundingClientRect().width; }""")
+    assert share >= 0.49, share
