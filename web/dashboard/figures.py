@@ -29,7 +29,7 @@ from web.hours.plans import (
     away_in,
     hours_in_week,
     monday,
-    share_of_week,
+    plan_while_here,
     steps_by_proposal,
 )
 from web.hours.vocab import OUTCOME_LABELS
@@ -303,7 +303,7 @@ def _planned_delivered(f: Filters) -> Table:
                 continue
             h = hours_in_week(p, steps[p.id], w)
             if away[p.id]:  # the plan less the days the participant was away
-                h = share_of_week(p, steps[p.id], w, p.mentor_id, [], away[p.id])
+                h = plan_while_here(p, steps[p.id], w, away[p.id])
             if h:
                 planned += h
                 people.add(p.participant_id)

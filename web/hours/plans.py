@@ -248,6 +248,12 @@ def share_of_week(proposal: Proposal, steps: list[PlanStep], week_start: date, m
                      for c in covers if c.substitute_id == mentor_id), 1)
 
 
+def plan_while_here(proposal: Proposal, steps: list[PlanStep], week_start: date,
+                    away: list[tuple[date, date]]) -> float:
+    """The week's plan less the days the participant is ``away``, whoever supports."""
+    return share_of_week(proposal, steps, week_start, proposal.mentor_id, [], away)
+
+
 def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int], set[int]]:
     """Planned hours of each timesheet in its own week, by sheet id: the part of the
     assignment's plan that falls to the sheet's mentor (`share_of_week`), and the week's
@@ -264,6 +270,6 @@ def planned_for_sheets(sheets: list) -> tuple[dict[int, float], dict[int, int], 
         p, plan = s.proposal, steps[s.proposal_id]
         planned[s.id] = share_of_week(p, plan, s.week_start, s.mentor_id, covers[p.id], away[p.id])
         whole[s.id] = hours_in_week(p, plan, s.week_start)
-        if share_of_week(p, plan, s.week_start, p.mentor_id, [], away[p.id]) < whole[s.id]:
+        if plan_while_here(p, plan, s.week_start, away[p.id]) < whole[s.id]:
             less.add(s.id)
     return planned, whole, less

@@ -32,6 +32,7 @@ from web.hours.plans import (
     hours_in_week,
     monday,
     plan_of,
+    plan_while_here,
     planned_for_sheets,
     set_plan,
     share_of_week,
@@ -260,7 +261,7 @@ def timesheet():
         whole=whole,
         # the weeks the participant is away some days, or a substitute has some
         less={a.id for a in assignments
-              if share_of_week(a, steps[a.id], week, a.mentor_id, [], gone[a.id]) < whole[a.id]},
+              if plan_while_here(a, steps[a.id], week, gone[a.id]) < whole[a.id]},
         covered={a.id for a in assignments
                  if share_of_week(a, steps[a.id], week, a.mentor_id, covers[a.id]) < whole[a.id]},
         # Hours as now in the form: saved, or as typed after an error (a bad value counts 0).

@@ -144,3 +144,19 @@ def test_the_fill_rate_is_hidden_when_it_would_count_a_small_group(assign, make,
     assert rows["Mediantid til dækning (timer)"] == ["skjult", "skjult"]
     _scene(assign, make, db, filled=5, unfilled=0)  # 7 of 12 filled, 5 not: both 5 or more
     assert _rows(NOW_PERIOD)["Dækningsgrad (%)"] == [12, 58]
+
+
+def test_cover_requests_count_by_the_danish_day_they_were_sent(assign, make, db):
+    """Sent at 00.30 Danish time (23.30 UTC the day before), a request counted in the period
+    before the one it was sent in (a walk; the dashboard and the audit log had the same)."""
+    from web.cover.figures import cover_period
+
+    sub = make.mentor(make.employer())
+    late = datetime.combine(TODAY - timedelta(days=1), datetime.min.time()) + timedelta(
+        hours=23, minutes=30)  # Danish: today, after midnight
+    for at in (late, late + timedelta(days=1), late + timedelta(days=1)):  # today, tomorrow x2
+        _cover(db, assign(), sub, status=NeedStatus.FILLED).created_at = at
+    db.session.commit()
+    assert cover_period(TODAY, TODAY, TODAY)["requests"] == 1
+    assert cover_period(TODAY + timedelta(days=1), TODAY + timedelta(days=1), TODAY)[
+        "requests"] == 2
