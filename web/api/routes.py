@@ -31,7 +31,6 @@ from web.api.schemas import (
     TimesheetSchema,
     WeekSchema,
 )
-from web.audit.hooks import note_denied
 from web.cover import service as cover_service
 from web.extensions import db
 from web.geo import find_town
@@ -83,8 +82,7 @@ def _page(query, pagination):
 def _own_participant(pid: int) -> Participant:
     p = db.session.get(Participant, pid)
     if p is None or (current_user.role != "admin" and p.consultant_id != current_user.id):
-        if p is not None:
-            note_denied(p.id)  # as the pages do: the attempt is logged, the row is not read
+        # the audit log has the attempt as refused, not read: any 403/404 (web.audit.hooks)
         abort(404, message=f"No participant {pid} in your caseload.")
     return p
 
