@@ -178,3 +178,21 @@ def test_a_mentor_made_another_role_leaves_their_mentor_record_without_a_login(
     db.session.expire_all()
     assert db.session.get(Mentor, mentor.id).user_id is None
     assert db.session.get(Mentor, other.id).user_id is not None  # only theirs
+
+
+def test_switching_a_mentors_login_off_says_who_answers_for_them(client, db, make, admin):
+    """The login is switched off, the mentor record keeps it (switched on, they answer
+    again); the admin is told that the consultants record the answers till then."""
+    from web.models import Mentor
+
+    company = make.employer()
+    user = make.user("mentor", employer_id=company.id)
+    mentor = make.mentor(company, user=user, name="Mona Mentor")
+    r = client.post(f"/admin/users/{user.id}/deactivate", follow_redirects=True)
+    assert "The mentor Mona Mentor no longer has a login" in r.get_data(as_text=True)
+    db.session.expire_all()
+    mentor = db.session.get(Mentor, mentor.id)
+    assert mentor.user_id == user.id and not mentor.has_login
+    client.post(f"/admin/users/{user.id}/activate")
+    db.session.expire_all()
+    assert db.session.get(Mentor, mentor.id).has_login

@@ -620,6 +620,30 @@ def test_only_those_of_the_case_record_and_only_for_a_substitute_without_a_login
     assert req.status == "requested"
 
 
+def test_a_substitute_whose_login_is_switched_off_is_answered_for(db, auth, client, s):
+    """An admin switched a colleague's login off: the service still counted them as having a
+    login, so nobody could answer their cover request (the previous note's list)."""
+    s.colleague_user.active = False
+    db.session.commit()
+    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
+                                     s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalars(db.select(CoverRequest).order_by(CoverRequest.id)).first()
+    assert req.substitute_id == s.colleague.id
+    assert "cover_requested" not in notice_kinds(db, s.colleague_user)  # cannot read it
+    auth.login(s.employer_user)
+    assert f"Record {s.colleague.name}'s answer" in client.get("/cover/").get_data(as_text=True)
+    auth.logout()
+    auth.login(s.consultant)
+    assert f"Record {s.colleague.name}'s answer" in client.get("/absences/").get_data(
+        as_text=True)
+    r = client.post(f"/cover/requests/{req.id}/confirm/recorded")
+    assert r.status_code == 302
+    db.session.refresh(req)
+    assert (req.status, req.decided_by_id) == ("confirmed", s.consultant.id)
+
+
 @pytest.mark.parametrize("back_by", ["back again", "reopen"])
 def test_the_mentor_and_employer_hear_that_a_participant_is_away_and_back(db, auth, client, s,
                                                                           back_by):

@@ -317,6 +317,26 @@ def test_the_consultant_records_the_answer_of_a_mentor_without_a_login(client, d
     assert own.status == ProposalStatus.APPROVED
 
 
+def test_the_consultant_records_the_answer_of_a_mentor_whose_login_is_switched_off(
+        client, db, make, consultant, world):
+    """An admin switched a mentor's login off: the service still counted it, so nobody could
+    answer the approved proposal (the previous note's list)."""
+    run = service.create_run(consultant, [world[0].id], time_limit=3)
+    run_solve(run.id)
+    proposal = run.proposals[0]
+    service.approve(proposal, consultant)
+    proposal.mentor.user = make.user("mentor")
+    db.session.commit()
+    assert "Registrér mentorens svar" not in client.get(f"/runs/{run.id}").get_data(as_text=True)
+    assert client.post(f"/runs/proposals/{proposal.id}/confirm-for-mentor").status_code == 404
+    proposal.mentor.user.active = False
+    db.session.commit()
+    assert "Registrér mentorens svar" in client.get(f"/runs/{run.id}").get_data(as_text=True)
+    client.post(f"/runs/proposals/{proposal.id}/confirm-for-mentor")
+    db.session.refresh(proposal)
+    assert (proposal.status, proposal.decided_by_id) == (ProposalStatus.ACTIVE, consultant.id)
+
+
 def test_a_yes_for_a_proposal_that_no_longer_fits_is_refused(client, db, make, consultant,
                                                              world):
     """A walk edited an approved participant so the proposal broke three rules, was told so,

@@ -93,6 +93,11 @@ def deactivate_user(user_id: int):
             user.active = False
             db.session.commit()
             flash(_("User %(name)s deactivated.", name=user.name), "success")
+            # Their mentor record stays theirs (switched on again, they answer again); till
+            # then the consultants record the answers, as for a mentor without a login.
+            for m in db.session.scalars(db.select(Mentor).where(Mentor.user_id == user.id)):
+                flash(_("The mentor %(name)s no longer has a login: the consultants record "
+                        "their answers.", name=m.name), "info")
     return redirect(url_for("admin.users"))
 
 

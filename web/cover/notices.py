@@ -361,5 +361,5 @@ def mentor_users(mentor_ids: list[int]) -> list:
     return [
         m.user
         for m in db.session.scalars(db.select(Mentor).where(Mentor.id.in_(mentor_ids)))
-        if m.user is not None
+        if m.user is not None and m.user.active  # a switched-off login reads nothing
     ]

@@ -19,7 +19,7 @@ from web.cover.notices import notice_texts
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.i18n import format_date
-from web.models import Notification, Participant, Placement, Proposal, utcnow
+from web.models import Mentor, Notification, Participant, Placement, Proposal, utcnow
 from web.models.cover import Absence, CoverNeed, CoverRequest, RequestStatus
 from web.models.runs import proposal_details
 from workers.cover_queue import enqueue_cover
@@ -156,7 +156,8 @@ def employer():
                 selectinload(CoverNeed.absence),
                 selectinload(CoverNeed.assignment).options(
                     selectinload(Proposal.participant), selectinload(Proposal.placement)),
-                selectinload(CoverNeed.requests).selectinload(CoverRequest.substitute),
+                selectinload(CoverNeed.requests).selectinload(CoverRequest.substitute)
+                .selectinload(Mentor.user),  # who answers: the substitute or the employer
             )
         ).all()
         if current_user.employer_id

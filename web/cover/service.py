@@ -384,7 +384,7 @@ def recordable_requests(user: User) -> list[CoverRequest]:
          .join(Mentor, Mentor.id == CoverRequest.substitute_id)
          .join(Proposal, Proposal.id == CoverRequest.assignment_id)
          .join(Participant, Participant.id == Proposal.participant_id)
-         .where(CoverRequest.status == RequestStatus.REQUESTED, Mentor.user_id.is_(None)))
+         .where(CoverRequest.status == RequestStatus.REQUESTED, ~Mentor.has_login))
     if user.role != "admin":
         q = q.where(Participant.consultant_id == user.id)
     return db.session.scalars(q.order_by(CoverRequest.starts_on, CoverRequest.id).options(
@@ -397,7 +397,7 @@ def may_record(req: CoverRequest, user: User) -> bool:
     """Whether ``user`` may record the answer to ``req``: the substitute has no login to
     answer with, and the user is the participant's consultant, a user of the placement's
     employer, or an admin (a walk saw such requests wait unanswered until their deadline)."""
-    if req.substitute.user_id is not None:
+    if req.substitute.has_login:
         return False
     a = req.assignment
     return (user.role == "admin"

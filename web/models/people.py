@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, exists
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from web.extensions import db
@@ -46,6 +47,20 @@ class Mentor(db.Model):
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])  # noqa: F821
     employer: Mapped[Employer | None] = relationship()  # noqa: F821
+
+    @hybrid_property
+    def has_login(self) -> bool:
+        """Whether the mentor can log in to answer for themselves: a login that is switched on.
+        Without one (never invited, or switched off by an admin) the consultant or the
+        employer records the answers they give by phone or in person."""
+        return self.user is not None and self.user.active
+
+    @has_login.inplace.expression
+    @classmethod
+    def _has_login_expression(cls):
+        from web.models.user import User
+
+        return exists().where(User.id == cls.user_id, User.active.is_(True))
 
     def __repr__(self) -> str:
         return f"<Mentor {self.id}>"

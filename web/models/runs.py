@@ -132,6 +132,8 @@ def proposal_details() -> tuple:
     from web.models.people import Mentor
 
     return (selectinload(Proposal.participant),
-            selectinload(Proposal.mentor).selectinload(Mentor.employer),  # namesakes told apart
+            selectinload(Proposal.mentor).options(
+                selectinload(Mentor.employer),  # namesakes told apart
+                selectinload(Mentor.user)),  # who answers: the mentor or the consultant
             selectinload(Proposal.placement).selectinload(Placement.employer),
             selectinload(Proposal.decided_by))

@@ -210,7 +210,7 @@ def _answerable_or_404(proposal_id: int) -> tuple[Proposal, SolveRun]:
     if proposal is None or proposal.run_id is None:
         abort(404)
     run = own_run_or_404(proposal.run_id)
-    if proposal.mentor.user_id is not None:
+    if proposal.mentor.has_login:
         abort(404)
     return proposal, run
 
