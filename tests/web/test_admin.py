@@ -196,3 +196,38 @@ def test_switching_a_mentors_login_off_says_who_answers_for_them(client, db, mak
     client.post(f"/admin/users/{user.id}/activate")
     db.session.expire_all()
     assert db.session.get(Mentor, mentor.id).has_login
+
+
+def test_a_mentor_login_for_a_registered_colleague_becomes_theirs(client, db, make, auth,
+                                                                  admin):
+    """A walk created a mentor login for a company whose colleague-mentor had no login yet:
+    filling in the profile made a second mentor record, the first stayed without a login."""
+    from web.models import Mentor
+
+    company, elsewhere = make.employer(), make.employer()
+    mentor = make.mentor(company, name="Mona Mentor")
+    page = client.get("/admin/users/new").get_data(as_text=True)
+    assert f"{company.name}: Mona Mentor" in page
+    base = {"name": "Mona M.", "email": "mona@x.dk", "mentor": str(mentor.id)}
+    for role, employer, error in (
+            ("consultant", "", "Only a mentor login can be a registered mentor"),
+            ("mentor", str(elsewhere.id), f"Mona Mentor is a mentor at {company.name}"),
+            ("mentor", "", f"Mona Mentor is a mentor at {company.name}")):
+        r = client.post("/admin/users/new", data={**base, "role": role, "employer": employer})
+        page = r.get_data(as_text=True)
+        assert r.status_code == 200 and error in page and 'id="mentor-error"' in page
+        assert db.session.scalar(db.select(User).where(User.email == "mona@x.dk")) is None
+    r = client.post("/admin/users/new", data={**base, "role": "mentor",
+                                              "employer": str(company.id)})
+    assert r.status_code == 200 and _link(r.get_data(as_text=True))
+    user = db.session.scalar(db.select(User).where(User.email == "mona@x.dk"))
+    db.session.expire_all()
+    assert db.session.get(Mentor, mentor.id).user_id == user.id
+    assert db.session.scalar(db.select(db.func.count(Mentor.id))) == 1
+    assert "Mona Mentor" not in client.get("/admin/users/new").get_data(as_text=True)
+    # they log in to their own record, not to an empty profile
+    auth.logout()
+    user.set_password("pw")
+    db.session.commit()
+    auth.login(user)
+    assert client.get("/mentor/").status_code == 200

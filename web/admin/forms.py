@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from web.cpr import no_cpr
 from web.extensions import db
 from web.forms_common import Form, opts
-from web.models import Employer, User
+from web.models import Employer, Mentor, User
 
 ROLE_LABELS = {
     "consultant": _l("Job consultant"), "employer": _l("Employer"), "mentor": _l("Mentor"),
@@ -47,9 +47,43 @@ class UserEditForm(Form):
         return int(self.employer.data) if self.employer.data else None
 
 
+def unlinked_mentor_choices():
+    """Colleague-mentors an employer registered without a login, as "Company: Name"."""
+    rows = db.session.execute(
+        db.select(Mentor.id, Employer.name, Mentor.name).join(Employer)
+        .where(Mentor.user_id.is_(None), Mentor.active.is_(True))
+        .order_by(Employer.name, Mentor.name)).all()
+    return opts([("", _l("None: they fill in their profile at first login")),
+                 *((str(i), f"{company}: {name}") for i, company, name in rows)])
+
+
 class UserCreateForm(UserEditForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    mentor = SelectField(
+        _l("Registered colleague-mentor"), default="",
+        description=_l("For a mentor login: if their company registered them as a mentor "
+                       "already, choose them, and the login becomes theirs."))
     submit = SubmitField(_l("Create and get invitation link"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentor.choices = unlinked_mentor_choices()
+
+    def validate_mentor(self, field):
+        """A login for a colleague the company registered: without the link, filling in the
+        profile made a second mentor record, and the first stayed without a login (a walk)."""
+        if not field.data:
+            return
+        if self.role.data != "mentor":
+            raise ValidationError(_l("Only a mentor login can be a registered mentor's."))
+        mentor = db.session.get(Mentor, int(field.data))
+        if mentor.employer_id != self.employer_id:
+            raise ValidationError(_l("%(name)s is a mentor at %(company)s: choose that company "
+                                     "above.", name=mentor.name, company=mentor.employer.name))
+
+    @property
+    def mentor_record(self) -> Mentor | None:
+        return db.session.get(Mentor, int(self.mentor.data)) if self.mentor.data else None
 
     def validate_email(self, field):
         field.data = field.data.strip().lower()

@@ -43,6 +43,8 @@ def new_user():
                     employer_id=form.employer_id)
         db.session.add(user)
         db.session.flush()
+        if (mentor := form.mentor_record) is not None:
+            mentor.user_id = user.id
         link = invitations.invite(user, by=current_user)
         db.session.commit()
         return render_template("invitations/link.html", user=user, link=link,
