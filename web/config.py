@@ -94,6 +94,8 @@ def load_config(
         "MAIL_SUPPRESS_SEND": not env.get("MAIL_SERVER"),
         "MAIL_FILE_DIR": str(instance_path / "mail"),
         "RETENTION_DAYS": _number(env, "RETENTION_DAYS", "1826", int),  # closed cases: 5 years
+        # erased participants' approved hours, kept for the claims: years after their year
+        "BOOKKEEPING_YEARS": _number(env, "BOOKKEEPING_YEARS", "5", int),
         "BABEL_DEFAULT_LOCALE": "da",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "LANGUAGES": ["da", "en"],

@@ -1,4 +1,5 @@
-"""Retention: erase closed cases once RETENTION_DAYS (default 5 years) have passed.
+"""Retention: erase closed cases once RETENTION_DAYS (default 5 years) have passed, and drop
+the hours kept of erased participants once bookkeeping no longer needs them.
 
 A case's closing time is its participant's last change (updated_at) while closed: any
 later change moves the date on, so a case is never erased earlier than the period after
@@ -10,14 +11,14 @@ directly testable part.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from web.extensions import db
 from web.gdpr.service import erase_participant
-from web.models import Participant, utcnow
+from web.models import ErasedHours, Participant, utcnow
 from workers.app import get_app
 
 log = logging.getLogger(__name__)
@@ -44,8 +45,23 @@ def erase_closed_cases(now: datetime | None = None, days: int | None = None) -> 
     return erased
 
 
+def drop_expired_erased_hours(today: date | None = None, years: int | None = None) -> int:
+    """Drop the approved hours kept of erased participants (``erased_hours``, for the
+    employers' reimbursement claims) once BOOKKEEPING_YEARS (default 5) have passed since
+    the end of the year of their week, as the Danish bookkeeping act keeps accounts
+    (bogføringsloven § 10); return how many rows went. They hold nothing of the person, but
+    nothing needs them after that."""
+    years = current_app.config.get("BOOKKEEPING_YEARS", 5) if years is None else years
+    first_kept = date((today or date.today()).year - years, 1, 1)
+    dropped = db.session.execute(
+        delete(ErasedHours).where(ErasedHours.week_start < first_kept)).rowcount
+    db.session.commit()
+    log.info("retention: %s erased participants' weeks of hours dropped", dropped)
+    return dropped
+
+
 def run_retention() -> dict:
     """RQ job / scheduler entry point: ids and counts only in the result."""
     app = get_app()
     with app.app_context():
-        return {"erased": len(erase_closed_cases())}
+        return {"erased": len(erase_closed_cases()), "hours_dropped": drop_expired_erased_hours()}

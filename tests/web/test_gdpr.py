@@ -183,7 +183,33 @@ def test_retention_erases_closed_cases_after_the_period(app, db, make):
     erased = db.session.scalars(
         sa.select(AuditEntry.participant_id).where(AuditEntry.action == "erase"))
     assert sorted(erased) == [closed_old, closed_new]
-    assert run_retention() == {"erased": 0}  # the scheduled entry point, ids and counts only
+    # the scheduled entry point, ids and counts only
+    assert run_retention() == {"erased": 0, "hours_dropped": 0}
+
+
+def test_erased_hours_go_when_bookkeeping_no_longer_needs_them(app, db, make):
+    """An erasure keeps the approved hours for the claims (bookkeeping); they were kept for
+    good. They go five years after the end of their week's year (bogføringsloven § 10)."""
+    from datetime import date
+
+    from web.models import ErasedHours
+    from workers.retention import drop_expired_erased_hours
+
+    mentor = make.mentor(make.employer())
+    for week in (date(2025, 12, 29), date(2026, 1, 5), date(2026, 12, 28)):
+        db.session.add(ErasedHours(mentor_id=mentor.id, week_start=week, hours=4))
+    db.session.commit()
+    assert app.config["BOOKKEEPING_YEARS"] == 5
+
+    def weeks():
+        return sorted(db.session.scalars(sa.select(ErasedHours.week_start)))
+
+    assert drop_expired_erased_hours(today=date(2030, 12, 31)) == 0
+    assert drop_expired_erased_hours(today=date(2031, 1, 1)) == 1  # 2025 ended five years ago
+    assert weeks() == [date(2026, 1, 5), date(2026, 12, 28)]
+    assert drop_expired_erased_hours(today=date(2031, 12, 31)) == 0
+    assert drop_expired_erased_hours(today=date(2032, 1, 1)) == 2
+    assert weeks() == []
 
 
 def test_exported_times_say_they_are_utc(client, db, case):
