@@ -166,6 +166,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "admin.deactivate_user": ADMIN,
     "admin.activate_user": ADMIN,
     "admin.invite_user": ADMIN,
+    "admin.handover": ADMIN,
     "admin.queues": ADMIN,
     "admin.retry_job": ADMIN,
     "audit.index": ADMIN,

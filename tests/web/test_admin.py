@@ -231,3 +231,75 @@ def test_a_mentor_login_for_a_registered_colleague_becomes_theirs(client, db, ma
     db.session.commit()
     auth.login(user)
     assert client.get("/mentor/").status_code == 200
+
+
+def test_a_leaving_consultants_cases_are_handed_over_with_their_requests(client, db, make,
+                                                                        auth, admin):
+    """A consultant who left (login switched off) left cases nobody else could see or follow,
+    and their matching requests, with mentors' answers still to record, were theirs alone."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from web.models import AuditEntry, Participant, SolveRun, utcnow
+    from web.models.cases import CaseEvent
+
+    old, new = make.user("consultant", name="Olga Old"), make.user("consultant", name="Nina New")
+    other = make.user("consultant")
+    waiting, closed = make.participant(old), make.participant(old, status="closed")
+    theirs = make.participant(other)
+    run = SolveRun(requested_by_id=old.id, scope=[waiting.id])
+    db.session.add(run)
+    long_ago = (utcnow() - timedelta(days=400)).replace(microsecond=0)
+    db.session.execute(sa.update(Participant).where(Participant.id == closed.id)
+                       .values(updated_at=long_ago))
+    db.session.commit()
+    r = client.post(f"/admin/users/{old.id}/deactivate", follow_redirects=True)
+    assert "Olga Old has 2 cases that nobody else follows" in r.get_data(as_text=True)
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f'href="/admin/users/{old.id}/cases">Hand over 2 cases' in page
+    page = client.get(f"/admin/users/{old.id}/cases").get_data(as_text=True)
+    assert "Olga Old has 2 cases:" in page and "closed 1" in page and "waiting 1" in page
+    assert "Nina New (" in page and "Olga Old (" not in page  # not to themselves
+    r = client.post(f"/admin/users/{old.id}/cases", data={"to": ""})
+    assert r.status_code == 400 and "Choose the consultant who takes the cases." in r.get_data(
+        as_text=True)
+    assert db.session.get(Participant, waiting.id).consultant_id == old.id
+    r = client.post(f"/admin/users/{old.id}/cases", data={"to": str(new.id)},
+                    follow_redirects=True)
+    assert "2 cases of Olga Old handed over to Nina New." in r.get_data(as_text=True)
+    db.session.expire_all()
+    owners = {p.id: p.consultant_id for p in db.session.scalars(sa.select(Participant))}
+    assert owners == {waiting.id: new.id, closed.id: new.id, theirs.id: other.id}
+    assert db.session.get(SolveRun, run.id).requested_by_id == new.id
+    # the closed case's retention still counts from its last real change
+    assert db.session.get(Participant, closed.id).updated_at == long_ago
+    steps = db.session.scalars(sa.select(CaseEvent).where(CaseEvent.kind == "handed_over"))
+    assert sorted((e.participant_id, e.actor_id, e.detail["from"], e.detail["to"])
+                  for e in steps) == sorted((p.id, admin.id, old.id, new.id)
+                                            for p in (waiting, closed))
+    assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
+        AuditEntry.action == "update", AuditEntry.participant_id == closed.id)) >= 1
+    page = client.get(f"/participants/{waiting.id}").get_data(as_text=True)
+    assert "<strong>Handed over</strong>" in page and "from Olga Old to Nina New" in page
+    # the new consultant sees the case and the request
+    auth.logout()
+    auth.login(new)
+    assert client.get(f"/participants/{waiting.id}").status_code == 200
+    assert client.get(f"/runs/{run.id}").status_code == 200
+
+
+def test_a_consultant_with_cases_is_not_made_an_employer_or_mentor(client, db, make, admin):
+    from web.models import Participant
+
+    company = make.employer()
+    old = make.user("consultant", name="Olga Old")
+    p = make.participant(old)
+    r = client.post(f"/admin/users/{old.id}/edit", data={"name": "Olga Old", "role": "mentor",
+                                                         "employer": str(company.id)})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and 'id="role-error"' in page
+    assert "Olga Old has 1 cases: hand them over to another consultant first." in page
+    db.session.expire_all()
+    assert db.session.get(User, old.id).role == "consultant"
+    assert db.session.get(Participant, p.id).consultant_id == old.id

@@ -89,3 +89,20 @@ class UserCreateForm(UserEditForm):
         field.data = field.data.strip().lower()
         if db.session.scalar(db.select(User.id).where(User.email == field.data)) is not None:
             raise ValidationError(_l("A user with this e-mail already exists."))
+
+
+class HandoverForm(Form):
+    """Whom a consultant's cases go to: another consultant whose login is on."""
+
+    to = SelectField(_l("Hand the cases over to"),
+                     validators=[DataRequired(_l("Choose the consultant who takes the cases."))])
+    submit = SubmitField(_l("Hand over the cases"))
+
+    def __init__(self, old: User, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = db.session.execute(
+            db.select(User.id, User.name, User.email)
+            .where(User.role == "consultant", User.active.is_(True), User.id != old.id)
+            .order_by(User.name, User.email)).all()
+        self.to.choices = opts([NO_EMPLOYER, *((str(i), f"{name} ({email})")
+                                               for i, name, email in rows)])

@@ -6,8 +6,9 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from web.access import role_required
+from web.admin import handover as cases
 from web.admin import queues as queue_info
-from web.admin.forms import ROLE_LABELS, UserCreateForm, UserEditForm
+from web.admin.forms import ROLE_LABELS, HandoverForm, UserCreateForm, UserEditForm
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.invitations import service as invitations
@@ -30,7 +31,7 @@ def users():
     q = (db.select(User).order_by(User.active.desc(), User.role, User.name)
          .options(selectinload(User.employer)))
     return render_template("admin/users.html", users=db.session.scalars(q).all(),
-                           roles=ROLE_LABELS, action_form=EmptyForm())
+                           roles=ROLE_LABELS, action_form=EmptyForm(), caseloads=cases.caseloads())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -61,6 +62,12 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         if user.id == current_user.id and form.role.data != "admin":
             flash(_("You cannot take the administrator role from yourself."), "error")
+            return render_template("admin/user_form.html", form=form, user=user), 400
+        if form.role.data in ("employer", "mentor") and (held := sum(
+                cases.caseload(user).values())):
+            # An employer or a mentor may not see cases: nobody would have followed these.
+            form.role.errors.append(_("%(name)s has %(count)d cases: hand them over to "
+                                      "another consultant first.", name=user.name, count=held))
             return render_template("admin/user_form.html", form=form, user=user), 400
         # No longer a mentor: their mentor record loses the login. Kept, it pointed to a
         # user who could not answer as a mentor, and a consultant may record the answers of
@@ -95,6 +102,9 @@ def deactivate_user(user_id: int):
             user.active = False
             db.session.commit()
             flash(_("User %(name)s deactivated.", name=user.name), "success")
+            if held := sum(cases.caseload(user).values()):
+                flash(_("%(name)s has %(count)d cases that nobody else follows: hand them "
+                        "over to another consultant.", name=user.name, count=held), "info")
             # Their mentor record stays theirs (switched on again, they answer again); till
             # then the consultants record the answers, as for a mentor without a login.
             for m in db.session.scalars(db.select(Mentor).where(Mentor.user_id == user.id)):
@@ -127,6 +137,25 @@ def invite_user(user_id: int):
     db.session.commit()
     return render_template("invitations/link.html", user=user, link=link,
                            back=url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/cases", methods=["GET", "POST"])
+@role_required("admin")
+def handover(user_id: int):
+    """Hand every case of a consultant, with their matching requests, to another consultant
+    (one who leaves or is away long left cases nobody could follow)."""
+    user = user_or_404(user_id)
+    form = HandoverForm(user)
+    if form.validate_on_submit():
+        new = db.session.get(User, int(form.to.data))
+        moved = cases.hand_over(user, new, by=current_user)
+        db.session.commit()
+        flash(_("%(count)d cases of %(old)s handed over to %(new)s.", count=moved, old=user.name,
+                new=new.name) if moved else _("%(name)s has no cases.", name=user.name),
+              "success" if moved else "info")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/handover.html", user=user, form=form,
+                           caseload=cases.caseload(user)), 400 if form.errors else 200
 
 
 @bp.route("/queues")

@@ -13,7 +13,7 @@ from web.models.base import utcnow
 # What can happen to a case; the timeline shows each with its own label.
 EVENT_KINDS = (
     "created", "edited", "paused", "closed", "reopened", "imported", "match_requested",
-    "proposed", "approved", "rejected", "declined", "confirmed", "ended",
+    "proposed", "approved", "rejected", "declined", "confirmed", "ended", "handed_over",
 )
 
 

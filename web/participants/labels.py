@@ -16,7 +16,7 @@ EVENTS = {
     "declined": _l("Declined by mentor"), "confirmed": _l("Confirmed: assignment active"),
     "ended": _l("Assignment ended"), "exclusion_lifted": _l("Exclusion lifted"),
     "unmatched": _l("Not matched"), "covered": _l("Cover arranged"),
-    "mentor_away": _l("Mentor away"),
+    "mentor_away": _l("Mentor away"), "handed_over": _l("Handed over"),
 }
 
 REASONS = {

@@ -156,7 +156,20 @@ def timeline(p: Participant) -> list[dict]:
     events += _not_matched(p, {e["detail"].get("run") for e in events
                                if e["kind"] == "match_requested"} - {None})
     events += _covered(p)
+    _name_handovers(events)
     return sorted(events, key=lambda e: e["at"], reverse=True)
+
+
+def _name_handovers(events: list[dict]) -> None:
+    """A handover's step names both consultants (its detail holds their ids)."""
+    steps = [e for e in events if e["kind"] == "handed_over"]
+    if not steps:
+        return
+    names = dict(db.session.execute(db.select(User.id, User.name).where(User.id.in_(
+        {e["detail"].get(k) for e in steps for k in ("from", "to")}))).all())
+    for e in steps:
+        e["target"] = _("from %(old)s to %(new)s", old=names.get(e["detail"].get("from"), "?"),
+                        new=names.get(e["detail"].get("to"), "?"))
 
 
 def _covered(p: Participant) -> list[dict]:
