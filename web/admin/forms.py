@@ -53,7 +53,7 @@ def unlinked_mentor_choices():
         db.select(Mentor.id, Employer.name, Mentor.name).join(Employer)
         .where(Mentor.user_id.is_(None), Mentor.active.is_(True))
         .order_by(Employer.name, Mentor.name)).all()
-    return opts([("", _l("None: they fill in their profile at first login")),
+    return opts([("", _l("None: a new mentor")),
                  *((str(i), f"{company}: {name}") for i, company, name in rows)])
 
 
@@ -62,7 +62,8 @@ class UserCreateForm(UserEditForm):
     mentor = SelectField(
         _l("Registered colleague-mentor"), default="",
         description=_l("For a mentor login: if their company registered them as a mentor "
-                       "already, choose them, and the login becomes theirs."))
+                       "already, choose them, and the login becomes theirs. A new mentor "
+                       "fills in their profile at first login."))
     submit = SubmitField(_l("Create and get invitation link"))
 
     def __init__(self, *args, **kwargs):
