@@ -117,6 +117,9 @@ MATRIX: dict[str, frozenset[str]] = {
     "hours.approvals": CONSULTANT,
     "hours.approve": CONSULTANT,
     "hours.send_back": CONSULTANT,
+    # the week of a mentor without a login: their employer, or the consultant of their
+    # participants, enters it
+    "hours.record_week": frozenset({"employer", "consultant", "admin"}),
     "imports.upload": CONSULTANT,
     "imports.preview": CONSULTANT,
     "imports.commit": CONSULTANT,
@@ -381,6 +384,14 @@ class World:
             ends_on=today + timedelta(days=12), reason="holiday",
             reported_by_id=self.users["consultant"].id)).id
 
+    @for_role
+    def colleague_id(self, role: str) -> int:
+        """The employer's colleague-mentor, who has no login; for a consultant, supporting one
+        of their participants."""
+        if role == "consultant":
+            self._assign(self.colleague)
+        return self.colleague.id
+
     def token(self) -> str:
         from web.invitations import service
 
@@ -459,7 +470,7 @@ PARAMS = {
     "run_id": lambda w: w.run.id,
     "proposal_id": lambda w: w.proposal.id,  # approved: waiting for the mentor
     "placement_id": lambda w: w.placement.id,
-    "mentor_id": lambda w: w.colleague.id,
+    "mentor_id": World.colleague_id,
     "employer_id": lambda w: w.company.id,
     "user_id": lambda w: w.other_user.id,
     "job_id": World.failed_job_id,

@@ -39,6 +39,7 @@ from web.hours.plans import (
     steps_from_durations,
 )
 from web.models import (
+    Mentor,
     Outcome,
     Participant,
     Proposal,
@@ -198,13 +199,61 @@ def _show_saved(form, sheets: dict[int, Timesheet], ids: set[int]) -> None:
 @role_required("mentor")
 def timesheet():
     """The mentor's week: hours per own participant and task, sent to the consultants."""
-    mentor = current_mentor()
+    return _week_page(current_mentor())
+
+
+@bp.route("/mentors/<int:mentor_id>/week", methods=["GET", "POST"])
+@role_required("employer", "consultant", "admin")
+def record_week(mentor_id: int):
+    """The week of a mentor without a login, entered by who has their hours: the employer
+    for its colleague-mentor, a consultant for their own participants, or an admin. Sent to
+    the participant's consultant as the mentor's own would be. Without it the hours of most
+    colleague-mentors could not be logged, and their employers could not claim them."""
+    mentor, shown = _recordable_or_404(mentor_id)
+    return _week_page(mentor, recorder=current_user, shown=shown)
+
+
+def _recordable_or_404(mentor_id: int):
+    """A mentor without a working login whose week the user may enter, and which of their
+    assignments the user may see (None: all): an employer its own colleague-mentor's at its
+    placements, a consultant their own participants'."""
+    mentor = db.session.get(Mentor, mentor_id)
+    if mentor is None or mentor.has_login:
+        abort(404)  # a mentor with a login logs their own hours
+    if current_user.role == "employer":
+        if mentor.employer_id is None or mentor.employer_id != current_user.employer_id:
+            abort(404)
+        company = current_user.employer_id
+        return mentor, lambda a: a.placement.employer_id == company
+    if current_user.role == "consultant":
+        theirs = select(Proposal.id).join(Participant).where(
+            Proposal.mentor_id == mentor.id, Participant.consultant_id == current_user.id,
+            Proposal.status.in_((ProposalStatus.ACTIVE, ProposalStatus.ENDED)))
+        if db.session.scalar(theirs.limit(1)) is None:
+            abort(404)
+        me = current_user.id
+        return mentor, lambda a: a.participant.consultant_id == me
+    return mentor, None
+
+
+def _week_page(mentor: Mentor, recorder=None, shown=None):
+    """A mentor's week of hours, entered by the mentor or (``recorder``) for them; ``shown``
+    keeps the assignments the recorder may see."""
+    here = {"mentor_id": mentor.id} if recorder is not None else {}
+    endpoint = "hours.record_week" if recorder is not None else "hours.timesheet"
+
+    def week_url(w: date) -> str:
+        return url_for(endpoint, week=w.isoformat(), **here)
+
     week, error = _week_arg()
     if week is None:  # nothing is stored for a week that cannot be shown
         flash(error, "error")
-        return redirect(url_for("hours.timesheet"))
+        return redirect(url_for(endpoint, **here))
     sheets = service.timesheets_for(mentor.id, week)
     rows, steps = service.assignments_in_week(mentor.id, week, sheets)
+    if shown is not None:
+        rows = [(a, end) for a, end in rows if shown(a)]
+        sheets = {i: s for i, s in sheets.items() if shown(s.proposal)}
     assignments = [a for a, _end in rows]
     ended = {a.id: end for a, end in rows if end is not None}
     ids, sunday = [a.id for a in assignments], week + timedelta(days=6)
@@ -220,7 +269,7 @@ def timesheet():
         try:
             saved = [
                 service.save_week(a, week, {t: form[f"a{a.id}"][t].data for t in TASKS}, send,
-                                  mentor_id=mentor.id)
+                                  mentor_id=mentor.id, recorded_by=recorder)
                 for a in assignments
             ]
             db.session.commit()
@@ -237,7 +286,7 @@ def timesheet():
                                "will see them once you send them.",
                                "Hours for %(num)d participants saved as a draft. The consultant "
                                "will see them once you send them.", n), "success")
-            return redirect(url_for("hours.timesheet", week=week.isoformat()))
+            return redirect(week_url(week))
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
@@ -256,7 +305,10 @@ def timesheet():
         ended=ended,
         away=service.away_in_week([a.id for a in assignments], week),
         mentor=mentor,
-        to_finish=service.weeks_to_finish(mentor.id),
+        to_finish=[s for s in service.weeks_to_finish(mentor.id)
+                   if shown is None or shown(s.proposal)],
+        recorder=recorder,
+        week_url=week_url,
         planned=planned,
         whole=whole,
         # the weeks the participant is away some days, or a substitute has some
@@ -283,6 +335,13 @@ def own_sheet(sheet_id: int):
     any role, is told it is not found, as for a sheet that does not exist (a non-mentor got
     403 even for an id that does not exist): no answer tells which sheet ids exist."""
     sheet, mine = db.session.get(Timesheet, sheet_id), my_mentor()
+    if sheet is not None and sheet.recorded_by_id == current_user.id and (
+            mine is None or sheet.mentor_id != mine.id):
+        # who entered the week for a mentor without a login: back to where they entered it
+        service.read_returned_notices(sheet)
+        db.session.commit()
+        return redirect(url_for("hours.record_week", mentor_id=sheet.mentor_id,
+                                week=sheet.week_start.isoformat()))
     if sheet is None or mine is None or sheet.mentor_id != mine.id:
         abort(404)
     service.read_returned_notices(sheet)  # opened from its notice: the notice is read
@@ -315,7 +374,7 @@ def approvals():
         .where(Timesheet.status == "submitted")
         .order_by(Timesheet.week_start, Timesheet.id)
         .options(selectinload(Timesheet.participant), selectinload(Timesheet.mentor),
-                 selectinload(Timesheet.lines),
+                 selectinload(Timesheet.lines), selectinload(Timesheet.recorded_by),
                  # the plan's share is by the participant's and the placement's days
                  selectinload(Timesheet.proposal).selectinload(Proposal.placement),
                  selectinload(Timesheet.proposal).selectinload(Proposal.participant))

@@ -22,6 +22,7 @@ from web.models import (
     ProposalStatus,
     Timesheet,
     TimesheetLine,
+    User,
     utcnow,
 )
 from web.models.cases import log_event
@@ -168,12 +169,13 @@ def _refuse_week(proposal: Proposal, week: date, logged: bool, mentor_id: int) -
 
 def save_week(
     proposal: Proposal, week: date, hours: dict[str, float], send: bool = True,
-    mentor_id: int | None = None,
+    mentor_id: int | None = None, recorded_by: User | None = None,
 ) -> Timesheet | None:
     """Store one participant's hours for a week, logged by ``mentor_id`` (default: the
     assignment's mentor; else a substitute covering it that week, on a sheet of their own):
     sent for approval, or (``send=False``) kept as the mentor's draft, which also takes back
-    a week sent but not yet approved. An approved week is locked.
+    a week sent but not yet approved. An approved week is locked. ``recorded_by``: who
+    entered it for a mentor without a login (None: the mentor).
 
     Returns None when nothing was logged; a sheet not yet approved whose hours are all
     cleared is deleted (an empty week is nothing to approve).
@@ -217,13 +219,15 @@ def save_week(
     if send and sheet.comment and sheet.status in ("returned", "draft"):  # corrected, sent
         read_returned_notices(sheet)
     sheet.status, sheet.submitted_at = ("submitted" if send else "draft"), utcnow()
+    sheet.recorded_by_id = recorded_by.id if recorded_by is not None else None
     sheet.decided_by_id = sheet.decided_at = None  # a returned week keeps its comment
     return sheet
 
 
 def read_returned_notices(sheet: Timesheet) -> None:
-    """Mark read the notices that told the mentor this week came back."""
-    for user in mentor_users([sheet.mentor_id]):
+    """Mark read the notices that told the mentor (or who entered it) this week came back."""
+    for user in [*mentor_users([sheet.mentor_id]),
+                 *([sheet.recorded_by] if sheet.recorded_by_id is not None else [])]:
         for n in db.session.scalars(select(Notification).where(
                 Notification.user_id == user.id, Notification.kind == "hours_returned",
                 Notification.read_at.is_(None))):
@@ -243,7 +247,10 @@ def send_back(sheet: Timesheet, user, comment: str) -> None:
         raise HoursError(_("Only a timesheet waiting for approval can be returned."))
     sheet.status, sheet.comment = "returned", comment
     sheet.decided_by_id, sheet.decided_at = user.id, utcnow()
-    notify(mentor_users([sheet.mentor_id]), "hours_returned", timesheet_id=sheet.id)
+    # The mentor; for a mentor without a login, whoever entered the week for them.
+    notify([*mentor_users([sheet.mentor_id]),
+            *([sheet.recorded_by] if sheet.recorded_by_id not in (None, user.id) else [])],
+           "hours_returned", timesheet_id=sheet.id)
 
 
 class EndDateError(HoursError):

@@ -86,6 +86,10 @@ class Timesheet(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)  # last sent (a draft: saved)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
+    # Who entered the week for a mentor without a login (their employer, or the consultant);
+    # None: the mentor themselves.
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user.id", ondelete="SET NULL"))
 
     lines: Mapped[list[TimesheetLine]] = relationship(
         back_populates="timesheet", cascade="all, delete-orphan", order_by="TimesheetLine.id"
@@ -93,6 +97,7 @@ class Timesheet(db.Model):
     proposal: Mapped[Proposal] = relationship()  # noqa: F821
     mentor: Mapped[Mentor] = relationship()  # noqa: F821
     participant: Mapped[Participant] = relationship()  # noqa: F821
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])  # noqa: F821
 
     @property
     def total(self) -> float:
