@@ -49,7 +49,9 @@ def init_api(app: Flask) -> None:
         "info": {"description": (
             "Token-authenticated API (Authorization: Bearer <token>; create tokens under "
             "'API tokens' in the app). Errors are application/problem+json (RFC 9457) naming "
-            "the field. Lists are paginated with ?page=&page_size= and an X-Pagination header. "
+            "the field. A request body is a JSON object sent as Content-Type: application/json; "
+            "anything else (a form, a list, no valid JSON) is one 400. Lists are paginated "
+            "with ?page=&page_size= and an X-Pagination header. "
             "Updates need If-Match with the ETag from a GET.")},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from web.absences.routes import reportable_absence, reportable_mentors
 from web.access import current_mentor, my_mentor
 from web.api.auth import api_roles
+from web.api.body import JsonObjectParser
 from web.api.schemas import (
     AbsenceSchema,
     DecisionSchema,
@@ -48,7 +49,10 @@ from workers.queue import enqueue_solve
 
 
 class Blueprint(SmorestBlueprint):
-    """Documents X-Pagination as what it is on the wire: a string holding JSON."""
+    """Bodies must be JSON objects (web.api.body); documents X-Pagination as what it is on the
+    wire: a string holding JSON."""
+
+    ARGUMENTS_PARSER = JsonObjectParser()
 
     def _document_pagination_metadata(self, spec, resp_doc):
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {

@@ -1,0 +1,103 @@
+"""What the JSON API answers to a body that is not a JSON object, and in which language."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.web.test_api import GOOD, call, world  # noqa: F401  (the shared fixture)
+from web.models import Participant, Placement, Proposal, SolveRun, Timesheet
+from web.models.cover import Absence
+
+# Every endpoint that reads a JSON body, with a role that may call it. Ids that do not exist
+# are fine: the body is read before the record is looked up.
+BODY_ENDPOINTS = [
+    ("consultant", "post", "/api/v1/participants"),
+    ("consultant", "put", "/api/v1/participants/{pid}"),
+    ("employer", "post", "/api/v1/placements"),
+    ("consultant", "post", "/api/v1/runs"),
+    ("consultant", "post", "/api/v1/proposals/999/reject"),
+    ("mentor", "post", "/api/v1/proposals/999/decline"),
+    ("mentor", "post", "/api/v1/absences"),
+    ("mentor", "post", "/api/v1/absences/999/extend"),
+    ("mentor", "put", "/api/v1/timesheets/2055-03-01"),
+    ("consultant", "post", "/api/v1/timesheets/999/return"),
+]
+MODELS = (Participant, Placement, SolveRun, Proposal, Absence, Timesheet)
+
+
+def _counts(db):
+    return [db.session.scalar(db.select(db.func.count()).select_from(m)) for m in MODELS]
+
+
+def _send(client, world, role, method, path, **kw):  # noqa: F811
+    url = path.format(pid=world["p"].id)
+    headers = {}
+    if method == "put" and "{pid}" in path:
+        headers["If-Match"] = call(client, world, role, "get", url).headers["ETag"]
+    return call(client, world, role, method, url, headers=headers, **kw)
+
+
+BAD_BODIES = {
+    "form": ({"data": "code=API-9&hours_min=4",
+              "content_type": "application/x-www-form-urlencoded"},
+             "application/x-www-form-urlencoded"),
+    "text-plain": ({"data": json.dumps(GOOD), "content_type": "text/plain"}, "text/plain"),
+    "no-type": ({"data": json.dumps(GOOD)}, "no Content-Type"),
+    "broken": ({"data": "{code: API-9", "content_type": "application/json"}, "not valid JSON"),
+    "list": ({"json": [GOOD]}, "a list"),
+    "string": ({"json": "API-9"}, "a string"),
+    "number": ({"json": 7}, "a number"),
+    "null": ({"data": "null", "content_type": "application/json"}, "null"),
+}
+
+
+def _assert_one_400(r, why):
+    assert r.status_code == 400, (r.status_code, r.get_json())
+    assert r.content_type == "application/problem+json"
+    problem = r.get_json()
+    assert problem["detail"].startswith("The request body must be a JSON object")
+    assert why in problem["detail"]
+    assert [e["message"] for e in problem["errors"]] == [problem["detail"]]
+
+
+@pytest.mark.parametrize("kind", BAD_BODIES)
+def test_a_body_that_is_no_json_object_gets_one_400_saying_what_came(
+        client, db, world, kind):  # noqa: F811
+    """It was read as no body, or a body without fields: every required field 'missing'."""
+    body, why = BAD_BODIES[kind]
+    before = _counts(db)
+    _assert_one_400(call(client, world, "consultant", "post", "/api/v1/participants", **body),
+                    why)
+    assert _counts(db) == before
+
+
+@pytest.mark.parametrize("role, method, path", BODY_ENDPOINTS,
+                         ids=[f"{m} {p}" for _, m, p in BODY_ENDPOINTS])
+def test_every_endpoint_with_a_body_refuses_one_that_is_no_json_object(
+        client, db, world, role, method, path):  # noqa: F811
+    before = _counts(db)
+    for kind in ("text-plain", "list"):
+        body, why = BAD_BODIES[kind]
+        _assert_one_400(_send(client, world, role, method, path, **body), why)
+    assert _counts(db) == before
+
+
+@pytest.mark.parametrize("role, method, path", [e for e in BODY_ENDPOINTS
+                                                 if e[2].endswith(("reject", "decline", "runs"))])
+def test_an_empty_body_is_fine_where_every_field_may_be_left_out(
+        client, db, world, role, method, path):  # noqa: F811
+    """Reject and decline default their reason, a run its participants: no body is no
+    choice made, not a wrong body."""
+    r = _send(client, world, role, method, path)
+    assert r.status_code != 400, r.get_json()
+
+
+def test_an_empty_body_where_fields_are_required_says_so_once(client, db, world):  # noqa: F811
+    before = _counts(db)
+    r = call(client, world, "consultant", "post", "/api/v1/participants")
+    assert r.status_code == 400
+    assert r.get_json()["detail"] == "The request body must be a JSON object; it is empty."
+    assert len(r.get_json()["errors"]) == 1
+    assert _counts(db) == before
