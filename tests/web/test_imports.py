@@ -93,11 +93,42 @@ def test_code_already_in_the_database_is_refused(client, db, make, consultant):
     assert count(db, Participant) == 1
 
 
-def test_missing_column_and_empty_file(client, db, consultant):
+def test_missing_column(client, db, consultant):
     r = upload(client, "code;hours_min\nX;4\n")
     assert r.status_code == 400 and "Denne kolonne mangler." in r.get_data(as_text=True)
-    r = upload(client, HEADER)
-    assert r.status_code == 400 and "Filen har ingen datalinjer." in r.get_data(as_text=True)
+
+
+EMPTY = "Filen er tom."
+HEADER_ONLY = "Filen har kun sin første linje (kolonnernes navne) og ingen linjer med data."
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", EMPTY),
+    ("  \r\n\n\t \n", EMPTY),
+    ("\ufeff", EMPTY),                         # a byte order mark and nothing else
+    (HEADER, HEADER_ONLY),
+    (HEADER.rstrip("\n"), HEADER_ONLY),        # no line break after it
+    (HEADER + "\n;;;;;;;;;\n  \n", HEADER_ONLY),  # a spreadsheet's blank lines
+    ("just a title\n", HEADER_ONLY),
+], ids=["0-bytes", "whitespace", "bom", "header", "header-no-newline", "header-blank-lines",
+        "one-line"])
+def test_an_empty_file_is_told_once_beside_the_file_field(client, db, consultant, text, message):
+    """It was six 'This column is missing.' (or one error on a page of line errors)."""
+    r = upload(client, text)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert html.count('class="error"') == 1 and f'id="file-error">{message}</p>' in html
+    assert "Denne kolonne mangler." not in html
+    assert count(db, PendingImport) == 0 and count(db, Participant) == 0
+
+
+def test_an_empty_file_is_told_in_english_too(client, db, consultant):
+    with client.session_transaction() as s:
+        s["lang"] = "en"
+    assert 'id="file-error">The file is empty.</p>' in upload(client, "").get_data(as_text=True)
+    html = upload(client, HEADER).get_data(as_text=True)
+    assert ('id="file-error">The file has only its first line (the names of the columns) and '
+            "no lines of data.</p>") in html
 
 
 def test_a_column_named_twice_is_refused_not_half_read(client, db, consultant):

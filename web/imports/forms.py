@@ -2,10 +2,11 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, SubmitField
+from wtforms import SelectField, SubmitField, ValidationError
 
 from web.config import UPLOAD_MB
 from web.forms_common import Form
+from web.imports.parse import decode, no_rows
 
 KINDS = {
     "participants": _l("Participants"),
@@ -23,3 +24,12 @@ class UploadForm(Form):
         validators=[FileRequired(_l("Choose a file.")),
                     FileAllowed(["csv", "txt"], _l("Upload a .csv file."))])
     submit = SubmitField(_l("Check the file"))
+
+    text = ""  # the file's text, once validated
+
+    def validate_file(self, field):
+        """A file with nothing to import is told so once, here: an empty one was told that
+        six columns were missing."""
+        self.text = decode(field.data.read())
+        if why := no_rows(self.text):
+            raise ValidationError(why)

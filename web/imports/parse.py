@@ -74,6 +74,32 @@ def decode(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
+def _delimiter(text: str) -> str:
+    """';' as Danish Excel writes, or ',' if the first line holds more of those."""
+    first = text.splitlines()[0] if text.strip() else ""
+    return ";" if first.count(";") >= first.count(",") else ","
+
+
+def no_rows(text: str) -> str | None:
+    """Why a file holds nothing to import (empty, or only its header line), or None.
+
+    Said once, beside the file field: an empty file was told six columns were missing."""
+    if not text.strip():
+        return str(_l("The file is empty."))
+    if "\x00" in text:
+        return None  # parse() names the line
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    filled = (row for row in rows if any(cell.strip() for cell in row))
+    try:
+        next(filled, None)  # the header
+        if next(filled, None) is None:
+            return str(_l("The file has only its first line (the names of the columns) and no "
+                          "lines of data."))
+    except csv.Error:
+        return None  # parse() reads it again and says what is wrong
+    return None
+
+
 def parse(kind: str, text: str) -> Parsed:
     """Check every line of the file; the result holds either rows to store or errors."""
     out = Parsed(kind)
@@ -83,9 +109,7 @@ def parse(kind: str, text: str) -> Parsed:
         out.errors.append(LineError(line, "", str(_l(
             "The file contains a NUL character (0x00); save it again as CSV text."))))
         return out
-    first = text.splitlines()[0] if text.strip() else ""
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED[kind] if c not in header]
     unknown = [h for h in header if h and h not in COLUMNS[kind]]

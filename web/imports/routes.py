@@ -17,7 +17,7 @@ from web.extensions import db
 from web.forms_common import EmptyForm, opts
 from web.imports import export as exports
 from web.imports.forms import KINDS, UploadForm
-from web.imports.parse import COLUMNS, decode, parse
+from web.imports.parse import COLUMNS, parse
 from web.imports.store import store
 from web.models import PendingImport, utcnow
 
@@ -48,7 +48,7 @@ def upload():
     form = UploadForm()
     form.kind.choices = opts(allowed_kinds())
     if form.validate_on_submit():
-        text = decode(form.file.data.read())
+        text = form.text
         parsed = parse(form.kind.data, text)
         if not parsed.ok:
             return render_template("imports/preview.html", parsed=parsed, pending=None,
