@@ -1,5 +1,6 @@
 """CSV import with a preview (nothing stored while any line is wrong) and CSV export."""
 
+import csv
 import io
 
 import pytest
@@ -549,3 +550,29 @@ def test_export_times_are_danish_time_as_on_the_pages(client, db, make, consulta
     db.session.commit()
     body = client.get("/imports/export/proposals.csv").data.decode("utf-8")
     assert "2026-12-07 16:55" in body and "2026-07-01 12:00" in body
+
+
+@pytest.mark.parametrize("text, line", [
+    (HEADER + "X" * 140_000 + ";4;8;;mon;;;;Aarhus;15\n" + "IMP-1;4;8;;mon;;;;Aarhus;15\n", 2),
+    # A quotation mark left open reads the rest of the file as one cell.
+    (HEADER + 'IMP-1;4;8;;"mon;;;;Aarhus;15\n' + "IMP-2;4;8;;tue;;;;Aarhus;15\n" * 9000, 2),
+    ("code;" + "x" * 140_000 + "\nIMP-1;4\n", 1),
+], ids=["long-cell", "open-quote", "long-header"])
+def test_a_line_the_csv_reader_cannot_read_is_named_not_a_500(client, db, consultant, text, line):
+    """Python's csv module refuses a cell over 131,072 characters; the upload answered 500.
+    (Importing reverse_geocoder, as the first town look-up does, lifts that limit for the
+    whole process, so a worker's first import could fail and later ones not.)"""
+    limit = csv.field_size_limit(131_072)
+    try:
+        _check_unreadable(client, db, text, line)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _check_unreadable(client, db, text, line):
+    r = upload(client, text)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert f"<tr><td>{line}</td>" in html
+    assert "En celle er længere end 131072 tegn, eller et anførselstegn er ikke lukket" in html
+    assert count(db, PendingImport) == 0 and count(db, Participant) == 0

@@ -110,24 +110,13 @@ def parse(kind: str, text: str) -> Parsed:
             "The file contains a NUL character (0x00); save it again as CSV text."))))
         return out
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED[kind] if c not in header]
-    unknown = [h for h in header if h and h not in COLUMNS[kind]]
-    for col in missing:
-        out.errors.append(LineError(1, col, str(_l("This column is missing."))))
-    for col in unknown:
-        out.errors.append(LineError(1, col, str(_l("Unknown column."))))
-    # Two columns of one name: the reader kept the last one's values and dropped the other's
-    # without a word (a file with "code;code" imported the second code).
-    twice = sorted({h for h in header if h and header.count(h) > 1})
-    for col in twice:
-        out.errors.append(LineError(1, col, str(_l("This column is named twice."))))
-    if missing or unknown or twice:
+    header = _header(out, reader)
+    if header is None:
         return out
     reader.fieldnames = header
     check = {"participants": _participant, "placements": _placement, "mentors": _mentor}[kind]
     seen: dict[str, int] = {}
-    for row in reader:
+    for row in _readable(reader, out):
         if reader.line_num - 1 > MAX_ROWS:
             out.errors.append(LineError(reader.line_num, "", str(_l(
                 "The file has more than %(n)d lines; split it.", n=MAX_ROWS))))
@@ -155,6 +144,47 @@ def parse(kind: str, text: str) -> Parsed:
     if kind != "participants":
         _against_the_service(out)
     return out
+
+
+def _header(out: Parsed, reader: csv.DictReader) -> list[str] | None:
+    """The first line's column names, or None with what is wrong with them in ``out``."""
+    try:
+        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    except csv.Error:
+        out.errors.append(LineError(1, "", _unreadable()))
+        return None
+    missing = [c for c in REQUIRED[out.kind] if c not in header]
+    unknown = [h for h in header if h and h not in COLUMNS[out.kind]]
+    for col in missing:
+        out.errors.append(LineError(1, col, str(_l("This column is missing."))))
+    for col in unknown:
+        out.errors.append(LineError(1, col, str(_l("Unknown column."))))
+    # Two columns of one name: the reader kept the last one's values and dropped the other's
+    # without a word (a file with "code;code" imported the second code).
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    for col in twice:
+        out.errors.append(LineError(1, col, str(_l("This column is named twice."))))
+    return None if missing or unknown or twice else header
+
+
+def _unreadable() -> str:
+    return str(_l("A cell is longer than %(n)d characters, or a quotation mark is not closed "
+                  "(the rest of the file is then read as one cell).", n=csv.field_size_limit()))
+
+
+def _readable(reader: csv.DictReader, out: Parsed):
+    """The reader's rows, until one it cannot read: that one is an error on the line where
+    it begins (Python's csv module refuses a cell over 131,072 characters; it was a 500)."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            out.errors.append(LineError(start, "", _unreadable()))
+            return
+        yield row
 
 
 def _against_the_service(out: Parsed) -> None:
