@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 import flask_babel
-from flask import Flask, g, has_request_context, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.routing import IntegerConverter
@@ -68,9 +68,14 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def select_locale() -> str:
-    """Danish by default; the language switch stores the choice in the session."""
+    """Danish by default; the language switch stores the choice in the session. The API
+    answers in English, as its field names and rules are: the messages of one answer were
+    half English and half the token's user's language (the CPR rule, the services' refusals),
+    and a program's errors changed language when its user switched the site's."""
     if not has_request_context():
         return "da"  # jobs and CLI commands
+    if request.path.startswith("/api/") and request.endpoint != "api_docs.docs":
+        return "en"
     lang = session.get("lang")
     if lang in ("da", "en"):
         return lang

@@ -31,6 +31,6 @@ def no_cpr(form, field) -> None:
 
 
 def no_cpr_api(value: str) -> None:
-    """Marshmallow validator: the API's error names the field, in the user's language."""
+    """Marshmallow validator: the API's error names the field, in the API's English."""
     if looks_like_cpr(value):
         raise ma.ValidationError(str(MESSAGE))

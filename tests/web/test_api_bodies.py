@@ -101,3 +101,45 @@ def test_an_empty_body_where_fields_are_required_says_so_once(client, db, world)
     assert r.get_json()["detail"] == "The request body must be a JSON object; it is empty."
     assert len(r.get_json()["errors"]) == 1
     assert _counts(db) == before
+
+
+# --- the API's language -----------------------------------------------------------------------
+
+CPR_EN = "This looks like a CPR number. Never enter CPR numbers; use the pseudonymous code."
+
+
+@pytest.mark.parametrize("locale, accept", [("da", None), ("da", "da"), ("en", "da-DK,da")])
+def test_every_message_of_an_answer_is_english_whatever_the_users_language(
+        client, db, world, locale, accept):  # noqa: F811
+    """The field rules were English and the CPR rule Danish (the token's user's language) in
+    one and the same answer."""
+    world["users"]["consultant"].locale = locale
+    db.session.commit()
+    headers = {"Accept-Language": accept} if accept else {}
+    r = call(client, world, "consultant", "post", "/api/v1/participants", headers=headers,
+             json={**GOOD, "code": "010190-1234", "hours_max": 25})
+    assert r.status_code == 422
+    messages = {e["field"]: e["message"] for e in r.get_json()["errors"]}
+    assert messages["code"] == CPR_EN
+    assert messages["hours_max"].startswith("Must be greater than or equal to 2")
+    assert r.headers.get("Content-Language") == "en"
+
+
+def test_the_services_own_messages_are_english_too(client, db, world):  # noqa: F811
+    """The pages' services word their refusals in the user's language: through the API they
+    came in Danish beside English field rules."""
+    r = call(client, world, "consultant", "post", "/api/v1/timesheets/999/return",
+             json={"comment": "ring 010190-1234"})
+    assert r.get_json()["errors"][0]["message"] == CPR_EN
+    r = call(client, world, "mentor", "put", "/api/v1/timesheets/2055-03-01",
+             json={"lines": [{"assignment_id": 1, "task": "instruction", "hours": 0.3}]})
+    assert r.status_code == 422
+    message = r.get_json()["errors"][0]["message"]
+    assert "timer" not in message and "hour" in message, message
+
+
+def test_the_docs_page_stays_in_the_users_language(client):
+    """It is a page of the site, not an answer of the API."""
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "<h2>Mentorer og støttepersoner</h2>" in html
+    assert "API-fejl er altid på engelsk" in html

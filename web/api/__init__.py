@@ -52,7 +52,9 @@ def init_api(app: Flask) -> None:
             "the field. A request body is a JSON object sent as Content-Type: application/json; "
             "anything else (a form, a list, no valid JSON) is one 400. Lists are paginated "
             "with ?page=&page_size= and an X-Pagination header. "
-            "Updates need If-Match with the ETag from a GET.")},
+            "Updates need If-Match with the ETag from a GET. Error messages are always in "
+            "English, whatever the token's user's language or Accept-Language; a proposal's "
+            "and an unmatched participant's reasons come in both English and Danish.")},
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
     })

@@ -37,7 +37,8 @@ def problem(status: int, title: str, detail: str | None = None, errors: list[dic
         body["detail"] = detail
     if errors:
         body["errors"] = errors
-    return body, status, {"Content-Type": PROBLEM, **(headers or {})}
+    # Every message of an answer is English (web.select_locale), whatever Accept-Language.
+    return body, status, {"Content-Type": PROBLEM, "Content-Language": "en", **(headers or {})}
 
 
 def register_problem_handler(app: Flask) -> None:
