@@ -143,3 +143,27 @@ def test_the_docs_page_stays_in_the_users_language(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "<h2>Mentorer og støttepersoner</h2>" in html
     assert "API-fejl er altid på engelsk" in html
+
+
+# --- what a create answers --------------------------------------------------------------------
+
+def test_a_created_participant_is_201_with_its_location_as_a_run_is(client, db, world):  # noqa: F811
+    """A run's 202 named its URL; a participant's 201 named none, though it has one."""
+    r = call(client, world, "consultant", "post", "/api/v1/participants", json=GOOD)
+    assert r.status_code == 201
+    pid = r.get_json()["id"]
+    assert r.headers["Location"] == f"/api/v1/participants/{pid}"
+    got = call(client, world, "consultant", "get", r.headers["Location"])
+    assert got.status_code == 200 and got.get_json()["code"] == GOOD["code"]
+
+
+def test_the_document_names_the_location_header_of_what_creates_one(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, status in (("/api/v1/participants", "201"), ("/api/v1/runs", "202")):
+        headers = spec["paths"][path]["post"]["responses"][status].get("headers", {})
+        assert "Location" in headers, path
+
+
+def test_the_docs_page_names_the_location_header(client):
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "201 (Location)" in html and "202 (Location)" in html

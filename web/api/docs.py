@@ -47,6 +47,15 @@ def _fields(spec: dict, schema: dict | None) -> list[dict]:
     return rows
 
 
+def _answers(op: dict) -> list[str]:
+    """Status codes, each with the headers it documents: "201 (Location)"."""
+    out = []
+    for code, resp in sorted(op.get("responses", {}).items()):
+        headers = ", ".join(resp.get("headers", {})) if isinstance(resp, dict) else ""
+        out.append(f"{code} ({headers})" if headers else code)
+    return out
+
+
 @bp.route("/api/v1/docs")
 def docs():
     """The API reference, readable in a browser."""
@@ -63,6 +72,6 @@ def docs():
             params = [p for p in op.get("parameters", []) if isinstance(p, dict) and "name" in p]
             ops.append({"method": method.upper(), "path": path, "summary": op.get("summary", ""),
                         "tag": (op.get("tags") or [""])[0], "params": params,
-                        "body": _fields(spec, body), "responses": sorted(op.get("responses", {}))})
+                        "body": _fields(spec, body), "responses": _answers(op)})
     return render_template("api/docs.html", ops=ops, info=spec["info"], tags=spec.get("tags", []),
                            tag_titles=TAG_TITLES)

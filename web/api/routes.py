@@ -75,6 +75,12 @@ BLUEPRINTS = [participants_bp, placements_bp, mentors_bp, runs_bp, proposals_bp,
               timesheets_bp]
 
 
+def _location(what: str) -> dict:
+    """The Location header of an answer that creates something, as the document shows it."""
+    return {"Location": {"description": f"the new {what}'s URL, relative to the server",
+                         "schema": {"type": "string"}}}
+
+
 def _page(query, pagination):
     pagination.item_count = db.session.scalar(
         db.select(db.func.count()).select_from(query.subquery()))
@@ -121,7 +127,7 @@ def list_participants(args, pagination_parameters):
 @participants_bp.route("/participants", methods=["POST"])
 @api_roles("consultant", "admin")
 @participants_bp.arguments(ParticipantSchema)
-@participants_bp.response(201, ParticipantSchema)
+@participants_bp.response(201, ParticipantSchema, headers=_location("participant"))
 @participants_bp.alt_response(422, description="A field broke a rule; `errors` names it")
 def create_participant(data):
     """Register a participant in your caseload."""
@@ -136,7 +142,7 @@ def create_participant(data):
     db.session.flush()
     log_event(p.id, current_user, "created")  # the case history, as when made on the page
     db.session.commit()
-    return p
+    return p, 201, {"Location": url_for("api_participants.get_participant", pid=p.id)}
 
 
 @participants_bp.route("/participants/<int:pid>")
@@ -236,7 +242,7 @@ def _run_out(run: SolveRun) -> dict:
 @runs_bp.route("/runs", methods=["POST"])
 @api_roles("consultant", "admin")
 @runs_bp.arguments(RunRequestSchema)
-@runs_bp.response(202, RunSchema)
+@runs_bp.response(202, RunSchema, headers=_location("run"))
 def create_run(data):
     """Submit a matching request; answers 202 with the run's URL to poll."""
     waiting = {p.id for p in service.waiting_participants(current_user)}
