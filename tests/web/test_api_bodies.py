@@ -167,3 +167,19 @@ def test_the_document_names_the_location_header_of_what_creates_one(client):
 def test_the_docs_page_names_the_location_header(client):
     html = client.get("/api/v1/docs").get_data(as_text=True)
     assert "201 (Location)" in html and "202 (Location)" in html
+
+
+# --- an error's own headers -------------------------------------------------------------------
+
+def test_a_405_names_the_allowed_methods_as_the_pages_do(client, world):  # noqa: F811
+    """The pages' error handler kept Werkzeug's headers; the API's dropped Allow."""
+    r = call(client, world, "consultant", "delete", "/api/v1/participants")
+    assert r.status_code == 405 and r.content_type == "application/problem+json"
+    assert {"GET", "POST"} <= {m.strip() for m in r.headers["Allow"].split(",")}
+    assert client.delete("/login").headers.get("Allow")  # a page's, for comparison
+
+
+def test_a_401_still_names_the_bearer_scheme(client, world):  # noqa: F811
+    r = client.get("/api/v1/participants")
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
+    assert r.headers.getlist("Content-Type") == ["application/problem+json"]

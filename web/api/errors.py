@@ -49,5 +49,7 @@ def register_problem_handler(app: Flask) -> None:
         data = getattr(error, "data", None) or {}
         errors = _flatten(data.get("messages")) if data.get("messages") else None
         detail = data.get("message") or (error.description if error.description else None)
-        headers = dict(data.get("headers") or {})
+        # The error's own headers (Allow on a 405, as the pages send), then the view's.
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        headers.update(data.get("headers") or {})
         return problem(error.code or 500, error.name, detail, errors, headers)
