@@ -183,3 +183,16 @@ def test_a_401_still_names_the_bearer_scheme(client, world):  # noqa: F811
     r = client.get("/api/v1/participants")
     assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Bearer"
     assert r.headers.getlist("Content-Type") == ["application/problem+json"]
+
+
+def test_a_stale_etag_is_told_what_to_do(client, db, world):  # noqa: F811
+    """Werkzeug's 'The precondition on the request for the URL failed positive evaluation.'
+    said neither what changed nor what to send."""
+    url = f"/api/v1/participants/{world['p'].id}"
+    r = call(client, world, "consultant", "put", url, headers={"If-Match": '"stale"'},
+             json={**GOOD, "code": world["p"].code, "hours_max": 10})
+    assert r.status_code == 412 and r.content_type == "application/problem+json"
+    assert r.get_json()["detail"] == (
+        "The participant has changed since the ETag sent in If-Match: GET it again and send "
+        "your change with its new ETag.")
+    assert db.session.get(Participant, world["p"].id).hours_max != 10

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest import abort
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import PreconditionFailed
 
 from web.absences.routes import reportable_absence, reportable_mentors
 from web.access import current_mentor, my_mentor
@@ -162,7 +163,11 @@ def get_participant(pid):
 def update_participant(data, pid):
     """Replace a participant's data; send If-Match with the ETag from GET (412 if stale)."""
     p = _own_participant(pid)
-    participants_bp.check_etag(p, ParticipantSchema)
+    try:
+        participants_bp.check_etag(p, ParticipantSchema)
+    except PreconditionFailed:  # Werkzeug's text said neither what changed nor what to do
+        abort(412, message="The participant has changed since the ETag sent in If-Match: GET "
+                           "it again and send your change with its new ETag.")
     clash = db.session.scalar(db.select(Participant.id).where(
         Participant.code == data["code"], Participant.id != p.id))
     if clash:
