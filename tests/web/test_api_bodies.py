@@ -196,3 +196,12 @@ def test_a_stale_etag_is_told_what_to_do(client, db, world):  # noqa: F811
         "The participant has changed since the ETag sent in If-Match: GET it again and send "
         "your change with its new ETag.")
     assert db.session.get(Participant, world["p"].id).hours_max != 10
+
+
+def test_the_document_lists_the_400_of_every_endpoint_with_a_body(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    with_body = {(m, p) for p, item in spec["paths"].items() for m, op in item.items()
+                 if isinstance(op, dict) and "requestBody" in op}
+    assert len(with_body) == len(BODY_ENDPOINTS)
+    for method, path in with_body:
+        assert "400" in spec["paths"][path][method]["responses"], (method, path)

@@ -15,6 +15,8 @@ from webargs import core
 from webargs.flaskparser import FlaskParser
 
 MUST = "The request body must be a JSON object"
+BODY_400 = ("The body is not a JSON object sent as Content-Type: application/json "
+            "(a form, text, broken JSON, a list, or nothing where fields are required)")
 KINDS = {list: "a list", str: "a string", int: "a number", float: "a number", bool: "a boolean",
          type(None): "null"}
 

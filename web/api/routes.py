@@ -14,7 +14,7 @@ from werkzeug.exceptions import PreconditionFailed
 from web.absences.routes import reportable_absence, reportable_mentors
 from web.access import current_mentor, my_mentor
 from web.api.auth import api_roles
-from web.api.body import JsonObjectParser
+from web.api.body import BODY_400, JsonObjectParser
 from web.api.schemas import (
     AbsenceSchema,
     DecisionSchema,
@@ -54,6 +54,13 @@ class Blueprint(SmorestBlueprint):
     wire: a string holding JSON."""
 
     ARGUMENTS_PARSER = JsonObjectParser()
+
+    def arguments(self, schema, *, location="json", **kwargs):
+        """As flask-smorest's, and a JSON body's 400 (web.api.body) is in the document."""
+        parse = super().arguments(schema, location=location, **kwargs)
+        if location != "json":
+            return parse
+        return lambda view: self.alt_response(400, description=BODY_400)(parse(view))
 
     def _document_pagination_metadata(self, spec, resp_doc):
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
