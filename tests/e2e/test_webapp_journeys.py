@@ -81,6 +81,7 @@ def test_employer_journey(db, make, live_server, page):
 
     # the same pages work on a phone: tables stack, nothing sticks out sideways
     page.set_viewport_size({"width": 390, "height": 844})
+    page.locator("header nav summary").click()  # a phone folds the menu into "Menu"
     page.get_by_role("link", name="Praktikpladser", exact=True).click()
     expect(page.get_by_role("link", name="Ny plads")).to_be_visible()
     page.wait_for_load_state("load")  # measured with its stylesheet, not before (busy machine)
