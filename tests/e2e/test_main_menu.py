@@ -82,3 +82,19 @@ def test_the_menu_is_a_row_of_links_from_a_tablet_up(app, db, make, live_server,
     page.keyboard.press("Tab")  # the name
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('nav li') !== null")
+
+
+def test_a_long_page_name_in_the_folded_menu_stays_on_screen(app, db, make, live_server, page):
+    """Before: on the page of a participant with a 40-character code the summary's "…" hid
+    the count of unread notices, and its screen-reader words stood out past the clip, so the
+    page was 518 px wide at 375 px."""
+    user = _user(make, "consultant")
+    p = make.participant(user, code="AAR-1054-" + "7" * 31)
+    db.session.add(Notification(user_id=user.id, kind="absence_reported", params={}))
+    db.session.commit()
+    _log_in(page, live_server, PHONE)
+    page.goto(f"{live_server}/participants/{p.id}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE
+    badge = page.locator("header nav summary .badge")
+    assert badge.evaluate("b => b.getBoundingClientRect().right") <= PHONE - 16  # not clipped
+    assert p.code in page.locator("header nav summary").inner_text()  # whole for a reader
