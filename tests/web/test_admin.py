@@ -30,8 +30,11 @@ def test_users_are_listed(client, make, admin):
 def test_invitation_journey_is_single_use(client, db, admin):
     r = client.post("/admin/users/new", data={"email": "New@Demo.dk", "name": "Nina Ny",
                                                "role": "consultant", "employer": ""})
-    link = _link(r.get_data(as_text=True))
+    assert r.status_code == 201  # made, and its link shown once: no form shown again (200)
     user = db.session.scalar(db.select(User).where(User.email == "new@demo.dk"))
+    r = client.post(f"/admin/users/{user.id}/invite")  # a new link; the first stops working
+    assert r.status_code == 201
+    link = _link(r.get_data(as_text=True))
     assert user.password_hash is None and user.role == "consultant"
     client.post("/logout")
     assert client.get(link).status_code == 200
@@ -219,7 +222,7 @@ def test_a_mentor_login_for_a_registered_colleague_becomes_theirs(client, db, ma
         assert db.session.scalar(db.select(User).where(User.email == "mona@x.dk")) is None
     r = client.post("/admin/users/new", data={**base, "role": "mentor",
                                               "employer": str(company.id)})
-    assert r.status_code == 200 and _link(r.get_data(as_text=True))
+    assert r.status_code == 201 and _link(r.get_data(as_text=True))
     user = db.session.scalar(db.select(User).where(User.email == "mona@x.dk"))
     db.session.expire_all()
     assert db.session.get(Mentor, mentor.id).user_id == user.id

@@ -214,7 +214,7 @@ def test_capacity_hours_outside_0_to_60_is_refused(client, db, company, hours):
 def test_inviting_a_colleague_makes_a_mentor_user_with_a_one_time_link(client, db, company):
     r = client.post("/employer/mentors/new", data={**MENTOR, "email": "Kim@Cafe.dk"})
     html = r.get_data(as_text=True)
-    assert r.status_code == 200 and "/invite/" in html
+    assert r.status_code == 201 and "/invite/" in html  # made, and its link shown once
     user = db.session.scalar(db.select(User).where(User.email == "kim@cafe.dk"))
     assert (user.role, user.employer_id, user.password_hash) == ("mentor", company.id, None)
     assert db.session.scalar(db.select(Mentor)).user_id == user.id

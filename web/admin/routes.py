@@ -49,7 +49,7 @@ def new_user():
         link = invitations.invite(user, by=current_user)
         db.session.commit()
         return render_template("invitations/link.html", user=user, link=link,
-                               back=url_for("admin.users"))
+                               back=url_for("admin.users")), 201  # made; its link shown once
     return render_template("admin/user_form.html", form=form, user=None)
 
 
@@ -136,7 +136,7 @@ def invite_user(user_id: int):
     link = invitations.invite(user, by=current_user)
     db.session.commit()
     return render_template("invitations/link.html", user=user, link=link,
-                           back=url_for("admin.users"))
+                           back=url_for("admin.users")), 201  # a new link, shown once
 
 
 @bp.route("/users/<int:user_id>/cases", methods=["GET", "POST"])

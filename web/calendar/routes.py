@@ -45,7 +45,9 @@ def regenerate():
     db.session.commit()
     url = url_for("calendar.ics", token=token, _external=True)
     resp = render_template("calendar/settings.html", has=True, url=url, form=form)
-    return resp, 200, {"Cache-Control": "no-store"}
+    # 201, as for an API token: the new link is shown once; 200 is a form shown again with
+    # its messages, which stores nothing (the POST fuzz test holds every route to that).
+    return resp, 201, {"Cache-Control": "no-store"}
 
 
 @bp.route("/<token>.ics")

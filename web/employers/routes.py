@@ -267,8 +267,9 @@ def edit_mentor(mentor_id: int):
 
 
 def _show_link(user: User, link: str):
+    """201: the login was made and its link is shown once (as for an API token)."""
     return render_template("invitations/link.html", user=user, link=link,
-                           back=url_for("employers.mentors"))
+                           back=url_for("employers.mentors")), 201
 
 
 def deactivate_question(m: Mentor, running: int) -> str:

@@ -109,7 +109,9 @@ def test_calendar_feed_behind_a_hashed_token_with_codes_only(client, auth, assig
     set_plan(a, steps_from_durations(MONDAY, [(10, 4), (6, 4)]), a.participant.consultant)
     db.session.commit()
     auth.login(a.mentor.user)
-    page = client.post("/calendar/regenerate").get_data(as_text=True)
+    r = client.post("/calendar/regenerate")
+    assert r.status_code == 201  # made, its link shown once: no form shown again (200)
+    page = r.get_data(as_text=True)
     url = page.split('id="ics-url" type="text" readonly value="')[1].split('"')[0]
     token = url.rsplit("/", 1)[1].removesuffix(".ics")
     row = db.session.query(CalendarToken).one()
