@@ -544,9 +544,13 @@ def test_ending_the_assignment_of_a_participant_away_ends_the_hold(db, auth, cli
     assert p.status == "closed"
 
 
-def _asked_without_login(db, s):
-    """The colleague (first choice as substitute) has no login: asked, they cannot answer."""
-    s.colleague.user_id = None
+def _asked_without_login(db, s, switched_off=False):
+    """The colleague (first choice as substitute) has no login, or (``switched_off``) one an
+    admin switched off: asked, they cannot answer."""
+    if switched_off:
+        s.colleague_user.active = False
+    else:
+        s.colleague.user_id = None
     db.session.commit()
     absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
                                      s.consultant)
@@ -623,14 +627,7 @@ def test_only_those_of_the_case_record_and_only_for_a_substitute_without_a_login
 def test_a_substitute_whose_login_is_switched_off_is_answered_for(db, auth, client, s):
     """An admin switched a colleague's login off: the service still counted them as having a
     login, so nobody could answer their cover request (the previous note's list)."""
-    s.colleague_user.active = False
-    db.session.commit()
-    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick",
-                                     s.consultant)
-    db.session.commit()
-    run_cover(absence.id)
-    req = db.session.scalars(db.select(CoverRequest).order_by(CoverRequest.id)).first()
-    assert req.substitute_id == s.colleague.id
+    req, _ = _asked_without_login(db, s, switched_off=True)
     assert "cover_requested" not in notice_kinds(db, s.colleague_user)  # cannot read it
     auth.login(s.employer_user)
     assert f"Record {s.colleague.name}'s answer" in client.get("/cover/").get_data(as_text=True)
