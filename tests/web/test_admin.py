@@ -306,3 +306,19 @@ def test_a_consultant_with_cases_is_not_made_an_employer_or_mentor(client, db, m
     db.session.expire_all()
     assert db.session.get(User, old.id).role == "consultant"
     assert db.session.get(Participant, p.id).consultant_id == old.id
+
+def test_setting_a_password_logs_out_whoever_was_logged_in(client, db, make, auth, app):
+    """A colleague set up at the employer's computer opens their link there: after setting
+    the password they must not be working on in the employer's account (a walk's employer
+    stayed logged in and was sent to their own placements)."""
+    employer = make.user("employer", employer_id=make.employer().id)
+    colleague = make.user("mentor")
+    with app.test_request_context():
+        link = service.invite(colleague, by=employer).removeprefix("http://localhost")
+    db.session.commit()
+    auth.login(employer)
+    r = client.post(link, data={"password": "Kollega-2026", "confirm": "Kollega-2026"})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/login")
+    r = client.get("/login")
+    assert r.status_code == 200 and 'id="email"' in r.get_data(as_text=True)
+    assert client.get("/employer/placements").status_code in (302, 401)
