@@ -322,3 +322,20 @@ def test_setting_a_password_logs_out_whoever_was_logged_in(client, db, make, aut
     r = client.get("/login")
     assert r.status_code == 200 and 'id="email"' in r.get_data(as_text=True)
     assert client.get("/employer/placements").status_code in (302, 401)
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1212121212", "1234567890", "Password123!",
+                                      "adgangskode1", "nina.ny@demo.dk", "Nina-Nyborg-1"])
+def test_a_password_easy_to_guess_is_refused(client, db, make, app, password):
+    """Ten characters were all the check asked for: a walk set "aaaaaaaaaa" for a login
+    that reads participants' data."""
+    user = make.user("mentor", email="nina.ny@demo.dk", name="Nina Nyborg")
+    with app.test_request_context():
+        link = service.invite(user, by=None).removeprefix("http://localhost")
+    db.session.commit()
+    client.post("/lang/en", data={"next": "/"})
+    r = client.post(link, data={"password": password, "confirm": password})
+    assert r.status_code == 200 and "too easy to guess" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(Invitation)).used_at is None
+    r = client.post(link, data={"password": "Lager-hus 2026", "confirm": "Lager-hus 2026"})
+    assert r.status_code == 302

@@ -18,7 +18,7 @@ def accept(token: str):
     inv = service.load(token)
     if inv is None:
         return render_template("invitations/invalid.html"), 404
-    form = SetPasswordForm()
+    form = SetPasswordForm(user=inv.user)
     if form.validate_on_submit():
         inv.user.set_password(form.password.data)
         inv.used_at = utcnow()
