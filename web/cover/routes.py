@@ -19,7 +19,15 @@ from web.cover.notices import notice_texts
 from web.extensions import db
 from web.forms_common import EmptyForm
 from web.i18n import format_date
-from web.models import Mentor, Notification, Participant, Placement, Proposal, utcnow
+from web.models import (
+    Mentor,
+    Notification,
+    Participant,
+    Placement,
+    Proposal,
+    Timesheet,
+    utcnow,
+)
 from web.models.cover import Absence, CoverNeed, CoverRequest, RequestStatus
 from web.models.runs import proposal_details
 from workers.cover_queue import enqueue_cover
@@ -219,7 +227,12 @@ def notices():
         .limit(100)
     ).all()
     items = [(n, *text) for n, text in zip(rows, notice_texts(rows, current_user), strict=True)]
-    return render_template("cover/notices.html", items=items, form=EmptyForm(), asking=ASKING)
+    # A returned week whose hours the mentor then cleared is gone: no link to a missing page.
+    sheet_ids = {n.params.get("timesheet_id") for n in rows if n.kind == "hours_returned"}
+    sheets = set(db.session.scalars(select(Timesheet.id).where(Timesheet.id.in_(sheet_ids)))
+                 ) if sheet_ids else set()
+    return render_template("cover/notices.html", items=items, form=EmptyForm(), asking=ASKING,
+                           sheets=sheets)
 
 
 @bp.post("/notices/read")

@@ -196,6 +196,7 @@ def save_week(
         return sheet
     if not any(hours.values()):  # nothing logged: no sheet to send or keep
         if sheet is not None:
+            read_returned_notices(sheet)  # its week is answered: no hours
             db.session.delete(sheet)
         return None
     if sheet is None:

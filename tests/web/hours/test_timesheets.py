@@ -730,3 +730,28 @@ def test_the_week_says_when_a_participant_is_away(client, auth, assign, db):
     page = client.get(f"/hours/timesheet?week={MONDAY + timedelta(weeks=1)}").get_data(
         as_text=True)
     assert "deltageren er væk" not in page  # the week before the pause
+
+
+def test_a_returned_week_cleared_leaves_no_dead_link_in_the_notices(client, auth, assign, db):
+    """A walk's mentor, away that week, answered a returned week by clearing its hours: the
+    sheet went, but its notice stayed unread with an "Open the week" link to a 404 page."""
+    from web.models import Notification
+
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, plan_day="2"))
+    sheet = db.session.query(Timesheet).one()
+    sheet_id = sheet.id
+    auth.logout()
+    auth.login(a.participant.consultant)
+    client.post(f"/hours/timesheets/{sheet_id}/return", data={"comment": "Du var væk"})
+    auth.logout()
+
+    auth.login(a.mentor.user)
+    assert f"/hours/timesheets/{sheet_id}" in client.get("/cover/notices").get_data(as_text=True)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, **dict.fromkeys(TASKS, "")))
+    assert db.session.get(Timesheet, sheet_id) is None
+    assert db.session.scalar(db.select(Notification.read_at).where(
+        Notification.kind == "hours_returned")) is not None
+    page = client.get("/cover/notices").get_data(as_text=True)
+    assert f"/hours/timesheets/{sheet_id}" not in page and "Åbn ugen" not in page
