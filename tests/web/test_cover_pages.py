@@ -198,6 +198,27 @@ def test_overlapping_absence_is_refused_and_nothing_stored(db, auth, client, s):
     assert _count(db, Absence) == 1
 
 
+def test_an_overlap_names_the_absence_with_its_extension_and_says_to_extend(db, auth, client,
+                                                                            s):
+    """A walk's mentor, away Dec 7-10 and extended to Dec 15, reported Dec 9-18 and was told
+    only of an absence "to Dec 10", with no word of how to be away longer."""
+    first = service.report_absence(s.mentor, date(2055, 3, 6), date(2055, 3, 9), "sick",
+                                   s.consultant)
+    service.extend_absence(first, date(2055, 3, 14), s.consultant, date(2055, 3, 1))
+    db.session.commit()
+    auth.login(s.mentor_user)
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id,
+                                        "starts_on": "2055-03-08", "ends_on": "2055-03-20"})
+    said = _error_at(r, "ends_on")
+    assert "from Mar 6, 2055 to Mar 14, 2055." in said
+    assert "extend that absence instead" in said
+    # Within the days already reported, there is nothing to extend: not told to.
+    r = client.post("/absences/", data={**FORM, "mentor": s.mentor.id,
+                                        "starts_on": "2055-03-08", "ends_on": "2055-03-10"})
+    assert "extend" not in _error_at(r, "ends_on")
+    assert _count(db, Absence) == 2
+
+
 def test_who_may_report_for_whom(db, make, auth, client, s):
     other_consultant = user(db, "consultant")
     other_employer = user(db, "employer", employer_id=make.employer().id)

@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, ValidationError
 
 from web.cover.service import (
     already_over,
+    extension_refused,
     overlap_message,
     overlapping_absence,
     pause_over,
@@ -51,6 +52,12 @@ class MentorAbsenceForm(Form):
         if self.mentor.data and (other := overlapping_absence(
             self.mentor.data, self.starts_on.data, field.data
         )):
+            last = other.first.chain[-1]
+            # Away longer than reported is an extension (a walk's mentor had no way on).
+            if field.data > last.ends_on and not extension_refused(last, date.today()):
+                raise ValidationError(overlap_message(other) + " " + str(_l(
+                    "If the mentor is away for longer, extend that absence instead: Extend, in "
+                    "the list below.")))
             raise ValidationError(overlap_message(other))
 
 

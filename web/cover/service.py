@@ -49,8 +49,11 @@ def overlapping_absence(mentor_id: int, starts_on: date, ends_on: date) -> Absen
 
 
 def overlap_message(other: Absence) -> str:
+    # The absence as the list shows it, extensions included: a walk was told of one "to
+    # Dec 10, 2026" by a mentor away until Dec 15.
+    first = other.first
     return _("This overlaps the absence already reported for this mentor from %(start)s to "
-             "%(end)s.", start=format_date(other.starts_on), end=format_date(other.ends_on))
+             "%(end)s.", start=format_date(first.starts_on), end=format_date(first.last_day))
 
 
 def lock_absence(absence_id: int) -> Absence | None:
