@@ -86,6 +86,32 @@ def test_no_cover_with_guarantee_tells_consultant_and_employer_at_once(app, db, 
     assert outbox == []
 
 
+def test_the_employer_is_told_no_cover_was_found_but_not_the_needs_behind_it(app, db, make,
+                                                                             tmp_path):
+    """With the guarantee the employer got the consultant's notice and e-mail word for word,
+    and a walk's employer read "no mentor with homelessness and trauma works at or reaches
+    the only placement that fits": the participant's needs."""
+    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")
+    s = scene(db, make, n=1)
+    s.placement.cover_guarantee = True
+    need = _absence(db, s).needs[0]
+    need.status, need.reasons = NeedStatus.UNFILLED, [{
+        "code": "no_mentor_at_placements",
+        "en": "no mentor with homelessness and trauma works at or reaches the only placement",
+        "da": "ingen mentor med hjemløshed og traumer arbejder på eller kan nå pladsen"}]
+    with mail.record_messages() as outbox:
+        assert service.escalate(need)
+    db.session.commit()
+    mails = {m.recipients[0]: m.body for m in outbox}
+    assert "hjemløshed" in mails[s.consultant.email]
+    assert "hjemløshed" not in mails[s.employer_user.email]
+    assert s.participants[0].code in mails[s.employer_user.email]  # still told what is missing
+    _, text = notice_text("cover_missing", {"need_id": need.id}, s.employer_user)
+    assert "hjemløshed" not in text and "Sørg venligst for vikardækning." in text
+    _, text = notice_text("cover_missing", {"need_id": need.id}, s.consultant)
+    assert "hjemløshed" in text
+
+
 def test_without_guarantee_only_the_deadline_tells_and_only_the_consultant(db, make):
     s = scene(db, make, n=1)
     absence = _absence(db, s)

@@ -78,8 +78,10 @@ def _cover_withdrawn(req: CoverRequest) -> tuple[str, str]:
     )
 
 
-def _cover_missing(need: CoverNeed) -> tuple[str, str]:
-    if need.reasons:  # why nobody could be asked, in the reader's language, with names
+def _cover_missing(need: CoverNeed, user=None) -> tuple[str, str]:
+    # Why nobody could be asked names the participant's needs ("no mentor with homelessness
+    # and trauma"): the consultant's to read, never the employer's (told with the guarantee).
+    if need.reasons and getattr(user, "role", None) != "employer":
         from web.runs.reasons import names_for, reason_text
 
         lang = "da" if str(get_locale() or "da").startswith("da") else "en"
@@ -308,6 +310,10 @@ KINDS = {
 }
 
 
+# Texts that depend on who reads them (an employer reads less of them).
+FOR_THE_READER = {_cover_missing}
+
+
 def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
     """(subject, text) of a notice; a notice whose records are gone says so."""
     if kind not in KINDS:
@@ -316,7 +322,7 @@ def notice_text(kind: str, params: dict, user=None) -> tuple[str, str]:
     record = db.session.get(model, params[key]) if params.get(key) is not None else None
     if record is None:
         return str(subject), _("This notice refers to a record that no longer exists.")
-    return text(record)
+    return text(record, user) if text in FOR_THE_READER else text(record)
 
 
 def _preload_options() -> dict:
