@@ -152,6 +152,7 @@ MATRIX: dict[str, frozenset[str]] = {
     "employers.edit_mentor": EMPLOYER,
     "employers.deactivate_mentor": EMPLOYER,
     "employers.activate_mentor": EMPLOYER,
+    "employers.reinvite_mentor": EMPLOYER,
     "employers.participants": EMPLOYER,
     "cover.employer": EMPLOYER,
     "cover.guarantee": EMPLOYER,

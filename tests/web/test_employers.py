@@ -221,6 +221,31 @@ def test_inviting_a_colleague_makes_a_mentor_user_with_a_one_time_link(client, d
     assert db.session.scalar(db.select(db.func.count()).select_from(Invitation)) == 1
 
 
+def test_a_colleague_whose_link_was_lost_gets_a_new_one_from_the_employer(client, db, make,
+                                                                          company):
+    """The link is shown only once and runs out in 7 days; the e-mail field goes once a
+    colleague is invited, so a walk's employer had no way to a new link (only an admin)."""
+    r = client.post("/employer/mentors/new", data={**MENTOR, "email": "kim@cafe.dk"})
+    first = re.search(r'value="(http://localhost/invite/[^"]+)"', r.get_data(as_text=True))[1]
+    mentor = db.session.scalar(db.select(Mentor))
+    page = client.get("/employer/mentors").get_data(as_text=True)
+    assert f"/employer/mentors/{mentor.id}/invite" in page
+    r = client.post(f"/employer/mentors/{mentor.id}/invite")
+    new = re.search(r'value="(http://localhost/invite/[^"]+)"', r.get_data(as_text=True))[1]
+    assert r.status_code == 200 and new != first
+    assert client.get(first.removeprefix("http://localhost")).status_code == 404  # revoked
+    # Once the colleague has a password, the employer cannot get a link to their login.
+    mentor.user.set_password("Kollega-kode 1")
+    db.session.commit()
+    assert f"/employer/mentors/{mentor.id}/invite" not in client.get(
+        "/employer/mentors").get_data(as_text=True)
+    r = client.post(f"/employer/mentors/{mentor.id}/invite")
+    assert r.status_code == 302 and db.session.scalar(
+        db.select(db.func.count()).select_from(Invitation)) == 2
+    other = make.mentor(make.employer(), user=make.user("mentor"))
+    assert client.post(f"/employer/mentors/{other.id}/invite").status_code == 404
+
+
 def test_inviting_with_a_taken_email_stores_nothing(client, db, make, company):
     make.user("consultant", email="taken@x.dk")
     r = client.post("/employer/mentors/new", data={**MENTOR, "email": "taken@x.dk"})

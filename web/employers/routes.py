@@ -266,6 +266,25 @@ def edit_mentor(mentor_id: int):
     return render_template("employers/mentor_form.html", form=form, mentor=m, towns=towns())
 
 
+@bp.post("/mentors/<int:mentor_id>/invite")
+@role_required("employer")
+def reinvite_mentor(mentor_id: int):
+    """A new one-time link for a colleague invited who has not set a password yet (the link
+    was lost or ran out: only an admin could make a new one); older links stop working. Not
+    for a colleague who has a password: a link would let anyone here take over the login."""
+    m = own_mentor_or_404(mentor_id)
+    user = m.user
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("employers.mentors"))
+    if user is None or not user.active or user.password_hash:
+        flash(_("A new invitation link is only for a colleague who has been invited and has "
+                "not set a password yet."), "error")
+        return redirect(url_for("employers.mentors"))
+    link = invitations.invite(user, by=current_user)
+    db.session.commit()
+    return _show_link(user, link)
+
+
 def _show_link(user: User, link: str):
     """201: the login was made and its link is shown once (as for an API token)."""
     return render_template("invitations/link.html", user=user, link=link,
