@@ -22,6 +22,23 @@ def test_danish_is_the_default_and_english_can_be_chosen(client):
     assert '<html lang="en">' in html and "Password" in html
 
 
+def test_english_chosen_before_logging_in_is_kept_as_the_users_language(client, make, auth, db):
+    """A walk's mentor chose English on the login page and worked in English, but their
+    saved language stayed Danish: e-mails (which use it) came in Danish."""
+    user = make.user("mentor")
+    assert user.locale in (None, "da")
+    client.post("/lang/en", data={"next": "/login"})
+    auth.login(user)
+    db.session.refresh(user)
+    assert user.locale == "en"
+    # Not carried to the next user of the browser, who did not choose it.
+    auth.logout()
+    other = make.user("consultant")
+    auth.login(other)
+    db.session.refresh(other)
+    assert other.locale in (None, "da")
+
+
 def test_the_language_switch_on_a_form_error_returns_to_the_form(client, make, auth):
     """A form with errors answers a POST whose address takes no GET: switching language
     there went back to that address and got 405."""

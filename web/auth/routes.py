@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -32,6 +32,11 @@ def login():
             flash(_("Wrong e-mail or password."), "error")
             return render_template("auth/login.html", form=form), 401
         login_user(user)
+        # The language chosen before logging in is theirs from now on: their e-mails and
+        # next logins came in Danish to a walk's mentor who had chosen English here.
+        if session.pop("lang_chosen", None) and session.get("lang") in ("da", "en"):
+            user.locale = session["lang"]
+            db.session.commit()
         target = request.args.get("next", "")
         if not target.startswith("/") or target.startswith("//") or urlsplit(target).netloc:
             target = url_for("main.home")

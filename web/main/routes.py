@@ -51,6 +51,8 @@ def set_language(code: str):
         if current_user.is_authenticated:
             current_user.locale = code
             db.session.commit()
+        else:  # saved as the user's own when they log in (web/auth/routes.py)
+            session["lang_chosen"] = True
     target = request.form.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else "/")
 
