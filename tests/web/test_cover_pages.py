@@ -255,6 +255,23 @@ def test_the_mentor_list_tells_namesakes_apart(db, make, auth, client, s):
     assert f">{s.mentor.name}</option>" in own
 
 
+def test_a_cover_taken_on_gives_its_hours_as_hours_a_week(db, auth, client, s):
+    """A walk's substitute, three days of cover at 8 hours a week, read "Hours 8" under
+    "Cover I have taken on" and could take it for 8 hours in all."""
+    absence = service.report_absence(s.mentor, date(2055, 3, 3), date(2055, 3, 5), "sick",
+                                     s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = db.session.scalar(db.select(CoverRequest))
+    service.confirm_cover(req, s.colleague_user)
+    db.session.commit()
+    auth.login(s.colleague_user)
+    page = client.get("/cover/requests").get_data(as_text=True)
+    taken = page[page.index("Cover I have taken on"):]
+    assert "<th>Support hours per week</th>" in taken
+    assert f'data-label="Support hours per week">{req.hours}</td>' in taken
+
+
 def test_a_mentor_cannot_see_or_answer_another_mentors_cover_requests(db, auth, client, s):
     absence = service.report_absence(
         s.mentor, date(2055, 3, 3), date(2055, 3, 7), "sick", s.consultant
