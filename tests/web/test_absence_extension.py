@@ -3,6 +3,7 @@ extends; the substitutes who cover on the last day are asked to go on first, and
 sought for the rest. Withdrawing the first withdraws the extension too. A cover job that
 runs only after its absence is over asks nobody and tells nobody."""
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -503,3 +504,24 @@ def test_an_extension_of_an_extension_names_the_absence_it_continues(db, auth, c
     page = client.get("/absences/").get_data(as_text=True)
     assert page.count(f"forlængelse af fraværet fra {format_date(today)}") == 2
     assert f"forlængelse af fraværet fra {format_date(today + 3 * DAY)}" not in page
+
+
+def test_a_mentor_is_spoken_to_about_their_own_absence(db, auth, client, s):
+    """A walk's mentor extended her own absence and read "The absence of Mette Larsen now
+    runs until ...", and was asked "Is Mette Larsen back today?"."""
+    absence = _now(db, s)
+    new_end = date.today() + 5 * DAY
+    auth.login(s.mentor_user)
+    client.post("/lang/en")
+    page = html.unescape(client.get("/absences/").get_data(as_text=True))
+    assert "Are you back today?" in page and f"Is {s.mentor.name} back" not in page
+    r = client.post(f"/absences/{absence.id}/extend", data={"ends_on": new_end.isoformat()},
+                    follow_redirects=True)
+    page = html.unescape(r.get_data(as_text=True))
+    assert f"Your absence now runs until {new_end.strftime('%b %-d, %Y')}." in page
+    assert f"The absence of {s.mentor.name}" not in page
+    auth.logout()
+    auth.login(s.consultant)  # reported for the mentor: by name
+    client.post("/lang/en")
+    page = html.unescape(client.get("/absences/").get_data(as_text=True))
+    assert f"Is {s.mentor.name} back today?" in page

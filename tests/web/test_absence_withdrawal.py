@@ -167,7 +167,7 @@ def test_page_asks_first_then_withdraws(db, auth, client, s):
     client.post("/lang/en")
     page = client.get("/absences/").get_data(as_text=True)
     assert page.count(">Withdraw</button>") == 1 and page.count(">Back today</button>") == 1
-    assert "Withdraw the absence of" in page  # the question the button asks (confirm.js)
+    assert "Withdraw your absence from" in page  # the question the button asks (confirm.js)
 
     # Without JavaScript the question comes as a page, and nothing has changed yet.
     r = client.post(f"/absences/{ahead.id}/withdraw")

@@ -137,8 +137,10 @@ def extend(absence_id: int):
             form.ends_on.errors = [str(exc)]
         else:
             start_cover([extension])
-            flash(_("The absence of %(mentor)s now runs until %(date)s.",
-                    mentor=absence.mentor.name, date=format_date(extension.ends_on))
+            end = format_date(extension.ends_on)
+            flash((_("Your absence now runs until %(date)s.", date=end) if _own(absence)
+                   else _("The absence of %(mentor)s now runs until %(date)s.",
+                          mentor=absence.mentor.name, date=end))
                   + " " + (_("The substitutes who cover are asked to go on, and cover is sought "
                              "for the others.") if extension.needs
                            else _("None of the mentor's participants works on these days: "
@@ -168,7 +170,7 @@ def withdraw(absence_id: int):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        back = (_("Welcome back.") if absence.mentor.user_id == current_user.id
+        back = (_("Welcome back.") if _own(absence)
                 else _("%(mentor)s is back.", mentor=absence.mentor.name))  # said to whom
         flash(_("The absence is withdrawn. No cover is sought.") if absence.withdrawn_at
               else back + " " + _("The last day away is now %(date)s, and no more cover is "
@@ -176,8 +178,21 @@ def withdraw(absence_id: int):
     return redirect(url_for("absences.index"))
 
 
+def _own(absence: Absence) -> bool:
+    """Whether the absence is the user's own: then it is "your absence", not their name."""
+    return absence.mentor.user_id is not None and absence.mentor.user_id == current_user.id
+
+
 def withdraw_question(absence: Absence, today: date) -> str:
     """What withdrawing does, asked before it is done (on the button and the no-JS page)."""
+    if _own(absence):
+        if absence.starts_on >= today:
+            return _("Withdraw your absence from %(start)s to %(end)s? Cover that was asked "
+                     "for or arranged is cancelled, and the substitutes are told.",
+                     start=format_date(absence.starts_on), end=format_date(absence.last_day))
+        return _("Are you back today? Then %(end)s is your last day away. Cover from today is "
+                 "cancelled, and the substitutes are told.",
+                 end=format_date(today - timedelta(days=1)))
     if absence.starts_on >= today:
         return _("Withdraw the absence of %(mentor)s from %(start)s to %(end)s? Cover that "
                  "was asked for or arranged is cancelled, and the substitutes are told.",
