@@ -1,5 +1,7 @@
 """The mentor's profile and own participants."""
 
+import pytest
+
 from tests.web.pages import first_option
 from web.models import Mentor, Proposal, ProposalStatus
 
@@ -84,6 +86,35 @@ def test_a_decline_needs_a_reason_the_mentor_chose(client, db, make, auth):
     assert "Vælg en begrundelse." in r.get_data(as_text=True)
     db.session.refresh(proposal)
     assert proposal.status == ProposalStatus.APPROVED and proposal.decision_reason is None
+
+
+def test_a_proposal_at_a_closed_placement_says_it_is_closed_not_full(client, db, make, auth):
+    """An employer closes a placement while a proposal there waits for the mentor: the
+    mentor's yes was refused with "The placement has no free slot any more" (it had two
+    free), and the consultant's approval likewise spoke of no free slot."""
+    from web.runs import service
+
+    user = make.user("mentor")
+    me = make.mentor(None, user=user)
+    placement = make.placement(slots=2)
+    p = make.participant(code="ASK-2", status="proposed")
+    waiting = make._add(Proposal(participant_id=p.id, placement_id=placement.id,
+                                 mentor_id=me.id, hours=5, status=ProposalStatus.APPROVED))
+    new = make._add(Proposal(participant_id=make.participant(status="proposed").id,
+                             placement_id=placement.id, mentor_id=me.id, hours=5,
+                             status=ProposalStatus.PROPOSED))
+    placement.status = "closed"
+    db.session.commit()
+    auth.login(user)
+    client.post("/lang/en")
+    r = client.post(f"/mentor/proposals/{waiting.id}/confirm", follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "The employer has closed the placement, and it takes nobody new." in page
+    assert "no free slot" not in page
+    db.session.refresh(waiting)
+    assert waiting.status == ProposalStatus.APPROVED
+    with pytest.raises(service.TransitionError, match="the employer has closed"):
+        service.approve(new, p.consultant)
 
 
 def test_the_profile_shows_the_load_and_warns_when_capacity_drops_below_it(client, db, make,

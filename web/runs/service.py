@@ -70,6 +70,11 @@ def approve(proposal: Proposal, user: User) -> None:
             "%(code)s: the proposal no longer fits the participant's details: %(rules)s. "
             "Reject it and run again.", code=proposal.participant.code, rules="; ".join(rules)))
     full = _full(proposal, (ProposalStatus.ACTIVE, ProposalStatus.APPROVED))
+    if full == "closed":
+        raise TransitionError(_(
+            "%(code)s: the employer has closed %(placement)s, and it takes nobody new. Reject "
+            "the proposal and run again.",
+            code=proposal.participant.code, placement=proposal.placement.title))
     if full == "placement":
         raise TransitionError(_(
             "%(code)s: %(placement)s has no free slot; it is already sent to a mentor or taken. "
@@ -207,6 +212,12 @@ def confirm(proposal: Proposal, user: User, recorded: bool = False) -> list:
     mentor = db.session.scalar(select(Mentor).where(Mentor.id == proposal.mentor_id)
                                .with_for_update().execution_options(populate_existing=True))
     full = _full(proposal, (ProposalStatus.ACTIVE,), placement, mentor)
+    if full == "closed":
+        raise TransitionError(
+            _("The employer has closed the placement, and it takes nobody new. Reject the "
+              "proposal and run again.") if recorded else
+            _("The employer has closed the placement, and it takes nobody new. Ask the "
+              "consultant."))
     if full == "placement":
         raise TransitionError(_("The placement has no free slot any more."))
     if full == "mentor":
@@ -230,14 +241,16 @@ def confirm(proposal: Proposal, user: User, recorded: bool = False) -> list:
 
 def _full(proposal: Proposal, holding: tuple[ProposalStatus, ...],
           placement: Placement | None = None, mentor: Mentor | None = None) -> str | None:
-    """"placement" or "mentor" when the proposal does not fit beside the proposals in the
-    ``holding`` states, else None."""
+    """"closed" when the placement is closed, "placement" or "mentor" when the proposal
+    does not fit beside the proposals in the ``holding`` states, else None."""
     placement = placement or proposal.placement
     mentor = mentor or proposal.mentor
     held = (Proposal.status.in_(holding), Proposal.id != proposal.id)
     used_slots = db.session.scalar(
         select(func.count()).where(*held, Proposal.placement_id == placement.id))
-    if placement.status != "open" or used_slots >= placement.slots:
+    if placement.status != "open":  # the employer closed it: "no free slot" misled
+        return "closed"
+    if used_slots >= placement.slots:
         return "placement"
     used_hours, used_people = db.session.execute(
         select(func.coalesce(func.sum(Proposal.hours), 0), func.count()).where(
