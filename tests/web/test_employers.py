@@ -279,6 +279,30 @@ def test_empty_optional_dates_say_nothing_when_another_field_is_wrong(client, db
     assert "Feltet skal udfyldes." in r.get_data(as_text=True)  # required, not "not a number"
 
 
+def test_closing_a_placement_tells_the_consultant_of_a_proposal_waiting_there(client, db,
+                                                                            make, company):
+    """Closing told only the consultants of those placed; one whose proposal there waited
+    for the mentor heard nothing, and the mentor's yes was refused later."""
+    from tests.cover_helpers import notice_kinds
+    from web.cover.notices import notice_text
+    from web.models import Notification, Proposal, ProposalStatus
+
+    place = make.placement(company, title="Lager")
+    consultant = make.user("consultant")
+    waiting = make._add(Proposal(
+        participant_id=make.participant(consultant, code="WAIT-1", status="proposed").id,
+        placement_id=place.id, mentor_id=make.mentor(company, name="Kim Kollega").id, hours=6,
+        status=ProposalStatus.APPROVED))
+    client.post(f"/employer/placements/{place.id}/close", data={"confirmed": "1"})
+    assert notice_kinds(db, consultant) == ["proposal_placement_closed"]
+    told = db.session.scalar(db.select(Notification).where(Notification.user_id == consultant.id))
+    assert told.params == {"proposal_id": waiting.id}
+    _, text = notice_text(told.kind, told.params)
+    assert text == ("Café Kornet har lukket praktikpladsen Lager, hvor forslaget til deltager "
+                    "WAIT-1 venter på svar fra Kim Kollega. Det kan ikke længere bekræftes: "
+                    "afvis det, og kør igen.")
+
+
 def test_ending_a_placement_by_its_date_tells_the_consultants_of_those_placed(client, db,
                                                                              make, company):
     """A walk set a past end date on a placement with an active participant; nobody heard."""

@@ -182,6 +182,7 @@ def test_cover_notices(client, db, make, auth):
                 ("absence_withdrawn", {"absence_id": gone.id}),
                 ("hold_released", {"hold_id": hold.id}),
                 ("proposal_declined", {"proposal_id": a.id}),
+                ("proposal_placement_closed", {"proposal_id": a.id}),
             ]:
                 db.session.add(Notification(user_id=consultant.id, kind=kind, params=params))
         db.session.commit()

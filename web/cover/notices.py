@@ -196,6 +196,16 @@ def _placement_closed(placement: Placement) -> tuple[str, str]:
     )
 
 
+def _proposal_placement_closed(proposal: Proposal) -> tuple[str, str]:
+    return _("Placement closed"), _(
+        "%(employer)s has closed the placement %(placement)s, where the proposal for "
+        "participant %(code)s waits for the answer of %(mentor)s. It can no longer be "
+        "confirmed: reject it and run again.",
+        employer=proposal.placement.employer.name, placement=proposal.placement.title,
+        code=proposal.participant.code, mentor=proposal.mentor.name,
+    )
+
+
 def _placement_misfit(proposal: Proposal) -> tuple[str, str]:
     from web.participants.fit import broken
 
@@ -301,6 +311,8 @@ KINDS = {
     "participant_back": (ParticipantHold, "hold_id", _l("Participant back"), _participant_back),
     "proposal_declined": (Proposal, "proposal_id", _l("Proposal declined"), _proposal_declined),
     "placement_closed": (Placement, "placement_id", _l("Placement closed"), _placement_closed),
+    "proposal_placement_closed": (Proposal, "proposal_id", _l("Placement closed"),
+                                  _proposal_placement_closed),
     "placement_misfit": (Proposal, "proposal_id", _l("Placement changed"), _placement_misfit),
     "mentor_misfit": (Proposal, "proposal_id", _l("Mentor changed"), _mentor_misfit),
     "mentor_deactivated": (Mentor, "mentor_id", _l("Mentor deactivated"), _mentor_deactivated),
@@ -339,7 +351,8 @@ def _preload_options() -> dict:
         ParticipantHold: (selectinload(ParticipantHold.participant),
                           selectinload(ParticipantHold.assignment)
                           .selectinload(Proposal.placement)),
-        Proposal: (*assignment, selectinload(Proposal.mentor)),
+        Proposal: (*assignment, selectinload(Proposal.mentor),
+                   selectinload(Proposal.placement).selectinload(Placement.employer)),
         Placement: (selectinload(Placement.employer),),
         Mentor: (selectinload(Mentor.employer),),
         Timesheet: (selectinload(Timesheet.participant),),

@@ -19,7 +19,7 @@ from web.extensions import db
 from web.forms_common import EmptyForm
 from web.geo import find_town, towns
 from web.invitations import service as invitations
-from web.models import Employer, Mentor, Placement, Proposal, ProposalStatus, User
+from web.models import Employer, Mentor, Participant, Placement, Proposal, ProposalStatus, User
 from web.participants.fit import fitting, mentor_misfit_message, tell_broken
 
 bp = Blueprint("employers", __name__, url_prefix="/employer")
@@ -176,6 +176,13 @@ def close_placement(placement_id: int):
         return page
     p.status = "closed"
     _tell_consultants(running, "placement_closed", placement_id=p.id)
+    # A proposal here still waiting for the mentor can no longer be confirmed: its
+    # consultant heard nothing, and the mentor's yes was refused later.
+    for waiting in db.session.scalars(db.select(Proposal).where(
+            Proposal.placement_id == p.id, Proposal.status == ProposalStatus.APPROVED)
+            .options(selectinload(Proposal.participant).selectinload(Participant.consultant))):
+        notify([waiting.participant.consultant], "proposal_placement_closed",
+               proposal_id=waiting.id)
     db.session.commit()
     flash(_("Placement %(title)s closed.", title=p.title), "success")
     return redirect(url_for("employers.placements"))
