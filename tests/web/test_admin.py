@@ -325,7 +325,9 @@ def test_setting_a_password_logs_out_whoever_was_logged_in(client, db, make, aut
 
 
 @pytest.mark.parametrize("password", ["aaaaaaaaaa", "1212121212", "1234567890", "Password123!",
-                                      "adgangskode1", "nina.ny@demo.dk", "Nina-Nyborg-1"])
+                                      "adgangskode1", "nina.ny@demo.dk", "Nina-Nyborg-1",
+                                      # keyboard rows: zxcvbn knows them
+                                      "qazwsxedcrfv", "zxcvbnm,./12", "a" * 150])
 def test_a_password_easy_to_guess_is_refused(client, db, make, app, password):
     """Ten characters were all the check asked for: a walk set "aaaaaaaaaa" for a login
     that reads participants' data."""

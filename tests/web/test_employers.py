@@ -232,7 +232,7 @@ def test_a_colleague_whose_link_was_lost_gets_a_new_one_from_the_employer(client
     assert f"/employer/mentors/{mentor.id}/invite" in page
     r = client.post(f"/employer/mentors/{mentor.id}/invite")
     new = re.search(r'value="(http://localhost/invite/[^"]+)"', r.get_data(as_text=True))[1]
-    assert r.status_code == 200 and new != first
+    assert r.status_code == 201 and new != first  # a new link, shown once
     assert client.get(first.removeprefix("http://localhost")).status_code == 404  # revoked
     # Once the colleague has a password, the employer cannot get a link to their login.
     mentor.user.set_password("Kollega-kode 1")
