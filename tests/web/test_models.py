@@ -45,3 +45,27 @@ def test_password_is_hashed(make):
     u = make.user(password="secret-pw")
     assert "secret-pw" not in u.password_hash
     assert u.check_password("secret-pw") and not u.check_password("nope")
+
+
+def test_a_mentor_has_a_login_only_if_it_can_be_used(db, make):
+    """Who answers for a mentor follows this: a login switched off, or an invitation whose
+    password is not set yet, left proposals and cover requests nobody could answer."""
+    from web.models import Mentor
+
+    company = make.employer()
+    invited = make.user("mentor")
+    invited.password_hash = None
+    switched_off = make.user("mentor")
+    switched_off.active = False
+    mentors = {
+        "none": make.mentor(company),
+        "working": make.mentor(company, user=make.user("mentor")),
+        "invited": make.mentor(company, user=invited),
+        "switched_off": make.mentor(company, user=switched_off),
+    }
+    db.session.commit()
+    assert {k for k, m in mentors.items() if m.has_login} == {"working"}
+    assert db.session.scalars(db.select(Mentor.id).where(Mentor.has_login)).all() == [
+        mentors["working"].id]
+    assert set(db.session.scalars(db.select(Mentor.id).where(~Mentor.has_login))) == {
+        m.id for k, m in mentors.items() if k != "working"}

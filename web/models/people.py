@@ -50,17 +50,20 @@ class Mentor(db.Model):
 
     @hybrid_property
     def has_login(self) -> bool:
-        """Whether the mentor can log in to answer for themselves: a login that is switched on.
-        Without one (never invited, or switched off by an admin) the consultant or the
-        employer records the answers they give by phone or in person."""
-        return self.user is not None and self.user.active
+        """Whether the mentor can log in to answer for themselves: a login that is switched on
+        and has a password. Without one (never invited, invited but no password set yet, or
+        switched off by an admin) the consultant or the employer records the answers they
+        give by phone or in person, and enters their hours."""
+        return (self.user is not None and self.user.active
+                and self.user.password_hash is not None)
 
     @has_login.inplace.expression
     @classmethod
     def _has_login_expression(cls):
         from web.models.user import User
 
-        return exists().where(User.id == cls.user_id, User.active.is_(True))
+        return exists().where(User.id == cls.user_id, User.active.is_(True),
+                              User.password_hash.is_not(None))
 
     def __repr__(self) -> str:
         return f"<Mentor {self.id}>"
