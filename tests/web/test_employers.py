@@ -303,6 +303,27 @@ def test_closing_a_placement_tells_the_consultant_of_a_proposal_waiting_there(cl
                     "afvis det, og kør igen.")
 
 
+def test_ending_a_placement_by_its_date_tells_the_consultant_of_a_proposal_waiting_there(
+        client, db, make, company):
+    """As closing it does (a walk: only closing told them)."""
+    from datetime import date, timedelta
+
+    from tests.cover_helpers import notice_kinds
+    from web.models import Proposal, ProposalStatus
+
+    place = make.placement(company, title="Lager")
+    consultant = make.user("consultant")
+    make._add(Proposal(
+        participant_id=make.participant(consultant, status="proposed").id,
+        placement_id=place.id, mentor_id=make.mentor(company).id, hours=6,
+        status=ProposalStatus.APPROVED))
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    data = {**PLACEMENT, "title": "Lager", "start_date": "", "end_date": yesterday}
+    client.post(f"/employer/placements/{place.id}/edit", data=data)
+    client.post(f"/employer/placements/{place.id}/edit", data=data)  # saved again: told once
+    assert notice_kinds(db, consultant) == ["proposal_placement_closed"]
+
+
 def test_ending_a_placement_by_its_date_tells_the_consultants_of_those_placed(client, db,
                                                                              make, company):
     """A walk set a past end date on a placement with an active participant; nobody heard."""

@@ -121,6 +121,8 @@ def edit_placement(placement_id: int):
         running = (_active_here(Proposal.placement_id, p.id) if p.has_ended and not ended_before
                    else [])
         _tell_consultants(running, "placement_closed", placement_id=p.id)
+        if p.has_ended and not ended_before:
+            _tell_waiting(p)
         db.session.commit()
         flash(_("Placement %(title)s saved.", title=p.title), "success")
         if running:
@@ -138,6 +140,16 @@ def edit_placement(placement_id: int):
     if not form.is_submitted():
         form.load(p)
     return render_template("employers/placement_form.html", form=form, placement=p, towns=towns())
+
+
+def _tell_waiting(p: Placement) -> None:
+    """A proposal at ``p``, closed or ended, still waiting for the mentor can no longer be
+    confirmed: its consultant heard nothing, and the mentor's yes was refused later."""
+    for waiting in db.session.scalars(db.select(Proposal).where(
+            Proposal.placement_id == p.id, Proposal.status == ProposalStatus.APPROVED)
+            .options(selectinload(Proposal.participant).selectinload(Participant.consultant))):
+        notify([waiting.participant.consultant], "proposal_placement_closed",
+               proposal_id=waiting.id)
 
 
 def _active_here(column, value) -> list[Proposal]:
@@ -176,13 +188,7 @@ def close_placement(placement_id: int):
         return page
     p.status = "closed"
     _tell_consultants(running, "placement_closed", placement_id=p.id)
-    # A proposal here still waiting for the mentor can no longer be confirmed: its
-    # consultant heard nothing, and the mentor's yes was refused later.
-    for waiting in db.session.scalars(db.select(Proposal).where(
-            Proposal.placement_id == p.id, Proposal.status == ProposalStatus.APPROVED)
-            .options(selectinload(Proposal.participant).selectinload(Participant.consultant))):
-        notify([waiting.participant.consultant], "proposal_placement_closed",
-               proposal_id=waiting.id)
+    _tell_waiting(p)
     db.session.commit()
     flash(_("Placement %(title)s closed.", title=p.title), "success")
     return redirect(url_for("employers.placements"))
