@@ -738,3 +738,39 @@ def test_the_case_history_says_when_no_substitute_was_found(db, auth, client, s)
     page = client.get(f"/participants/{need.assignment.participant_id}").get_data(as_text=True)
     step = page.split("<strong>Mentor away</strong>")[1].split("</li>")[0]
     assert f"{s.mentor.name} away from Mar 3, 2055 to Mar 7, 2055 · No substitute found" in step
+
+
+def test_a_request_notice_follows_the_answer_and_the_withdrawal(db, auth, client, s):
+    """A walk: the notice went on saying "You are asked ..." with a link to answer after the
+    request was answered or withdrawn."""
+    from datetime import timedelta
+
+    absence = service.report_absence(s.mentor, date.today(), date.today(), "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    yes, no = db.session.scalars(db.select(CoverRequest).order_by(CoverRequest.id)).all()
+    service.confirm_cover(yes, yes.substitute.user)
+    service.decline_cover(no, no.substitute.user)
+    db.session.commit()
+    auth.login(yes.substitute.user)
+    page = html.unescape(client.get("/cover/notices").get_data(as_text=True))
+    assert "and said yes." in page and "You are asked" not in page
+    assert "Answer on the cover requests page" not in page
+    auth.logout()
+    auth.login(no.substitute.user)
+    page = html.unescape(client.get("/cover/notices").get_data(as_text=True))
+    assert "and said no." in page and "You are asked" not in page
+    auth.logout()
+
+    later = date.today() + timedelta(days=7)
+    absence = service.report_absence(s.mentor, later, later, "sick", s.consultant)
+    db.session.commit()
+    run_cover(absence.id)
+    req = absence.needs[0].requests[0]
+    auth.login(req.substitute.user)
+    assert "Answer on the cover requests page" in client.get("/cover/notices").get_data(
+        as_text=True)
+    service.withdraw_absence(absence, s.consultant, date.today())
+    db.session.commit()
+    page = html.unescape(client.get("/cover/notices").get_data(as_text=True))
+    assert "the request was withdrawn" in page and "Answer on the cover requests page" not in page

@@ -29,17 +29,38 @@ def _need_facts(need: CoverNeed, period=None) -> dict:
 
 
 def _cover_requested(req: CoverRequest) -> tuple[str, str]:
-    return _("Cover request"), _(
-        "You are asked to cover participant %(code)s at %(placement)s from %(start)s to %(end)s.",
-        **_need_facts(req.need, req),
-    )
+    facts = _need_facts(req.need, req)
+    if req.status == RequestStatus.REQUESTED:
+        return _("Cover request"), _(
+            "You are asked to cover participant %(code)s at %(placement)s from %(start)s to "
+            "%(end)s.", **facts)
+    return _("Cover request"), _answered(req, facts)
+
+
+def _answered(req: CoverRequest, facts: dict) -> str:
+    """A cover request's text once it no longer waits for an answer: as it stands now."""
+    if req.status == RequestStatus.CONFIRMED:
+        return _("You were asked to cover participant %(code)s at %(placement)s from %(start)s "
+                 "to %(end)s, and said yes.", **facts)
+    if req.status == RequestStatus.DECLINED:
+        return _("You were asked to cover participant %(code)s at %(placement)s from %(start)s "
+                 "to %(end)s, and said no.", **facts)
+    if req.decided_at is not None:  # cancelled after the yes
+        return _("You were asked to cover participant %(code)s at %(placement)s from %(start)s "
+                 "to %(end)s and said yes, but the cover has since been cancelled.", **facts)
+    return _("You were asked to cover participant %(code)s at %(placement)s from %(start)s to "
+             "%(end)s, but the request was withdrawn: it is no longer needed, and no answer "
+             "is needed.", **facts)
 
 
 def _cover_continue(req: CoverRequest) -> tuple[str, str]:
+    facts = _need_facts(req.need, req)
+    if req.status != RequestStatus.REQUESTED:
+        return _("Cover extended?"), _answered(req, facts)
     return _("Cover extended?"), _(
         "The absence of %(mentor)s is extended. Can you go on covering participant %(code)s "
         "at %(placement)s from %(start)s to %(end)s?",
-        **_need_facts(req.need, req) | {"mentor": req.need.absence.mentor.name},
+        **facts | {"mentor": req.need.absence.mentor.name},
     )
 
 

@@ -231,8 +231,14 @@ def notices():
     sheet_ids = {n.params.get("timesheet_id") for n in rows if n.kind == "hours_returned"}
     sheets = set(db.session.scalars(select(Timesheet.id).where(Timesheet.id.in_(sheet_ids)))
                  ) if sheet_ids else set()
+    # A request already answered or withdrawn waits for nothing: no "answer" link.
+    asked = {n.params.get("request_id") for n in rows if n.kind in ASKING}
+    open_requests = set(db.session.scalars(
+        select(CoverRequest.id).where(CoverRequest.id.in_(asked),
+                                      CoverRequest.status == RequestStatus.REQUESTED))
+                        ) if asked else set()
     return render_template("cover/notices.html", items=items, form=EmptyForm(), asking=ASKING,
-                           sheets=sheets)
+                           sheets=sheets, open_requests=open_requests)
 
 
 @bp.post("/notices/read")
