@@ -368,6 +368,12 @@ def _consultant_sheet_or_404(sheet_id: int) -> Timesheet:
 @role_required("consultant", "admin")
 def approvals():
     """Timesheets of my participants waiting for approval."""
+    return _approvals_page()
+
+
+def _approvals_page(refused: ReturnForm | None = None, refused_id: int | None = None) -> str:
+    """The approvals page; ``refused`` is the return form of sheet ``refused_id`` shown again
+    with what was typed and its error."""
     q = (
         select(Timesheet)
         .join(Participant, Participant.id == Timesheet.participant_id)
@@ -392,7 +398,9 @@ def approvals():
         shared=_shared_weeks(sheets),
         tasks=TASKS,
         approve_form=EmptyForm(),
-        return_form=ReturnForm(),
+        return_form=ReturnForm(formdata=None),
+        refused=refused,
+        refused_id=refused_id,
     )
 
 
@@ -453,9 +461,12 @@ def send_back(sheet_id: int):
         except service.HoursError as exc:
             db.session.rollback()
             flash(str(exc), "error")
-    else:  # the comment's own message: a CPR number or too long is not an empty comment
-        flash(next(iter(form.comment.errors), _("Say what the mentor should correct.")),
-              "error")
+    elif form.comment.errors and sheet.status == "submitted":  # shown again with the
+        return _approvals_page(form, sheet.id), 400  # comment as typed and its own message
+    elif form.comment.errors:  # no longer on the page: why it cannot be returned at all
+        flash(_("Only a timesheet waiting for approval can be returned."), "error")
+    else:
+        abort(400)
     return redirect(url_for("hours.approvals"))
 
 

@@ -709,6 +709,36 @@ def test_a_refused_return_comment_says_why(client, auth, assign, db):
     assert sheet.status == "submitted" and not sheet.comment
 
 
+def test_a_refused_return_comment_is_shown_again_as_typed(client, auth, assign, db):
+    """A walk: a return comment refused (a CPR number, or empty) was lost: the page
+    redirected and the consultant typed it all again."""
+    import re
+
+    a = assign()
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="4"))
+    sheet = db.session.query(Timesheet).one()
+    auth.logout()
+    auth.login(a.participant.consultant)
+    r = client.post(f"/hours/timesheets/{sheet.id}/return",
+                    data={"comment": "Tirsdag mangler, ring 010190-1234"})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400
+    field = re.search(rf'<input[^>]*id="comment-{sheet.id}"[^>]*>', page).group(0)
+    assert 'value="Tirsdag mangler, ring 010190-1234"' in field
+    assert f'aria-describedby="comment-{sheet.id}-error"' in field
+    assert re.search(rf'<p class="error" id="comment-{sheet.id}-error">Det ligner et CPR', page)
+    r = client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": ""})
+    assert r.status_code == 400 and "Skriv, hvad mentoren skal rette." in r.get_data(
+        as_text=True)
+    db.session.refresh(sheet)
+    assert sheet.status == "submitted" and not sheet.comment
+    client.post(f"/hours/timesheets/{sheet.id}/approve")
+    r = client.post(f"/hours/timesheets/{sheet.id}/return", data={"comment": ""},
+                    follow_redirects=True)  # approved meanwhile: not on the page any more
+    assert "Kun en timeseddel, der venter på godkendelse" in r.get_data(as_text=True)
+
+
 def test_the_week_says_when_a_participant_is_away(client, auth, assign, db):
     """A walk paused a participant as away: the mentor's week planned the hours with no
     word of it."""
