@@ -236,6 +236,31 @@ def _recordable_or_404(mentor_id: int):
     return mentor, None
 
 
+def _flash_saved(saved: list, send: bool, removed: list[str]) -> None:
+    """What saving a week did: one sheet per participant whose hours were sent or kept
+    (approved ones stay), and the participants whose week's hours were removed. The
+    consultant is not told of a removed week, as of no other change to hours not sent: it
+    only leaves their approvals list."""
+    n = len([s for s in saved if s and s.status != "approved"])
+    if removed:
+        flash(ngettext("The hours of this week were removed for participant %(codes)s.",
+                       "The hours of this week were removed for participants %(codes)s.",
+                       len(removed), codes=", ".join(removed)), "success")
+    if not n and not removed:
+        flash(_("No hours were entered, so nothing was saved."), "info")
+    elif not n:
+        return
+    elif send:
+        flash(ngettext("Hours for %(num)d participant sent for approval.",
+                       "Hours for %(num)d participants sent for approval.", n),
+              "success")
+    else:
+        flash(ngettext("Hours for %(num)d participant saved as a draft. The consultant "
+                       "will see them once you send them.",
+                       "Hours for %(num)d participants saved as a draft. The consultant "
+                       "will see them once you send them.", n), "success")
+
+
 def _week_page(mentor: Mentor, recorder=None, shown=None):
     """A mentor's week of hours, entered by the mentor or (``recorder``) for them; ``shown``
     keeps the assignments the recorder may see."""
@@ -272,20 +297,12 @@ def _week_page(mentor: Mentor, recorder=None, shown=None):
                                   mentor_id=mentor.id, recorded_by=recorder)
                 for a in assignments
             ]
+            # A week saved before (sent, returned or a draft) whose hours are all cleared is
+            # deleted: its hours are removed, which is not "nothing was saved".
+            removed = [a.participant.code for a, s in zip(assignments, saved, strict=True)
+                       if s is None and a.id in sheets]
             db.session.commit()
-            # One sheet per participant whose hours were sent or kept; approved ones stay.
-            n = len([s for s in saved if s and s.status != "approved"])
-            if not n:
-                flash(_("No hours were entered, so nothing was saved."), "info")
-            elif send:
-                flash(ngettext("Hours for %(num)d participant sent for approval.",
-                               "Hours for %(num)d participants sent for approval.", n),
-                      "success")
-            else:
-                flash(ngettext("Hours for %(num)d participant saved as a draft. The consultant "
-                               "will see them once you send them.",
-                               "Hours for %(num)d participants saved as a draft. The consultant "
-                               "will see them once you send them.", n), "success")
+            _flash_saved(saved, send, removed)
             return redirect(week_url(week))
         except service.HoursError as exc:
             db.session.rollback()

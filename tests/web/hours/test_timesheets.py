@@ -785,3 +785,40 @@ def test_a_returned_week_cleared_leaves_no_dead_link_in_the_notices(client, auth
         Notification.kind == "hours_returned")) is not None
     page = client.get("/cover/notices").get_data(as_text=True)
     assert f"/hours/timesheets/{sheet_id}" not in page and "Åbn ugen" not in page
+
+
+def test_clearing_a_returned_week_says_its_hours_were_removed(client, auth, assign, db):
+    """A walk cleared a returned week's hours and saved: the page said "No hours were
+    entered, so nothing was saved" (or counted only the other participants), though the
+    week's hours were deleted."""
+    from web.models import Notification
+
+    a = assign()
+    b = assign(mentor=a.mentor)
+    auth.login(a.mentor.user)
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, plan_day="2"))
+    sheet_id = db.session.query(Timesheet).one().id
+    auth.logout()
+    auth.login(a.participant.consultant)
+    client.post(f"/hours/timesheets/{sheet_id}/return", data={"comment": "Du var væk"})
+    told = db.session.query(Notification).count()
+    auth.logout()
+
+    auth.login(a.mentor.user)
+    page = client.post(f"/hours/timesheet?week={MONDAY}",
+                       data={**_row(a.id, **dict.fromkeys(TASKS, "")),
+                             **_row(b.id, instruction="1")},
+                       follow_redirects=True).get_data(as_text=True)
+    code = a.participant.code
+    assert f"Ugens timer er fjernet for deltager {code}." in page
+    assert "Timer for 1 deltager sendt til godkendelse." in page
+    assert not db.session.query(Timesheet).filter_by(proposal_id=a.id).count()
+    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="3"))
+    page = client.post(f"/hours/timesheet?week={MONDAY}",
+                       data={**_row(a.id, **dict.fromkeys(TASKS, "")),
+                             **_row(b.id, instruction="1")},
+                       follow_redirects=True).get_data(as_text=True)
+    assert f"Ugens timer er fjernet for deltager {code}." in page
+    assert "ikke skrevet nogen timer ind" not in page
+    # The consultant is told of no change to hours not approved: it leaves their list.
+    assert db.session.query(Notification).count() == told
