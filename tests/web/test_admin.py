@@ -341,3 +341,37 @@ def test_a_password_easy_to_guess_is_refused(client, db, make, app, password):
     assert db.session.scalar(db.select(Invitation)).used_at is None
     r = client.post(link, data={"password": "Lager-hus 2026", "confirm": "Lager-hus 2026"})
     assert r.status_code == 302
+
+
+def test_an_invalid_link_says_why_only_when_it_was_a_real_invitation(client, db, make, app,
+                                                                      monkeypatch):
+    """A walk: the page said "expired or already used" for a link replaced by a newer one and
+    for a user whose login is switched off too. A token that matches nothing keeps the
+    generic text."""
+    generic = "Linket er udløbet eller allerede brugt."
+    user = make.user("mentor")
+    with app.test_request_context():
+        old = service.invite(user, by=None).removeprefix("http://localhost")
+        new = service.invite(user, by=None).removeprefix("http://localhost")
+    db.session.commit()
+
+    def page(link):
+        r = client.get(link)
+        assert r.status_code == 404
+        return r.get_data(as_text=True)
+
+    assert "Der er lavet et nyere link til dig" in page(old)
+    for random in (new[:-2] + "xx", "/invite/abc", "/invite/" + "x" * 80):
+        assert generic in page(random)
+    monkeypatch.setattr(service, "MAX_AGE", -1)
+    assert "Linket er udløbet: et link gælder i 7 dage." in page(new)
+    monkeypatch.undo()
+    user.active = False
+    db.session.commit()
+    assert "Dit login er slået fra" in page(new)
+    user.active = True
+    db.session.commit()
+    r = client.post(new, data={"password": "long enough pw 42", "confirm": "long enough pw 42"})
+    assert r.status_code == 302
+    assert "Linket er allerede brugt til at vælge en adgangskode." in page(new)
+    assert generic not in page(new)

@@ -15,9 +15,9 @@ bp = Blueprint("invitations", __name__)
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept(token: str):
     """Set a password with a one-time invitation link, then log in."""
-    inv = service.load(token)
+    inv, why = service.check(token)
     if inv is None:
-        return render_template("invitations/invalid.html"), 404
+        return render_template("invitations/invalid.html", why=why), 404
     form = SetPasswordForm(user=inv.user)
     if form.validate_on_submit():
         inv.user.set_password(form.password.data)

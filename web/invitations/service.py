@@ -6,7 +6,7 @@ import hmac
 import secrets
 
 from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 
 from web.extensions import db
@@ -39,15 +39,40 @@ def invite(user: User, by: User | None) -> str:
 
 def load(token: str) -> Invitation | None:
     """The usable invitation behind a token, or None (bad signature, expired, used, revoked)."""
+    inv, _why = check(token)
+    return inv
+
+
+def check(token: str) -> tuple[Invitation | None, str | None]:
+    """(the usable invitation behind a token, None), or (None, why not).
+
+    Why is said only for a token we signed whose nonce matches a real invitation: "expired",
+    "used", "replaced" (a newer link was made) or "inactive" (the login is switched off).
+    Anything else (a random or tampered token) is None, the generic answer, so a guessed
+    token learns nothing.
+    """
+    expired = False
     try:
         data = _serializer().loads(token, max_age=MAX_AGE)
-    except BadSignature:  # includes SignatureExpired
-        return None
+    except SignatureExpired:  # signed by us, only too old: whose it was can be known
+        expired = True
+        try:
+            data = _serializer().loads(token)
+        except BadSignature:
+            return None, None
+    except BadSignature:
+        return None, None
     if not isinstance(data, dict) or not isinstance(data.get("i"), int):
-        return None
+        return None, None
     inv = db.session.get(Invitation, data["i"])
-    if inv is None or not inv.usable or not inv.user.active:
-        return None
-    if not hmac.compare_digest(inv.nonce, str(data.get("n", ""))):
-        return None
-    return inv
+    if inv is None or not hmac.compare_digest(inv.nonce, str(data.get("n", ""))):
+        return None, None
+    if not inv.user.active:
+        return None, "inactive"
+    if inv.used_at is not None:
+        return None, "used"
+    if inv.revoked:
+        return None, "replaced"
+    if expired:
+        return None, "expired"
+    return inv, None
