@@ -375,3 +375,26 @@ def test_an_invalid_link_says_why_only_when_it_was_a_real_invitation(client, db,
     assert r.status_code == 302
     assert "Linket er allerede brugt til at vælge en adgangskode." in page(new)
     assert generic not in page(new)
+
+
+def _button_names(page: str) -> list[str]:
+    """The accessible name of each submit button in the page's tables (its text, the
+    screen-reader-only part included)."""
+    import html
+    import re
+
+    tables = "".join(re.findall(r"<table.*?</table>", page, re.S))
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", b)).split())
+            for b in re.findall(r'<button type="submit"[^>]*>(.*?)</button>', tables, re.S)]
+
+
+def test_the_row_buttons_of_the_users_list_name_their_user(client, db, make, admin):
+    """A walk: every row's "New invitation link" and "Deactivate" read the same to a screen
+    reader, with nothing saying whose."""
+    make.user("consultant", name="Camilla Jensen")
+    make.user("mentor", name="Mads Holm").active = False
+    db.session.commit()
+    names = _button_names(client.get("/admin/users").get_data(as_text=True))
+    assert "New invitation link Camilla Jensen" in names
+    assert "Deactivate Camilla Jensen" in names and "Activate Mads Holm" in names
+    assert len(names) == len(set(names))

@@ -83,7 +83,7 @@ def test_create_edit_and_close_a_placement(client, db, company):
     db.session.refresh(p)
     assert p.status == "closed"
     page = client.get("/employer/placements").get_data(as_text=True)
-    assert ">Åbn igen</button>" in page
+    assert '>Åbn igen<span class="sr-only"> Køkkenhjælp</span></button>' in page
     client.post(f"/employer/placements/{p.id}/reopen")
     db.session.refresh(p)
     assert p.status == "open"
@@ -418,3 +418,22 @@ def test_a_placement_changed_back_says_the_assignment_fits_again(client, db, mak
     [told] = db.session.query(Notification).filter_by(user_id=consultant.id).all()
     _subject, text = notice_text(told.kind, told.params)
     assert "passer ikke længere" not in text and "den passer igen" in text
+
+
+def test_the_row_buttons_of_the_employer_lists_name_their_row(client, db, make, company):
+    """A walk: every row's "Activate" or "Open again" read the same to a screen reader."""
+    import html
+
+    make.mentor(employer=company, name="Kim Kollega", active=False)
+    make.mentor(employer=company, name="Lone Lund", active=False)
+    make.placement(employer=company, title="Opvask", status="closed")
+    make.placement(employer=company, title="Lager", status="closed")
+    db.session.commit()
+
+    def names(url):
+        page = client.get(url).get_data(as_text=True)
+        return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", b)).split())
+                for b in re.findall(r'<button type="submit"[^>]*>(.*?)</button>', page, re.S)]
+
+    assert {"Aktiver Kim Kollega", "Aktiver Lone Lund"} <= set(names("/employer/mentors"))
+    assert {"Åbn igen Opvask", "Åbn igen Lager"} <= set(names("/employer/placements"))
