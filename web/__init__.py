@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 from pathlib import Path
 
 import flask_babel
@@ -35,6 +37,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseIdConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(load_config(app.instance_path, overrides=config))
+    _danish_days(app.config["BABEL_DEFAULT_TIMEZONE"])
     # Every area keeps its own catalogue (web/<area>/translations); Flask-Babel merges them.
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         str(p) for p in sorted(TRANSLATION_ROOT.glob("**/translations")) if p.is_dir()
@@ -65,6 +68,17 @@ def create_app(config: dict | None = None) -> Flask:
     _register_cli(app)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     return app
+
+
+def _danish_days(zone: str) -> None:
+    """"Today" is the Danish date in this process (web and workers): the pages show days in
+    Danish time and count them so (web.i18n.utc_day_bounds), while date.today() read the
+    server's clock, on UTC. From 23.00 to midnight UTC (00.00-01.00 Danish time, 22.00 in
+    summer) a period "to today" missed what had happened since midnight. Stored times stay
+    UTC (web.models.base.utcnow)."""
+    if os.environ.get("TZ") != zone:
+        os.environ["TZ"] = zone
+        time.tzset()
 
 
 def select_locale() -> str:

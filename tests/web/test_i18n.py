@@ -102,3 +102,22 @@ def test_the_log_in_prompt_is_danish(client):
     """Flask-Login's own prompt was English on a Danish page."""
     html = client.get("/participants/", follow_redirects=True).get_data(as_text=True)
     assert "Log ind for at se siden." in html and "Please log in" not in html
+
+
+def test_today_is_the_danish_date(app):
+    """The pages count days in Danish time, and date.today() read the server's UTC clock:
+    from 23.00 to midnight UTC a dashboard period "to today" left out the first hour of the
+    Danish day (a suite run at 00.05 Danish time failed on it)."""
+    from datetime import UTC, date, datetime
+
+    import time_machine
+
+    def at(*utc):  # a timestamp: time-machine takes an aware datetime's zone as the local one
+        return datetime(*utc, tzinfo=UTC).timestamp()
+
+    with time_machine.travel(at(2026, 12, 7, 23, 30), tick=False):
+        assert date.today() == date(2026, 12, 8)  # 00.30 in Copenhagen
+    with time_machine.travel(at(2026, 7, 7, 22, 30), tick=False):
+        assert date.today() == date(2026, 7, 8)  # 00.30 summer time
+    with time_machine.travel(at(2026, 12, 7, 22, 30), tick=False):
+        assert date.today() == date(2026, 12, 7)
