@@ -686,16 +686,22 @@ def test_the_plan_page_shows_quarter_hours_delivered_as_logged(client, auth, ass
     assert "<td>0,75</td>" in delivered and "<td>8,25</td>" in delivered
 
 
-def test_a_refused_return_comment_says_why(client, auth, assign, db):
-    """A walk returned a week with a CPR number in the comment, then with 301 characters:
-    both times the page said "Skriv, hvad mentoren skal rette." as if the comment were
-    empty."""
+def _sent_to_the_consultant(client, auth, assign, db):
+    """A week of 4 hours sent by the mentor, and its consultant logged in to approve it."""
     a = assign()
     auth.login(a.mentor.user)
     client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="4"))
     sheet = db.session.query(Timesheet).one()
     auth.logout()
     auth.login(a.participant.consultant)
+    return a, sheet
+
+
+def test_a_refused_return_comment_says_why(client, auth, assign, db):
+    """A walk returned a week with a CPR number in the comment, then with 301 characters:
+    both times the page said "Skriv, hvad mentoren skal rette." as if the comment were
+    empty."""
+    a, sheet = _sent_to_the_consultant(client, auth, assign, db)
     url = f"/hours/timesheets/{sheet.id}/return"
     page = client.post(url, data={"comment": "Ring til 010190-1234"},
                        follow_redirects=True).get_data(as_text=True)
@@ -714,12 +720,7 @@ def test_a_refused_return_comment_is_shown_again_as_typed(client, auth, assign, 
     redirected and the consultant typed it all again."""
     import re
 
-    a = assign()
-    auth.login(a.mentor.user)
-    client.post(f"/hours/timesheet?week={MONDAY}", data=_row(a.id, instruction="4"))
-    sheet = db.session.query(Timesheet).one()
-    auth.logout()
-    auth.login(a.participant.consultant)
+    a, sheet = _sent_to_the_consultant(client, auth, assign, db)
     r = client.post(f"/hours/timesheets/{sheet.id}/return",
                     data={"comment": "Tirsdag mangler, ring 010190-1234"})
     page = r.get_data(as_text=True)
