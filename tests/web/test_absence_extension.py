@@ -463,6 +463,22 @@ def test_the_employer_sees_the_days_a_second_substitute_covers_not_the_first_one
     assert away.needs  # the second row is the substitute's absence
 
 
+def test_the_substitute_sees_that_they_are_away_during_a_cover_they_took_on(db, auth, client,
+                                                                           s):
+    """Their 'Cover I have taken on' listed the cover whole, though others now cover the days
+    they are away (a walk)."""
+    a, first = _first_assignment_covered(db, s)
+    sub = first.substitute
+    service.report_absence(sub, MAR3 + 2 * DAY, MAR3 + 3 * DAY, "sick", sub.user)
+    db.session.commit()
+    auth.login(sub.user)
+    client.post("/lang/en")
+    page = client.get("/cover/requests").get_data(as_text=True)
+    row = re.findall(rf"<td[^>]*>{a.participant.code}</td>.*?</tr>", page, re.S)
+    assert len(row) == 1 and ("You are away yourself from Mar 5, 2055 to Mar 6, 2055: other "
+                              "cover is sought for those days.") in row[0]
+
+
 def test_a_substitute_away_outside_the_cover_changes_nothing(db, s):
     absence = service.report_absence(s.mentor, MAR3, MAR7, "sick", s.consultant)
     db.session.commit()

@@ -73,8 +73,22 @@ def requests():
         ).order_by(CoverRequest.starts_on)
     ).all()
     return render_template(
-        "cover/requests.html", mentor=mentor, waiting=waiting, taken=taken, form=EmptyForm()
+        "cover/requests.html", mentor=mentor, waiting=waiting, taken=taken, form=EmptyForm(),
+        away=_away_while_covering(mentor.id, taken),
     )
+
+
+def _away_while_covering(mentor_id: int, taken: list[CoverRequest]) -> dict[int, list]:
+    """``{cover request id: own absences overlapping it}``: a substitute who reports
+    themselves away gets a new cover need for those days, but their cover still read as
+    theirs whole (a walk)."""
+    if not taken:
+        return {}
+    own = db.session.scalars(select(Absence).where(
+        Absence.mentor_id == mentor_id, Absence.withdrawn_at.is_(None),
+        Absence.ends_on >= min(r.starts_on for r in taken)).order_by(Absence.starts_on)).all()
+    return {r.id: [a for a in own if a.starts_on <= r.ends_on and a.ends_on >= r.starts_on]
+            for r in taken}
 
 
 ASKING = ("cover_requested", "cover_continue")  # notices that wait for the mentor's answer
