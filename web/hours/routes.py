@@ -352,18 +352,19 @@ def own_sheet(sheet_id: int):
     any role, is told it is not found, as for a sheet that does not exist (a non-mentor got
     403 even for an id that does not exist): no answer tells which sheet ids exist."""
     sheet, mine = db.session.get(Timesheet, sheet_id), my_mentor()
-    if sheet is not None and sheet.recorded_by_id == current_user.id and (
-            mine is None or sheet.mentor_id != mine.id):
+    if sheet is None:
+        abort(404)
+    week = sheet.week_start.isoformat()
+    if mine is not None and sheet.mentor_id == mine.id:
+        back = url_for("hours.timesheet", week=week)
+    elif sheet.recorded_by_id == current_user.id:
         # who entered the week for a mentor without a login: back to where they entered it
-        service.read_returned_notices(sheet)
-        db.session.commit()
-        return redirect(url_for("hours.record_week", mentor_id=sheet.mentor_id,
-                                week=sheet.week_start.isoformat()))
-    if sheet is None or mine is None or sheet.mentor_id != mine.id:
+        back = url_for("hours.record_week", mentor_id=sheet.mentor_id, week=week)
+    else:
         abort(404)
     service.read_returned_notices(sheet)  # opened from its notice: the notice is read
     db.session.commit()
-    return redirect(url_for("hours.timesheet", week=sheet.week_start.isoformat()))
+    return redirect(back)
 
 
 def consultant_sheet(sheet_id: int) -> Timesheet | None:
